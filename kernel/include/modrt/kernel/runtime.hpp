@@ -1,0 +1,99 @@
+// The kernel's C++ face for the CLI, tools and tests. Plugins never see it.
+#pragma once
+
+#include <modrt/kernel/error.hpp>
+#include <modrt/kernel/value.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace modrt::kernel {
+
+/// One problem found while loading a registry.
+struct RegistryError {
+    std::string file;   // the YAML file ("" when not file-specific)
+    int64_t line = 0;   // 1-based; 0 when unknown
+    std::string entry;  // entry id or name ("" when not entry-specific)
+    std::string message;
+    /// "file:line: entry 'id': message"
+    std::string format() const;
+};
+
+/// A plugin file seen on the plugin path.
+struct PluginRecord {
+    std::filesystem::path file;
+    std::string name;
+    std::string version;
+    uint32_t abi_major = 0;
+    uint32_t abi_minor = 0;
+    std::vector<std::string> provides;
+    std::string refused;  // why it cannot be used; empty when usable
+    bool loaded = false;  // initialised because the registry uses it
+};
+
+/// One entry as `modrt list` shows it.
+struct EntrySummary {
+    std::string id;
+    std::string kind;
+    std::string pool;  // pool type, "" for non-callable entries
+    std::string file;
+    int64_t line = 0;
+};
+
+struct RuntimeOptions {
+    /// Directories searched for plugins, in order (earlier wins on duplicate provides).
+    std::vector<std::filesystem::path> plugin_path;
+};
+
+/// What a root caller may set for one call.
+struct CallOptions {
+    Value context = Value::map();  // root context
+    std::string actor_id;          // empty: anonymous
+    Value actor_meta = Value::map();
+    std::string scope;
+    std::chrono::nanoseconds timeout{0};  // 0: none
+};
+
+struct CallResult {
+    Value value;
+    ErrorPtr error;
+    bool ok() const { return error == nullptr; }
+};
+
+class Runtime {
+public:
+    explicit Runtime(RuntimeOptions options);
+    ~Runtime();
+    Runtime(const Runtime&) = delete;
+    Runtime& operator=(const Runtime&) = delete;
+
+    /// Load a registry directory (every *.yaml / *.yml below it) or one YAML file.
+    /// Returns every problem found; the runtime is usable only when the list is empty.
+    std::vector<RegistryError> load(const std::filesystem::path& registry);
+
+    /// Call `id` with `args` (an array) as a root call.
+    CallResult call(std::string_view id, const Value& args, const CallOptions& options = {});
+
+    std::vector<EntrySummary> entries() const;
+    /// Every plugin file on the path (scanned on first use).
+    std::vector<PluginRecord> plugins() const;
+
+    /// The C runtime handle (what plugins see as host->runtime).
+    modrt_runtime* handle();
+
+    /// The build's and the install's plugin directories relative to `exe` (a binary in bin/).
+    static std::vector<std::filesystem::path> default_plugin_path(const std::filesystem::path& exe);
+
+private:
+    std::unique_ptr<modrt_runtime> impl_;
+};
+
+/// Set the kernel logger's level ("trace", "debug", "info", "warn", "error", "off").
+bool set_log_level(std::string_view level);
+
+}  // namespace modrt::kernel

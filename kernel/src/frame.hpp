@@ -1,0 +1,84 @@
+// Frames: what a call inherits from its caller (context, actor, scope,
+// options, deadline) and how cancellation reaches it.
+#pragma once
+
+#include <modrt/abi.h>
+#include <modrt/kernel/value.hpp>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct modrt_actor {
+    mutable std::atomic<int> refs{1};
+    std::string id;
+    modrt_value meta = modrt_value::map();
+};
+
+namespace modrt::kernel {
+
+struct Entry;
+
+void actor_retain(const modrt_actor* actor);
+void actor_release(const modrt_actor* actor);
+
+/// Data a frame introduces (instead of borrowing its caller's).
+struct FrameStorage {
+    Value context;
+    const modrt_actor* actor = nullptr;  // one reference held
+    std::string scope;
+    Value options;
+    ~FrameStorage() { actor_release(actor); }
+};
+
+/// Registrations made with frame_on_cancel on a frame or its descendants.
+struct CancelList {
+    std::mutex mutex;
+    std::vector<modrt_cancel_reg*> regs;
+};
+
+}  // namespace modrt::kernel
+
+struct modrt_frame {
+    modrt_runtime* runtime = nullptr;
+    const modrt_frame* parent = nullptr;          // a synchronous caller, which outlives this frame
+    const modrt::kernel::Entry* entry = nullptr;  // the target; null for a root frame
+    const modrt_value* context = nullptr;         // effective context map (never null)
+    const modrt_actor* actor = nullptr;           // null: anonymous
+    std::string_view scope;
+    const modrt_value* options = nullptr;  // per-call options map or null
+    int64_t deadline_ns = 0;               // 0: none; already the min of the caller's
+    uint32_t depth = 0;
+    mutable std::atomic<int> cancel_cause{0};  // 0, MODRT_ERR_CANCELED or MODRT_ERR_TIMEOUT
+    std::unique_ptr<modrt::kernel::FrameStorage> storage;
+    mutable std::unique_ptr<modrt::kernel::CancelList> cancel_list;  // created on first registration
+    mutable std::mutex cancel_list_init;
+};
+
+namespace modrt::kernel {
+
+int64_t now_ns();
+
+/// 0 while the call may go on; else the cause (this frame, an ancestor, or the deadline).
+inline modrt_error_kind frame_canceled(const modrt_frame* f) {
+    if (f->deadline_ns != 0 && now_ns() >= f->deadline_ns) return MODRT_ERR_TIMEOUT;
+    for (; f != nullptr; f = f->parent) {
+        int cause = f->cancel_cause.load(std::memory_order_acquire);
+        if (cause != 0) return static_cast<modrt_error_kind>(cause);
+    }
+    return MODRT_ERR_UNKNOWN;
+}
+
+/// Cancel a frame and everything beneath it; fires registered callbacks once.
+void cancel_frame(const modrt_frame* frame, modrt_error_kind cause);
+
+modrt_cancel_reg* on_cancel(modrt_frame* frame, modrt_cancel_cb cb, void* user);
+void off_cancel(modrt_cancel_reg* reg);
+
+/// An empty map shared by every frame with no context.
+const Value& empty_map();
+
+}  // namespace modrt::kernel

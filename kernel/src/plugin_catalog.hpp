@@ -1,0 +1,79 @@
+// Finding plugins on the plugin path, checking them, and loading the ones a registry uses.
+#pragma once
+
+#include <modrt/abi.h>
+#include <modrt/kernel/runtime.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace modrt::kernel {
+
+/// A provided interface, with the plugin's table copied to our size (missing tail = NULL).
+struct ProvidedApi {
+    modrt_extension_type type{};
+    std::string name;
+    union {
+        modrt_kind_api kind;
+        modrt_pool_api pool;
+        modrt_interceptor_api interceptor;
+        modrt_contract_api contract;
+        modrt_security_api security;
+    } api{};
+};
+
+/// A plugin that has been initialised for one runtime.
+class LoadedPlugin {
+public:
+    LoadedPlugin(const PluginRecord& record, const modrt_plugin_descriptor* descriptor, modrt_host_api host);
+    ~LoadedPlugin();
+    LoadedPlugin(const LoadedPlugin&) = delete;
+    LoadedPlugin& operator=(const LoadedPlugin&) = delete;
+
+    const PluginRecord& record() const { return record_; }
+    void* state() const { return state_; }
+    const modrt_host_api* host() const { return &host_; }
+    const ProvidedApi* find(std::string_view name) const;
+
+private:
+    friend class PluginCatalog;
+    const PluginRecord& record_;
+    const modrt_plugin_descriptor* descriptor_;
+    modrt_host_api host_;  // this runtime's copy (host_.runtime set); plugins keep its address
+    void* state_ = nullptr;
+    std::vector<ProvidedApi> provided_;
+};
+
+class PluginCatalog {
+public:
+    explicit PluginCatalog(std::vector<std::filesystem::path> path) : path_(std::move(path)) {}
+
+    /// Every plugin file on the path, scanned once.
+    const std::vector<PluginRecord>& records();
+    /// The usable plugin providing `name`, or null.
+    const PluginRecord* provider_of(std::string_view name);
+    /// Loaded (initialised) plugin for `record`, loading it on first use. Throws std::runtime_error
+    /// naming the file and the reason when it cannot be loaded.
+    LoadedPlugin& load(const PluginRecord& record, const modrt_host_api& host);
+    /// Plugins loaded so far, in load order.
+    const std::vector<std::unique_ptr<LoadedPlugin>>& loaded() const { return loaded_; }
+    /// Shut down every loaded plugin, newest first.
+    void unload_all();
+    /// " (refused on the plugin path: a.so: why; ...)" or "" — appended to "not provided" errors.
+    std::string refused_note();
+    const std::vector<std::filesystem::path>& path() const { return path_; }
+
+private:
+    void scan();
+
+    std::vector<std::filesystem::path> path_;
+    bool scanned_ = false;
+    std::vector<PluginRecord> records_;
+    std::map<std::string, size_t, std::less<>> providers_;  // name -> index in records_
+    std::vector<std::unique_ptr<LoadedPlugin>> loaded_;
+};
+
+}  // namespace modrt::kernel

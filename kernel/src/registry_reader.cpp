@@ -1,0 +1,231 @@
+#include "registry_reader.hpp"
+
+#include "logging.hpp"
+#include "yaml_value.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <set>
+
+namespace modrt::kernel {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+int64_t line_of(const YAML::Node& n) { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
+
+bool valid_name(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    });
+}
+
+class FileReader {
+public:
+    FileReader(std::string file, std::vector<RegistryError>& errors) : file_(std::move(file)), errors_(errors) {}
+
+    void error(int64_t line, std::string entry, std::string message) {
+        errors_.push_back(RegistryError{file_, line, std::move(entry), std::move(message)});
+    }
+
+    void read(std::vector<RawEntry>& out) {
+        YAML::Node root;
+        try {
+            root = YAML::LoadFile(file_);
+        } catch (const YAML::ParserException& e) {
+            error(e.mark.line + 1, "", "invalid YAML: " + e.msg);
+            return;
+        } catch (const std::exception& e) {
+            error(0, "", std::string("cannot read: ") + e.what());
+            return;
+        }
+        if (!root.IsMap()) {
+            error(line_of(root), "", "a registry file must be a map with 'namespace' and 'entries'");
+            return;
+        }
+        std::string ns;
+        if (auto n = root["namespace"]; !n) {
+            error(line_of(root), "", "missing 'namespace'");
+        } else if (!n.IsScalar() || !valid_name(n.Scalar())) {
+            error(line_of(n), "", "'namespace' must be a name of letters, digits, '_', '-' and '.'");
+        } else {
+            ns = n.Scalar();
+        }
+        if (auto v = root["version"]; v && !v.IsScalar()) error(line_of(v), "", "'version' must be a string");
+        for (const auto& kv : root) {
+            std::string key = kv.first.as<std::string>("");
+            if (key != "namespace" && key != "version" && key != "entries" && key != "meta")
+                logger()->warn("{}:{}: unknown top-level field '{}' ignored", file_, line_of(kv.first), key);
+        }
+        YAML::Node entries = root["entries"];
+        if (!entries) {
+            error(line_of(root), "", "missing 'entries' (a list of entries)");
+            return;
+        }
+        if (!entries.IsSequence()) {
+            error(line_of(entries), "", "'entries' must be a list");
+            return;
+        }
+        for (const auto& node : entries) read_entry(node, ns, out);
+    }
+
+private:
+    void read_entry(const YAML::Node& node, const std::string& ns, std::vector<RawEntry>& out) {
+        int64_t line = line_of(node);
+        if (!node.IsMap()) {
+            error(line, "", "an entry must be a map with 'name' and 'kind'");
+            return;
+        }
+        RawEntry e;
+        e.file = file_;
+        e.line = line;
+        YAML::Node name = node["name"];
+        std::string label;
+        if (!name) {
+            error(line, "", "entry has no 'name'");
+        } else if (!name.IsScalar() || !valid_name(name.Scalar())) {
+            error(line_of(name), "", "'name' must be a name of letters, digits, '_', '-' and '.'");
+        } else {
+            label = ns.empty() ? name.Scalar() : ns + ":" + name.Scalar();
+            if (!ns.empty()) e.id = label;
+        }
+        bool ok = !e.id.empty();
+        YAML::Node kind = node["kind"];
+        if (!kind) {
+            error(line, label, "entry has no 'kind'");
+            ok = false;
+        } else if (!kind.IsScalar() || kind.Scalar().empty()) {
+            error(line_of(kind), label, "'kind' must be a non-empty string");
+            ok = false;
+        } else {
+            e.kind = kind.Scalar();
+        }
+        try {
+            e.fields = yaml_to_value(node);
+        } catch (const std::exception& ex) {
+            error(line, label, ex.what());
+            return;
+        }
+        for (const auto& kv : node) {
+            std::string key = kv.first.Scalar();
+            e.lines[key] = line_of(kv.first);
+            if (kv.second.IsMap())
+                for (const auto& sub : kv.second) {
+                    e.nested[key + "." + sub.first.Scalar()] = line_of(sub.first);
+                    if (sub.second.IsMap())
+                        for (const auto& subsub : sub.second)
+                            e.nested[key + "." + sub.first.Scalar() + "." + subsub.first.Scalar()] =
+                                line_of(subsub.first);
+                }
+        }
+        ok = check_types(e, label) && ok;
+        if (ok) out.push_back(std::move(e));
+    }
+
+    bool expect(const RawEntry& e, const std::string& label, std::string_view field, modrt_value_type type) {
+        const Value* v = e.fields.find(field);
+        if (v == nullptr || v->type == type) return true;
+        error(e.line_of(field), label,
+              "'" + std::string(field) + "' must be " + (type == MODRT_ARRAY ? "a list" : type == MODRT_MAP ? "a map" : "a string") +
+                  ", not " + std::string(type_name(v->type)));
+        return false;
+    }
+
+    bool check_types(RawEntry& e, const std::string& label) {
+        bool ok = expect(e, label, "source", MODRT_STRING) & expect(e, label, "method", MODRT_STRING) &
+                  expect(e, label, "modules", MODRT_ARRAY) & expect(e, label, "imports", MODRT_MAP) &
+                  expect(e, label, "pool", MODRT_MAP) & expect(e, label, "meta", MODRT_MAP);
+        if (const Value* modules = e.fields.find("modules"); ok && modules)
+            for (const auto& m : modules->items)
+                if (m.type != MODRT_STRING) {
+                    error(e.line_of("modules"), label, "'modules' must list strings");
+                    ok = false;
+                    break;
+                }
+        if (const Value* imports = e.fields.find("imports"); ok && imports)
+            for (size_t i = 0; i < imports->keys.size(); ++i)
+                if (imports->items[i].type != MODRT_STRING) {
+                    error(e.line_of("imports." + imports->keys[i]), label,
+                          "import '" + imports->keys[i] + "' must name an entry id (ns:name)");
+                    ok = false;
+                }
+        if (const Value* meta = e.fields.find("meta"); ok && meta)
+            if (const Value* options = meta->find("options"); options && options->type != MODRT_MAP) {
+                error(e.line_of("meta.options"), label, "'meta.options' must be a map");
+                ok = false;
+            }
+        if (const Value* method = e.fields.find("method"); ok && method) e.method = method->str;
+        if (const Value* source = e.fields.find("source"); ok && source) ok = resolve_source(e, label, source->str);
+        return ok;
+    }
+
+    bool resolve_source(RawEntry& e, const std::string& label, const std::string& source) {
+        constexpr std::string_view kFile = "file://";
+        if (source.rfind(kFile, 0) != 0) {
+            error(e.line_of("source"), label, "'source' must be a file:// reference, got '" + source + "'");
+            return false;
+        }
+        fs::path p = source.substr(kFile.size());
+        if (p.is_relative()) p = fs::path(file_).parent_path() / p;
+        std::error_code ec;
+        fs::path resolved = fs::weakly_canonical(p, ec);
+        if (ec || !fs::is_regular_file(resolved, ec)) {
+            error(e.line_of("source"), label, "source file not found: " + p.lexically_normal().string());
+            return false;
+        }
+        e.source_path = resolved.string();
+        return true;
+    }
+
+    std::string file_;
+    std::vector<RegistryError>& errors_;
+};
+
+}  // namespace
+
+int64_t RawEntry::line_of(std::string_view field) const {
+    if (auto it = nested.find(field); it != nested.end()) return it->second;
+    if (auto it = lines.find(field); it != lines.end()) return it->second;
+    if (auto dot = field.rfind('.'); dot != std::string_view::npos) return line_of(field.substr(0, dot));
+    return line;
+}
+
+std::vector<RawEntry> read_registry(const fs::path& root, std::vector<RegistryError>& errors) {
+    std::vector<RawEntry> entries;
+    std::error_code ec;
+    std::vector<fs::path> files;
+    if (fs::is_regular_file(root, ec)) {
+        files.push_back(root);
+    } else if (fs::is_directory(root, ec)) {
+        for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
+             it.increment(ec)) {
+            auto ext = it->path().extension();
+            if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(it->path());
+        }
+        std::sort(files.begin(), files.end());
+        if (files.empty()) errors.push_back({root.string(), 0, "", "no registry files (*.yaml, *.yml) found"});
+    } else {
+        errors.push_back({root.string(), 0, "", "registry not found (expected a directory or a YAML file)"});
+    }
+    for (const auto& f : files) FileReader(f.lexically_normal().string(), errors).read(entries);
+
+    std::map<std::string, const RawEntry*, std::less<>> seen;
+    std::vector<RawEntry> unique;
+    std::set<size_t> dropped;
+    for (size_t i = 0; i < entries.size(); ++i) {
+        auto [it, inserted] = seen.emplace(entries[i].id, &entries[i]);
+        if (!inserted) {
+            errors.push_back({entries[i].file, entries[i].line, entries[i].id,
+                              "duplicate id; first declared at " + it->second->file + ":" +
+                                  std::to_string(it->second->line)});
+            dropped.insert(i);
+        }
+    }
+    for (size_t i = 0; i < entries.size(); ++i)
+        if (!dropped.count(i)) unique.push_back(std::move(entries[i]));
+    return unique;
+}
+
+}  // namespace modrt::kernel

@@ -1,0 +1,33 @@
+// Reading registry YAML files into entries, with every problem reported by file and line.
+#pragma once
+
+#include <modrt/kernel/runtime.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace modrt::kernel {
+
+/// One entry as declared, before any plugin has seen it.
+struct RawEntry {
+    std::string id;  // namespace:name
+    std::string kind;
+    std::string file;
+    int64_t line = 0;
+    Value fields;                                         // the whole entry as a map
+    std::map<std::string, int64_t, std::less<>> lines;    // top-level field -> line
+    std::map<std::string, int64_t, std::less<>> nested;   // "pool.workers", "meta.options.retry" -> line
+    std::string source_path;                              // `source: file://...` resolved; "" when absent
+    std::string method;
+
+    /// Line of `field` ("pool", "pool.workers"...), falling back to the entry's line.
+    int64_t line_of(std::string_view field) const;
+};
+
+/// Read every *.yaml / *.yml under `root` (or `root` itself when a file), sorted by path.
+/// Appends each problem to `errors` and returns the entries that passed the kernel's checks.
+std::vector<RawEntry> read_registry(const std::filesystem::path& root, std::vector<RegistryError>& errors);
+
+}  // namespace modrt::kernel

@@ -1,0 +1,278 @@
+// Runtime: loading a registry (binding entries to plugins) and root calls.
+#include "logging.hpp"
+#include "runtime_impl.hpp"
+
+#include <set>
+
+namespace modrt::kernel {
+
+namespace fs = std::filesystem;
+
+Entry::~Entry() {
+    interceptors.clear();
+    pool.reset();
+    if (handle && kind && kind->entry_destroy) kind->entry_destroy(kind_plugin, handle);
+}
+
+std::string RegistryError::format() const {
+    std::string out = file;
+    if (line > 0) out += ":" + std::to_string(line);
+    if (!out.empty()) out += ": ";
+    if (!entry.empty()) out += "entry '" + entry + "': ";
+    return out + message;
+}
+
+}  // namespace modrt::kernel
+
+using namespace modrt::kernel;
+
+modrt_runtime::modrt_runtime(RuntimeOptions o) : options(std::move(o)), catalog(options.plugin_path) {
+    host = make_host_api(this);
+}
+
+modrt_runtime::~modrt_runtime() {
+    // Pools first (they drain queued calls, which may still call other entries),
+    // then entries, then the plugins that made them.
+    for (auto& [id, e] : entries) e->pool.reset();
+    entries.clear();
+    catalog.unload_all();
+}
+
+namespace modrt::kernel {
+
+namespace {
+
+/// Binds the entries of one load to plugins, collecting every error.
+class Binder {
+public:
+    Binder(modrt_runtime& rt, std::vector<RegistryError>& errors) : rt_(rt), errors_(errors) {}
+
+    void bind(Entry& e) {
+        const ProvidedApi* api = provider(e, e.raw.kind, "kind");
+        if (!api) return;
+        if (api->type != MODRT_EXT_FUNCTION_KIND) {
+            error(e, "kind", "'" + e.raw.kind + "' is not an entry kind");
+            return;
+        }
+        e.kind = &api->api.kind;
+        e.kind_plugin = last_plugin_->state();
+        e.kind_owner = last_plugin_;
+        modrt_error* err = nullptr;
+        try {
+            err = e.kind->entry_create(e.kind_plugin, &e.info, &e.handle);
+        } catch (...) {
+            err = make_error(MODRT_ERR_INTERNAL, last_plugin_->record().name + ": entry_create threw an exception").release();
+        }
+        if (err) {
+            ErrorPtr owned(err);
+            std::string field;
+            if (owned->details)
+                if (const Value* f = owned->details->find("field"); f && f->type == MODRT_STRING) field = f->str;
+            error(e, field, owned->message);
+            e.handle = nullptr;
+            return;
+        }
+        if (!e.callable()) return;
+        bind_pool(e);
+        bind_interceptors(e);
+    }
+
+private:
+    void error(const Entry& e, std::string_view field, std::string message) {
+        errors_.push_back({e.raw.file, field.empty() ? e.raw.line : e.raw.line_of(field), e.raw.id, std::move(message)});
+    }
+
+    const ProvidedApi* provider(const Entry& e, const std::string& name, std::string_view field) {
+        const PluginRecord* record = rt_.catalog.provider_of(name);
+        if (!record) {
+            error(e, field, "no plugin on the plugin path provides '" + name + "'" + rt_.catalog.refused_note());
+            return nullptr;
+        }
+        try {
+            last_plugin_ = &rt_.catalog.load(*record, rt_.host);
+        } catch (const std::exception& ex) {
+            error(e, field, ex.what());
+            return nullptr;
+        }
+        activate(*last_plugin_);
+        return last_plugin_->find(name);
+    }
+
+    // A loaded plugin's security or contract provider serves the whole runtime.
+    void activate(const LoadedPlugin& p) {
+        for (const auto& name : p.record().provides) {
+            const ProvidedApi* api = p.find(name);
+            if (api->type == MODRT_EXT_SECURITY && !rt_.security) {
+                rt_.security = &api->api.security;
+                rt_.security_plugin = p.state();
+            } else if (api->type == MODRT_EXT_CONTRACT && !rt_.contract) {
+                rt_.contract = &api->api.contract;
+                rt_.contract_plugin = p.state();
+            }
+        }
+    }
+
+    // `pool:` with no type: `workers`/`size` -> static, `max_size` -> lazy, nothing -> inline.
+    void bind_pool(Entry& e) {
+        Value options = Value::map();
+        std::string type = "inline";
+        if (const Value* pool = e.raw.fields.find("pool")) {
+            for (size_t i = 0; i < pool->keys.size(); ++i)
+                if (pool->keys[i] != "type") options.insert(pool->keys[i]) = pool->items[i];
+            if (const Value* t = pool->find("type")) {
+                if (t->type != MODRT_STRING || t->str.empty()) {
+                    error(e, "pool.type", "'pool.type' must be a pool type name such as inline, static, lazy");
+                    return;
+                }
+                type = t->str;
+            } else if (pool->find("workers") || pool->find("size")) {
+                type = "static";
+            } else if (pool->find("max_size")) {
+                type = "lazy";
+            }
+        }
+        const ProvidedApi* api = provider(e, "pool." + type, e.raw.fields.find("pool") ? "pool" : "");
+        if (!api) return;
+        if (api->type != MODRT_EXT_POOL) {
+            error(e, "pool", "'pool." + type + "' is not a pool type");
+            return;
+        }
+        auto handle = std::make_unique<PoolHandle>();
+        handle->api = &api->api.pool;
+        handle->plugin = last_plugin_->state();
+        handle->type = type;
+        handle->owner = last_plugin_;
+        if (modrt_error* err = handle->api->create(handle->plugin, &options, &handle->handle)) {
+            ErrorPtr owned(err);
+            std::string field = "pool";
+            if (owned->details)
+                if (const Value* f = owned->details->find("field"); f && f->type == MODRT_STRING) field += "." + f->str;
+            handle->handle = nullptr;
+            error(e, field, "pool: " + owned->message);
+            return;
+        }
+        e.pool = std::move(handle);
+    }
+
+    // Each key of meta.options names an interceptor plugin `interceptor.<key>`, applied in order.
+    void bind_interceptors(Entry& e) {
+        const Value* meta = e.raw.fields.find("meta");
+        const Value* options = meta ? meta->find("options") : nullptr;
+        if (!options) return;
+        for (size_t i = 0; i < options->keys.size(); ++i) {
+            const std::string& key = options->keys[i];
+            std::string field = "meta.options." + key;
+            const ProvidedApi* api = provider(e, "interceptor." + key, field);
+            if (!api) continue;
+            if (api->type != MODRT_EXT_INTERCEPTOR) {
+                error(e, field, "'interceptor." + key + "' is not an interceptor");
+                continue;
+            }
+            const Value& opts = options->items[i];
+            if (opts.type != MODRT_MAP) {
+                error(e, field, "'" + field + "' must be a map of options");
+                continue;
+            }
+            auto handle = std::make_unique<InterceptorHandle>();
+            handle->api = &api->api.interceptor;
+            handle->plugin = last_plugin_->state();
+            handle->name = api->name;
+            handle->owner = last_plugin_;
+            if (modrt_error* err = handle->api->create(handle->plugin, &e.info, &opts, &handle->handle)) {
+                ErrorPtr owned(err);
+                handle->handle = nullptr;
+                error(e, field, owned->message);
+                continue;
+            }
+            e.interceptors.push_back(std::move(handle));
+        }
+    }
+
+    modrt_runtime& rt_;
+    std::vector<RegistryError>& errors_;
+    LoadedPlugin* last_plugin_ = nullptr;
+};
+
+modrt_str view_of(const std::string& s) { return modrt_str{s.c_str(), s.size()}; }
+
+}  // namespace
+
+Runtime::Runtime(RuntimeOptions options) : impl_(std::make_unique<modrt_runtime>(std::move(options))) {}
+Runtime::~Runtime() = default;
+
+modrt_runtime* Runtime::handle() { return impl_.get(); }
+
+std::vector<RegistryError> Runtime::load(const fs::path& registry) {
+    std::vector<RegistryError> errors;
+    std::vector<RawEntry> raws = read_registry(registry, errors);
+    modrt_runtime& rt = *impl_;
+    std::vector<Entry*> added;
+    for (auto& raw : raws) {
+        if (const Entry* existing = rt.find(raw.id)) {
+            errors.push_back({raw.file, raw.line, raw.id,
+                              "duplicate id; first declared at " + existing->raw.file + ":" +
+                                  std::to_string(existing->raw.line)});
+            continue;
+        }
+        auto e = std::make_unique<Entry>();
+        e->raw = std::move(raw);
+        e->info.struct_size = sizeof(modrt_entry_info);
+        e->info.id = view_of(e->raw.id);
+        e->info.kind = view_of(e->raw.kind);
+        e->info.source_path = view_of(e->raw.source_path);
+        e->info.method = view_of(e->raw.method);
+        e->info.file = view_of(e->raw.file);
+        e->info.line = e->raw.line;
+        e->info.fields = &e->raw.fields;
+        added.push_back(e.get());
+        rt.entry_order.push_back(e.get());
+        std::string id = e->raw.id;
+        rt.entries.emplace(std::move(id), std::move(e));
+    }
+    Binder binder(rt, errors);
+    for (Entry* e : added) binder.bind(*e);
+    if (!rt.security && !added.empty()) {
+        static std::once_flag warned;  // once per process: the message is about the setup, not each load
+        std::call_once(warned, [] {
+            logger()->warn("no security plugin loaded: every call is allowed (permissive mode)");
+        });
+    }
+    return errors;
+}
+
+CallResult Runtime::call(std::string_view id, const Value& args, const CallOptions& options) {
+    modrt_frame root;
+    root.runtime = impl_.get();
+    root.storage = std::make_unique<FrameStorage>();
+    root.storage->context = options.context.type == MODRT_MAP ? options.context : Value::map();
+    root.context = &root.storage->context;
+    if (!options.actor_id.empty()) {
+        auto actor = std::make_unique<modrt_actor>();
+        actor->id = options.actor_id;
+        if (options.actor_meta.type == MODRT_MAP) actor->meta = options.actor_meta;
+        root.storage->actor = actor.release();  // reference counted from here on
+        root.actor = root.storage->actor;
+    }
+    root.storage->scope = options.scope;
+    root.scope = root.storage->scope;
+    if (options.timeout.count() > 0) root.deadline_ns = now_ns() + options.timeout.count();
+    CallResult r;
+    r.error.reset(dispatch(impl_.get(), &root, id, &args, nullptr, &r.value));
+    return r;
+}
+
+std::vector<EntrySummary> Runtime::entries() const {
+    std::vector<EntrySummary> out;
+    for (const Entry* e : impl_->entry_order)
+        out.push_back({e->raw.id, e->raw.kind, e->pool ? e->pool->type : "", e->raw.file, e->raw.line});
+    return out;
+}
+
+std::vector<PluginRecord> Runtime::plugins() const { return impl_->catalog.records(); }
+
+std::vector<fs::path> Runtime::default_plugin_path(const fs::path& exe) {
+    fs::path bin = exe.parent_path();
+    return {bin / ".." / "plugins", bin / ".." / "lib" / "modrt" / "plugins", fs::path(MODRT_INSTALL_PLUGIN_DIR)};
+}
+
+}  // namespace modrt::kernel

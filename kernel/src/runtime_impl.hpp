@@ -1,0 +1,105 @@
+// The runtime's state behind the opaque modrt_runtime: entries, plugins, providers.
+#pragma once
+
+#include "frame.hpp"
+#include "plugin_catalog.hpp"
+#include "registry_reader.hpp"
+
+#include <modrt/kernel/error.hpp>
+#include <modrt/kernel/runtime.hpp>
+
+#include <boost/dll/shared_library.hpp>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace modrt::kernel {
+
+/// A pool instance made by a pool plugin for one entry.
+struct PoolHandle {
+    const modrt_pool_api* api = nullptr;
+    void* plugin = nullptr;
+    void* handle = nullptr;
+    std::string type;  // "inline", "static", ...
+    const LoadedPlugin* owner = nullptr;
+    ~PoolHandle() {
+        if (handle) api->destroy(plugin, handle);
+    }
+};
+
+/// An interceptor instance made for one entry.
+struct InterceptorHandle {
+    const modrt_interceptor_api* api = nullptr;
+    void* plugin = nullptr;
+    void* handle = nullptr;
+    std::string name;  // "interceptor.retry"
+    const LoadedPlugin* owner = nullptr;
+    ~InterceptorHandle() {
+        if (handle) api->destroy(plugin, handle);
+    }
+};
+
+/// A registry entry bound to the plugin of its kind.
+struct Entry {
+    RawEntry raw;
+    modrt_entry_info info{};
+    const modrt_kind_api* kind = nullptr;
+    void* kind_plugin = nullptr;
+    const LoadedPlugin* kind_owner = nullptr;
+    void* handle = nullptr;  // from entry_create
+    std::unique_ptr<PoolHandle> pool;
+    std::vector<std::unique_ptr<InterceptorHandle>> interceptors;
+
+    bool callable() const { return kind != nullptr && kind->invoke != nullptr; }
+    ~Entry();
+};
+
+struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace modrt::kernel
+
+struct modrt_runtime {
+    explicit modrt_runtime(modrt::kernel::RuntimeOptions o);
+    ~modrt_runtime();
+
+    modrt::kernel::RuntimeOptions options;
+    modrt::kernel::PluginCatalog catalog;
+    modrt_host_api host{};  // template copied into each loaded plugin
+    std::unordered_map<std::string, std::unique_ptr<modrt::kernel::Entry>, modrt::kernel::StringHash, std::equal_to<>>
+        entries;
+    std::vector<const modrt::kernel::Entry*> entry_order;  // declaration order, for listings
+
+    // At most one of each, from the loaded plugins; null when none.
+    const modrt_security_api* security = nullptr;
+    void* security_plugin = nullptr;
+    const modrt_contract_api* contract = nullptr;
+    void* contract_plugin = nullptr;
+
+    uint32_t max_depth = 128;
+
+    // Shared libraries opened for function.native (host->library_symbol).
+    std::mutex libraries_mutex;
+    std::unordered_map<std::string, std::shared_ptr<boost::dll::shared_library>> libraries;
+
+    const modrt::kernel::Entry* find(std::string_view id) const {
+        auto it = entries.find(id);
+        return it == entries.end() ? nullptr : it->second.get();
+    }
+};
+
+namespace modrt::kernel {
+
+/// The host API table every plugin of `rt` receives.
+modrt_host_api make_host_api(modrt_runtime* rt);
+
+/// The call path: resolve, frame, security, interceptors, pool, kind. Returns owned error or null.
+modrt_error* dispatch(modrt_runtime* rt, const modrt_frame* parent, std::string_view id, const modrt_value* args,
+                      const modrt_call_options* options, modrt_value* result);
+
+}  // namespace modrt::kernel

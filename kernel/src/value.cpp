@@ -1,0 +1,113 @@
+#include <modrt/kernel/value.hpp>
+
+#include <algorithm>
+
+modrt_value modrt_value::boolean(bool b) {
+    modrt_value v;
+    v.type = MODRT_BOOL;
+    v.scalar.b = b;
+    return v;
+}
+
+modrt_value modrt_value::integer(int64_t i) {
+    modrt_value v;
+    v.type = MODRT_INT;
+    v.scalar.i = i;
+    return v;
+}
+
+modrt_value modrt_value::number(double n) {
+    modrt_value v;
+    v.type = MODRT_NUMBER;
+    v.scalar.n = n;
+    return v;
+}
+
+modrt_value modrt_value::string(std::string_view s) {
+    modrt_value v;
+    v.type = MODRT_STRING;
+    v.str.assign(s);
+    return v;
+}
+
+modrt_value modrt_value::bytes(std::string_view b) {
+    modrt_value v;
+    v.type = MODRT_BYTES;
+    v.str.assign(b);
+    return v;
+}
+
+modrt_value modrt_value::array() {
+    modrt_value v;
+    v.type = MODRT_ARRAY;
+    return v;
+}
+
+modrt_value modrt_value::map() {
+    modrt_value v;
+    v.type = MODRT_MAP;
+    return v;
+}
+
+void modrt_value::reset(modrt_value_type t) {
+    type = t;
+    scalar = {};
+    str.clear();
+    items.clear();
+    keys.clear();
+}
+
+modrt_value& modrt_value::push() {
+    if (type != MODRT_ARRAY) reset(MODRT_ARRAY);
+    return items.emplace_back();
+}
+
+modrt_value& modrt_value::insert(std::string_view key) {
+    if (type != MODRT_MAP) reset(MODRT_MAP);
+    auto it = std::find(keys.begin(), keys.end(), key);
+    if (it != keys.end()) {
+        modrt_value& slot = items[static_cast<size_t>(it - keys.begin())];
+        slot.reset(MODRT_NIL);
+        return slot;
+    }
+    keys.emplace_back(key);
+    return items.emplace_back();
+}
+
+const modrt_value* modrt_value::find(std::string_view key) const {
+    if (type != MODRT_MAP) return nullptr;
+    for (size_t i = 0; i < keys.size(); ++i)
+        if (keys[i] == key) return &items[i];
+    return nullptr;
+}
+
+bool operator==(const modrt_value& a, const modrt_value& b) {
+    if (a.type != b.type) return false;
+    switch (a.type) {
+    case MODRT_NIL: return true;
+    case MODRT_BOOL: return a.scalar.b == b.scalar.b;
+    case MODRT_INT: return a.scalar.i == b.scalar.i;
+    case MODRT_NUMBER: return a.scalar.n == b.scalar.n;
+    case MODRT_STRING:
+    case MODRT_BYTES: return a.str == b.str;
+    case MODRT_ARRAY: return a.items == b.items;
+    case MODRT_MAP: return a.keys == b.keys && a.items == b.items;
+    }
+    return false;
+}
+
+namespace modrt::kernel {
+std::string_view type_name(modrt_value_type t) {
+    switch (t) {
+    case MODRT_NIL: return "nil";
+    case MODRT_BOOL: return "boolean";
+    case MODRT_INT: return "integer";
+    case MODRT_NUMBER: return "number";
+    case MODRT_STRING: return "string";
+    case MODRT_BYTES: return "bytes";
+    case MODRT_ARRAY: return "array";
+    case MODRT_MAP: return "map";
+    }
+    return "unknown";
+}
+}  // namespace modrt::kernel

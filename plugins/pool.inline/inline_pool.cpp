@@ -1,0 +1,39 @@
+// pool.inline: runs each call on the caller's thread. No queue, no threads,
+// no allocation: the cheapest pool, and the default when an entry names none.
+#include <modrt/sdk.hpp>
+
+#include <atomic>
+
+namespace {
+
+class InlinePool final : public modrt::Pool {
+public:
+    InlinePool(const modrt::Host&, modrt::ValueView options) {
+        if (options.size() > 0)
+            throw modrt::Failure(modrt::Error(MODRT_ERR_INVALID, "the inline pool takes no options, got '" +
+                                                                     std::string(options.key(0)) + "'")
+                                     .set_field(options.key(0)));
+    }
+
+    modrt::Error submit(modrt_task* task) override {
+        busy_.fetch_add(1, std::memory_order_relaxed);
+        task->run(task->self);
+        busy_.fetch_sub(1, std::memory_order_relaxed);
+        completed_.fetch_add(1, std::memory_order_relaxed);
+        return {};
+    }
+
+    void stats(modrt_pool_stats& out) override {
+        out.workers = 0;
+        out.busy = busy_.load(std::memory_order_relaxed);
+        out.completed = completed_.load(std::memory_order_relaxed);
+    }
+
+private:
+    std::atomic<uint64_t> busy_{0};
+    std::atomic<uint64_t> completed_{0};
+};
+
+}  // namespace
+
+MODRT_PLUGIN("pool.inline", "0.1.0", modrt::provide_pool<InlinePool>("pool.inline"))

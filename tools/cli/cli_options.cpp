@@ -1,0 +1,57 @@
+#include "cli_options.hpp"
+
+#include <boost/dll/runtime_symbol_info.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+namespace modrt::cli {
+
+po::options_description global_options(GlobalOptions& g) {
+    po::options_description d("Global options");
+    d.add_options()("plugin-path", po::value(&g.plugin_path)->composing(),
+                    "directory (or .so file) to search for plugins; repeatable, ':'-separated; searched before "
+                    "$MODRT_PLUGIN_PATH and the default next to this binary")(
+        "log-level", po::value(&g.log_level)->default_value("warn"), "trace, debug, info, warn, error or off");
+    return d;
+}
+
+std::vector<std::filesystem::path> plugin_path(const GlobalOptions& g) {
+    std::vector<std::filesystem::path> out;
+    auto split = [&](const std::string& list) {
+        std::stringstream ss(list);
+        std::string item;
+        while (std::getline(ss, item, ':'))
+            if (!item.empty()) out.emplace_back(item);
+    };
+    for (const auto& p : g.plugin_path) split(p);
+    if (const char* env = std::getenv("MODRT_PLUGIN_PATH")) split(env);
+    for (auto& p : kernel::Runtime::default_plugin_path(boost::dll::program_location())) out.push_back(std::move(p));
+    return out;
+}
+
+std::unique_ptr<kernel::Runtime> load_runtime(const GlobalOptions& g, const std::string& registry) {
+    auto rt = std::make_unique<kernel::Runtime>(kernel::RuntimeOptions{plugin_path(g)});
+    auto errors = rt->load(registry);
+    if (errors.empty()) return rt;
+    for (const auto& e : errors) std::cerr << e.format() << "\n";
+    std::cerr << errors.size() << (errors.size() == 1 ? " error" : " errors") << " in registry " << registry << "\n";
+    return nullptr;
+}
+
+bool parse(const std::vector<std::string>& args, const po::options_description& options,
+           const po::positional_options_description& positional, po::variables_map& vm) {
+    try {
+        // Short options are off so that a JSON argument such as -5 stays an argument.
+        auto style = po::command_line_style::unix_style ^ po::command_line_style::allow_short;
+        po::store(po::command_line_parser(args).options(options).positional(positional).style(style).run(), vm);
+        po::notify(vm);
+        return true;
+    } catch (const po::error& e) {
+        std::cerr << "modrt: " << e.what() << "\n";
+        return false;
+    }
+}
+
+}  // namespace modrt::cli

@@ -1,0 +1,38 @@
+// Options shared by every `modrt` command, and turning them into a Runtime.
+#pragma once
+
+#include <modrt/kernel/runtime.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace modrt::cli {
+
+namespace po = boost::program_options;
+
+/// Exit codes: 0 ok, 1 the call or registry failed, 2 the command line was wrong.
+enum Exit { kOk = 0, kFailed = 1, kUsage = 2 };
+
+struct GlobalOptions {
+    std::vector<std::string> plugin_path;
+    std::string log_level = "warn";
+};
+
+/// --plugin-path / --log-level, accepted before or after the command.
+po::options_description global_options(GlobalOptions& g);
+
+/// --plugin-path entries (':'-separated too), then $MODRT_PLUGIN_PATH, then the defaults next to this binary.
+std::vector<std::filesystem::path> plugin_path(const GlobalOptions& g);
+
+/// A runtime with `registry` loaded; prints every registry error and returns null when there are any.
+std::unique_ptr<kernel::Runtime> load_runtime(const GlobalOptions& g, const std::string& registry);
+
+/// Parse `args` for one command; prints the problem and returns false on bad usage.
+bool parse(const std::vector<std::string>& args, const po::options_description& options,
+           const po::positional_options_description& positional, po::variables_map& vm);
+
+}  // namespace modrt::cli

@@ -1,0 +1,108 @@
+// modrt call REGISTRY ID [ARG...]: one root call, result as JSON on stdout.
+#include "commands.hpp"
+#include "output.hpp"
+
+#include <modrt/kernel/json.hpp>
+
+#include <charconv>
+#include <iostream>
+
+namespace modrt::cli {
+
+namespace {
+
+/// "500ms", "2s", "1m", "250us" or a bare number of milliseconds.
+bool parse_duration(const std::string& text, std::chrono::nanoseconds& out) {
+    double amount = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), amount);
+    if (ec != std::errc() || amount < 0) return false;
+    std::string unit(end, text.data() + text.size());
+    double scale = 0;
+    if (unit.empty() || unit == "ms") scale = 1e6;
+    else if (unit == "s") scale = 1e9;
+    else if (unit == "m") scale = 60e9;
+    else if (unit == "us") scale = 1e3;
+    else if (unit == "ns") scale = 1;
+    else return false;
+    out = std::chrono::nanoseconds(static_cast<int64_t>(amount * scale));
+    return true;
+}
+
+/// key=value pairs; a value that parses as JSON keeps its type, anything else is a string.
+bool parse_pairs(const std::vector<std::string>& pairs, const char* flag, kernel::Value& out) {
+    for (const auto& p : pairs) {
+        auto eq = p.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            std::cerr << "modrt: " << flag << " takes key=value, got '" << p << "'\n";
+            return false;
+        }
+        kernel::Value v;
+        if (kernel::parse_json(p.substr(eq + 1), v)) v = kernel::Value::string(p.substr(eq + 1));
+        out.insert(p.substr(0, eq)) = std::move(v);
+    }
+    return true;
+}
+
+}  // namespace
+
+int cmd_call(const std::vector<std::string>& args) {
+    GlobalOptions g;
+    std::string registry, id, timeout;
+    std::vector<std::string> call_args, context, actor_meta;
+    kernel::CallOptions options;
+    po::options_description d("modrt call REGISTRY ID [ARG...]\n\nCall function ID (namespace:name) of the registry "
+                              "with each ARG as one JSON value; print the result as JSON.\n\nOptions");
+    d.add_options()("help", "show this help")("context", po::value(&context)->composing(),
+                                              "key=value added to the call's context; repeatable")(
+        "timeout", po::value(&timeout), "deadline for the call, e.g. 500ms, 2s")(
+        "actor", po::value(&options.actor_id), "id of the actor making the call")(
+        "actor-meta", po::value(&actor_meta)->composing(), "key=value metadata of the actor; repeatable")(
+        "scope", po::value(&options.scope), "named security scope (ns:group) for the call");
+    d.add(global_options(g));
+    po::options_description hidden;
+    hidden.add_options()("registry", po::value(&registry))("id", po::value(&id))(
+        "arg", po::value(&call_args)->composing());
+    po::options_description all;
+    all.add(d).add(hidden);
+    po::positional_options_description pos;
+    pos.add("registry", 1).add("id", 1).add("arg", -1);
+    po::variables_map vm;
+    if (!parse(args, all, pos, vm)) return kUsage;
+    if (vm.count("help")) {
+        std::cout << d << "\n";
+        return kOk;
+    }
+    if (!kernel::set_log_level(g.log_level)) {
+        std::cerr << "modrt: unknown log level '" << g.log_level << "'\n";
+        return kUsage;
+    }
+    if (registry.empty() || id.empty()) {
+        std::cerr << "modrt: call needs REGISTRY and ID (see modrt call --help)\n";
+        return kUsage;
+    }
+    if (!timeout.empty() && !parse_duration(timeout, options.timeout)) {
+        std::cerr << "modrt: --timeout takes a duration such as 500ms or 2s, got '" << timeout << "'\n";
+        return kUsage;
+    }
+    if (!parse_pairs(context, "--context", options.context) || !parse_pairs(actor_meta, "--actor-meta", options.actor_meta))
+        return kUsage;
+    kernel::Value call_values = kernel::Value::array();
+    for (size_t i = 0; i < call_args.size(); ++i) {
+        if (kernel::ErrorPtr err = kernel::parse_json(call_args[i], call_values.push())) {
+            std::cerr << "modrt: argument " << i + 1 << " is not valid JSON (" << err->message
+                      << "); quote strings, e.g. '\"Ada\"'\n";
+            return kUsage;
+        }
+    }
+    auto rt = load_runtime(g, registry);
+    if (!rt) return kFailed;
+    kernel::CallResult r = rt->call(id, call_values, options);
+    if (!r.ok()) {
+        print_error(std::cerr, *r.error);
+        return kFailed;
+    }
+    std::cout << kernel::to_json(r.value, 2) << "\n";
+    return kOk;
+}
+
+}  // namespace modrt::cli
