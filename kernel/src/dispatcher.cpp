@@ -37,8 +37,19 @@ struct CallTask {
     // 0 pending, 1 finishing (notifying), 2 finished: the waiter leaves only at 2, so
     // the finishing thread never touches this object after the waiter is gone.
     std::atomic<uint32_t> state{0};
+    const void* waiter_thread = nullptr;  // thread_marker() of the submitting thread
+
+    /// An address unique to the calling thread (cheaper than std::this_thread::get_id()).
+    static const void* thread_marker() {
+        thread_local const char marker = 0;
+        return &marker;
+    }
 
     void finish() {
+        if (waiter_thread == thread_marker()) {  // ran in place: the waiter is this thread, not parked
+            state.store(2, std::memory_order_relaxed);
+            return;
+        }
         state.store(1, std::memory_order_release);
         state.notify_one();
         state.store(2, std::memory_order_release);
@@ -89,6 +100,7 @@ modrt_error* run_on_pool(const Entry* e, modrt_frame* frame, const modrt_value* 
     t.frame = frame;
     t.args = args;
     t.result = result;
+    t.waiter_thread = CallTask::thread_marker();
     const PoolHandle& pool = *e->pool;
     modrt_error* refused = guarded(pool.owner, "submit", [&] { return pool.api->submit(pool.handle, &t.task); });
     if (refused != nullptr) return refused;
@@ -168,10 +180,17 @@ bool security_allows(modrt_runtime* rt, const modrt_frame& frame, std::string_vi
 
 modrt_error* dispatch(modrt_runtime* rt, const modrt_frame* parent, std::string_view id, const modrt_value* args,
                       const modrt_call_options* options, modrt_value* result) {
-    if (id.empty()) return fail(MODRT_ERR_INVALID, "empty function id");
-    if (!valid_id(id)) return fail(MODRT_ERR_INVALID, "function id '" + std::string(id) + "' must be namespace:name");
     const Entry* e = rt->find(id);
-    if (e == nullptr) return fail(MODRT_ERR_NOT_FOUND, "function '" + std::string(id) + "' not found");
+    if (e == nullptr) {  // registered ids are valid, so the shape is checked only on a miss
+        if (id.empty()) return fail(MODRT_ERR_INVALID, "empty function id");
+        if (!valid_id(id)) return fail(MODRT_ERR_INVALID, "function id '" + std::string(id) + "' must be namespace:name");
+        return fail(MODRT_ERR_NOT_FOUND, "function '" + std::string(id) + "' not found");
+    }
+    if (!e->load_error.empty()) {
+        ErrorPtr err = make_error(MODRT_ERR_UNAVAILABLE, "'" + std::string(id) + "' did not load: " + e->load_error);
+        err->retryable = false;  // the registry must change first
+        return err.release();
+    }
     if (!e->callable())
         return fail(MODRT_ERR_INVALID, "'" + std::string(id) + "' is a " + e->raw.kind + " entry and cannot be called");
     uint32_t depth = parent ? parent->depth + 1 : 1;

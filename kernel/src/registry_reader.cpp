@@ -6,7 +6,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace modrt::kernel {
 
@@ -31,9 +33,20 @@ public:
     }
 
     void read(std::vector<RawEntry>& out) {
+        std::ifstream in(file_, std::ios::binary);
+        if (!in) {
+            error(0, "", "cannot read the file");
+            return;
+        }
+        std::stringstream text;
+        text << in.rdbuf();
+        read_text(text.str(), out);
+    }
+
+    void read_text(const std::string& text, std::vector<RawEntry>& out) {
         YAML::Node root;
         try {
-            root = YAML::LoadFile(file_);
+            root = YAML::Load(text);
         } catch (const YAML::ParserException& e) {
             error(e.mark.line + 1, "", "invalid YAML: " + e.msg);
             return;
@@ -190,6 +203,13 @@ int64_t RawEntry::line_of(std::string_view field) const {
     if (auto it = lines.find(field); it != lines.end()) return it->second;
     if (auto dot = field.rfind('.'); dot != std::string_view::npos) return line_of(field.substr(0, dot));
     return line;
+}
+
+std::vector<RawEntry> read_registry_text(const std::string& text, const std::string& file,
+                                        std::vector<RegistryError>& errors) {
+    std::vector<RawEntry> entries;
+    FileReader(file, errors).read_text(text, entries);
+    return entries;
 }
 
 std::vector<RawEntry> read_registry(const fs::path& root, std::vector<RegistryError>& errors) {

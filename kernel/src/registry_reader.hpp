@@ -30,4 +30,9 @@ struct RawEntry {
 /// Appends each problem to `errors` and returns the entries that passed the kernel's checks.
 std::vector<RawEntry> read_registry(const std::filesystem::path& root, std::vector<RegistryError>& errors);
 
+/// Read one registry document from memory, as if it were `file` (for fuzzing and tests;
+/// duplicate ids across documents are not checked).
+std::vector<RawEntry> read_registry_text(const std::string& text, const std::string& file,
+                                        std::vector<RegistryError>& errors);
+
 }  // namespace modrt::kernel

@@ -2,7 +2,9 @@
 #include "logging.hpp"
 #include "runtime_impl.hpp"
 
+#include <algorithm>
 #include <set>
+#include <tuple>
 
 namespace modrt::kernel {
 
@@ -33,7 +35,7 @@ modrt_runtime::modrt_runtime(RuntimeOptions o) : options(std::move(o)), catalog(
 modrt_runtime::~modrt_runtime() {
     // Pools first (they drain queued calls, which may still call other entries),
     // then entries, then the plugins that made them.
-    for (auto& [id, e] : entries) e->pool.reset();
+    for (auto& e : entries) e->pool.reset();
     entries.clear();
     catalog.unload_all();
 }
@@ -78,11 +80,12 @@ public:
     }
 
 private:
-    void error(const Entry& e, std::string_view field, std::string message) {
+    void error(Entry& e, std::string_view field, std::string message) {
+        if (e.load_error.empty()) e.load_error = message;
         errors_.push_back({e.raw.file, field.empty() ? e.raw.line : e.raw.line_of(field), e.raw.id, std::move(message)});
     }
 
-    const ProvidedApi* provider(const Entry& e, const std::string& name, std::string_view field) {
+    const ProvidedApi* provider(Entry& e, const std::string& name, std::string_view field) {
         const PluginRecord* record = rt_.catalog.provider_of(name);
         if (!record) {
             error(e, field, "no plugin on the plugin path provides '" + name + "'" + rt_.catalog.refused_note());
@@ -225,12 +228,14 @@ std::vector<RegistryError> Runtime::load(const fs::path& registry) {
         e->info.line = e->raw.line;
         e->info.fields = &e->raw.fields;
         added.push_back(e.get());
-        rt.entry_order.push_back(e.get());
-        std::string id = e->raw.id;
-        rt.entries.emplace(std::move(id), std::move(e));
+        rt.index.insert(e->raw.id, e.get());
+        rt.entries.push_back(std::move(e));
     }
     Binder binder(rt, errors);
     for (Entry* e : added) binder.bind(*e);
+    std::stable_sort(errors.begin(), errors.end(), [](const RegistryError& a, const RegistryError& b) {
+        return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+    });
     if (!rt.security && !added.empty()) {
         static std::once_flag warned;  // once per process: the message is about the setup, not each load
         std::call_once(warned, [] {
@@ -240,7 +245,17 @@ std::vector<RegistryError> Runtime::load(const fs::path& registry) {
     return errors;
 }
 
+CallResult Runtime::call(std::string_view id, const Value& args) {
+    CallResult r;  // nothing to inherit: no root frame to build (the hot path of embedders)
+    r.error.reset(dispatch(impl_.get(), nullptr, id, &args, nullptr, &r.value));
+    return r;
+}
+
 CallResult Runtime::call(std::string_view id, const Value& args, const CallOptions& options) {
+    bool plain = options.context.keys.empty() && options.actor_id.empty() && options.scope.empty() &&
+                 options.timeout.count() == 0;
+    if (plain) return call(id, args);
+    CallResult r;
     modrt_frame root;
     root.runtime = impl_.get();
     root.storage = std::make_unique<FrameStorage>();
@@ -256,14 +271,13 @@ CallResult Runtime::call(std::string_view id, const Value& args, const CallOptio
     root.storage->scope = options.scope;
     root.scope = root.storage->scope;
     if (options.timeout.count() > 0) root.deadline_ns = now_ns() + options.timeout.count();
-    CallResult r;
     r.error.reset(dispatch(impl_.get(), &root, id, &args, nullptr, &r.value));
     return r;
 }
 
 std::vector<EntrySummary> Runtime::entries() const {
     std::vector<EntrySummary> out;
-    for (const Entry* e : impl_->entry_order)
+    for (const auto& e : impl_->entries)
         out.push_back({e->raw.id, e->raw.kind, e->pool ? e->pool->type : "", e->raw.file, e->raw.line});
     return out;
 }

@@ -1,6 +1,7 @@
 // The runtime's state behind the opaque modrt_runtime: entries, plugins, providers.
 #pragma once
 
+#include "entry_index.hpp"
 #include "frame.hpp"
 #include "plugin_catalog.hpp"
 #include "registry_reader.hpp"
@@ -53,13 +54,10 @@ struct Entry {
     std::unique_ptr<PoolHandle> pool;
     std::vector<std::unique_ptr<InterceptorHandle>> interceptors;
 
+    std::string load_error;  // why binding failed ("" when it did not); such an entry is never run
+
     bool callable() const { return kind != nullptr && kind->invoke != nullptr; }
     ~Entry();
-};
-
-struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
 };
 
 }  // namespace modrt::kernel
@@ -71,9 +69,8 @@ struct modrt_runtime {
     modrt::kernel::RuntimeOptions options;
     modrt::kernel::PluginCatalog catalog;
     modrt_host_api host{};  // template copied into each loaded plugin
-    std::unordered_map<std::string, std::unique_ptr<modrt::kernel::Entry>, modrt::kernel::StringHash, std::equal_to<>>
-        entries;
-    std::vector<const modrt::kernel::Entry*> entry_order;  // declaration order, for listings
+    std::vector<std::unique_ptr<modrt::kernel::Entry>> entries;  // declaration order
+    modrt::kernel::EntryIndex index;                             // the call path's lookup into `entries`
 
     // At most one of each, from the loaded plugins; null when none.
     const modrt_security_api* security = nullptr;
@@ -87,10 +84,7 @@ struct modrt_runtime {
     std::mutex libraries_mutex;
     std::unordered_map<std::string, std::shared_ptr<boost::dll::shared_library>> libraries;
 
-    const modrt::kernel::Entry* find(std::string_view id) const {
-        auto it = entries.find(id);
-        return it == entries.end() ? nullptr : it->second.get();
-    }
+    const modrt::kernel::Entry* find(std::string_view id) const { return index.find(id); }
 };
 
 namespace modrt::kernel {

@@ -49,14 +49,6 @@ modrt_value modrt_value::map() {
     return v;
 }
 
-void modrt_value::reset(modrt_value_type t) {
-    type = t;
-    scalar = {};
-    str.clear();
-    items.clear();
-    keys.clear();
-}
-
 modrt_value& modrt_value::push() {
     if (type != MODRT_ARRAY) reset(MODRT_ARRAY);
     return items.emplace_back();

@@ -16,21 +16,23 @@ public:
     }
 
     modrt::Error submit(modrt_task* task) override {
-        busy_.fetch_add(1, std::memory_order_relaxed);
+        started_.fetch_add(1, std::memory_order_relaxed);
         task->run(task->self);
-        busy_.fetch_sub(1, std::memory_order_relaxed);
         completed_.fetch_add(1, std::memory_order_relaxed);
         return {};
     }
 
     void stats(modrt_pool_stats& out) override {
+        uint64_t completed = completed_.load(std::memory_order_relaxed);
+        uint64_t started = started_.load(std::memory_order_relaxed);
         out.workers = 0;
-        out.busy = busy_.load(std::memory_order_relaxed);
-        out.completed = completed_.load(std::memory_order_relaxed);
+        out.busy = started > completed ? started - completed : 0;
+        out.completed = completed;
     }
 
 private:
-    std::atomic<uint64_t> busy_{0};
+    // Two counters rather than a busy gauge: one atomic add each side of the call.
+    std::atomic<uint64_t> started_{0};
     std::atomic<uint64_t> completed_{0};
 };
 

@@ -25,7 +25,7 @@ bool parse_duration(const std::string& text, std::chrono::nanoseconds& out) {
     else if (unit == "ns") scale = 1;
     else return false;
     out = std::chrono::nanoseconds(static_cast<int64_t>(amount * scale));
-    return true;
+    return out.count() > 0;  // "0" or a rounding to nothing would silently mean "no timeout"
 }
 
 /// key=value pairs; a value that parses as JSON keeps its type, anything else is a string.
@@ -81,11 +81,15 @@ int cmd_call(const std::vector<std::string>& args) {
         return kUsage;
     }
     if (!timeout.empty() && !parse_duration(timeout, options.timeout)) {
-        std::cerr << "modrt: --timeout takes a duration such as 500ms or 2s, got '" << timeout << "'\n";
+        std::cerr << "modrt: --timeout takes a positive duration such as 500ms or 2s, got '" << timeout << "'\n";
         return kUsage;
     }
     if (!parse_pairs(context, "--context", options.context) || !parse_pairs(actor_meta, "--actor-meta", options.actor_meta))
         return kUsage;
+    if (!actor_meta.empty() && options.actor_id.empty()) {
+        std::cerr << "modrt: --actor-meta needs --actor\n";
+        return kUsage;
+    }
     kernel::Value call_values = kernel::Value::array();
     for (size_t i = 0; i < call_args.size(); ++i) {
         if (kernel::ErrorPtr err = kernel::parse_json(call_args[i], call_values.push())) {

@@ -14,18 +14,39 @@ commands:
   validate REGISTRY           report every problem in a registry (exit 1 if any)
   plugins                     list plugins on the plugin path
 
-options of every command:
+options of every command (before or after it):
   --plugin-path DIR           search DIR for plugins first (repeatable; also $MODRT_PLUGIN_PATH)
   --log-level LEVEL           trace, debug, info, warn (default), error, off
 
 'modrt <command> --help' shows a command's own options.
 )";
 
+/// `modrt --log-level debug call ...`: move global options given before the command
+/// behind it, where each command parses them.
+std::vector<std::string> global_options_after_command(std::vector<std::string> words) {
+    std::vector<std::string> globals;
+    size_t i = 0;
+    while (i < words.size()) {
+        const std::string& w = words[i];
+        bool joined = w.rfind("--plugin-path=", 0) == 0 || w.rfind("--log-level=", 0) == 0;
+        bool separate = (w == "--plugin-path" || w == "--log-level") && i + 1 < words.size();
+        if (!joined && !separate) break;
+        globals.push_back(w);
+        if (separate) globals.push_back(words[i + 1]);
+        i += separate ? 2 : 1;
+    }
+    if (globals.empty() || i == words.size()) return words;
+    std::vector<std::string> out{words[i]};
+    out.insert(out.end(), globals.begin(), globals.end());
+    out.insert(out.end(), words.begin() + static_cast<std::ptrdiff_t>(i) + 1, words.end());
+    return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     using namespace modrt::cli;
-    std::vector<std::string> words(argv + 1, argv + argc);
+    std::vector<std::string> words = global_options_after_command(std::vector<std::string>(argv + 1, argv + argc));
     if (words.empty()) {
         std::cerr << kUsageText;
         return kUsage;

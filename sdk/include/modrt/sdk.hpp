@@ -12,7 +12,9 @@
 
 #include <modrt/abi.h>
 
+#include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <new>
@@ -30,19 +32,33 @@ namespace modrt {
 
 namespace detail {
 // One per plugin binary: value, error, log and frame hooks are the same for
-// every runtime, and C callbacks such as modrt_native_fn reach them with no
-// other state. The ABI forces this process-wide slot.
-inline const modrt_host_api*& host_slot() noexcept {
-    static const modrt_host_api* slot = nullptr;
+// every runtime, and the C++ wrappers below reach them with no other state.
+// The ABI forces this process-wide slot. It holds a copy, because the table a
+// runtime hands over dies with that runtime; runtime-level calls go through
+// Host, which keeps its own runtime's table.
+inline const modrt_host_api* process_host(const modrt_host_api* first) noexcept {
+    static const modrt_host_api copy = [first] {
+        modrt_host_api c{};
+        size_t size = first->struct_size < sizeof(c) ? first->struct_size : sizeof(c);
+        std::memcpy(static_cast<void*>(&c), first, size);
+        c.runtime = nullptr;  // not any one runtime's
+        return c;
+    }();
+    return &copy;
+}
+inline std::atomic<const modrt_host_api*>& host_slot() noexcept {
+    static std::atomic<const modrt_host_api*> slot{nullptr};
     return slot;
 }
 inline void set_host(const modrt_host_api* host) noexcept {
-    if (host_slot() == nullptr) host_slot() = host;
+    if (host_slot().load(std::memory_order_acquire) == nullptr)
+        host_slot().store(process_host(host), std::memory_order_release);
 }
 }  // namespace detail
 
-/// The kernel's host API (valid once the plugin has been initialised).
-inline const modrt_host_api& host_api() noexcept { return *detail::host_slot(); }
+/// The kernel's process-wide hooks (values, errors, frames, logging); valid once the
+/// plugin has been initialised. Its `runtime` is null: use Host for runtime-level calls.
+inline const modrt_host_api& host_api() noexcept { return *detail::host_slot().load(std::memory_order_acquire); }
 
 /// Borrow a string_view as a modrt_str.
 inline modrt_str to_str(std::string_view s) noexcept { return modrt_str{s.data(), s.size()}; }
@@ -176,6 +192,9 @@ public:
         return *this;
     }
     Error&& set_field(std::string_view field) && { return std::move(set_field(field)); }
+    /// Prefix the message with `context` ("context: message"), keeping kind, details and stack.
+    Error& wrap(std::string_view context) & noexcept { host_api().error_wrap(e_, to_str(context)); return *this; }
+    Error&& wrap(std::string_view context) && noexcept { return std::move(wrap(context)); }
 
 private:
     modrt_error* e_ = nullptr;
@@ -575,20 +594,25 @@ constexpr detail::Provide<MODRT_EXT_CONTRACT, C> provide_contract(const char* na
     }
 
 /// Define a `function.native` function: MODRT_NATIVE_FUNCTION(add) { ...; return {}; }
-/// The body sees `frame`, `args` (ValueView of the argument array) and `result` (ValueSlot).
-#define MODRT_NATIVE_FUNCTION(NAME)                                                                       \
-    static ::modrt::Error NAME##_modrt_body(::modrt::Frame frame, ::modrt::ValueView args,                \
-                                            ::modrt::ValueSlot result);                                   \
-    extern "C" MODRT_EXPORT modrt_error* NAME(const modrt_host_api* host, modrt_frame* frame,            \
-                                              const modrt_value* args, modrt_value* result) {           \
-        ::modrt::detail::set_host(host);                                                                  \
-        return ::modrt::detail::guard(#NAME, [&]() -> modrt_error* {                                      \
-            return NAME##_modrt_body(::modrt::Frame(frame), ::modrt::ValueView(args),                     \
-                                     ::modrt::ValueSlot(result))                                          \
-                .release();                                                                               \
-        });                                                                                               \
-    }                                                                                                     \
-    static ::modrt::Error NAME##_modrt_body(::modrt::Frame frame, ::modrt::ValueView args,                \
-                                            ::modrt::ValueSlot result)
+/// The body sees `host` (a modrt::Host of the calling runtime, for host.call), `frame`,
+/// `args` (ValueView of the argument array) and `result` (ValueSlot).
+#define MODRT_NATIVE_FUNCTION(NAME)                                                                        \
+    static ::modrt::Error NAME##_modrt_body([[maybe_unused]] const ::modrt::Host& host,                    \
+                                            [[maybe_unused]] ::modrt::Frame frame,                         \
+                                            [[maybe_unused]] ::modrt::ValueView args,                      \
+                                            [[maybe_unused]] ::modrt::ValueSlot result);                   \
+    extern "C" MODRT_EXPORT modrt_error* NAME(const modrt_host_api* host, modrt_frame* frame,             \
+                                              const modrt_value* args, modrt_value* result) {            \
+        ::modrt::detail::set_host(host);                                                                   \
+        return ::modrt::detail::guard(#NAME, [&]() -> modrt_error* {                                       \
+            return NAME##_modrt_body(::modrt::Host(host, nullptr, #NAME), ::modrt::Frame(frame),           \
+                                     ::modrt::ValueView(args), ::modrt::ValueSlot(result))                 \
+                .release();                                                                                \
+        });                                                                                                \
+    }                                                                                                      \
+    static ::modrt::Error NAME##_modrt_body([[maybe_unused]] const ::modrt::Host& host,                    \
+                                            [[maybe_unused]] ::modrt::Frame frame,                         \
+                                            [[maybe_unused]] ::modrt::ValueView args,                      \
+                                            [[maybe_unused]] ::modrt::ValueSlot result)
 
 #endif  // MODRT_SDK_HPP

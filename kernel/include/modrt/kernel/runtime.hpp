@@ -76,8 +76,10 @@ public:
     /// Returns every problem found; the runtime is usable only when the list is empty.
     std::vector<RegistryError> load(const std::filesystem::path& registry);
 
-    /// Call `id` with `args` (an array) as a root call.
-    CallResult call(std::string_view id, const Value& args, const CallOptions& options = {});
+    /// Call `id` with `args` (an array) as a root call with no context, actor, scope or deadline.
+    CallResult call(std::string_view id, const Value& args);
+    /// Call `id` with `args` (an array) as a root call with what `options` sets.
+    CallResult call(std::string_view id, const Value& args, const CallOptions& options);
 
     std::vector<EntrySummary> entries() const;
     /// Every plugin file on the path (scanned on first use).

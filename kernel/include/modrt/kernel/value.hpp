@@ -30,7 +30,14 @@ struct modrt_value {
     static modrt_value array();
     static modrt_value map();
 
-    void reset(modrt_value_type t);
+    /// Become an empty value of type `t` (keeps container capacity).
+    void reset(modrt_value_type t) {
+        type = t;
+        scalar = {};
+        if (!str.empty()) str.clear();
+        if (!items.empty()) items.clear();
+        if (!keys.empty()) keys.clear();
+    }
     modrt_value& push();
     /// Insert or replace `key`; the slot is reset to nil.
     modrt_value& insert(std::string_view key);

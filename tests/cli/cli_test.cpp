@@ -1,0 +1,614 @@
+// End-to-end tests of the `modrt` command line: each test runs the real binary
+// (MODRT_CLI) as a child process and checks its exit code, stdout and stderr.
+#include "subprocess.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using modrt::test::ProcessOptions;
+using modrt::test::ProcessResult;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+namespace {
+
+const std::string kRegistries = CLI_REGISTRIES;
+const std::string kNative = kRegistries + "/native";
+const std::string kBroken = kRegistries + "/broken";
+const std::string kExtra = kRegistries + "/extra";
+const std::string kMalformed = std::string(CLI_FIXTURES) + "/malformed";
+
+/// Run `modrt args...`. The child's $MODRT_PLUGIN_PATH is cleared unless the test sets it,
+/// so the environment ctest runs in cannot change what the CLI finds.
+ProcessResult run_modrt(std::vector<std::string> args, ProcessOptions options = {}) {
+    args.insert(args.begin(), MODRT_CLI);
+    options.env.try_emplace("MODRT_PLUGIN_PATH", std::nullopt);
+    return modrt::test::run_process(args, options);
+}
+
+/// Everything the child printed, for failure messages.
+std::string dump(const ProcessResult& r) {
+    return "exit " + std::to_string(r.exit_code) + "\n--- stdout ---\n" + r.out + "--- stderr ---\n" + r.err;
+}
+
+bool matches(const std::string& text, const std::string& pattern) {
+    return std::regex_search(text, std::regex(pattern));
+}
+
+/// A fresh directory under the test binary dir, removed at the end of the test.
+class TempDir {
+public:
+    TempDir() {
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        path_ = fs::path(MODRT_TEST_BINARY_DIR) / "tmp" /
+                (std::string(info->test_suite_name()) + "." + info->name() + "." + std::to_string(getpid()));
+        fs::remove_all(path_);
+        fs::create_directories(path_);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    const fs::path& path() const { return path_; }
+    std::string str() const { return path_.string(); }
+    fs::path write(const std::string& name, const std::string& content) const {
+        std::ofstream(path_ / name) << content;
+        return path_ / name;
+    }
+
+private:
+    fs::path path_;
+};
+
+nlohmann::ordered_json parse_stdout(const ProcessResult& r) {
+    return nlohmann::ordered_json::parse(r.out);  // throws (and fails the test) on bad JSON
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Usage: --help, --version, bad command lines (exit 2)
+// ---------------------------------------------------------------------------
+
+TEST(CliUsage, HelpPrintsUsageAndExitsZero) {
+    auto r = run_modrt({"--help"});
+    EXPECT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_THAT(r.out, HasSubstr("usage: modrt"));
+    for (const char* cmd : {"call REGISTRY ID", "list REGISTRY", "validate REGISTRY", "plugins"})
+        EXPECT_THAT(r.out, HasSubstr(cmd));
+    EXPECT_EQ(r.err, "");
+}
+
+TEST(CliUsage, NoArgumentsIsUsageError) {
+    auto r = run_modrt({});
+    EXPECT_EQ(r.exit_code, 2) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("usage: modrt"));
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(CliUsage, VersionNamesVersionAndAbi) {
+    auto r = run_modrt({"--version"});
+    EXPECT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_TRUE(matches(r.out, R"(^modrt [0-9]+\.[0-9]+\.[0-9]+ \(ABI 1\.0\)\n$)")) << r.out;
+}
+
+TEST(CliUsage, UnknownCommandExitsTwo) {
+    auto r = run_modrt({"frobnicate"});
+    EXPECT_EQ(r.exit_code, 2) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("unknown command 'frobnicate'"));
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(CliUsage, CommandHelpShowsItsOptions) {
+    auto r = run_modrt({"call", "--help"});
+    EXPECT_EQ(r.exit_code, 0) << dump(r);
+    for (const char* opt : {"--context", "--timeout", "--plugin-path", "--log-level"}) EXPECT_THAT(r.out, HasSubstr(opt));
+}
+
+TEST(CliUsage, CallWithoutRegistryOrIdExitsTwo) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"call"}, std::vector<std::string>{"call", kNative}}) {
+        auto r = run_modrt(args);
+        EXPECT_EQ(r.exit_code, 2) << dump(r);
+        EXPECT_THAT(r.err, HasSubstr("call needs REGISTRY and ID"));
+        EXPECT_EQ(r.out, "");
+    }
+}
+
+TEST(CliUsage, ListAndValidateWithoutRegistryExitTwo) {
+    for (const char* cmd : {"list", "validate"}) {
+        auto r = run_modrt({cmd});
+        EXPECT_EQ(r.exit_code, 2) << cmd << "\n" << dump(r);
+        EXPECT_THAT(r.err, HasSubstr("missing REGISTRY"));
+    }
+}
+
+TEST(CliUsage, ArgumentThatIsNotJsonExitsTwo) {
+    auto r = run_modrt({"call", kNative, "test.native:greet", "notjson"});
+    EXPECT_EQ(r.exit_code, 2) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("argument 1 is not valid JSON"));
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(CliUsage, BadJsonNamesTheRightArgument) {
+    auto r = run_modrt({"call", kNative, "test.native:echo", "\"fine\"", "{\"a\":"});
+    EXPECT_EQ(r.exit_code, 2) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("argument 2 is not valid JSON"));
+}
+
+TEST(CliUsage, UnknownOptionExitsTwo) {
+    auto r = run_modrt({"call", kNative, "test.native:greet", "\"Ada\"", "--no-such-option"});
+    EXPECT_EQ(r.exit_code, 2) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("no-such-option"));
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(CliUsage, BadLogLevelExitsTwo) {
+    auto r = run_modrt({"call", kNative, "test.native:greet", "\"Ada\"", "--log-level", "chatty"});
+    EXPECT_EQ(r.exit_code, 2) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("unknown log level 'chatty'"));
+}
+
+TEST(CliUsage, BadLogLevelExitsTwoForEveryCommand) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"list", kNative}, std::vector<std::string>{"validate", kNative},
+          std::vector<std::string>{"plugins"}}) {
+        auto with_level = args;
+        with_level.insert(with_level.end(), {"--log-level", "chatty"});
+        auto r = run_modrt(with_level);
+        EXPECT_EQ(r.exit_code, 2) << args[0] << "\n" << dump(r);
+        EXPECT_THAT(r.err, HasSubstr("unknown log level 'chatty'")) << args[0];
+    }
+}
+
+TEST(CliUsage, BadTimeoutExitsTwo) {
+    auto r = run_modrt({"call", kNative, "test.native:greet", "\"Ada\"", "--timeout", "soon"});
+    EXPECT_EQ(r.exit_code, 2) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("--timeout"));
+}
+
+TEST(CliUsage, ContextWithoutEqualsExitsTwo) {
+    auto r = run_modrt({"call", kNative, "test.native:ctx", "\"k\"", "--context", "novalue"});
+    EXPECT_EQ(r.exit_code, 2) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("--context takes key=value"));
+}
+
+// ---------------------------------------------------------------------------
+// modrt call with native functions
+// ---------------------------------------------------------------------------
+
+TEST(CliCall, GreetPrintsJsonString) {
+    auto r = run_modrt({"call", kNative, "test.native:greet", "\"Ada\""});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");
+}
+
+TEST(CliCall, RegistryMayBeOneYamlFile) {
+    auto r = run_modrt({"call", kNative + "/registry.yaml", "test.native:greet", "\"Ada\""});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");
+}
+
+TEST(CliCall, FunctionErrorGoesToStderrWithDetails) {
+    auto r = run_modrt({"call", kNative, "test.native:fail"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr("NotFound: no such user\n"));
+    EXPECT_THAT(r.err, HasSubstr("details:"));
+    EXPECT_THAT(r.err, HasSubstr("\"user_id\": 42"));
+    EXPECT_THAT(r.err, HasSubstr("\"hint\": \"try another id\""));
+}
+
+TEST(CliCall, FunctionErrorForBadArgument) {
+    auto r = run_modrt({"call", kNative, "test.native:greet", "42"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr("Invalid: greet takes one string argument"));
+}
+
+TEST(CliCall, ExceptionInFunctionBecomesInternalError) {
+    auto r = run_modrt({"call", kNative, "test.native:boom"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr("Internal: "));
+    EXPECT_THAT(r.err, HasSubstr("kaboom"));
+}
+
+TEST(CliCall, EchoRoundTripsNestedJson) {
+    std::vector<std::string> args = {R"({"user":{"name":"Ada","tags":["a","b"],"age":36,"score":9.5,"admin":true,"boss":null}})",
+                                     R"([1,[2,[3,[4,[]]]],{}])",
+                                     "3.25",
+                                     "-7",
+                                     "\"h\u00e9llo \u2713\"",
+                                     "null",
+                                     "false",
+                                     "9007199254740993"};
+    std::vector<std::string> cmd = {"call", kNative, "test.native:echo"};
+    cmd.insert(cmd.end(), args.begin(), args.end());
+    auto r = run_modrt(cmd);
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    nlohmann::ordered_json expected = nlohmann::ordered_json::array();
+    for (const auto& a : args) expected.push_back(nlohmann::ordered_json::parse(a));
+    auto got = parse_stdout(r);
+    EXPECT_EQ(got, expected) << r.out;
+    // Integers stay integers (no float round trip), and map keys keep their order.
+    EXPECT_EQ(got[7].get<int64_t>(), 9007199254740993LL);
+    EXPECT_EQ(got[0]["user"].begin().key(), "name");
+}
+
+TEST(CliCall, MapKeyOrderIsKept) {
+    auto r = run_modrt({"call", kNative, "test.native:echo", R"({"z":1,"a":2,"m":3})"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(parse_stdout(r).dump(), R"([{"z":1,"a":2,"m":3}])");
+}
+
+TEST(CliCall, EchoWithNoArgumentsIsEmptyArray) {
+    auto r = run_modrt({"call", kNative, "test.native:echo"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(parse_stdout(r), nlohmann::ordered_json::array());
+}
+
+TEST(CliCall, ContextIsVisibleToTheFunction) {
+    auto r = run_modrt({"call", kNative, "test.native:ctx", "\"trace_id\"", "--context", "trace_id=abc"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"abc\"\n");
+}
+
+TEST(CliCall, ContextValuesThatAreJsonKeepTheirType) {
+    auto r = run_modrt({"call", kNative, "test.native:ctx", "\"n\"", "--context", "trace_id=abc", "--context", "n=42"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "42\n");
+    r = run_modrt({"call", kNative, "test.native:ctx", "\"m\"", "--context", "m={\"a\":[1]}"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(parse_stdout(r), nlohmann::ordered_json::parse(R"({"a":[1]})"));
+}
+
+TEST(CliCall, MissingContextKeyIsNull) {
+    auto r = run_modrt({"call", kNative, "test.native:ctx", "\"trace_id\""});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "null\n");
+}
+
+TEST(CliCall, ActorIsVisibleToTheFunction) {
+    auto r = run_modrt({"call", kNative, "test.native:whoami", "--actor", "alice"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"alice\"\n");
+    r = run_modrt({"call", kNative, "test.native:whoami"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "null\n");
+}
+
+TEST(CliCall, TimeoutStopsALongCall) {
+    auto start = std::chrono::steady_clock::now();
+    auto r = run_modrt({"call", kNative, "test.native:wait", "10000", "--timeout", "200ms"});
+    auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr("Timeout: "));
+    EXPECT_LT(took, std::chrono::seconds(5));
+}
+
+TEST(CliCall, ShortCallFinishesWithinTimeout) {
+    auto r = run_modrt({"call", kNative, "test.native:wait", "10", "--timeout", "5s"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"waited\"\n");
+}
+
+TEST(CliCall, UnknownFunctionIsNotFound) {
+    auto r = run_modrt({"call", kNative, "test.native:nope"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr("NotFound: "));
+    EXPECT_THAT(r.err, HasSubstr("test.native:nope"));
+}
+
+TEST(CliCall, MalformedIdIsInvalid) {
+    auto r = run_modrt({"call", kNative, "nonamespace"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("Invalid: "));
+}
+
+TEST(CliCall, MissingRegistryFails) {
+    auto r = run_modrt({"call", kRegistries + "/does-not-exist", "a:b"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("registry not found"));
+}
+
+TEST(CliCall, BrokenRegistryRefusesEveryCall) {
+    // test.broken:fine is itself correct, but a registry with errors is not run.
+    auto r = run_modrt({"call", kBroken, "test.broken:fine", "\"Ada\""});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr("errors in registry"));
+}
+
+TEST(CliCall, GlobalOptionsMayComeBeforeTheCommand) {
+    // cli_options.hpp: "--plugin-path / --log-level, accepted before or after the command".
+    auto r = run_modrt({"--log-level", "error", "call", kNative, "test.native:greet", "\"Ada\""});
+    EXPECT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");
+}
+
+// ---------------------------------------------------------------------------
+// modrt list / validate
+// ---------------------------------------------------------------------------
+
+TEST(CliList, ShowsIdKindAndPool) {
+    auto r = run_modrt({"list", kNative});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    std::istringstream lines(r.out);
+    std::string line;
+    std::getline(lines, line);
+    EXPECT_TRUE(matches(line, R"(^ID\s+KIND\s+POOL$)")) << line;
+    std::map<std::string, std::pair<std::string, std::string>> rows;
+    while (std::getline(lines, line)) {
+        std::istringstream words(line);
+        std::string id, kind, pool, extra;
+        words >> id >> kind >> pool;
+        EXPECT_FALSE(words >> extra) << line;
+        rows[id] = {kind, pool};
+    }
+    EXPECT_EQ(rows.size(), 7u) << r.out;
+    for (const char* id : {"test.native:greet", "test.native:fail", "test.native:echo", "test.native:ctx",
+                           "test.native:whoami", "test.native:boom", "test.native:wait"}) {
+        ASSERT_TRUE(rows.count(id)) << id << " missing from\n" << r.out;
+        EXPECT_EQ(rows[id].first, "function.native") << id;
+        EXPECT_EQ(rows[id].second, "inline") << id;
+    }
+}
+
+TEST(CliList, BrokenRegistryFails) {
+    auto r = run_modrt({"list", kBroken});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr("7 errors in registry"));
+}
+
+TEST(CliList, ListKeepsDeclarationOrder) {
+    auto r = run_modrt({"list", kNative});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_LT(r.out.find("test.native:greet"), r.out.find("test.native:fail"));
+    EXPECT_LT(r.out.find("test.native:boom"), r.out.find("test.native:wait"));
+}
+
+TEST(CliValidate, GoodRegistryExitsZero) {
+    auto r = run_modrt({"validate", kNative});
+    EXPECT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_THAT(r.out, HasSubstr("ok: 7 entries in " + kNative));
+}
+
+TEST(CliValidate, BrokenRegistryReportsEveryErrorWithFileAndLine) {
+    auto r = run_modrt({"validate", kBroken});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    const std::string f = kBroken + "/broken.yaml:";
+    // Each line of broken.yaml.in that is wrong, with the field the error is about.
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {f + "11: entry 'test.broken:no_kind': ", "no 'kind'"},
+        {f + "16: entry 'test.broken:missing_source': ", "source file not found"},
+        {f + "20: entry 'test.broken:unknown_kind': ", "no plugin on the plugin path provides 'function.cobol'"},
+        {f + "25: entry 'test.broken:no_such_symbol': ", "no_such_symbol"},
+        {f + "31: entry 'test.broken:unknown_pool': ", "no plugin on the plugin path provides 'pool.nonexistent'"},
+        {f + "39: entry 'test.broken:inline_with_options': ", "the inline pool takes no options"},
+        {f + "41: entry 'test.broken:fine': ", "duplicate id; first declared at " + f + "6"},
+    };
+    for (const auto& [where, what] : expected) {
+        auto at = r.err.find(where);
+        ASSERT_NE(at, std::string::npos) << "no error at " << where << "\n" << dump(r);
+        std::string line = r.err.substr(at, r.err.find('\n', at) - at);
+        EXPECT_THAT(line, HasSubstr(what));
+    }
+    EXPECT_THAT(r.err, HasSubstr(std::to_string(expected.size()) + " errors in registry " + kBroken));
+    EXPECT_THAT(r.out, Not(HasSubstr("ok:")));
+}
+
+TEST(CliValidate, MalformedYamlNamesFileAndLine) {
+    auto r = run_modrt({"validate", kMalformed});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_TRUE(matches(r.err, "malformed/bad\\.yaml:[0-9]+: invalid YAML")) << dump(r);
+    r = run_modrt({"call", kMalformed, "test.malformed:ok"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_TRUE(matches(r.err, "malformed/bad\\.yaml:[0-9]+: invalid YAML")) << dump(r);
+}
+
+TEST(CliValidate, YamlThatIsNotARegistry) {
+    TempDir dir;
+    dir.write("list.yaml", "- just\n- a list\n");
+    dir.write("nons.yaml", "version: \"1.0\"\nentries: []\n");
+    auto r = run_modrt({"validate", dir.str()});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_TRUE(matches(r.err, "list\\.yaml:1: .*must be a map")) << dump(r);
+    EXPECT_TRUE(matches(r.err, "nons\\.yaml:[0-9]+: missing 'namespace'")) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("2 errors in registry"));
+}
+
+TEST(CliValidate, EmptyDirectoryIsAnError) {
+    TempDir dir;
+    auto r = run_modrt({"validate", dir.str()});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("no registry files"));
+}
+
+// ---------------------------------------------------------------------------
+// Plugins: listing, refused files, --plugin-path, $MODRT_PLUGIN_PATH
+// ---------------------------------------------------------------------------
+
+TEST(CliPlugins, ListsBuiltinPluginsWithNameVersionAbiProvides) {
+    auto r = run_modrt({"plugins"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_THAT(r.out, HasSubstr("plugin path:\n"));
+    for (const char* name : {"pool.inline", "function.native"}) {
+        std::string pattern = std::string("/") + name + R"(\.so\n  name: )" + name +
+                              R"(  version: [0-9]+\.[0-9]+\.[0-9]+  abi: 1\.0\n  provides:( \S+)* )" + name +
+                              R"(( \S+)*\n)";
+        EXPECT_TRUE(matches(r.out, pattern)) << name << "\n" << r.out;
+    }
+    EXPECT_THAT(r.out, Not(HasSubstr("refused")));
+}
+
+TEST(CliPlugins, BadSharedObjectIsRefusedWithReason) {
+    TempDir dir;
+    dir.write("bad.so", "this is not an ELF file\n");
+    auto r = run_modrt({"plugins", "--plugin-path", dir.str()});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_THAT(r.out, HasSubstr("  " + dir.str() + "\n"));  // listed on the plugin path
+    auto at = r.out.find(dir.str() + "/bad.so\n  refused: ");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    std::string reason = r.out.substr(at, r.out.find('\n', r.out.find("refused: ", at)) - at);
+    EXPECT_THAT(reason, HasSubstr("cannot be loaded"));
+    // The good plugins are still usable.
+    EXPECT_TRUE(matches(r.out, R"(/pool\.inline\.so\n  name: pool\.inline)")) << r.out;
+}
+
+TEST(CliPlugins, LibraryWithoutEntrySymbolIsRefused) {
+    TempDir dir;
+    fs::copy_file(kNative + "/../../native/cli_native.so", dir.path() / "not_a_plugin.so");
+    auto r = run_modrt({"plugins", "--plugin-path", dir.str()});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_THAT(r.out, HasSubstr("not_a_plugin.so\n  refused: has no entry symbol 'modrt_plugin_entry'"));
+}
+
+TEST(CliPlugins, CallStillWorksWithABadPluginOnThePath) {
+    TempDir dir;
+    dir.write("bad.so", "garbage");
+    auto r = run_modrt({"call", kNative, "test.native:greet", "\"Ada\"", "--plugin-path", dir.str()});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");
+    EXPECT_THAT(r.err, HasSubstr("bad.so"));  // warned about, not silently skipped
+    // --log-level error silences the warning.
+    r = run_modrt({"call", kNative, "test.native:greet", "\"Ada\"", "--plugin-path", dir.str(), "--log-level", "error"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_THAT(r.err, Not(HasSubstr("bad.so")));
+}
+
+TEST(CliPlugins, MissingPluginNamesWhatIsRefused) {
+    TempDir dir;
+    dir.write("bad.so", "garbage");
+    auto r = run_modrt({"call", kExtra, "test.extra:greet", "\"Ada\"", "--plugin-path", dir.str()});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("no plugin on the plugin path provides 'pool.tagged'"));
+    EXPECT_THAT(r.err, HasSubstr("refused on the plugin path: bad.so"));
+}
+
+TEST(CliPlugins, NonexistentPluginDirIsHarmless) {
+    auto r = run_modrt({"call", kNative, "test.native:greet", "\"Ada\"", "--plugin-path", "/nonexistent/modrt/plugins"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");
+}
+
+TEST(CliPlugins, ExtraPluginIsNotFoundWithoutThePath) {
+    auto r = run_modrt({"call", kExtra, "test.extra:greet", "\"Ada\""});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_TRUE(matches(r.err, R"(extra/registry\.yaml:[0-9]+: entry 'test\.extra:greet': no plugin on the plugin path provides 'pool\.tagged')"))
+        << dump(r);
+}
+
+TEST(CliPlugins, PluginPathFlagFindsExtraPlugin) {
+    auto r = run_modrt({"call", kExtra, "test.extra:greet", "\"Ada\"", "--plugin-path", CLI_EXTRA_PLUGIN_DIR});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");
+    r = run_modrt({"list", kExtra, "--plugin-path", CLI_EXTRA_PLUGIN_DIR});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_TRUE(matches(r.out, R"(test\.extra:greet\s+function\.native\s+tagged\n)")) << r.out;
+}
+
+TEST(CliPlugins, PluginPathMayNameTheFileAndBeColonSeparated) {
+    std::string file = std::string(CLI_EXTRA_PLUGIN_DIR) + "/test_extra.so";
+    auto r = run_modrt({"call", kExtra, "test.extra:greet", "\"Ada\"", "--plugin-path", file});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    r = run_modrt({"call", kExtra, "test.extra:greet", "\"Ada\"", "--plugin-path",
+               std::string("/nonexistent:") + CLI_EXTRA_PLUGIN_DIR});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");
+}
+
+TEST(CliPlugins, EnvironmentPluginPathFindsExtraPlugin) {
+    ProcessOptions o;
+    o.env["MODRT_PLUGIN_PATH"] = std::string("/nonexistent:") + CLI_EXTRA_PLUGIN_DIR;
+    auto r = run_modrt({"call", kExtra, "test.extra:greet", "\"Ada\""}, o);
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");
+
+    r = run_modrt({"plugins"}, o);
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_THAT(r.out, HasSubstr("  " + std::string(CLI_EXTRA_PLUGIN_DIR) + "\n"));
+    EXPECT_THAT(r.out, HasSubstr("/test_extra.so\n  name: test.extra  version: 2.3.4  abi: 1.0\n  provides: pool.tagged\n"));
+}
+
+TEST(CliPlugins, PluginPathFlagIsSearchedBeforeEnvironment) {
+    ProcessOptions o;
+    o.env["MODRT_PLUGIN_PATH"] = "/from/env";
+    auto r = run_modrt({"plugins", "--plugin-path", "/from/flag"}, o);
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    auto flag = r.out.find("  /from/flag\n"), env = r.out.find("  /from/env\n");
+    ASSERT_NE(flag, std::string::npos) << r.out;
+    ASSERT_NE(env, std::string::npos) << r.out;
+    EXPECT_LT(flag, env);
+}
+
+TEST(CliPlugins, DebugLogShowsPluginLoading) {
+    auto r = run_modrt({"call", kNative, "test.native:greet", "\"Ada\"", "--log-level", "debug"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");  // logs never go to stdout
+    EXPECT_THAT(r.err, HasSubstr("loaded plugin function.native"));
+    EXPECT_THAT(r.err, HasSubstr("loaded plugin pool.inline"));
+}
+
+// ---------------------------------------------------------------------------
+// The Lua example app (needs the function.lua plugin)
+// ---------------------------------------------------------------------------
+
+class CliHelloExample : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(fs::exists(CLI_LUA_PLUGIN)) << "function.lua plugin not built: " << CLI_LUA_PLUGIN;
+    }
+};
+
+TEST_F(CliHelloExample, Greet) {
+    auto r = run_modrt({"call", CLI_HELLO_REGISTRY, "app.api:greet", "\"  Ada \""});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");
+}
+
+TEST_F(CliHelloExample, GetUser) {
+    auto r = run_modrt({"call", CLI_HELLO_REGISTRY, "app.api:get_user", "1"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    auto user = parse_stdout(r);
+    EXPECT_EQ(user["id"], 1);
+    EXPECT_EQ(user["name"], "Ada Lovelace");
+    EXPECT_EQ(user["roles"], nlohmann::ordered_json::parse(R"(["admin","author"])"));
+}
+
+TEST_F(CliHelloExample, UnknownUserIsNotFoundWithDetails) {
+    auto r = run_modrt({"call", CLI_HELLO_REGISTRY, "app.api:get_user", "99"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr("NotFound: user 99 not found"));
+    EXPECT_THAT(r.err, HasSubstr("\"id\": 99"));
+}
+
+TEST_F(CliHelloExample, BadNameIsInvalid) {
+    auto r = run_modrt({"call", CLI_HELLO_REGISTRY, "app.api:greet", "\"   \""});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("Invalid: name must be a non-empty string"));
+}
+
+TEST_F(CliHelloExample, ValidateAndList) {
+    auto r = run_modrt({"validate", CLI_HELLO_REGISTRY});
+    EXPECT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_THAT(r.out, HasSubstr("ok: 3 entries"));
+    r = run_modrt({"list", CLI_HELLO_REGISTRY});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_TRUE(matches(r.out, R"(app\.api:greet\s+function\.lua\s+inline\n)")) << r.out;
+    EXPECT_TRUE(matches(r.out, R"(app\.lib:text\s+library\.lua\s+-\n)")) << r.out;
+}

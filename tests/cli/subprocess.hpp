@@ -1,0 +1,29 @@
+// Run a program as a child process and capture what it prints.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace modrt::test {
+
+struct ProcessResult {
+    int exit_code = -1;     // the child's exit status; 128+N when killed by signal N
+    bool timed_out = false; // killed because it ran longer than the limit
+    std::string out;        // everything written to stdout
+    std::string err;        // everything written to stderr
+};
+
+struct ProcessOptions {
+    /// Variables set (value) or removed (nullopt) in the child's environment; the rest is inherited.
+    std::map<std::string, std::optional<std::string>> env;
+    /// The child is killed (SIGKILL) after this long.
+    std::chrono::milliseconds limit{60000};
+};
+
+/// Run argv[0] (a path) with argv, no shell. stdout and stderr are read separately and fully.
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+}  // namespace modrt::test

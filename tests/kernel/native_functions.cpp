@@ -1,0 +1,191 @@
+// Native functions for function.native tests. Built as a plain shared library
+// (not a plugin) against sdk.hpp only; each function is named by `method:`.
+#include <modrt/sdk.hpp>
+
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <thread>
+
+using modrt::ValueSlot;
+using modrt::ValueView;
+
+// add(a, b) -> a + b (integers)
+MODRT_NATIVE_FUNCTION(add) {
+    (void)frame;
+    if (args.size() != 2) return modrt::Error(MODRT_ERR_INVALID, "add takes 2 arguments");
+    result.set_int(args[0].as_int() + args[1].as_int());
+    return {};
+}
+
+// fail(kind, message, retryable, details, stack) -> error with exactly these fields
+MODRT_NATIVE_FUNCTION(fail) {
+    (void)frame;
+    (void)result;
+    modrt::Error e(static_cast<modrt_error_kind>(args[0].as_int()), args[1].as_string());
+    e.set_retryable(args[2].as_bool());
+    if (!args[3].is_nil()) e.details_slot().copy_from(args[3]);
+    if (args[4].is_string()) e.set_stack(args[4].as_string());
+    return e;
+}
+
+// throws() -> a C++ exception, which the SDK guard turns into an INTERNAL error
+MODRT_NATIVE_FUNCTION(throws) {
+    (void)frame;
+    (void)args;
+    (void)result;
+    throw std::runtime_error("native exception text");
+}
+
+// echo(...) -> the argument array, deep-copied by the host
+MODRT_NATIVE_FUNCTION(echo) {
+    (void)frame;
+    result.copy_from(args);
+    return {};
+}
+
+namespace {
+// Rebuild `src` into `dst` through the host API's readers and writers only.
+void rebuild(ValueView src, ValueSlot dst) {
+    switch (src.type()) {
+    case MODRT_NIL: dst.set_nil(); break;
+    case MODRT_BOOL: dst.set_bool(src.as_bool()); break;
+    case MODRT_INT: dst.set_int(src.as_int()); break;
+    case MODRT_NUMBER: dst.set_number(src.as_number()); break;
+    case MODRT_STRING: dst.set_string(src.as_string()); break;
+    case MODRT_BYTES: dst.set_bytes(src.as_string()); break;
+    case MODRT_ARRAY:
+        dst.set_array(src.size());
+        for (size_t i = 0; i < src.size(); ++i) rebuild(src[i], dst.push());
+        break;
+    case MODRT_MAP:
+        dst.set_map(src.size());
+        for (size_t i = 0; i < src.size(); ++i) rebuild(src[i], dst.insert(src.key(i)));
+        break;
+    }
+}
+}  // namespace
+
+// rebuild(...) -> the argument array, rebuilt item by item through the host API
+MODRT_NATIVE_FUNCTION(rebuild_args) {
+    (void)frame;
+    rebuild(args, result);
+    return {};
+}
+
+// types(...) -> array of type tags of the arguments
+MODRT_NATIVE_FUNCTION(types) {
+    (void)frame;
+    result.set_array();
+    for (size_t i = 0; i < args.size(); ++i) result.push().set_int(args[i].type());
+    return {};
+}
+
+// context(key) -> the frame's context value under key (nil when absent)
+MODRT_NATIVE_FUNCTION(context) {
+    result.copy_from(frame.context(args[0].as_string()));
+    return {};
+}
+
+// whole_context() -> the frame's whole context map
+MODRT_NATIVE_FUNCTION(whole_context) {
+    (void)args;
+    result.copy_from(frame.context());
+    return {};
+}
+
+// scope() -> the frame's scope string
+MODRT_NATIVE_FUNCTION(scope) {
+    (void)args;
+    result.set_string(frame.scope());
+    return {};
+}
+
+// target() -> the frame's target id
+MODRT_NATIVE_FUNCTION(target) {
+    (void)args;
+    result.set_string(frame.target());
+    return {};
+}
+
+// wait_cancel(max_ms) -> waits until the frame is cancelled; returns an error of the cause
+MODRT_NATIVE_FUNCTION(wait_cancel) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(args[0].as_int());
+    while (std::chrono::steady_clock::now() < until) {
+        if (modrt_error_kind cause = frame.canceled(); cause != 0)
+            return modrt::Error(cause, "observed cancellation");
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    result.set_string("not canceled");
+    return {};
+}
+
+// deadline() -> the frame's deadline (0 when none)
+MODRT_NATIVE_FUNCTION(deadline) {
+    (void)args;
+    result.set_int(frame.deadline_ns());
+    return {};
+}
+
+// ---------------------------------------------------------------------------
+// Hand-written functions: these need the `host` parameter (for host->runtime),
+// which the MODRT_NATIVE_FUNCTION body does not see.
+// ---------------------------------------------------------------------------
+
+namespace {
+modrt_str str_of(const modrt_host_api* host, const modrt_value* v) { return host->value_string(v); }
+}  // namespace
+
+// call(id, args_array) -> result of calling id(args...) as a child of this frame
+extern "C" MODRT_EXPORT modrt_error* call_other(const modrt_host_api* host, modrt_frame* frame,
+                                                const modrt_value* args, modrt_value* result) {
+    return host->call(host->runtime, frame, str_of(host, host->value_at(args, 0)), host->value_at(args, 1), nullptr,
+                      result);
+}
+
+// call_with(id, args_array, context_map, scope, timeout_ns) -> call with modrt_call_options
+extern "C" MODRT_EXPORT modrt_error* call_with(const modrt_host_api* host, modrt_frame* frame,
+                                               const modrt_value* args, modrt_value* result) {
+    modrt_call_options o{};
+    o.struct_size = sizeof(o);
+    o.context = host->value_at(args, 2);
+    o.scope = str_of(host, host->value_at(args, 3));
+    o.timeout_ns = host->value_int(host->value_at(args, 4));
+    return host->call(host->runtime, frame, str_of(host, host->value_at(args, 0)), host->value_at(args, 1), &o,
+                      result);
+}
+
+// add_via(id, a, b) -> id([a, b]) + 1000, nested through host->call
+extern "C" MODRT_EXPORT modrt_error* add_via(const modrt_host_api* host, modrt_frame* frame, const modrt_value* args,
+                                             modrt_value* result) {
+    modrt_value* inner_args = host->value_new();
+    host->value_set_array(inner_args, 2);
+    host->value_copy(host->value_push(inner_args), host->value_at(args, 1));
+    host->value_copy(host->value_push(inner_args), host->value_at(args, 2));
+    modrt_value* inner = host->value_new();
+    modrt_error* err = host->call(host->runtime, frame, str_of(host, host->value_at(args, 0)), inner_args, nullptr, inner);
+    if (err == nullptr) host->value_set_int(result, host->value_int(inner) + 1000);
+    host->value_free(inner);
+    host->value_free(inner_args);
+    return err;
+}
+
+// recurse() -> calls its own target again, forever: the kernel's depth limit must stop it
+extern "C" MODRT_EXPORT modrt_error* recurse(const modrt_host_api* host, modrt_frame* frame, const modrt_value* args,
+                                             modrt_value* result) {
+    return host->call(host->runtime, frame, host->frame_target(frame), args, nullptr, result);
+}
+
+// actor() -> {id, meta} of the frame's actor, or nil when anonymous
+extern "C" MODRT_EXPORT modrt_error* actor(const modrt_host_api* host, modrt_frame* frame, const modrt_value*,
+                                           modrt_value* result) {
+    const modrt_actor* a = host->frame_actor(frame);
+    if (a == nullptr) {
+        host->value_set_nil(result);
+        return nullptr;
+    }
+    host->value_set_map(result, 2);
+    host->value_set_string(host->value_insert(result, modrt_str{"id", 2}), host->actor_id(a));
+    host->value_copy(host->value_insert(result, modrt_str{"meta", 4}), host->actor_meta(a));
+    return nullptr;
+}

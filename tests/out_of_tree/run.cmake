@@ -1,0 +1,152 @@
+# cmake -P script behind the out_of_tree_sdk test:
+#  1. install the main build (SDK headers, CMake package, plugins, modrt) into a fresh prefix
+#  2. configure + build + install tests/out_of_tree/project against that prefix only
+#  3. run the *installed* modrt on the app's registry and check what it prints
+#
+# Inputs (-D): MAIN_BUILD, SOURCE_DIR (tests/out_of_tree), WORK (scratch dir),
+#              GENERATOR, CXX_COMPILER (optional), BUILD_TYPE (optional)
+cmake_minimum_required(VERSION 3.22)
+foreach(var MAIN_BUILD SOURCE_DIR WORK GENERATOR)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "run.cmake needs -D${var}=...")
+  endif()
+endforeach()
+
+# The checks below decide the plugin path themselves.
+unset(ENV{MODRT_PLUGIN_PATH})
+
+set(prefix ${WORK}/prefix)
+set(ext_build ${WORK}/build)
+set(app ${WORK}/app)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+# run(<name> COMMAND ... [EXPECT_EXIT n] [ENV k=v...]): runs a command, stores
+# <name>_OUT/<name>_ERR, fails the test (printing both) on an unexpected exit code.
+function(run name)
+  cmake_parse_arguments(ARG "" "EXPECT_EXIT" "COMMAND;ENV" ${ARGN})
+  if(NOT DEFINED ARG_EXPECT_EXIT)
+    set(ARG_EXPECT_EXIT 0)
+  endif()
+  set(cmd ${ARG_COMMAND})
+  if(ARG_ENV)
+    set(cmd ${CMAKE_COMMAND} -E env ${ARG_ENV} ${ARG_COMMAND})
+  endif()
+  string(REPLACE ";" " " shown "${ARG_COMMAND}")
+  message(STATUS "[${name}] ${shown}")
+  execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT "${rc}" STREQUAL "${ARG_EXPECT_EXIT}")
+    message(FATAL_ERROR "[${name}] exit ${rc}, expected ${ARG_EXPECT_EXIT}\n--- stdout ---\n${out}\n--- stderr ---\n${err}")
+  endif()
+  set(${name}_OUT "${out}" PARENT_SCOPE)
+  set(${name}_ERR "${err}" PARENT_SCOPE)
+endfunction()
+
+# expect(<text> <regex> <what>): fail unless text matches.
+function(expect text regex what)
+  if(NOT "${text}" MATCHES "${regex}")
+    message(FATAL_ERROR "${what}: expected to match\n  ${regex}\ngot:\n${text}")
+  endif()
+endfunction()
+
+# 1. Install the main build.
+run(install COMMAND ${CMAKE_COMMAND} --install ${MAIN_BUILD} --prefix ${prefix})
+set(modrt ${prefix}/bin/modrt)
+foreach(f bin/modrt include/modrt/abi.h include/modrt/sdk.hpp lib/cmake/modrt/modrtConfig.cmake
+        lib/cmake/modrt/modrtConfigVersion.cmake lib/cmake/modrt/modrtTargets.cmake
+        lib/cmake/modrt/ModrtPlugin.cmake lib/modrt/plugins/pool.inline.so lib/modrt/plugins/function.native.so)
+  if(NOT EXISTS ${prefix}/${f})
+    file(GLOB_RECURSE installed RELATIVE ${prefix} ${prefix}/*)
+    string(REPLACE ";" "\n  " installed "${installed}")
+    message(FATAL_ERROR "cmake --install did not install ${f}; installed:\n  ${installed}")
+  endif()
+endforeach()
+
+# The installed binary finds the installed plugins (and nothing from the build tree).
+run(plugins_installed COMMAND ${modrt} plugins)
+expect("${plugins_installed_OUT}" "${prefix}/lib/modrt/plugins/pool.inline.so\n  name: pool.inline" "installed modrt plugins")
+string(FIND "${plugins_installed_OUT}" "${MAIN_BUILD}/plugins" build_tree_at)
+if(NOT build_tree_at EQUAL -1)
+  message(FATAL_ERROR "installed modrt looks into the build tree:\n${plugins_installed_OUT}")
+endif()
+
+# 2. Build the third-party project against the installed package only.
+set(configure_args -S ${SOURCE_DIR}/project -B ${ext_build} -G ${GENERATOR} -DCMAKE_PREFIX_PATH=${prefix}
+    -DACME_REGISTRY_DIR=${SOURCE_DIR}/registry)
+if(CXX_COMPILER)
+  list(APPEND configure_args -DCMAKE_CXX_COMPILER=${CXX_COMPILER})
+endif()
+if(BUILD_TYPE)
+  list(APPEND configure_args -DCMAKE_BUILD_TYPE=${BUILD_TYPE})
+endif()
+run(configure COMMAND ${CMAKE_COMMAND} ${configure_args})
+expect("${configure_ERR}${configure_OUT}" "Generating done" "configure the external project")
+run(build COMMAND ${CMAKE_COMMAND} --build ${ext_build})
+run(install_app COMMAND ${CMAKE_COMMAND} --install ${ext_build} --prefix ${app})
+file(COPY ${SOURCE_DIR}/registry-invalid DESTINATION ${app})
+
+# Only the one entry symbol leaves the plugin (hidden visibility from modrt_add_plugin).
+find_program(NM nm)
+if(NM)
+  run(nm COMMAND ${NM} -D --defined-only ${app}/plugins/acme.pools.so)
+  string(REGEX MATCHALL "[^\n]* [TtDdBbRrVvWwu] [^\n]*" symbols "${nm_OUT}")
+  foreach(s ${symbols})
+    if(s MATCHES " T " AND NOT s MATCHES " T modrt_plugin_entry$")
+      message(FATAL_ERROR "acme.pools.so exports more than its entry symbol:\n${nm_OUT}")
+    endif()
+  endforeach()
+  expect("${nm_OUT}" " T modrt_plugin_entry\n" "acme.pools.so exports modrt_plugin_entry")
+endif()
+
+# 3. Run the installed modrt with the app's plugins.
+set(reg ${app}/registry)
+set(pp --plugin-path ${app}/plugins --log-level error)
+
+run(plugins COMMAND ${modrt} plugins ${pp})
+expect("${plugins_OUT}" "${app}/plugins/acme.pools.so\n  name: acme.pools  version: 1.0.0  abi: 1.0\n  provides: pool.counting\n"
+       "modrt plugins lists acme.pools")
+
+run(validate COMMAND ${modrt} validate ${reg} ${pp})
+expect("${validate_OUT}" "ok: 4 entries" "validate")
+
+run(list COMMAND ${modrt} list ${reg} ${pp})
+expect("${list_OUT}" "acme.text:shout +function.native +counting\n" "list shows the counting pool")
+expect("${list_OUT}" "acme.text:where_inline +function.native +inline\n" "list shows the inline pool")
+
+run(shout COMMAND ${modrt} call ${reg} acme.text:shout "\"hello, world\"" ${pp})
+expect("${shout_OUT}" "^\"HELLO, WORLD\"\n$" "shout")
+
+# The counting pool runs the call on its own thread; the inline pool on the caller's.
+run(where_inline COMMAND ${modrt} call ${reg} acme.text:where_inline ${pp})
+expect("${where_inline_OUT}" "^\"main\"\n$" "where_inline")
+run(where_counting COMMAND ${modrt} call ${reg} acme.text:where_counting ${pp})
+expect("${where_counting_OUT}" "^\"worker\"\n$" "where_counting")
+
+# max_calls: 2 -> two nested calls pass, the third is refused by the pool.
+run(shout_two COMMAND ${modrt} call ${reg} acme.text:shout_many "\"hi\"" 2 ${pp})
+string(REGEX REPLACE "[ \n]" "" shout_two_compact "${shout_two_OUT}")
+expect("${shout_two_compact}" "^\\[\"HI\",\"HI\"\\]$" "shout_many 2")
+run(shout_three COMMAND ${modrt} call ${reg} acme.text:shout_many "\"hi\"" 3 ${pp} EXPECT_EXIT 1)
+expect("${shout_three_ERR}" "Unavailable: call 3 of 3: pool.counting: max_calls \\(2\\) reached" "shout_many 3")
+if(NOT shout_three_OUT STREQUAL "")
+  message(FATAL_ERROR "shout_many 3 printed a result: ${shout_three_OUT}")
+endif()
+
+# $MODRT_PLUGIN_PATH works as well as --plugin-path.
+run(shout_env COMMAND ${modrt} call ${reg} acme.text:shout "\"env\"" --log-level error ENV MODRT_PLUGIN_PATH=${app}/plugins)
+expect("${shout_env_OUT}" "^\"ENV\"\n$" "shout via MODRT_PLUGIN_PATH")
+
+# Without the plugin the registry does not load, and the error says why.
+run(no_plugin COMMAND ${modrt} call ${reg} acme.text:shout "\"x\"" --log-level error EXPECT_EXIT 1)
+expect("${no_plugin_ERR}" "acme.yaml:10: entry 'acme.text:shout': no plugin on the plugin path provides 'pool.counting'"
+       "missing plugin")
+
+# Bad pool options are registry errors with the option's line.
+run(invalid COMMAND ${modrt} validate ${app}/registry-invalid ${pp} EXPECT_EXIT 1)
+expect("${invalid_ERR}" "acme.yaml:11: entry 'acme.invalid:negative': pool: max_calls must be a whole number >= 0"
+       "invalid max_calls")
+expect("${invalid_ERR}" "acme.yaml:19: entry 'acme.invalid:unknown_option': pool: pool.counting has no option 'workers'"
+       "unknown pool option")
+expect("${invalid_ERR}" "2 errors in registry" "error count")
+
+message(STATUS "out-of-tree SDK test passed")

@@ -1,0 +1,78 @@
+// The cost of one call through the runtime, beside the same work done directly.
+#include "bench_env.hpp"
+
+#include <benchmark/benchmark.h>
+#include <lua.hpp>
+
+#include <dlfcn.h>
+
+namespace modrt::bench {
+
+namespace {
+
+kernel::Value two_ints(int64_t a, int64_t b) {
+    kernel::Value args = kernel::Value::array();
+    args.push() = kernel::Value::integer(a);
+    args.push() = kernel::Value::integer(b);
+    return args;
+}
+
+void call_loop(benchmark::State& state, std::string_view id) {
+    kernel::Runtime& rt = BenchEnv::get().runtime();
+    kernel::Value args = two_ints(20, 22);
+    for (auto _ : state) {
+        kernel::CallResult r = rt.call(id, args);
+        if (!r.ok()) {
+            state.SkipWithError(r.error->message.c_str());
+            break;
+        }
+        benchmark::DoNotOptimize(r.value.scalar.i);
+    }
+}
+
+void BM_Baseline_direct_call(benchmark::State& state) {
+    BenchEnv::get();  // loads the library
+    void* lib = ::dlopen(MODRT_BENCH_NATIVE_LIB, RTLD_NOW | RTLD_NOLOAD);
+    auto* fn = reinterpret_cast<int64_t (*)(int64_t, int64_t)>(::dlsym(lib, "bench_add_raw"));
+    int64_t a = 20, b = 22;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(a);
+        benchmark::DoNotOptimize(fn);
+        benchmark::DoNotOptimize(fn(a, b));
+    }
+    ::dlclose(lib);
+}
+
+void BM_Call_native_inline(benchmark::State& state) { call_loop(state, "bench:native_add"); }
+
+void BM_Baseline_lua_pcall(benchmark::State& state) {
+    lua_State* L = luaL_newstate();
+    luaL_openlibs(L);
+    luaL_loadstring(L, kLuaAdd);
+    lua_call(L, 0, 1);
+    lua_getfield(L, -1, "add");
+    int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    for (auto _ : state) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+        lua_pushinteger(L, 20);
+        lua_pushinteger(L, 22);
+        if (lua_pcall(L, 2, 1, 0) != 0) {
+            state.SkipWithError(lua_tostring(L, -1));
+            break;
+        }
+        benchmark::DoNotOptimize(lua_tointeger(L, -1));
+        lua_pop(L, 1);
+    }
+    lua_close(L);
+}
+
+void BM_Call_lua_inline(benchmark::State& state) { call_loop(state, "bench:lua_add"); }
+
+}  // namespace
+
+BENCHMARK(BM_Baseline_direct_call)->Name("BM_Baseline/direct_call");
+BENCHMARK(BM_Call_native_inline)->Name("BM_Call/native_inline");
+BENCHMARK(BM_Baseline_lua_pcall)->Name("BM_Baseline/lua_pcall");
+BENCHMARK(BM_Call_lua_inline)->Name("BM_Call/lua_inline");
+
+}  // namespace modrt::bench

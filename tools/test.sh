@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite from a clean clone: install dependencies, then build
+# with warnings as errors and run every test through CTest three times: a
+# plain build, an ASan+UBSan build and a TSan build (separate folders). Any
+# failing test or sanitizer report fails the run. `--quick` runs the plain
+# build only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh
+jobs=$(nproc)
+
+suite() {
+  local dir=$1
+  shift
+  echo "=== $dir: configure, build, test"
+  cmake -S . -B "$dir" -G Ninja -DMODRT_WERROR=ON "$@"
+  cmake --build "$dir" -j"$jobs"
+  ctest --test-dir "$dir" --output-on-failure -j"$jobs"
+}
+
+suite "${MODRT_BUILD_DIR:-build}"
+if [ "${1:-}" != "--quick" ]; then
+  # Sanitizer reports abort the process, so CTest sees them as failures.
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    suite build-asan -DMODRT_SANITIZE=address,undefined -DMODRT_BUILD_BENCH=OFF
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    suite build-tsan -DMODRT_SANITIZE=thread -DMODRT_BUILD_BENCH=OFF
+fi
