@@ -1,0 +1,35 @@
+// The function.lua kind: registry entries whose `source` is a Lua file
+// returning a table of functions, called through `method`.
+#pragma once
+
+#include "module_spec.hpp"
+
+#include <modrt/sdk.hpp>
+
+#include <memory>
+
+namespace modrt::lua {
+
+class LuaKind : public FunctionKind {
+public:
+    explicit LuaKind(const Host& host);
+    std::unique_ptr<FunctionEntry> create_entry(const EntryInfo& info) override;
+
+private:
+    Host host_;
+    // Identifies this kind instance to the per-thread states (worker_state.hpp);
+    // entries hold a copy, so states live while anything can still call them.
+    std::shared_ptr<const void> token_;
+};
+
+class LuaEntry : public FunctionEntry {
+public:
+    LuaEntry(std::shared_ptr<const ModuleSpec> spec, std::shared_ptr<const void> token);
+    Error invoke(Frame frame, ValueView args, ValueSlot result) override;
+
+private:
+    std::shared_ptr<const ModuleSpec> spec_;
+    std::shared_ptr<const void> token_;
+};
+
+}  // namespace modrt::lua

@@ -1,0 +1,232 @@
+// The sandbox: which globals exist and how they are protected (sandbox.hpp).
+#include "sandbox.hpp"
+
+#include "lua_errors.hpp"
+
+#include <modrt/sdk.hpp>
+
+#include <cstring>
+
+namespace modrt::lua {
+namespace {
+
+// Registry keys (their addresses).
+char kSandboxKey;
+char kEnvMetaKey;
+char kLoadingMetaKey;
+char kReadOnlyKey;  // weak-keyed set of the read-only proxies
+
+// Base functions copied from the real globals. Absent on purpose: load,
+// loadstring, loadfile, dofile (no code from strings or files), getfenv,
+// setfenv (would reach the real globals), module, require (replaced per
+// module), newproxy, gcinfo, and the io, package, debug, ffi, jit libraries.
+constexpr const char* kSafeBase[] = {
+    "assert", "error",    "ipairs",       "next",         "pairs",    "pcall",  "xpcall",
+    "select", "tonumber", "tostring",     "type",         "unpack",   "rawequal",
+    "rawget", "setmetatable", "getmetatable", "_VERSION",
+};
+// Read-only libraries shared by every call of a state.
+constexpr const char* kSafeLibs[] = {"table", "math", "bit", "coroutine"};
+// The only os functions: the clock and calendar ones.
+constexpr const char* kSafeOs[] = {"time", "clock", "date", "difftime"};
+
+void push_registry(lua_State* L, char* key) {
+    lua_pushlightuserdata(L, key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+}
+
+int readonly_newindex(lua_State* L) {
+    return luaL_error(L, "attempt to modify the read-only table '%s'", lua_tostring(L, lua_upvalueindex(1)));
+}
+
+// Push a read-only proxy of the table at src: reads go through to it, writes raise.
+void push_readonly(lua_State* L, int src, const char* name) {
+    src = src < 0 ? lua_gettop(L) + src + 1 : src;
+    lua_newtable(L);  // proxy
+    lua_createtable(L, 0, 3);
+    lua_pushvalue(L, src);
+    lua_setfield(L, -2, "__index");
+    lua_pushstring(L, name);
+    lua_pushcclosure(L, readonly_newindex, 1);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    push_registry(L, &kReadOnlyKey);
+    lua_pushvalue(L, -2);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
+// rawset that refuses the read-only proxies (plain rawset would bypass __newindex).
+int safe_rawset(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    luaL_checkany(L, 3);
+    push_registry(L, &kReadOnlyKey);
+    lua_pushvalue(L, 1);
+    lua_rawget(L, -2);
+    if (lua_toboolean(L, -1)) return luaL_error(L, "attempt to modify a read-only table");
+    lua_settop(L, 3);
+    lua_rawset(L, 1);
+    return 1;
+}
+
+// collectgarbage("count") only: a call must not drive the collector of a shared state.
+int safe_collectgarbage(lua_State* L) {
+    const char* opt = luaL_optstring(L, 1, "count");
+    if (std::strcmp(opt, "count") != 0) return luaL_error(L, "collectgarbage: only \"count\" is allowed");
+    lua_pushnumber(L, lua_gc(L, LUA_GCCOUNT, 0) + lua_gc(L, LUA_GCCOUNTB, 0) / 1024.0);
+    return 1;
+}
+
+// print(...) writes one INFO line through the kernel's logger.
+int sandbox_print(lua_State* L) {
+    int n = lua_gettop(L);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= n; ++i) {
+        lua_pushvalue(L, lua_upvalueindex(1));  // the real tostring
+        lua_pushvalue(L, i);
+        lua_call(L, 1, 1);
+        if (!lua_isstring(L, -1)) return luaL_error(L, "'tostring' must return a string to 'print'");
+        if (i > 1) luaL_addchar(&b, '\t');
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    size_t len = 0;
+    const char* s = lua_tolstring(L, -1, &len);
+    log(MODRT_LOG_INFO, "function.lua", std::string_view(s, len));
+    return 0;
+}
+
+const char* kEnvMetaChunk = R"lua(
+local sandbox, setmetatable, rawset = ...
+local M = {}
+local scratch_mt = {__index = sandbox, __metatable = false}
+M.__index = sandbox
+M.__newindex = function(_, k, v)
+  local s = M.__index
+  if s == sandbox then
+    s = setmetatable({}, scratch_mt)
+    M.__index = s
+  end
+  rawset(s, k, v)
+end
+M.__metatable = false
+return M
+)lua";
+
+}  // namespace
+
+void install_sandbox(lua_State* L) {
+    lua_pushlightuserdata(L, &kReadOnlyKey);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+
+    lua_createtable(L, 0, 32);  // the sandbox
+    int sb = lua_gettop(L);
+    for (const char* name : kSafeBase) {
+        lua_getglobal(L, name);
+        lua_setfield(L, sb, name);
+    }
+    lua_pushcfunction(L, safe_rawset);
+    lua_setfield(L, sb, "rawset");
+    lua_pushcfunction(L, safe_collectgarbage);
+    lua_setfield(L, sb, "collectgarbage");
+    lua_getglobal(L, "tostring");
+    lua_pushcclosure(L, sandbox_print, 1);
+    lua_setfield(L, sb, "print");
+
+    for (const char* name : kSafeLibs) {
+        lua_getglobal(L, name);
+        push_readonly(L, -1, name);
+        lua_setfield(L, sb, name);
+        lua_pop(L, 1);
+    }
+
+    // string without string.dump (bytecode); strings' own methods use the same proxy.
+    lua_getglobal(L, "string");
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, -3) != 0) {
+        if (lua_type(L, -2) == LUA_TSTRING && std::strcmp(lua_tostring(L, -2), "dump") == 0) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+    push_readonly(L, -1, "string");
+    lua_pushvalue(L, -1);
+    lua_setfield(L, sb, "string");
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 5);
+
+    lua_getglobal(L, "os");
+    lua_createtable(L, 0, 4);
+    for (const char* name : kSafeOs) {
+        lua_getfield(L, -2, name);
+        lua_setfield(L, -2, name);
+    }
+    push_readonly(L, -1, "os");
+    lua_setfield(L, sb, "os");
+    lua_pop(L, 2);
+
+    push_errors_module(L);
+    push_readonly(L, -1, "errors");
+    lua_setfield(L, sb, "errors");
+    lua_pop(L, 1);
+
+    lua_pushlightuserdata(L, &kSandboxKey);
+    lua_pushvalue(L, sb);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+
+    // Metatable of module environments while their chunk runs.
+    lua_pushlightuserdata(L, &kLoadingMetaKey);
+    lua_createtable(L, 0, 2);
+    lua_pushvalue(L, sb);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_rawset(L, LUA_REGISTRYINDEX);
+
+    // Metatable of module environments during calls (see sandbox.hpp).
+    if (luaL_loadbuffer(L, kEnvMetaChunk, std::strlen(kEnvMetaChunk), "=modrt.env") != 0) lua_error(L);
+    lua_pushvalue(L, sb);
+    lua_getglobal(L, "setmetatable");
+    lua_getglobal(L, "rawset");
+    lua_call(L, 3, 1);
+    lua_pushlightuserdata(L, &kEnvMetaKey);
+    lua_insert(L, -2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+    lua_pop(L, 1);  // sandbox
+}
+
+void push_sandbox(lua_State* L) { push_registry(L, &kSandboxKey); }
+void push_env_metatable(lua_State* L) { push_registry(L, &kEnvMetaKey); }
+
+void push_new_module_env(lua_State* L) {
+    lua_newtable(L);
+    push_registry(L, &kLoadingMetaKey);
+    lua_setmetatable(L, -2);
+}
+
+void seal_module_env(lua_State* L, int idx) {
+    idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
+    push_env_metatable(L);
+    lua_setmetatable(L, idx);
+}
+
+}  // namespace modrt::lua
