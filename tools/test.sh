@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite from a clean clone: install dependencies, then build
 # with warnings as errors and run every test through CTest three times: a
-# plain build, an ASan+UBSan build and a TSan build (separate folders). Any
-# failing test or sanitizer report fails the run. `--quick` runs the plain
+# plain build, an ASan+UBSan build and a TSan build (separate folders); then
+# run each fuzz target for a bounded time (tools/fuzz.sh). Any failing test,
+# sanitizer report or fuzzer crash fails the run. `--quick` runs the plain
 # build only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,4 +27,5 @@ if [ "${1:-}" != "--quick" ]; then
     suite build-asan -DMODRT_SANITIZE=address,undefined -DMODRT_BUILD_BENCH=OFF
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     suite build-tsan -DMODRT_SANITIZE=thread -DMODRT_BUILD_BENCH=OFF
+  tools/fuzz.sh "${MODRT_FUZZ_SECONDS:-60}"
 fi

@@ -180,6 +180,11 @@ bool security_allows(modrt_runtime* rt, const modrt_frame& frame, std::string_vi
 
 modrt_error* dispatch(modrt_runtime* rt, const modrt_frame* parent, std::string_view id, const modrt_value* args,
                       const modrt_call_options* options, modrt_value* result) {
+    if (rt->closing.load(std::memory_order_relaxed)) {
+        ErrorPtr err = make_error(MODRT_ERR_UNAVAILABLE, "the runtime is shutting down; '" + std::string(id) + "' not called");
+        err->retryable = false;
+        return err.release();
+    }
     const Entry* e = rt->find(id);
     if (e == nullptr) {  // registered ids are valid, so the shape is checked only on a miss
         if (id.empty()) return fail(MODRT_ERR_INVALID, "empty function id");

@@ -33,8 +33,9 @@ modrt_runtime::modrt_runtime(RuntimeOptions o) : options(std::move(o)), catalog(
 }
 
 modrt_runtime::~modrt_runtime() {
-    // Pools first (they drain queued calls, which may still call other entries),
-    // then entries, then the plugins that made them.
+    // Refuse new calls, then pools (they drop queued calls and join their
+    // workers), then entries, then the plugins that made them.
+    closing.store(true, std::memory_order_release);
     for (auto& e : entries) e->pool.reset();
     entries.clear();
     catalog.unload_all();
@@ -279,6 +280,20 @@ std::vector<EntrySummary> Runtime::entries() const {
     std::vector<EntrySummary> out;
     for (const auto& e : impl_->entries)
         out.push_back({e->raw.id, e->raw.kind, e->pool ? e->pool->type : "", e->raw.file, e->raw.line});
+    return out;
+}
+
+std::vector<PoolStats> Runtime::pool_stats() const {
+    std::vector<PoolStats> out;
+    for (const auto& e : impl_->entries) {
+        if (!e->pool) continue;
+        PoolStats s;
+        s.id = e->raw.id;
+        s.type = e->pool->type;
+        s.stats.struct_size = sizeof(modrt_pool_stats);
+        if (e->pool->api->stats) e->pool->api->stats(e->pool->handle, &s.stats);
+        out.push_back(std::move(s));
+    }
     return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include <boost/dll/shared_library.hpp>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -79,6 +80,9 @@ struct modrt_runtime {
     void* contract_plugin = nullptr;
 
     uint32_t max_depth = 128;
+    // Set when the runtime starts to shut down: new calls are refused while pools
+    // drain, so a call still running cannot reach a pool already destroyed.
+    std::atomic<bool> closing{false};
 
     // Shared libraries opened for function.native (host->library_symbol).
     std::mutex libraries_mutex;

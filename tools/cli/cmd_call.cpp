@@ -57,7 +57,8 @@ int cmd_call(const std::vector<std::string>& args) {
         "timeout", po::value(&timeout), "deadline for the call, e.g. 500ms, 2s")(
         "actor", po::value(&options.actor_id), "id of the actor making the call")(
         "actor-meta", po::value(&actor_meta)->composing(), "key=value metadata of the actor; repeatable")(
-        "scope", po::value(&options.scope), "named security scope (ns:group) for the call");
+        "scope", po::value(&options.scope), "named security scope (ns:group) for the call")(
+        "stats", "after the call, print every pool's workers, busy, queued, completed and rejected on stderr");
     d.add(global_options(g));
     po::options_description hidden;
     hidden.add_options()("registry", po::value(&registry))("id", po::value(&id))(
@@ -101,6 +102,7 @@ int cmd_call(const std::vector<std::string>& args) {
     auto rt = load_runtime(g, registry);
     if (!rt) return kFailed;
     kernel::CallResult r = rt->call(id, call_values, options);
+    if (vm.count("stats")) print_pool_stats(std::cerr, rt->pool_stats());
     if (!r.ok()) {
         print_error(std::cerr, *r.error);
         return kFailed;

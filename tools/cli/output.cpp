@@ -10,4 +10,12 @@ void print_error(std::ostream& out, const modrt_error& e) {
     if (!e.stack.empty()) out << e.stack << (e.stack.back() == '\n' ? "" : "\n");
 }
 
+void print_pool_stats(std::ostream& out, const std::vector<kernel::PoolStats>& pools) {
+    out << "pool stats:\n";
+    for (const auto& p : pools)
+        out << "  " << p.id << " (" << p.type << "): workers=" << p.stats.workers << " busy=" << p.stats.busy
+            << " queued=" << p.stats.queued << " completed=" << p.stats.completed << " rejected=" << p.stats.rejected
+            << "\n";
+}
+
 }  // namespace modrt::cli

@@ -2,10 +2,13 @@
 #pragma once
 
 #include <modrt/kernel/error.hpp>
+#include <modrt/kernel/runtime.hpp>
 
 #include <ostream>
 
 namespace modrt::cli {
 /// "Kind: message", then details (JSON) and the stack, one block.
 void print_error(std::ostream& out, const modrt_error& e);
+/// One line per pool: entry, type, workers, busy, queued, completed, rejected.
+void print_pool_stats(std::ostream& out, const std::vector<kernel::PoolStats>& pools);
 }  // namespace modrt::cli

@@ -45,6 +45,13 @@ struct EntrySummary {
     int64_t line = 0;
 };
 
+/// The state of one entry's pool.
+struct PoolStats {
+    std::string id;    // the entry
+    std::string type;  // "inline", "static", ...
+    modrt_pool_stats stats{};
+};
+
 struct RuntimeOptions {
     /// Directories searched for plugins, in order (earlier wins on duplicate provides).
     std::vector<std::filesystem::path> plugin_path;
@@ -82,6 +89,8 @@ public:
     CallResult call(std::string_view id, const Value& args, const CallOptions& options);
 
     std::vector<EntrySummary> entries() const;
+    /// Workers, busy, queued, completed and rejected of every callable entry's pool.
+    std::vector<PoolStats> pool_stats() const;
     /// Every plugin file on the path (scanned on first use).
     std::vector<PluginRecord> plugins() const;
 
