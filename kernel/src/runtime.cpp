@@ -300,8 +300,8 @@ std::vector<PoolStats> Runtime::pool_stats() const {
 std::vector<PluginRecord> Runtime::plugins() const { return impl_->catalog.records(); }
 
 std::vector<fs::path> Runtime::default_plugin_path(const fs::path& exe) {
-    fs::path bin = exe.parent_path();
-    return {bin / ".." / "plugins", bin / ".." / "lib" / "modrt" / "plugins", fs::path(MODRT_INSTALL_PLUGIN_DIR)};
+    // A build tree and an install share the layout bin/modrt + lib/modrt/plugins/.
+    return {(exe.parent_path() / ".." / MODRT_PLUGIN_DIR_FROM_BIN).lexically_normal()};
 }
 
 }  // namespace modrt::kernel

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 
+#include <pthread.h>
+#include <time.h>
+
 namespace modrt::pools {
 
 namespace {
@@ -12,6 +15,12 @@ namespace {
 thread_local const WorkerPool* t_current_pool = nullptr;
 
 void cpu_relax() { __builtin_ia32_pause(); }
+
+int64_t thread_cpu_ns(clockid_t clock) {
+    timespec ts{};
+    if (clock_gettime(clock, &ts) != 0) return 0;
+    return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
 
 }  // namespace
 
@@ -109,6 +118,9 @@ void WorkerPool::worker_main() {
     t_current_pool = this;
     std::unique_lock lock(mutex_);
     for (;;) {
+        // Above a lowered limit (adaptive pools), leave even while work is queued:
+        // the remaining workers serve it. Static and lazy pools never lower it.
+        if (workers_.load(std::memory_order_relaxed) > limit_.load(std::memory_order_relaxed)) break;
         if (!queue_.empty()) {
             modrt_task* task = queue_.front();
             queue_.pop_front();
@@ -145,7 +157,21 @@ void WorkerPool::worker_main() {
         if (timed_out && workers_.load(std::memory_order_relaxed) > config_.min_workers) break;
     }
     workers_.fetch_sub(1, std::memory_order_relaxed);
+    exited_cpu_ += thread_cpu_ns(CLOCK_THREAD_CPUTIME_ID);
     exited_.push_back(std::this_thread::get_id());
+}
+
+std::chrono::nanoseconds WorkerPool::cpu_time() const {
+    std::lock_guard lock(mutex_);
+    int64_t total = exited_cpu_;
+    for (const auto& t : threads_) {
+        // A thread that left its loop has added its own time to exited_cpu_ already.
+        if (std::find(exited_.begin(), exited_.end(), t.get_id()) != exited_.end()) continue;
+        clockid_t clock;
+        if (pthread_getcpuclockid(const_cast<std::thread&>(t).native_handle(), &clock) == 0)
+            total += thread_cpu_ns(clock);
+    }
+    return std::chrono::nanoseconds(total);
 }
 
 void WorkerPool::set_limit(size_t workers) {

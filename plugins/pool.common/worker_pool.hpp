@@ -44,7 +44,7 @@ public:
     void stats(modrt_pool_stats& out) const;
 
     /// Change how many workers may run (adaptive pools): at least 1, at most max_workers.
-    /// Extra workers exit when they next find no work; new ones start on demand.
+    /// Extra workers exit when they finish their current task; new ones start on demand.
     void set_limit(size_t workers);
     size_t limit() const { return limit_.load(std::memory_order_relaxed); }
     /// Tasks run to the end so far (monotonic; for controllers).
@@ -52,6 +52,10 @@ public:
     size_t queued() const { return queued_.load(std::memory_order_relaxed); }
     size_t busy() const { return busy_.load(std::memory_order_relaxed); }
     size_t workers() const { return workers_.load(std::memory_order_relaxed); }
+    /// CPU time used so far by this pool's worker threads, live and exited (monotonic;
+    /// for controllers: busy workers that use little CPU are blocked, not computing).
+    /// Takes the pool lock and reads one clock per live worker: call it per tick, not per task.
+    std::chrono::nanoseconds cpu_time() const;
     const WorkerPoolConfig& config() const { return config_; }
 
 private:
@@ -70,6 +74,7 @@ private:
     size_t parked_ = 0;                           // workers waiting on wake_
     size_t idle_ = 0;                             // workers spinning or parked: free to take a task
     bool stopping_ = false;
+    int64_t exited_cpu_ = 0;                      // CPU ns of workers that left their loop
     std::atomic<size_t> limit_;
     std::atomic<size_t> workers_{0};              // live workers
     std::atomic<size_t> busy_{0};

@@ -65,7 +65,7 @@ endforeach()
 # The installed binary finds the installed plugins (and nothing from the build tree).
 run(plugins_installed COMMAND ${modrt} plugins)
 expect("${plugins_installed_OUT}" "${prefix}/lib/modrt/plugins/pool.inline.so\n  name: pool.inline" "installed modrt plugins")
-string(FIND "${plugins_installed_OUT}" "${MAIN_BUILD}/plugins" build_tree_at)
+string(FIND "${plugins_installed_OUT}" "${MAIN_BUILD}/lib/" build_tree_at)
 if(NOT build_tree_at EQUAL -1)
   message(FATAL_ERROR "installed modrt looks into the build tree:\n${plugins_installed_OUT}")
 endif()

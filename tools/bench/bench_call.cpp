@@ -48,7 +48,7 @@ void BM_Call_native_inline(benchmark::State& state) { call_loop(state, "bench:na
 void BM_Baseline_lua_pcall(benchmark::State& state) {
     lua_State* L = luaL_newstate();
     luaL_openlibs(L);
-    luaL_loadstring(L, kLuaAdd);
+    luaL_loadstring(L, kLuaBench);  // the same module the runtime loads
     lua_call(L, 0, 1);
     lua_getfield(L, -1, "add");
     int ref = luaL_ref(L, LUA_REGISTRYINDEX);

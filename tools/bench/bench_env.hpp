@@ -9,8 +9,18 @@
 
 namespace modrt::bench {
 
-/// The Lua body every Lua benchmark runs (and the baseline calls with lua_pcall).
-inline constexpr const char* kLuaAdd = "return { add = function(a, b) return a + b end }";
+/// The Lua module of the Lua benchmarks: `add` (what the lua_pcall baseline calls too)
+/// and `work(n)`, a loop of n additions (n = kWorkLoop is ~10 µs with the JIT on).
+inline constexpr const char* kLuaBench = R"lua(
+return {
+  add = function(a, b) return a + b end,
+  work = function(n) local s = 0 for i = 1, n do s = s + i % 7 end return s end,
+}
+)lua";
+inline constexpr int64_t kWorkLoop = 10000;
+
+/// Worker counts tried for the best static pool on blocking work.
+inline constexpr int kStaticBlockingWorkers[] = {8, 16, 32, 64, 128};
 
 class BenchEnv {
 public:

@@ -97,7 +97,7 @@ public:
     /// The C runtime handle (what plugins see as host->runtime).
     modrt_runtime* handle();
 
-    /// The build's and the install's plugin directories relative to `exe` (a binary in bin/).
+    /// The plugin directory relative to `exe` (a binary in bin/): ../lib/modrt/plugins, in a build tree and an install alike.
     static std::vector<std::filesystem::path> default_plugin_path(const std::filesystem::path& exe);
 
 private:
