@@ -34,6 +34,8 @@ struct FrameStorage {
     ~FrameStorage() { actor_release(actor); }
 };
 
+struct ChildList;  // asynchronous calls started under a frame (async_call.cpp)
+
 /// Registrations made with frame_on_cancel on a frame or its descendants.
 struct CancelList {
     std::mutex mutex;
@@ -56,6 +58,9 @@ struct modrt_frame {
     std::unique_ptr<modrt::kernel::FrameStorage> storage;
     mutable std::unique_ptr<modrt::kernel::CancelList> cancel_list;  // created on first registration
     mutable std::mutex cancel_list_init;
+    // Async calls started under this frame; cancelled when it ends. Shared with the
+    // calls, which unlist themselves when they finish first.
+    std::shared_ptr<modrt::kernel::ChildList> children;
 };
 
 namespace modrt::kernel {

@@ -1,6 +1,6 @@
 // The host API table: how plugins reach values, errors, frames, logging and calls.
+#include "async_call.hpp"
 #include "logging.hpp"
-#include "runtime_impl.hpp"
 
 #include <cstdlib>
 
@@ -141,21 +141,19 @@ modrt_error* h_call(modrt_runtime* rt, modrt_frame* parent, modrt_str id, const 
         return make_error(MODRT_ERR_INVALID, "parent frame belongs to another runtime").release();
     return dispatch(rt, parent, in_view(id), args, options, result);
 }
-modrt_error* h_call_async(modrt_runtime*, modrt_frame*, modrt_str id, const modrt_value*, const modrt_call_options*,
-                          modrt_future** out) {
-    *out = nullptr;
-    return make_error(MODRT_ERR_UNAVAILABLE,
-                      "asynchronous calls are not available in this kernel yet (calling '" + std::string(in_view(id)) + "')")
-        .release();
+modrt_error* h_call_async(modrt_runtime* rt, modrt_frame* parent, modrt_str id, const modrt_value* args,
+                          const modrt_call_options* options, modrt_future** out) {
+    if (parent && parent->runtime != rt) {
+        *out = nullptr;
+        return make_error(MODRT_ERR_INVALID, "parent frame belongs to another runtime").release();
+    }
+    return call_async(rt, parent, in_view(id), args, options, out);
 }
-int h_future_done(const modrt_future*) { return 1; }
-modrt_error* h_future_wait(modrt_future*, const modrt_frame*) { return nullptr; }
-modrt_error* h_future_result(const modrt_future*, modrt_value*) {
-    return make_error(MODRT_ERR_UNAVAILABLE, "no such future").release();
+void h_future_release(modrt_future* f) {
+    if (!f) return;
+    if (!future_done(f)) future_cancel(f);  // the caller no longer wants it: stop it
+    future_release(f);
 }
-int h_future_cancel(modrt_future*) { return 0; }
-void h_future_on_done(modrt_future* f, modrt_future_cb cb, void* user) { cb(user, f); }
-void h_future_release(modrt_future*) {}
 
 // -- registry and runtime --
 const modrt_entry_info* h_entry_find(modrt_runtime* rt, modrt_str id) {
@@ -267,11 +265,11 @@ modrt_host_api make_host_api(modrt_runtime* rt) {
     h.actor_meta = h_actor_meta;
     h.call = h_call;
     h.call_async = h_call_async;
-    h.future_done = h_future_done;
-    h.future_wait = h_future_wait;
-    h.future_result = h_future_result;
-    h.future_cancel = h_future_cancel;
-    h.future_on_done = h_future_on_done;
+    h.future_done = future_done;
+    h.future_wait = future_wait;
+    h.future_result = future_result;
+    h.future_cancel = future_cancel;
+    h.future_on_done = future_on_done;
     h.future_release = h_future_release;
     h.entry_find = h_entry_find;
     h.library_symbol = h_library_symbol;

@@ -1,4 +1,5 @@
 // Runtime: loading a registry (binding entries to plugins) and root calls.
+#include "call_task.hpp"
 #include "logging.hpp"
 #include "runtime_impl.hpp"
 
@@ -36,6 +37,7 @@ modrt_runtime::~modrt_runtime() {
     // Refuse new calls, then pools (they drop queued calls and join their
     // workers), then entries, then the plugins that made them.
     closing.store(true, std::memory_order_release);
+    CallTask::wake_parked(this);
     for (auto& e : entries) e->pool.reset();
     entries.clear();
     catalog.unload_all();

@@ -20,6 +20,8 @@
 
 namespace modrt::kernel {
 
+class CallTask;
+
 /// A pool instance made by a pool plugin for one entry.
 struct PoolHandle {
     const modrt_pool_api* api = nullptr;
@@ -83,6 +85,10 @@ struct modrt_runtime {
     // Set when the runtime starts to shut down: new calls are refused while pools
     // drain, so a call still running cannot reach a pool already destroyed.
     std::atomic<bool> closing{false};
+    // Callers parked waiting on a queued call (CallTask): woken at shutdown so that a call
+    // queued in any pool returns CANCELED at once, not after other pools have drained.
+    std::mutex parked_mutex;
+    std::vector<modrt::kernel::CallTask*> parked;
 
     // Shared libraries opened for function.native (host->library_symbol).
     std::mutex libraries_mutex;

@@ -74,8 +74,9 @@ void WorkerPool::reap() {
 }
 
 Error WorkerPool::submit(modrt_task* task) {
-    if ((task->flags & MODRT_TASK_CALLER_WAITS) != 0 && t_current_pool == this) {
-        run(task);  // nested synchronous call from one of our workers: it would otherwise wait on itself
+    bool waits = (task->flags & MODRT_TASK_CALLER_WAITS) != 0;
+    if (waits && ((task->flags & MODRT_TASK_REENTRANT) != 0 || t_current_pool == this)) {
+        run(task);  // nested synchronous call: queued, it would wait behind the worker waiting for it
         return {};
     }
     {

@@ -16,7 +16,7 @@ modrt::pools::WorkerPoolConfig read_config(modrt::ValueView options) {
     c.name = "pool.lazy";
     c.min_workers = 0;
     c.max_workers = modrt::pools::read_count(options, "max_size", kDefaultMaxSize, 1);
-    c.queue_capacity = modrt::pools::read_count(options, "buffer", c.max_workers * kBufferPerWorker, 0);
+    c.queue_capacity = modrt::pools::read_count(options, "buffer", c.max_workers * kBufferPerWorker, 1);
     c.idle_timeout = modrt::pools::read_duration(options, "idle_timeout", kDefaultIdleTimeout);
     return c;
 }

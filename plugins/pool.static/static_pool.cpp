@@ -18,7 +18,7 @@ modrt::pools::WorkerPoolConfig read_config(modrt::ValueView options) {
     c.name = "pool.static";
     c.min_workers = workers;
     c.max_workers = workers;
-    c.queue_capacity = modrt::pools::read_count(options, "buffer", workers * kBufferPerWorker, 0);
+    c.queue_capacity = modrt::pools::read_count(options, "buffer", workers * kBufferPerWorker, 1);
     return c;
 }
 

@@ -155,6 +155,8 @@ typedef struct modrt_task {
 
 /** The submitting thread blocks until the task finishes: a pool may run it in place (e.g. when the caller is one of its workers). */
 #define MODRT_TASK_CALLER_WAITS 1u
+/** A caller up the chain is waiting on this same pool and holds one of its workers: run the task in place, or it may never start. */
+#define MODRT_TASK_REENTRANT 2u
 
 /** Counters a pool reports about itself. */
 typedef struct modrt_pool_stats {

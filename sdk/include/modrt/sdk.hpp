@@ -243,6 +243,33 @@ inline void log(modrt_log_level level, std::string_view source, std::string_view
     host_api().log(level, to_str(source), to_str(message));
 }
 
+/// An owned future of an asynchronous call (future_release on destruction cancels it if unfinished).
+class Future {
+public:
+    Future() = default;
+    explicit Future(modrt_future* f) noexcept : f_(f) {}
+    Future(Future&& o) noexcept : f_(std::exchange(o.f_, nullptr)) {}
+    Future& operator=(Future&& o) noexcept {
+        std::swap(f_, o.f_);
+        return *this;
+    }
+    Future(const Future&) = delete;
+    Future& operator=(const Future&) = delete;
+    ~Future() { if (f_) host_api().future_release(f_); }
+
+    modrt_future* raw() const noexcept { return f_; }
+    bool done() const noexcept { return host_api().future_done(f_) != 0; }
+    /// Block until done, or until `waiter` (the current call's frame) is cancelled: then its error.
+    Error wait(modrt_frame* waiter) const noexcept { return Error(host_api().future_wait(f_, waiter)); }
+    /// The call's error, or its result copied into `result`.
+    Error result(ValueSlot result) const noexcept { return Error(host_api().future_result(f_, result.raw())); }
+    /// Cancel the call and all beneath it; true if it was still running.
+    bool cancel() noexcept { return host_api().future_cancel(f_) != 0; }
+
+private:
+    modrt_future* f_ = nullptr;
+};
+
 /// The host as a plugin instance sees it: the API table plus its runtime and config.
 class Host {
 public:
@@ -259,6 +286,14 @@ public:
     Error call(modrt_frame* parent, std::string_view id, ValueView args, ValueSlot result,
                const modrt_call_options* options = nullptr) const noexcept {
         return Error(api_->call(api_->runtime, parent, to_str(id), args.raw(), options, result.raw()));
+    }
+    /// Start `id` asynchronously as a child of `parent` (nullptr: root); on success `out` holds the future.
+    Error call_async(modrt_frame* parent, std::string_view id, ValueView args, Future& out,
+                     const modrt_call_options* options = nullptr) const noexcept {
+        modrt_future* f = nullptr;
+        Error err(api_->call_async(api_->runtime, parent, to_str(id), args.raw(), options, &f));
+        out = Future(f);
+        return err;
     }
     const modrt_entry_info* find_entry(std::string_view id) const noexcept {
         return api_->entry_find(api_->runtime, to_str(id));

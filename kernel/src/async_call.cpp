@@ -1,0 +1,258 @@
+// An asynchronous call owns its frame (a copy of what it inherits, since its
+// caller's frame may end first), its arguments and its result. Cancellation
+// reaches it through a registration on the caller's frame; when the caller
+// returns, whatever it started and left running is cancelled.
+#include "async_call.hpp"
+
+#include <algorithm>
+
+struct modrt_future {
+    std::atomic<int> refs{1};
+    const modrt::kernel::Entry* entry = nullptr;
+    modrt_frame frame;
+    modrt::kernel::Value args;
+    modrt::kernel::Value result;
+    modrt::kernel::ErrorPtr error;
+    modrt_task task{};
+
+    std::mutex mutex;
+    std::condition_variable finished;
+    bool done = false;
+    std::vector<std::pair<modrt_future_cb, void*>> callbacks;
+
+    // Link to the caller's frame: cancels this call when the caller (or an ancestor) is cancelled.
+    std::shared_ptr<modrt::kernel::ChildList> siblings;  // the caller's list; null for a root call
+    modrt_cancel_reg* parent_link = nullptr;
+};
+
+namespace modrt::kernel {
+
+namespace {
+
+void on_parent_canceled(void* user, modrt_error_kind cause) {
+    cancel_frame(&static_cast<modrt_future*>(user)->frame, cause);
+}
+
+/// Leave the caller's list (when this call finishes before its caller).
+void unlink(modrt_future* f) {
+    if (!f->siblings) return;
+    bool listed = false;
+    {
+        std::lock_guard lock(f->siblings->mutex);
+        if (f->siblings->open) {
+            auto& calls = f->siblings->calls;
+            auto it = std::find(calls.begin(), calls.end(), f);
+            if (it != calls.end()) {
+                calls.erase(it);
+                listed = true;
+            }
+            // The caller's frame is alive while the list is open, so its registration can go.
+            off_cancel(f->parent_link);
+            f->parent_link = nullptr;
+        }
+    }
+    if (listed) future_release(f);
+}
+
+void complete(modrt_future* f, modrt_error* err) {
+    f->error.reset(err);
+    if (err) f->result = Value();
+    if (f->frame.children) end_children(f->frame);
+    std::vector<std::pair<modrt_future_cb, void*>> callbacks;
+    {
+        std::lock_guard lock(f->mutex);
+        f->done = true;
+        callbacks.swap(f->callbacks);
+    }
+    f->finished.notify_all();
+    for (auto& [cb, user] : callbacks) cb(user, f);
+    unlink(f);
+    future_release(f);  // the reference the running task held
+}
+
+void run_task(void* self) {
+    auto* f = static_cast<modrt_future*>(self);
+    if (f->frame.runtime->closing.load(std::memory_order_relaxed)) {
+        complete(f, fail(MODRT_ERR_CANCELED, "the runtime is shutting down; '" + f->entry->raw.id + "' did not run"));
+        return;
+    }
+    if (modrt_error_kind cause = frame_canceled(&f->frame); cause != 0) {
+        complete(f, canceled_error(cause, f->entry->raw.id));
+        return;
+    }
+    complete(f, execute(f->entry, &f->frame, &f->args, &f->result, true));
+}
+
+void drop_task(void* self, modrt_error* reason) {
+    auto* f = static_cast<modrt_future*>(self);
+    complete(f, reason ? reason : fail(MODRT_ERR_UNAVAILABLE, "pool dropped the call to '" + f->entry->raw.id + "'"));
+}
+
+/// The async frame owns copies of what a synchronous child would borrow.
+void inherit(modrt_future* f, modrt_runtime* rt, const modrt_frame* parent) {
+    modrt_frame& frame = f->frame;
+    frame.runtime = rt;
+    frame.entry = f->entry;
+    frame.storage = std::make_unique<FrameStorage>();
+    FrameStorage& s = *frame.storage;
+    if (parent) {
+        frame.depth = parent->depth + 1;
+        frame.deadline_ns = parent->deadline_ns;
+        if (parent->context) s.context = *parent->context;
+        s.actor = parent->actor;
+        actor_retain(s.actor);
+        s.scope.assign(parent->scope);
+        if (parent->options) s.options = *parent->options;
+    } else {
+        frame.depth = 1;
+    }
+    if (s.context.type != MODRT_MAP) s.context = Value::map();
+    frame.context = &s.context;
+    frame.actor = s.actor;
+    frame.scope = s.scope;
+    frame.options = s.options.type == MODRT_MAP ? &s.options : nullptr;
+}
+
+}  // namespace
+
+modrt_error* call_async(modrt_runtime* rt, modrt_frame* parent, std::string_view id, const modrt_value* args,
+                        const modrt_call_options* options, modrt_future** out) {
+    *out = nullptr;
+    const Entry* e = nullptr;
+    if (modrt_error* err = resolve_callable(rt, parent ? parent->depth + 1 : 1, id, &e)) return err;
+    if (args != nullptr && args->type != MODRT_NIL && args->type != MODRT_ARRAY)
+        return fail(MODRT_ERR_INVALID, "arguments must be an array");
+
+    auto f = std::make_unique<modrt_future>();
+    f->entry = e;
+    f->args = args && args->type == MODRT_ARRAY ? *args : Value::array();
+    inherit(f.get(), rt, parent);
+    if (options) apply_options(f->frame, options);
+    if (modrt_error* denied = check_permission(f->frame, id)) return denied;
+
+    modrt_future* raw = f.release();  // reference counted from here: the caller's reference
+    if (parent) {
+        {
+            std::lock_guard lock(parent->cancel_list_init);  // a native function may start calls from threads
+            if (!parent->children) parent->children = std::make_shared<ChildList>();
+            raw->siblings = parent->children;
+        }
+        future_retain(raw);  // the caller's list holds one
+        std::lock_guard lock(raw->siblings->mutex);
+        raw->siblings->calls.push_back(raw);
+        raw->parent_link = on_cancel(parent, &on_parent_canceled, raw);
+    }
+    raw->task.struct_size = sizeof(modrt_task);
+    raw->task.frame = &raw->frame;
+    raw->task.flags = 0;
+    raw->task.self = raw;
+    raw->task.run = &run_task;
+    raw->task.drop = &drop_task;
+    future_retain(raw);  // the running task holds one
+    const PoolHandle& pool = *e->pool;
+    modrt_error* refused = nullptr;
+    try {
+        refused = pool.api->submit(pool.handle, &raw->task);
+    } catch (...) {
+        refused = fail(MODRT_ERR_INTERNAL, pool.owner->record().name + ": submit threw an exception");
+    }
+    if (refused) {
+        complete(raw, clone_error(*refused).release());  // the future finishes with the refusal too
+        future_release(raw);
+        return refused;
+    }
+    *out = raw;
+    return nullptr;
+}
+
+void end_children(modrt_frame& frame) {
+    std::vector<modrt_future*> left;
+    {
+        std::lock_guard lock(frame.children->mutex);
+        frame.children->open = false;
+        left.swap(frame.children->calls);
+        for (modrt_future* f : left) {
+            off_cancel(f->parent_link);  // this frame is about to go
+            f->parent_link = nullptr;
+        }
+    }
+    for (modrt_future* f : left) {
+        cancel_frame(&f->frame, MODRT_ERR_CANCELED);  // functions never outlive their caller
+        future_release(f);
+    }
+}
+
+void future_retain(modrt_future* f) { f->refs.fetch_add(1, std::memory_order_relaxed); }
+
+void future_release(modrt_future* f) {
+    if (f && f->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::unique_ptr<modrt_future> owned(f);
+    }
+}
+
+int future_done(const modrt_future* f) {
+    std::lock_guard lock(const_cast<modrt_future*>(f)->mutex);
+    return f->done ? 1 : 0;
+}
+
+namespace {
+void wake_waiter(void* user, modrt_error_kind) {
+    auto* f = static_cast<modrt_future*>(user);
+    std::lock_guard lock(f->mutex);  // pairs with the waiter's check, so the wake-up is not lost
+    f->finished.notify_all();
+}
+}  // namespace
+
+modrt_error* future_wait(modrt_future* f, const modrt_frame* waiter) {
+    modrt_cancel_reg* reg = waiter ? on_cancel(const_cast<modrt_frame*>(waiter), &wake_waiter, f) : nullptr;
+    modrt_error_kind cause = MODRT_ERR_UNKNOWN;
+    {
+        std::unique_lock lock(f->mutex);
+        for (;;) {
+            if (f->done) break;
+            if (waiter && (cause = frame_canceled(waiter)) != 0) break;
+            if (waiter && waiter->deadline_ns != 0) {
+                auto until = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(waiter->deadline_ns));
+                f->finished.wait_until(lock, until);
+            } else {
+                f->finished.wait(lock);
+            }
+        }
+    }
+    off_cancel(reg);
+    if (cause != 0)
+        return fail(cause, std::string(cause == MODRT_ERR_TIMEOUT ? "deadline exceeded" : "canceled") +
+                               " while waiting for '" + f->entry->raw.id + "'");
+    return nullptr;
+}
+
+modrt_error* future_result(const modrt_future* f, modrt_value* result) {
+    auto* m = const_cast<modrt_future*>(f);
+    std::lock_guard lock(m->mutex);
+    if (!m->done) return fail(MODRT_ERR_UNAVAILABLE, "the call to '" + f->entry->raw.id + "' has not finished");
+    if (m->error) return clone_error(*m->error).release();
+    *result = m->result;
+    return nullptr;
+}
+
+int future_cancel(modrt_future* f) {
+    {
+        std::lock_guard lock(f->mutex);
+        if (f->done) return 0;
+    }
+    cancel_frame(&f->frame, MODRT_ERR_CANCELED);
+    return 1;
+}
+
+void future_on_done(modrt_future* f, modrt_future_cb cb, void* user) {
+    {
+        std::lock_guard lock(f->mutex);
+        if (!f->done) {
+            f->callbacks.emplace_back(cb, user);
+            return;
+        }
+    }
+    cb(user, f);
+}
+
+}  // namespace modrt::kernel

@@ -1,0 +1,39 @@
+// Pieces of the call path shared by synchronous calls (dispatcher.cpp) and
+// asynchronous ones (async_call.cpp).
+#pragma once
+
+#include "runtime_impl.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace modrt::kernel {
+
+/// An owned error of `kind` with `message`.
+inline modrt_error* fail(modrt_error_kind kind, std::string message) {
+    return make_error(kind, std::move(message)).release();
+}
+
+/// Run the function itself on this thread (exceptions from the plugin become INTERNAL errors).
+modrt_error* invoke_kind(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result);
+
+/// CANCELED / TIMEOUT for a call that never ran.
+modrt_error* canceled_error(modrt_error_kind cause, std::string_view id);
+
+/// Find `id` and check it can be called at this depth; *out gets the entry.
+modrt_error* resolve_callable(modrt_runtime* rt, uint32_t depth, std::string_view id, const Entry** out);
+
+/// Apply what a caller changes for this call; the frame owns whatever it introduces.
+void apply_options(modrt_frame& frame, const modrt_call_options* options);
+
+/// PERMISSION_DENIED unless the frame's actor may call `id` (null when allowed).
+modrt_error* check_permission(const modrt_frame& frame, std::string_view id);
+
+/// Contracts, interceptors and the function itself. `on_worker`: already on the
+/// entry's pool (async), so the end of the chain invokes directly instead of submitting.
+modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result, bool on_worker);
+
+/// Cancel every asynchronous call started under `frame` that is still running (the caller returned).
+void end_children(modrt_frame& frame);
+
+}  // namespace modrt::kernel

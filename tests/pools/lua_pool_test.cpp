@@ -1,0 +1,152 @@
+// function.lua on threaded pools: results from many caller threads, and the
+// per-worker Lua state (module-level locals are per worker thread, never shared).
+#include "pool_test_util.hpp"
+
+#include <map>
+#include <mutex>
+#include <set>
+
+namespace pool_test {
+namespace {
+
+// `state` is a module-level table created once per Lua state: tostring() of it
+// (its address) names the state. `n` is a module-level local bumped per call.
+const char* kLuaSource = R"(
+local state = tostring({})
+local n = 0
+
+local function spin(ms)
+  local t = os.clock()
+  while (os.clock() - t) * 1000 < ms do end
+end
+
+return {
+  add = function(a, b) return a + b end,
+  count = function(ms)
+    n = n + 1
+    local mine = n
+    if ms and ms > 0 then spin(ms) end
+    return { state = state, n = mine }
+  end,
+}
+)";
+
+int64_t as_int(const Value& v) { return v.type == MODRT_INT ? v.scalar.i : static_cast<int64_t>(v.scalar.n); }
+
+std::string lua_entry(std::string_view name, std::string_view method, std::string_view pool) {
+    return "  - name: " + std::string(name) + "\n    kind: function.lua\n    source: file://funcs.lua\n    method: " +
+           std::string(method) + "\n    pool: " + std::string(pool) + "\n";
+}
+
+std::unique_ptr<Runtime> load_lua(std::initializer_list<std::string> entries) {
+    fs::path dir = scratch_dir("lua");
+    write_file(dir / "funcs.lua", kLuaSource);
+    write_file(dir / "registry.yaml", registry("lp", entries));
+    auto rt = make_runtime();
+    auto errs = rt->load(dir);
+    EXPECT_TRUE(errs.empty()) << format_all(errs);
+    return rt;
+}
+
+using LuaPool = PoolTest;
+
+TEST_F(LuaPool, StaticPoolReturnsTheRightResultToEveryCallerThread) {
+    auto rt = load_lua({lua_entry("add", "add", "{workers: 2}")});
+    constexpr int kThreads = 4, kCalls = 50;
+    std::atomic<int> wrong{0}, failed{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            for (int n = 0; n < kCalls; ++n) {
+                auto r = rt->call("lp:add", args({i(t * 1000), i(n)}));
+                if (!r.ok()) failed.fetch_add(1);
+                else if (as_int(r.value) != t * 1000 + n) wrong.fetch_add(1);
+            }
+        });
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failed.load(), 0);
+    EXPECT_EQ(wrong.load(), 0);
+    EXPECT_TRUE(wait_until([&] { return stats(*rt, "lp:add").completed == uint64_t{kThreads * kCalls}; }));
+    EXPECT_EQ(stats(*rt, "lp:add").workers, 2u);
+}
+
+// What is asserted (function.lua README: "module-level state is per worker"):
+//  - at most `workers` distinct Lua states ran the calls, and with 4 concurrent
+//    callers doing 3 ms of work each, both workers did (2 states);
+//  - within one state the module-level counter went 1, 2, ..., k with no gap and
+//    no repeat: a state is used by one thread at a time and its locals persist
+//    between calls on it;
+//  - the states' counters add up to the number of calls: no state saw another's
+//    increments (a shared counter would reach the total in one state).
+TEST_F(LuaPool, ModuleLocalsArePerWorker) {
+    auto rt = load_lua({lua_entry("count", "count", "{workers: 2}")});
+    constexpr int kThreads = 4, kCalls = 10;
+    std::mutex mu;
+    std::map<std::string, std::vector<int64_t>> by_state;
+    std::atomic<int> failed{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&] {
+            for (int n = 0; n < kCalls; ++n) {
+                auto r = rt->call("lp:count", args({i(3)}));
+                if (!r.ok() || r.value.type != MODRT_MAP) {
+                    failed.fetch_add(1);
+                    continue;
+                }
+                const Value* state = r.value.find("state");
+                const Value* count = r.value.find("n");
+                if (!state || !count) {
+                    failed.fetch_add(1);
+                    continue;
+                }
+                std::lock_guard lock(mu);
+                by_state[state->str].push_back(as_int(*count));
+            }
+        });
+    for (auto& th : threads) th.join();
+    ASSERT_EQ(failed.load(), 0);
+
+    EXPECT_LE(by_state.size(), 2u) << "more Lua states than workers";
+    EXPECT_EQ(by_state.size(), 2u) << "4 concurrent callers, yet only one worker's state ran calls";
+    size_t total = 0;
+    for (auto& [state, counts] : by_state) {
+        std::sort(counts.begin(), counts.end());
+        for (size_t k = 0; k < counts.size(); ++k)
+            EXPECT_EQ(counts[k], static_cast<int64_t>(k + 1)) << "state " << state << ": counter not 1..k";
+        total += counts.size();
+    }
+    EXPECT_EQ(total, size_t{kThreads * kCalls});
+}
+
+TEST_F(LuaPool, OneWorkerMeansOneStateCountingEveryCall) {
+    auto rt = load_lua({lua_entry("count", "count", "{workers: 1}")});
+    std::string first_state;
+    for (int n = 1; n <= 20; ++n) {
+        auto r = rt->call("lp:count", args({i(0)}));
+        ASSERT_TRUE(r.ok()) << error_text(r);
+        ASSERT_EQ(r.value.type, MODRT_MAP);
+        EXPECT_EQ(as_int(*r.value.find("n")), n);
+        if (n == 1) first_state = r.value.find("state")->str;
+        else EXPECT_EQ(r.value.find("state")->str, first_state);
+    }
+}
+
+TEST_F(LuaPool, LazyPoolRunsLuaAndShrinksBack) {
+    auto rt = load_lua({lua_entry("count", "count", "{max_size: 2, idle_timeout: 100ms}")});
+    std::vector<std::future<CallResult>> calls;
+    for (int n = 0; n < 4; ++n) calls.push_back(call_async(*rt, "lp:count", args({i(20)})));
+    for (auto& c : calls) {
+        ASSERT_TRUE(ready(c, 3000ms));
+        auto r = c.get();
+        EXPECT_TRUE(r.ok()) << error_text(r);
+    }
+    EXPECT_LE(stats(*rt, "lp:count").workers, 2u);
+    EXPECT_TRUE(wait_until([&] { return stats(*rt, "lp:count").workers == 0; }, 3000ms));
+    // A new worker gets a new state: its counter starts again at 1.
+    auto r = rt->call("lp:count", args({i(0)}));
+    ASSERT_TRUE(r.ok()) << error_text(r);
+    EXPECT_EQ(as_int(*r.value.find("n")), 1) << "a retired worker's Lua state was reused by a new thread";
+}
+
+}  // namespace
+}  // namespace pool_test
