@@ -57,7 +57,7 @@ void unlink(modrt_future* f) {
 void complete(modrt_future* f, modrt_error* err) {
     f->error.reset(err);
     if (err) f->result = Value();
-    if (f->frame.children) end_children(f->frame);
+    end_children(f->frame);
     std::vector<std::pair<modrt_future_cb, void*>> callbacks;
     {
         std::lock_guard lock(f->mutex);
@@ -133,9 +133,10 @@ modrt_error* call_async(modrt_runtime* rt, modrt_frame* parent, std::string_view
     modrt_future* raw = f.release();  // reference counted from here: the caller's reference
     if (parent) {
         {
-            std::lock_guard lock(parent->cancel_list_init);  // a native function may start calls from threads
-            if (!parent->children) parent->children = std::make_shared<ChildList>();
-            raw->siblings = parent->children;
+            FrameExtras& extras = extras_of(parent);
+            std::lock_guard lock(extras.children_mutex);  // a native function may start calls from threads
+            if (!extras.children) extras.children = std::make_shared<ChildList>();
+            raw->siblings = extras.children;
         }
         future_retain(raw);  // the caller's list holds one
         std::lock_guard lock(raw->siblings->mutex);
@@ -166,11 +167,19 @@ modrt_error* call_async(modrt_runtime* rt, modrt_frame* parent, std::string_view
 }
 
 void end_children(modrt_frame& frame) {
+    FrameExtras* extras = frame.extras.load(std::memory_order_acquire);
+    if (extras == nullptr) return;
+    std::shared_ptr<ChildList> children;
+    {
+        std::lock_guard lock(extras->children_mutex);
+        children = extras->children;
+    }
+    if (!children) return;
     std::vector<modrt_future*> left;
     {
-        std::lock_guard lock(frame.children->mutex);
-        frame.children->open = false;
-        left.swap(frame.children->calls);
+        std::lock_guard lock(children->mutex);
+        children->open = false;
+        left.swap(children->calls);
         for (modrt_future* f : left) {
             off_cancel(f->parent_link);  // this frame is about to go
             f->parent_link = nullptr;

@@ -127,6 +127,52 @@ bool CallTask::wait() {
     return true;
 }
 
+namespace {
+
+/// The task of a synchronous pool: no hand-off, nothing to wait for.
+struct InPlaceTask {
+    modrt_task task{};
+    const Entry* entry;
+    modrt_frame* frame;
+    const modrt_value* args;
+    modrt_value* result;
+    modrt_error* error = nullptr;
+    std::atomic<bool> finished{false};
+
+    static void run(void* self) {
+        auto* t = static_cast<InPlaceTask*>(self);
+        if (modrt_error_kind cause = frame_canceled(t->frame); cause != 0)
+            t->error = canceled_error(cause, t->entry->raw.id);
+        else
+            t->error = invoke_kind(t->entry, t->frame, t->args, t->result);
+        t->finished.store(true, std::memory_order_release);
+    }
+    static void drop(void* self, modrt_error* reason) {
+        auto* t = static_cast<InPlaceTask*>(self);
+        t->error = reason ? reason : fail(MODRT_ERR_UNAVAILABLE, "pool dropped the call to '" + t->entry->raw.id + "'");
+        t->finished.store(true, std::memory_order_release);
+    }
+};
+
+}  // namespace
+
+modrt_error* CallTask::run_in_place(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result) {
+    InPlaceTask t{{sizeof(modrt_task), frame, MODRT_TASK_CALLER_WAITS, nullptr, &InPlaceTask::run, &InPlaceTask::drop},
+                  e, frame, args, result};
+    t.task.self = &t;
+    const PoolHandle& pool = *e->pool;
+    modrt_error* refused = nullptr;
+    try {
+        refused = pool.api->submit(pool.handle, &t.task);
+    } catch (...) {
+        refused = fail(MODRT_ERR_INTERNAL, pool.owner->record().name + ": submit threw an exception");
+    }
+    if (refused != nullptr) return refused;
+    // A pool that declared itself synchronous but returned early still holds `t`: wait, never leave it dangling.
+    while (!t.finished.load(std::memory_order_acquire)) std::this_thread::yield();
+    return t.error;
+}
+
 void CallTask::wake_parked(modrt_runtime* rt) {
     std::lock_guard lock(rt->parked_mutex);
     for (CallTask* t : rt->parked) wake(t, MODRT_ERR_CANCELED);

@@ -20,6 +20,8 @@ class CallTask {
 public:
     /// Submit `e`'s call to its pool and wait for the result (or for the caller to give up).
     static modrt_error* run_on_pool(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result);
+    /// The same for a MODRT_POOL_SYNCHRONOUS pool: the task lives on this stack frame.
+    static modrt_error* run_in_place(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result);
     /// At shutdown: wake every caller parked on a queued call of `rt`, so it gives up (CANCELED).
     static void wake_parked(modrt_runtime* rt);
 

@@ -27,7 +27,9 @@ modrt_error* chain_invoke(void* self, modrt_frame* frame, const modrt_value* arg
     const auto* step = static_cast<const ChainStep*>(self);
     const Entry* e = step->entry;
     if (step->index == e->interceptors.size())
-        return step->on_worker ? invoke_kind(e, frame, args, result) : CallTask::run_on_pool(e, frame, args, result);
+        return step->on_worker            ? invoke_kind(e, frame, args, result)
+               : e->pool->synchronous ? CallTask::run_in_place(e, frame, args, result)
+                                      : CallTask::run_on_pool(e, frame, args, result);
     if (modrt_error_kind cause = frame_canceled(frame); cause != 0) return canceled_error(cause, e->raw.id);
     ChainStep next_step{e, step->index + 1, step->on_worker};
     modrt_next next{&next_step, &chain_invoke};
@@ -72,7 +74,7 @@ void apply_options(modrt_frame& frame, const modrt_call_options* o) {
     if (has(offsetof(modrt_call_options, context), sizeof(void*)) && o->context && o->context->type == MODRT_MAP &&
         !o->context->keys.empty()) {
         FrameStorage& s = storage();
-        s.context = *frame.context;
+        s.context = frame.context ? *frame.context : Value::map();
         for (size_t i = 0; i < o->context->keys.size(); ++i) s.context.insert(o->context->keys[i]) = o->context->items[i];
         frame.context = &s.context;
     }
@@ -140,7 +142,9 @@ modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args
     result->reset(MODRT_NIL);
     modrt_error* err;
     if (e->interceptors.empty()) {
-        err = on_worker ? invoke_kind(e, frame, args, result) : CallTask::run_on_pool(e, frame, args, result);
+        err = on_worker            ? invoke_kind(e, frame, args, result)
+              : e->pool->synchronous ? CallTask::run_in_place(e, frame, args, result)
+                                     : CallTask::run_on_pool(e, frame, args, result);
     } else {
         ChainStep first{e, 0, on_worker};
         err = chain_invoke(&first, frame, args, result);
@@ -164,7 +168,7 @@ modrt_error* dispatch(modrt_runtime* rt, const modrt_frame* parent, std::string_
     frame.parent = parent;
     frame.entry = e;
     frame.depth = depth;
-    frame.context = parent ? parent->context : &empty_map();
+    frame.context = parent ? parent->context : nullptr;
     if (parent) {
         frame.actor = parent->actor;
         frame.scope = parent->scope;
@@ -172,9 +176,10 @@ modrt_error* dispatch(modrt_runtime* rt, const modrt_frame* parent, std::string_
     }
     if (options) apply_options(frame, options);
     if (modrt_error_kind cause = frame_canceled(&frame); cause != 0) return canceled_error(cause, id);
-    if (modrt_error* denied = check_permission(frame, id)) return denied;
+    if (rt->security != nullptr)
+        if (modrt_error* denied = check_permission(frame, id)) return denied;
     modrt_error* err = execute(e, &frame, args, result, false);
-    if (frame.children) end_children(frame);  // functions never outlive their caller
+    if (frame.extras.load(std::memory_order_acquire) != nullptr) end_children(frame);  // functions never outlive their caller
     return err;
 }
 

@@ -27,7 +27,7 @@ public:
         for (size_t i = h & mask_;; i = (i + 1) & mask_) {
             const Slot& s = slots_[i];
             if (s.entry == nullptr) return nullptr;
-            if (s.hash == h && s.key == key) return s.entry;
+            if (s.hash == h && equal(s.key, key)) return s.entry;
         }
     }
 
@@ -52,6 +52,21 @@ public:
     }
 
 private:
+    /// Ids are short: compare 8 bytes at a time inline rather than calling memcmp.
+    static bool equal(std::string_view a, std::string_view b) noexcept {
+        if (a.size() != b.size()) return false;
+        size_t i = 0;
+        for (; i + 8 <= a.size(); i += 8) {
+            uint64_t x, y;
+            std::memcpy(&x, a.data() + i, 8);
+            std::memcpy(&y, b.data() + i, 8);
+            if (x != y) return false;
+        }
+        for (; i < a.size(); ++i)
+            if (a[i] != b[i]) return false;
+        return true;
+    }
+
     struct Slot {
         uint64_t hash = 0;
         std::string_view key;

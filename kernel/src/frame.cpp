@@ -1,5 +1,7 @@
 #include "frame.hpp"
 
+#include "async_call.hpp"  // ChildList, held by FrameExtras
+
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -23,6 +25,14 @@ int64_t now_ns() {
         .count();
 }
 
+FrameExtras& extras_of(const modrt_frame* f) {
+    FrameExtras* current = f->extras.load(std::memory_order_acquire);
+    if (current != nullptr) return *current;
+    auto fresh = std::make_unique<FrameExtras>();
+    if (f->extras.compare_exchange_strong(current, fresh.get(), std::memory_order_acq_rel)) return *fresh.release();
+    return *current;  // another thread won; `fresh` is freed
+}
+
 const Value& empty_map() {
     static const Value empty = Value::map();
     return empty;
@@ -40,11 +50,7 @@ void actor_release(const modrt_actor* actor) {
 
 namespace {
 
-CancelList& list_of(const modrt_frame* f) {
-    std::lock_guard lock(f->cancel_list_init);
-    if (!f->cancel_list) f->cancel_list = std::make_unique<CancelList>();
-    return *f->cancel_list;
-}
+CancelList& list_of(const modrt_frame* f) { return extras_of(f).cancel_list; }
 
 void fire(modrt_cancel_reg* reg, modrt_error_kind cause) {
     int armed = 0;
@@ -60,12 +66,10 @@ void cancel_frame(const modrt_frame* frame, modrt_error_kind cause) {
     if (!frame->cancel_cause.compare_exchange_strong(none, static_cast<int>(cause), std::memory_order_acq_rel))
         return;
     std::vector<modrt_cancel_reg*> regs;
+    FrameExtras* extras = frame->extras.load(std::memory_order_acquire);
+    if (extras == nullptr) return;  // nothing registered
     {
-        std::lock_guard lock(frame->cancel_list_init);
-        if (!frame->cancel_list) return;
-    }
-    {
-        CancelList& list = *frame->cancel_list;
+        CancelList& list = extras->cancel_list;
         std::lock_guard lock(list.mutex);
         regs = list.regs;
     }
@@ -93,7 +97,7 @@ void off_cancel(modrt_cancel_reg* reg) {
     if (!reg) return;
     std::unique_ptr<modrt_cancel_reg> owned(reg);
     for (const modrt_frame* f : reg->frames) {
-        CancelList& list = *f->cancel_list;
+        CancelList& list = list_of(f);
         std::lock_guard lock(list.mutex);
         list.regs.erase(std::remove(list.regs.begin(), list.regs.end(), reg), list.regs.end());
     }

@@ -42,13 +42,22 @@ struct CancelList {
     std::vector<modrt_cancel_reg*> regs;
 };
 
+/// What only some frames need, allocated on first use so a plain call builds a small frame.
+struct FrameExtras {
+    CancelList cancel_list;
+    std::mutex children_mutex;
+    // Async calls started under this frame; cancelled when it ends. Shared with the
+    // calls, which unlist themselves when they finish first.
+    std::shared_ptr<ChildList> children;
+};
+
 }  // namespace modrt::kernel
 
 struct modrt_frame {
     modrt_runtime* runtime = nullptr;
     const modrt_frame* parent = nullptr;          // a synchronous caller, which outlives this frame
     const modrt::kernel::Entry* entry = nullptr;  // the target; null for a root frame
-    const modrt_value* context = nullptr;         // effective context map (never null)
+    const modrt_value* context = nullptr;         // effective context map; null: empty
     const modrt_actor* actor = nullptr;           // null: anonymous
     std::string_view scope;
     const modrt_value* options = nullptr;  // per-call options map or null
@@ -56,11 +65,12 @@ struct modrt_frame {
     uint32_t depth = 0;
     mutable std::atomic<int> cancel_cause{0};  // 0, MODRT_ERR_CANCELED or MODRT_ERR_TIMEOUT
     std::unique_ptr<modrt::kernel::FrameStorage> storage;
-    mutable std::unique_ptr<modrt::kernel::CancelList> cancel_list;  // created on first registration
-    mutable std::mutex cancel_list_init;
-    // Async calls started under this frame; cancelled when it ends. Shared with the
-    // calls, which unlist themselves when they finish first.
-    std::shared_ptr<modrt::kernel::ChildList> children;
+    mutable std::atomic<modrt::kernel::FrameExtras*> extras{nullptr};  // owned; see extras_of()
+
+    modrt_frame() = default;
+    modrt_frame(const modrt_frame&) = delete;
+    modrt_frame& operator=(const modrt_frame&) = delete;
+    ~modrt_frame() { std::unique_ptr<modrt::kernel::FrameExtras> owned(extras.load(std::memory_order_relaxed)); }
 };
 
 namespace modrt::kernel {
@@ -83,7 +93,10 @@ void cancel_frame(const modrt_frame* frame, modrt_error_kind cause);
 modrt_cancel_reg* on_cancel(modrt_frame* frame, modrt_cancel_cb cb, void* user);
 void off_cancel(modrt_cancel_reg* reg);
 
-/// An empty map shared by every frame with no context.
+/// The frame's extras, created on first use (any thread may ask: a lost race frees its copy).
+FrameExtras& extras_of(const modrt_frame* f);
+
+/// An empty map: the context of a frame whose context pointer is null.
 const Value& empty_map();
 
 }  // namespace modrt::kernel

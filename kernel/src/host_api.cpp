@@ -114,8 +114,10 @@ void h_error_wrap(modrt_error* e, modrt_str context) {
 modrt_str h_frame_target(const modrt_frame* f) {
     return f->entry ? out_str(f->entry->raw.id) : modrt_str{nullptr, 0};
 }
-const modrt_value* h_frame_context_get(const modrt_frame* f, modrt_str key) { return f->context->find(in_view(key)); }
-const modrt_value* h_frame_context(const modrt_frame* f) { return f->context; }
+const modrt_value* h_frame_context_get(const modrt_frame* f, modrt_str key) {
+    return f->context ? f->context->find(in_view(key)) : nullptr;
+}
+const modrt_value* h_frame_context(const modrt_frame* f) { return f->context ? f->context : &empty_map(); }
 const modrt_actor* h_frame_actor(const modrt_frame* f) { return f->actor; }
 modrt_str h_frame_scope(const modrt_frame* f) { return modrt_str{f->scope.data(), f->scope.size()}; }
 const modrt_value* h_frame_options(const modrt_frame* f) { return f->options; }

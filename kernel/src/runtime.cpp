@@ -148,6 +148,7 @@ private:
         handle->plugin = last_plugin_->state();
         handle->type = type;
         handle->owner = last_plugin_;
+        handle->synchronous = (handle->api->flags & MODRT_POOL_SYNCHRONOUS) != 0;  // 0 when the plugin's table is older
         if (modrt_error* err = handle->api->create(handle->plugin, &options, &handle->handle)) {
             ErrorPtr owned(err);
             std::string field = "pool";

@@ -29,6 +29,7 @@ struct PoolHandle {
     void* handle = nullptr;
     std::string type;  // "inline", "static", ...
     const LoadedPlugin* owner = nullptr;
+    bool synchronous = false;  // MODRT_POOL_SYNCHRONOUS: tasks finish inside submit
     ~PoolHandle() {
         if (handle) api->destroy(plugin, handle);
     }

@@ -17,8 +17,6 @@ namespace {
 
 // LuaJIT's lua_type() for cdata (not in the 5.1 headers).
 constexpr int kTypeCdata = 10;
-// 2^53: the largest magnitude up to which every integer is an exact double.
-constexpr int64_t kMaxExactInt = int64_t(1) << 53;
 
 // Registry keys (their addresses).
 char kMakeInt64Key;
@@ -64,22 +62,15 @@ void push_int64(lua_State* L, int64_t i) {
 }
 
 void push_value(lua_State* L, const modrt_value* v, int depth) {
+    if (push_modrt_scalar(L, v)) return;
     const modrt_host_api& h = host_api();
     switch (h.value_type(v)) {
         case MODRT_NIL:
-            lua_pushnil(L);
-            return;
         case MODRT_BOOL:
-            lua_pushboolean(L, h.value_bool(v));
-            return;
-        case MODRT_INT: {
-            int64_t i = h.value_int(v);
-            if (i >= -kMaxExactInt && i <= kMaxExactInt) lua_pushnumber(L, static_cast<lua_Number>(i));
-            else push_int64(L, i);
-            return;
-        }
         case MODRT_NUMBER:
-            lua_pushnumber(L, h.value_number(v));
+            return;  // pushed above
+        case MODRT_INT:
+            push_int64(L, h.value_int(v));  // beyond 2^53
             return;
         case MODRT_STRING:
         case MODRT_BYTES: {
@@ -112,14 +103,6 @@ void push_value(lua_State* L, const modrt_value* v, int depth) {
 }
 
 void convert(lua_State* L, int idx, modrt_value* out, int depth, int visiting, const char* what);
-
-void convert_number(lua_Number d, modrt_value* out) {
-    const modrt_host_api& h = host_api();
-    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) <= static_cast<double>(kMaxExactInt))
-        h.value_set_int(out, static_cast<int64_t>(d));
-    else
-        h.value_set_number(out, d);
-}
 
 void convert_cdata(lua_State* L, int idx, modrt_value* out, const char* what) {
     const modrt_host_api& h = host_api();
@@ -234,23 +217,11 @@ void convert_table(lua_State* L, int idx, modrt_value* out, int depth, int visit
 
 void convert(lua_State* L, int idx, modrt_value* out, int depth, int visiting, const char* what) {
     const modrt_host_api& h = host_api();
+    if (scalar_to_modrt(L, idx, out)) return;
     switch (lua_type(L, idx)) {
-        case LUA_TNIL:
         case LUA_TNONE:
             h.value_set_nil(out);
             return;
-        case LUA_TBOOLEAN:
-            h.value_set_bool(out, lua_toboolean(L, idx));
-            return;
-        case LUA_TNUMBER:
-            convert_number(lua_tonumber(L, idx), out);
-            return;
-        case LUA_TSTRING: {
-            size_t len = 0;
-            const char* s = lua_tolstring(L, idx, &len);
-            h.value_set_string(out, modrt_str{s, len});
-            return;
-        }
         case LUA_TTABLE:
             convert_table(L, idx, out, depth, visiting, what);
             return;
@@ -299,6 +270,10 @@ void push_modrt_value(lua_State* L, const modrt_value* value) {
 }
 
 void to_modrt_value(lua_State* L, int idx, modrt_value* out, const char* what) {
+    if (lua_type(L, idx) != LUA_TTABLE) {  // no table, no cycle to detect
+        convert(L, idx, out, 0, 0, what);
+        return;
+    }
     idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
     if (!lua_checkstack(L, 8)) raise_error(L, MODRT_ERR_INTERNAL, "Lua stack overflow while converting a value");
     lua_newtable(L);  // tables being converted, for cycle detection

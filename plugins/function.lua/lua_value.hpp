@@ -14,9 +14,11 @@
 //   functions, threads, other userdata and cdata raise an INVALID error.
 #pragma once
 
-#include <modrt/abi.h>
+#include <modrt/sdk.hpp>
 
 #include <lua.hpp>
+
+#include <cstdint>
 
 namespace modrt::lua {
 
@@ -31,6 +33,67 @@ void install_value_helpers(lua_State* L);
 /// Push `value` (borrowed) as a Lua value. Raises on memory errors and on
 /// nesting deeper than kMaxDepth.
 void push_modrt_value(lua_State* L, const modrt_value* value);
+
+/// 2^53: the largest magnitude up to which every integer is an exact double.
+inline constexpr int64_t kMaxExactInt = int64_t(1) << 53;
+
+// The scalar conversions below are inline: the call fast path runs them on
+// every call, and a call into another file costs about as much as the work.
+
+/// Store a Lua number: integral and within +-2^53 -> int, else number.
+inline void convert_number(lua_Number d, modrt_value* out) noexcept {
+    const modrt_host_api& h = host_api();
+    // In range first (NaN fails it), then integral: the truncation round-trips.
+    constexpr auto kMax = static_cast<double>(kMaxExactInt);
+    if (d >= -kMax && d <= kMax && static_cast<double>(static_cast<int64_t>(d)) == d)
+        h.value_set_int(out, static_cast<int64_t>(d));
+    else
+        h.value_set_number(out, d);
+}
+
+/// Push `value` when that needs no Lua allocation: nil, bool, number, int
+/// within +-2^53. Returns false, pushing nothing, for anything else. Needs
+/// one free stack slot; never raises (the call fast path relies on it).
+inline bool push_modrt_scalar(lua_State* L, const modrt_value* value) noexcept {
+    const modrt_host_api& h = host_api();
+    modrt_value_type type = h.value_type(value);
+    if (type == MODRT_INT) [[likely]] {  // tested first: the usual argument
+        int64_t i = h.value_int(value);
+        if (i < -kMaxExactInt || i > kMaxExactInt) return false;  // needs an int64_t cdata
+        lua_pushnumber(L, static_cast<lua_Number>(i));
+    } else if (type == MODRT_NUMBER) {
+        lua_pushnumber(L, h.value_number(value));
+    } else if (type == MODRT_BOOL) {
+        lua_pushboolean(L, h.value_bool(value));
+    } else if (type == MODRT_NIL) {
+        lua_pushnil(L);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/// Write the Lua value at `idx` into `out` when that needs no Lua
+/// allocation: nil, boolean, number, string. Returns false, leaving `out`
+/// alone, for anything else. Never raises.
+inline bool scalar_to_modrt(lua_State* L, int idx, modrt_value* out) noexcept {
+    const modrt_host_api& h = host_api();
+    int type = lua_type(L, idx);
+    if (type == LUA_TNUMBER) [[likely]] {
+        convert_number(lua_tonumber(L, idx), out);
+    } else if (type == LUA_TSTRING) {  // lua_tolstring allocates only when it converts a number
+        size_t len = 0;
+        const char* s = lua_tolstring(L, idx, &len);
+        h.value_set_string(out, modrt_str{s, len});
+    } else if (type == LUA_TBOOLEAN) {
+        h.value_set_bool(out, lua_toboolean(L, idx));
+    } else if (type == LUA_TNIL) {
+        h.value_set_nil(out);
+    } else {
+        return false;
+    }
+    return true;
+}
 
 /// Write the Lua value at `idx` into `out` (a slot owned by the caller).
 /// Raises an INVALID error userdata whose message starts with `what` when

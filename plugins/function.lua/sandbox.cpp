@@ -13,6 +13,7 @@ namespace {
 // Registry keys (their addresses).
 char kSandboxKey;
 char kEnvMetaKey;
+char kIndexNameKey;  // the string "__index"
 char kLoadingMetaKey;
 char kReadOnlyKey;  // weak-keyed set of the read-only proxies
 
@@ -101,8 +102,11 @@ int sandbox_print(lua_State* L) {
     return 0;
 }
 
+// M (see sandbox.hpp). __newindex stays Lua so that the JIT compiles loops
+// that write globals (a C __newindex made each such write ~10x slower); it
+// calls the C function `mark` only for a call's first global write.
 const char* kEnvMetaChunk = R"lua(
-local sandbox, setmetatable, rawset = ...
+local sandbox, setmetatable, rawset, mark = ...
 local M = {}
 local scratch_mt = {__index = sandbox, __metatable = false}
 M.__index = sandbox
@@ -110,6 +114,7 @@ M.__newindex = function(_, k, v)
   local s = M.__index
   if s == sandbox then
     s = setmetatable({}, scratch_mt)
+    mark()  -- before M changes: if it raises, nothing did
     M.__index = s
   end
   rawset(s, k, v)
@@ -118,9 +123,32 @@ M.__metatable = false
 return M
 )lua";
 
+// mark(): the running call has scratch globals. Upvalue 1: the state's CallGlobals.
+int mark_dirty(lua_State* L) {
+    static_cast<CallGlobals*>(lua_touserdata(L, lua_upvalueindex(1)))->dirty = true;
+    return 0;
+}
+
+// M.__index = the value at the absolute index idx. Uses 3 stack slots. Never
+// raises: M always has the key (a raw set of an existing key allocates nothing).
+void set_env_index(lua_State* L, int idx) noexcept {
+    push_registry(L, &kEnvMetaKey);
+    push_registry(L, &kIndexNameKey);
+    lua_pushvalue(L, idx);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
+// M.__index = the sandbox: the scratch table of the call that ends is dropped.
+void reset_env_index(lua_State* L) noexcept {
+    push_registry(L, &kSandboxKey);
+    set_env_index(L, lua_gettop(L));
+    lua_pop(L, 1);
+}
+
 }  // namespace
 
-void install_sandbox(lua_State* L) {
+void install_sandbox(lua_State* L, CallGlobals* globals) {
     lua_pushlightuserdata(L, &kReadOnlyKey);
     lua_newtable(L);
     lua_createtable(L, 0, 1);
@@ -202,20 +230,37 @@ void install_sandbox(lua_State* L) {
     lua_setfield(L, -2, "__metatable");
     lua_rawset(L, LUA_REGISTRYINDEX);
 
-    // Metatable of module environments during calls (see sandbox.hpp).
+    // M: the metatable of module environments during calls (see sandbox.hpp).
     if (luaL_loadbuffer(L, kEnvMetaChunk, std::strlen(kEnvMetaChunk), "=modrt.env") != 0) lua_error(L);
     lua_pushvalue(L, sb);
     lua_getglobal(L, "setmetatable");
     lua_getglobal(L, "rawset");
-    lua_call(L, 3, 1);
+    lua_pushlightuserdata(L, globals);
+    lua_pushcclosure(L, mark_dirty, 1);
+    lua_call(L, 4, 1);
     lua_pushlightuserdata(L, &kEnvMetaKey);
     lua_insert(L, -2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+    lua_pushlightuserdata(L, &kIndexNameKey);
+    lua_pushliteral(L, "__index");
     lua_rawset(L, LUA_REGISTRYINDEX);
     lua_pop(L, 1);  // sandbox
 }
 
-void push_sandbox(lua_State* L) { push_registry(L, &kSandboxKey); }
-void push_env_metatable(lua_State* L) { push_registry(L, &kEnvMetaKey); }
+void set_aside_globals(lua_State* L, CallGlobals& globals) noexcept {
+    push_registry(L, &kEnvMetaKey);
+    push_registry(L, &kIndexNameKey);
+    lua_rawget(L, -2);
+    lua_remove(L, -2);  // the running call's scratch table, kept on the stack
+    reset_env_index(L);
+    globals.dirty = false;
+}
+
+void restore_globals(lua_State* L, CallGlobals& globals, int saved) noexcept {
+    if (globals.dirty) reset_env_index(L);
+    globals.dirty = saved != 0;
+    if (saved != 0) set_env_index(L, saved);
+}
 
 void push_new_module_env(lua_State* L) {
     lua_newtable(L);
@@ -225,7 +270,7 @@ void push_new_module_env(lua_State* L) {
 
 void seal_module_env(lua_State* L, int idx) {
     idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
-    push_env_metatable(L);
+    push_registry(L, &kEnvMetaKey);
     lua_setmetatable(L, idx);
 }
 

@@ -12,6 +12,19 @@
 #include <vector>
 
 namespace modrt::lua {
+
+// One call in flight on a state; WorkerState::current_call() is the innermost.
+struct CallCtx {
+    WorkerState* ws;
+    const std::shared_ptr<const ModuleSpec>* spec;
+    modrt_frame* frame;
+    const modrt_value* args;
+    modrt_value* result;
+    modrt_error* error;
+    modrt_error_kind canceled;  ///< set by the hook when it raised a cancellation
+    CallCtx* prev;              ///< the call this one is nested in, on the same state
+};
+
 namespace {
 
 // The cancellation hook runs every this many VM instructions during a call.
@@ -20,23 +33,25 @@ constexpr int kHookEvery = 1000;
 constexpr long kCheckBudget = 100000;
 // libraries_ value while a library's chunk runs (distinct from LUA_NOREF/LUA_REFNIL).
 constexpr int kLoading = -3;
+// The fast path takes at most this many arguments.
+constexpr int kFastMaxArgs = 16;
+// What stays on a state's stack between calls, so the fast path reaches it
+// without a registry lookup (luaL_ref keys sit in the registry's hash part:
+// a lua_rawgeti there cost ~70 instructions, a stack slot costs nothing).
+constexpr int kHandlerSlot = 1;    // traceback_handler
+constexpr int kFunctionsSlot = 2;  // the table of loaded methods (array part, see function_index)
+constexpr int kResidentSlots = 2;
+// Free stack slots invoke needs at the top level: saved globals, function,
+// arguments, and what finishing and end_call_globals push. LuaJIT never
+// shrinks a stack below LJ_STACK_START (40 slots), so at the top level
+// lua_checkstack(kTopStack) never grows the stack and cannot raise.
+constexpr int kTopStack = kFastMaxArgs + 8;
+// The same for a nested call (slow path only). It comes from a C function
+// running in Lua, which must leave this much room (LUA_MINSTACK is 20).
+constexpr int kNestedStack = 8;
 
-// Registry keys (their addresses).
-char kHandlerKey;
+// Registry key (its address) of the WorkerState, for the hooks.
 char kSelfKey;
-
-// One call in flight on this thread (innermost first), for the hook.
-struct CallCtx {
-    WorkerState* ws;
-    const std::shared_ptr<const ModuleSpec>* spec;
-    modrt_frame* frame;
-    const modrt_value* args;
-    modrt_value* result;
-    modrt_error* error;
-    modrt_error_kind canceled;
-    CallCtx* prev;
-};
-thread_local CallCtx* t_call = nullptr;
 
 struct LoadArgs {
     WorkerState* ws;
@@ -51,12 +66,21 @@ int on_panic(lua_State* L) {
     return 0;
 }
 
+WorkerState* self(lua_State* L) {
+    lua_pushlightuserdata(L, &kSelfKey);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    auto* ws = static_cast<WorkerState*>(lua_touserdata(L, -1));
+    lua_pop(L, 1);
+    return ws;
+}
+
 // Checks the frame of the innermost call; raises CANCELED/TIMEOUT once it is cancelled.
 // NOTE: a count hook does not fire inside JIT-compiled traces (REFERENCE.md): a
 // loop that the JIT compiled may run long past cancellation. A later issue
 // decides how to stop such code; this hook covers interpreted code.
 void cancel_hook(lua_State* L, lua_Debug*) {
-    CallCtx* c = t_call;
+    WorkerState* ws = self(L);
+    CallCtx* c = ws != nullptr ? ws->current_call() : nullptr;
     if (c == nullptr || c->frame == nullptr) return;
     modrt_error_kind kind = host_api().frame_canceled(c->frame);
     if (kind == MODRT_ERR_UNKNOWN) return;
@@ -65,18 +89,54 @@ void cancel_hook(lua_State* L, lua_Debug*) {
 }
 
 void budget_hook(lua_State* L, lua_Debug*) {
-    lua_pushlightuserdata(L, &kSelfKey);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    auto* ws = static_cast<WorkerState*>(lua_touserdata(L, -1));
-    lua_pop(L, 1);
+    WorkerState* ws = self(L);
     if (ws != nullptr && --ws->budget_left <= 0)
         luaL_error(L, "the module's top level ran for more than %d million instructions",
                    static_cast<int>(kCheckBudget * kHookEvery / 1000000));
 }
 
+// Convert what the method left at `first` (its error when `failed`, else its
+// two results) into c->error / c->result. Protected mode only: may allocate.
+void finish_call(lua_State* L, CallCtx* c, bool failed, int first) {
+    if (failed) error_to_modrt(L, first, &c->error);
+    else if (!lua_isnil(L, first + 1)) returned_error_to_modrt(L, first + 1, &c->error);
+    else to_modrt_value(L, first, c->result, "result");
+}
+
+// The fast path's conversions that may allocate: finish(ctx, failed, a, b).
+int finish_protected(lua_State* L) {
+    finish_call(L, static_cast<CallCtx*>(lua_touserdata(L, 1)), lua_toboolean(L, 2) != 0, 3);
+    return 0;
+}
+
+// The slow path's body, run by lua_pcall: call(ctx). Loads the module when
+// needed, converts any arguments, calls the method under the traceback
+// handler and converts what it left.
+int call_protected(lua_State* L) {
+    auto* c = static_cast<CallCtx*>(lua_touserdata(L, 1));
+    const modrt_host_api& h = host_api();
+    lua_settop(L, 0);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, c->ws->refs().handler);
+    c->ws->push_entry_function(L, *c->spec);
+    size_t nargs = h.value_len(c->args);
+    if (nargs > 200 || !lua_checkstack(L, static_cast<int>(nargs) + 8))
+        return raise_error(L, MODRT_ERR_INVALID, "too many arguments (at most 200)");
+    for (size_t i = 0; i < nargs; ++i) push_modrt_value(L, h.value_at(c->args, i));
+    bool failed = lua_pcall(L, static_cast<int>(nargs), 2, 1) != 0;
+    if (failed) lua_pushnil(L);  // finish_call reads two values
+    finish_call(L, c, failed, 2);
+    return 0;
+}
+
+struct InitArgs {
+    WorkerState* ws;
+    bool worker;
+    WorkerState::Refs refs;
+};
+
 int init_protected(lua_State* L) {
-    auto* ws = static_cast<WorkerState*>(lua_touserdata(L, 1));
-    bool worker = lua_toboolean(L, 2) == 0 ? false : true;
+    auto* a = static_cast<InitArgs*>(lua_touserdata(L, 1));
+    lua_settop(L, 0);
     static const luaL_Reg libs[] = {{"", luaopen_base},        {"table", luaopen_table}, {"string", luaopen_string},
                                     {"math", luaopen_math},    {"os", luaopen_os},       {"bit", luaopen_bit},
                                     {nullptr, nullptr}};
@@ -85,7 +145,7 @@ int init_protected(lua_State* L) {
         lua_pushstring(L, lib->name);
         lua_call(L, 1, 0);
     }
-    if (worker) {
+    if (a->worker) {
         // Opening the jit library is what turns the JIT compiler on in LuaJIT;
         // the library itself stays out of the sandbox.
         lua_pushcfunction(L, luaopen_jit);
@@ -94,27 +154,19 @@ int init_protected(lua_State* L) {
     }
     register_error_type(L);
     install_value_helpers(L);
-    install_sandbox(L);
-    lua_pushlightuserdata(L, &kHandlerKey);
-    lua_pushcfunction(L, traceback_handler);
-    lua_rawset(L, LUA_REGISTRYINDEX);
+    install_sandbox(L, a->ws->globals());
     lua_pushlightuserdata(L, &kSelfKey);
-    lua_pushlightuserdata(L, ws);
-    lua_rawset(L, LUA_REGISTRYINDEX);
-    return 0;
-}
-
-struct InitArgs {
-    WorkerState* ws;
-    bool worker;
-};
-int init_trampoline(lua_State* L) {
-    auto* a = static_cast<InitArgs*>(lua_touserdata(L, 1));
-    lua_settop(L, 0);
-    lua_pushcfunction(L, init_protected);
     lua_pushlightuserdata(L, a->ws);
-    lua_pushboolean(L, a->worker);
-    lua_call(L, 2, 0);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+    // Made once: lua_pushcfunction and lua_cpcall allocate a closure each time.
+    lua_pushcfunction(L, traceback_handler);
+    a->refs.handler = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushcfunction(L, call_protected);
+    a->refs.call = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushcfunction(L, finish_protected);
+    a->refs.finish = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_createtable(L, 64, 0);
+    a->refs.functions = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
@@ -122,29 +174,6 @@ int load_library_protected(lua_State* L) {
     auto* a = static_cast<LoadArgs*>(lua_touserdata(L, 1));
     a->ws->load_module(L, *a->spec);
     return 1;
-}
-
-int invoke_protected(lua_State* L) {
-    auto* c = static_cast<CallCtx*>(lua_touserdata(L, 1));
-    const modrt_host_api& h = host_api();
-    lua_settop(L, 0);
-    lua_pushlightuserdata(L, &kHandlerKey);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    c->ws->push_entry_function(L, *c->spec);
-    size_t nargs = h.value_len(c->args);
-    if (nargs > 200 || !lua_checkstack(L, static_cast<int>(nargs) + 8))
-        return raise_error(L, MODRT_ERR_INVALID, "too many arguments (at most 200)");
-    for (size_t i = 0; i < nargs; ++i) push_modrt_value(L, h.value_at(c->args, i));
-    if (lua_pcall(L, static_cast<int>(nargs), 2, 1) != 0) {
-        error_to_modrt(L, -1, &c->error);
-        return 0;
-    }
-    if (!lua_isnil(L, -1)) {
-        returned_error_to_modrt(L, -1, &c->error);
-        return 0;
-    }
-    to_modrt_value(L, -2, c->result, "result");
-    return 0;
 }
 
 int check_protected(lua_State* L) {
@@ -168,8 +197,13 @@ struct Slot {
     std::weak_ptr<const void> owner;
     std::unique_ptr<WorkerState> state;
 };
+// The slot this thread used last. A plain pointer: reading it needs no
+// thread_local initialisation check (t_slots has a destructor, so every access
+// to it does). Reset whenever the list changes.
+thread_local Slot* t_last = nullptr;
 struct Slots {
     std::vector<Slot> list;  // destroyed (states closed) when the thread exits
+    ~Slots() { t_last = nullptr; }
 };
 thread_local Slots t_slots;
 
@@ -183,15 +217,22 @@ WorkerState::WorkerState(Mode mode) : mode_(mode) {
     L_ = luaL_newstate();
     if (L_ == nullptr) throw Failure(MODRT_ERR_INTERNAL, "function.lua: cannot create a Lua state (out of memory)");
     lua_atpanic(L_, on_panic);
-    InitArgs args{this, mode == Mode::worker};
-    if (lua_cpcall(L_, init_trampoline, &args) != 0) {
+    InitArgs args{this, mode == Mode::worker, {}};
+    if (lua_cpcall(L_, init_protected, &args) != 0) {
         std::string msg = lua_type(L_, -1) == LUA_TSTRING ? lua_tostring(L_, -1) : "unknown error";
         lua_close(L_);
         L_ = nullptr;
         throw Failure(MODRT_ERR_INTERNAL, "function.lua: cannot set up a Lua state: " + msg);
     }
     lua_settop(L_, 0);
+    refs_ = args.refs;
+    // The resident slots. No allocation: the stack has room, the values exist.
+    lua_rawgeti(L_, LUA_REGISTRYINDEX, refs_.handler);
+    lua_rawgeti(L_, LUA_REGISTRYINDEX, refs_.functions);
+    // Hooks are set once: lua_sethook rewrites LuaJIT's dispatch table, far too costly per call.
+    // The cancel hook finds the innermost call through current_call() and does nothing between calls.
     if (mode == Mode::check) lua_sethook(L_, budget_hook, LUA_MASKCOUNT, kHookEvery);
+    else lua_sethook(L_, cancel_hook, LUA_MASKCOUNT, kHookEvery);
 }
 
 WorkerState::~WorkerState() {
@@ -200,13 +241,22 @@ WorkerState::~WorkerState() {
 }
 
 WorkerState& WorkerState::for_thread(const std::shared_ptr<const void>& owner) {
+    // The slot's weak_ptr keeps the owner's control block allocated, so a
+    // match is that owner, never a later one at the same address.
+    if (Slot* last = t_last; last != nullptr && same_owner(last->owner, owner)) return *last->state;
     auto& list = t_slots.list;
-    for (auto& slot : list)
-        if (same_owner(slot.owner, owner)) return *slot.state;
+    for (auto& slot : list) {
+        if (same_owner(slot.owner, owner)) {
+            t_last = &slot;
+            return *slot.state;
+        }
+    }
     // States of kinds that are gone can never be used again: close them now.
+    t_last = nullptr;
     std::erase_if(list, [](const Slot& s) { return s.owner.expired(); });
     list.push_back(Slot{owner, std::make_unique<WorkerState>(Mode::worker)});
     log(MODRT_LOG_DEBUG, "function.lua", "created a Lua state for this worker thread");
+    t_last = &list.back();
     return *list.back().state;
 }
 
@@ -218,8 +268,7 @@ const ModuleSpec* WorkerState::spec(uint64_t serial) const noexcept {
 void WorkerState::load_module(lua_State* L, const std::shared_ptr<const ModuleSpec>& spec) {
     specs_.emplace(spec->serial, spec);
     int top = lua_gettop(L);
-    lua_pushlightuserdata(L, &kHandlerKey);
-    lua_rawget(L, LUA_REGISTRYINDEX);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, refs_.handler);
     if (luaL_loadbufferx(L, spec->source.data(), spec->source.size(), spec->chunkname.c_str(), "t") != 0) {
         lua_pushfstring(L, "syntax error: %s", lua_tostring(L, -1));
         raise_error(L, MODRT_ERR_INVALID, lua_tostring(L, -1));
@@ -236,10 +285,21 @@ void WorkerState::load_module(lua_State* L, const std::shared_ptr<const ModuleSp
     lua_settop(L, top + 1);
 }
 
+int WorkerState::function_index(uint64_t serial) noexcept {
+    // A worker mostly calls the same entry again: skip the hash (a division) then.
+    if (serial == last_serial_) return last_index_;
+    auto it = functions_.find(serial);
+    if (it == functions_.end()) return 0;
+    last_serial_ = serial;
+    last_index_ = it->second;
+    return last_index_;
+}
+
 void WorkerState::push_entry_function(lua_State* L, const std::shared_ptr<const ModuleSpec>& spec) {
-    auto it = functions_.find(spec->serial);
-    if (it != functions_.end()) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, it->second);
+    if (int index = function_index(spec->serial); index != 0) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, refs_.functions);
+        lua_rawgeti(L, -1, index);
+        lua_remove(L, -2);
         return;
     }
     load_module(L, spec);
@@ -255,8 +315,13 @@ void WorkerState::push_entry_function(lua_State* L, const std::shared_ptr<const 
         raise_error(L, MODRT_ERR_INTERNAL, lua_tostring(L, -1));
     }
     lua_remove(L, -2);
-    lua_pushvalue(L, -1);
-    functions_[spec->serial] = luaL_ref(L, LUA_REGISTRYINDEX);
+    // Indexes are 1, 2, ... so the functions table keeps them in its array part.
+    int index = static_cast<int>(functions_.size()) + 1;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, refs_.functions);
+    lua_pushvalue(L, -2);
+    lua_rawseti(L, -2, index);
+    lua_pop(L, 1);
+    functions_.emplace(spec->serial, index);
 }
 
 void WorkerState::push_library(lua_State* L, const std::shared_ptr<const ModuleSpec>& lib) {
@@ -287,30 +352,22 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
                                  const modrt_value* args, modrt_value* result) noexcept {
     const modrt_host_api& h = host_api();
     lua_State* L = L_;
+    bool nested = call_ != nullptr;
     int base = lua_gettop(L);
-    if (!lua_checkstack(L, 8)) return h.error_new(MODRT_ERR_INTERNAL, to_str("function.lua: Lua stack overflow"));
+    if (!lua_checkstack(L, nested ? kNestedStack : kTopStack))
+        return h.error_new(MODRT_ERR_INTERNAL, to_str("function.lua: Lua stack overflow"));
 
-    // Fresh globals for this call: M.__index back to the sandbox (saved for a nested call's caller).
-    push_env_metatable(L);
-    lua_getfield(L, base + 1, "__index");
-    push_sandbox(L);
-    lua_setfield(L, base + 1, "__index");
-
-    CallCtx c{this, &spec, frame, args, result, nullptr, MODRT_ERR_UNKNOWN, t_call};
-    t_call = &c;
-    bool own_hook = lua_gethook(L) == nullptr;
-    if (own_hook) lua_sethook(L, cancel_hook, LUA_MASKCOUNT, kHookEvery);
-
-    int status = lua_cpcall(L, invoke_protected, &c);
-    modrt_error* err = c.error;
-    if (status != 0 && err == nullptr) err = failure_to_modrt(L, -1, spec->id);
-
-    if (own_hook) lua_sethook(L, nullptr, 0, 0);
-    t_call = c.prev;
-    lua_pushvalue(L, base + 2);
-    lua_setfield(L, base + 1, "__index");  // drops this call's scratch globals
+    // Fresh globals for this call; a call below it on this state gets its own back at the end.
+    int saved = begin_call_globals(L, globals_) ? base + 1 : 0;
+    CallCtx c{this, &spec, frame, args, result, nullptr, MODRT_ERR_UNKNOWN, call_};
+    call_ = &c;
+    // The fast path counts on the top level's stack room (kTopStack).
+    if (nested || !call_fast(c, saved != 0 ? base + 1 : base)) call_slow(c);
+    call_ = c.prev;
+    end_call_globals(L, globals_, saved);  // drops this call's scratch globals
     lua_settop(L, base);
 
+    modrt_error* err = c.error;
     if (c.canceled != MODRT_ERR_UNKNOWN && (err == nullptr || h.error_kind(err) != c.canceled)) {
         // The function caught the cancellation (pcall) and went on: the call still failed.
         h.error_free(err);
@@ -320,17 +377,62 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
     return err;
 }
 
+// One lua_pcall straight into the cached method when nothing on the way in
+// can raise: the method is loaded and every argument converts without Lua
+// allocation. Returns false, stack untouched, when the slow path must run.
+bool WorkerState::call_fast(CallCtx& c, int base) noexcept {
+    const modrt_host_api& h = host_api();
+    lua_State* L = L_;
+    int fn = function_index((*c.spec)->serial);
+    size_t nargs = h.value_len(c.args);
+    if (fn == 0 || nargs > kFastMaxArgs) return false;
+    lua_rawgeti(L, kFunctionsSlot, fn);
+    for (size_t i = 0; i < nargs; ++i) {
+        if (!push_modrt_scalar(L, h.value_at(c.args, i))) {
+            lua_settop(L, base);
+            return false;
+        }
+    }
+    if (lua_pcall(L, static_cast<int>(nargs), 2, kHandlerSlot) != 0) {
+        lua_pushnil(L);  // keeps finish_slow's two values on the stack
+        finish_slow(c, true, base + 1);
+    } else if (!lua_isnil(L, base + 2) || !scalar_to_modrt(L, base + 1, c.result)) {
+        finish_slow(c, false, base + 1);  // a returned error, or a result to convert in Lua
+    }
+    return true;
+}
+
+// finish_call under lua_pcall, for the method's error (failed) or results at
+// `first` and `first + 1`. A failure there (a value that cannot be converted,
+// a memory error) becomes the call's error.
+void WorkerState::finish_slow(CallCtx& c, bool failed, int first) noexcept {
+    lua_State* L = L_;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, refs_.finish);
+    lua_pushlightuserdata(L, &c);
+    lua_pushboolean(L, failed);
+    lua_pushvalue(L, first);
+    lua_pushvalue(L, first + 1);
+    if (lua_pcall(L, 4, 0, 0) != 0 && c.error == nullptr) c.error = failure_to_modrt(L, -1, (*c.spec)->id);
+}
+
+void WorkerState::call_slow(CallCtx& c) noexcept {
+    lua_State* L = L_;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, refs_.call);
+    lua_pushlightuserdata(L, &c);
+    if (lua_pcall(L, 1, 0, 0) != 0 && c.error == nullptr) c.error = failure_to_modrt(L, -1, (*c.spec)->id);
+}
+
 void WorkerState::check(const std::shared_ptr<const ModuleSpec>& spec) {
     budget_left = kCheckBudget;
     LoadArgs args{this, &spec, "source"};
     if (lua_cpcall(L_, check_protected, &args) == 0) {
-        lua_settop(L_, 0);
+        lua_settop(L_, kResidentSlots);
         return;
     }
     std::string message = "unknown error";
     if (const ErrorData* e = test_error(L_, -1)) message = e->message;
     else if (lua_type(L_, -1) == LUA_TSTRING) message = lua_tostring(L_, -1);
-    lua_settop(L_, 0);
+    lua_settop(L_, kResidentSlots);
     if (std::string_view(args.field) == "source" && message.rfind("syntax error", 0) != 0)
         message = "loading " + spec->source_path + " failed: " + message;
     throw Failure(Error(MODRT_ERR_INVALID, message).set_field(args.field));

@@ -7,11 +7,13 @@
 // kind's liveness token, and closes them when the thread exits (or, for a
 // kind that is gone, the next time this thread creates a state).
 //
-// A state caches, per entry, the loaded method function (a registry ref), and
-// per library id the value its chunk returned, so code loads once per state.
+// A state caches, per entry, the loaded method function (in a table kept on
+// the state's stack, see worker_state.cpp), and per library id the value its
+// chunk returned (a registry ref), so code loads once per state.
 #pragma once
 
 #include "module_spec.hpp"
+#include "sandbox.hpp"
 
 #include <modrt/abi.h>
 
@@ -22,6 +24,8 @@
 #include <unordered_map>
 
 namespace modrt::lua {
+
+struct CallCtx;  // one call in flight (worker_state.cpp)
 
 class WorkerState {
 public:
@@ -60,14 +64,39 @@ public:
     void push_entry_function(lua_State* L, const std::shared_ptr<const ModuleSpec>& spec);
     /// Run the chunk of `spec` in a new module environment; pushes what it returned. Raises on failure.
     void load_module(lua_State* L, const std::shared_ptr<const ModuleSpec>& spec);
+    /// The innermost call running on this state (nullptr between calls), for the cancellation hook.
+    CallCtx* current_call() const noexcept { return call_; }
+    /// Whether the running call wrote globals (sandbox.hpp).
+    CallGlobals* globals() noexcept { return &globals_; }
+    /// Registry refs made once at state creation: the C functions the call
+    /// paths push (lua_pushcfunction and lua_cpcall would allocate a closure
+    /// each time) and the table of loaded methods.
+    struct Refs {
+        int handler = LUA_NOREF;  ///< traceback_handler
+        int call = LUA_NOREF;     ///< the slow path's protected body
+        int finish = LUA_NOREF;   ///< converts results and errors the fast path cannot
+        int functions = LUA_NOREF;  ///< the table of loaded methods, by function_index
+    };
+    const Refs& refs() const noexcept { return refs_; }
     /// Instruction budget bookkeeping for check mode.
     long budget_left = 0;
 
 private:
+    /// Index of the entry's method in the functions table, 0 when not loaded yet.
+    int function_index(uint64_t serial) noexcept;
+    bool call_fast(CallCtx& c, int base) noexcept;
+    void call_slow(CallCtx& c) noexcept;
+    void finish_slow(CallCtx& c, bool failed, int first) noexcept;
+
     lua_State* L_ = nullptr;
     Mode mode_;
+    Refs refs_;
+    CallGlobals globals_;
+    CallCtx* call_ = nullptr;
     std::unordered_map<uint64_t, std::shared_ptr<const ModuleSpec>> specs_;
-    std::unordered_map<uint64_t, int> functions_;   // entry serial -> registry ref of the method
+    std::unordered_map<uint64_t, int> functions_;   // entry serial -> index in the functions table
+    uint64_t last_serial_ = 0;                       // the last hit in functions_ (serials start at 1)
+    int last_index_ = 0;
     std::unordered_map<std::string, int> libraries_;  // library id -> registry ref (kLoading while running)
 };
 

@@ -8,6 +8,8 @@ namespace {
 
 class InlinePool final : public modrt::Pool {
 public:
+    static constexpr uint32_t kPoolFlags = MODRT_POOL_SYNCHRONOUS;
+
     InlinePool(const modrt::Host&, modrt::ValueView options) {
         if (options.size() > 0)
             throw modrt::Failure(modrt::Error(MODRT_ERR_INVALID, "the inline pool takes no options, got '" +

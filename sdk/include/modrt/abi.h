@@ -377,7 +377,12 @@ typedef struct modrt_pool_api {
     modrt_error* (*submit)(void* pool, modrt_task* task);
     /** Fill the counters (may be NULL: no stats). */
     void (*stats)(void* pool, modrt_pool_stats* out);
+    /** MODRT_POOL_* bits describing every pool of this type. */
+    uint32_t flags;
 } modrt_pool_api;
+
+/** The pool runs (or drops) every task on the submitting thread before submit returns; the kernel then skips its hand-off machinery. */
+#define MODRT_POOL_SYNCHRONOUS 1u
 
 /** A link of the interceptor chain. */
 typedef struct modrt_interceptor_api {

@@ -462,6 +462,13 @@ inline void pool_stats(void* pool, modrt_pool_stats* out) noexcept {
     try { static_cast<Pool*>(pool)->stats(*out); } catch (...) {}
 }
 
+/// A pool class may declare `static constexpr uint32_t kPoolFlags = MODRT_POOL_SYNCHRONOUS;`.
+template <class P>
+constexpr uint32_t pool_flags() {
+    if constexpr (requires { P::kPoolFlags; }) return P::kPoolFlags;
+    else return 0;
+}
+
 // -- interceptors --
 template <class Inst, class I>
 modrt_error* icpt_create(void* plugin, const modrt_entry_info* entry, const modrt_value* options, void** out) noexcept {
@@ -535,7 +542,7 @@ struct Provide {
             return &a;
         } else if constexpr (Ext == MODRT_EXT_POOL) {
             static const modrt_pool_api a{sizeof(modrt_pool_api), &pool_create<Inst, T>, &pool_destroy<Inst, T>,
-                                          &pool_submit, &pool_stats};
+                                          &pool_submit, &pool_stats, pool_flags<T>()};
             return &a;
         } else if constexpr (Ext == MODRT_EXT_INTERCEPTOR) {
             static const modrt_interceptor_api a{sizeof(modrt_interceptor_api), &icpt_create<Inst, T>,

@@ -32,11 +32,13 @@ struct modrt_value {
 
     /// Become an empty value of type `t` (keeps container capacity).
     void reset(modrt_value_type t) {
+        if (type >= MODRT_STRING) {  // scalars never hold container content: nothing to clear
+            str.clear();
+            items.clear();
+            keys.clear();
+        }
         type = t;
         scalar = {};
-        if (!str.empty()) str.clear();
-        if (!items.empty()) items.clear();
-        if (!keys.empty()) keys.clear();
     }
     modrt_value& push();
     /// Insert or replace `key`; the slot is reset to nil.
