@@ -11,8 +11,7 @@ std::unique_ptr<FunctionEntry> LibraryKind::create_entry(const EntryInfo& info) 
     std::shared_ptr<const ModuleSpec> spec = read_module_spec(host_, info, /*needs_method=*/false);
     // Syntax and top-level errors are reported at load; importers load the
     // library again, once per worker state, when they first require it.
-    WorkerState scratch(WorkerState::Mode::check);
-    scratch.check(spec);
+    checker_.check(spec);
     return std::make_unique<LibraryEntry>(std::move(spec));
 }
 

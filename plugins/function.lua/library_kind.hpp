@@ -3,6 +3,7 @@
 // Its entries cannot be called.
 #pragma once
 
+#include "load_checker.hpp"
 #include "module_spec.hpp"
 
 #include <modrt/sdk.hpp>
@@ -18,6 +19,7 @@ public:
 
 private:
     Host host_;
+    LoadChecker checker_;
 };
 
 class LibraryEntry : public FunctionEntry {

@@ -11,8 +11,7 @@ std::unique_ptr<FunctionEntry> LuaKind::create_entry(const EntryInfo& info) {
     std::shared_ptr<const ModuleSpec> spec = read_module_spec(host_, info, /*needs_method=*/true);
     // Load once in a scratch state: syntax errors, top-level errors and a
     // missing method are registry errors, not first-call surprises.
-    WorkerState scratch(WorkerState::Mode::check);
-    scratch.check(spec);
+    checker_.check(spec);
     if (host_.api().log_enabled(MODRT_LOG_DEBUG))
         host_.log(MODRT_LOG_DEBUG, "prepared " + spec->id + " (" + spec->source_path + ", method " + spec->method + ")");
     return std::make_unique<LuaEntry>(std::move(spec), token_);

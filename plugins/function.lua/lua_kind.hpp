@@ -2,6 +2,7 @@
 // returning a table of functions, called through `method`.
 #pragma once
 
+#include "load_checker.hpp"
 #include "module_spec.hpp"
 
 #include <modrt/sdk.hpp>
@@ -17,6 +18,7 @@ public:
 
 private:
     Host host_;
+    LoadChecker checker_;
     // Identifies this kind instance to the per-thread states (worker_state.hpp);
     // entries hold a copy, so states live while anything can still call them.
     std::shared_ptr<const void> token_;
