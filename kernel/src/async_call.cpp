@@ -151,12 +151,7 @@ modrt_error* call_async(modrt_runtime* rt, modrt_frame* parent, std::string_view
     raw->task.drop = &drop_task;
     future_retain(raw);  // the running task holds one
     const PoolHandle& pool = *e->pool;
-    modrt_error* refused = nullptr;
-    try {
-        refused = pool.api->submit(pool.handle, &raw->task);
-    } catch (...) {
-        refused = fail(MODRT_ERR_INTERNAL, pool.owner->record().name + ": submit threw an exception");
-    }
+    modrt_error* refused = submit_to_pool(pool, &raw->task);
     if (refused) {
         complete(raw, clone_error(*refused).release());  // the future finishes with the refusal too
         future_release(raw);

@@ -17,6 +17,9 @@ inline modrt_error* fail(modrt_error_kind kind, std::string message) {
 /// Run the function itself on this thread (exceptions from the plugin become INTERNAL errors).
 modrt_error* invoke_kind(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result);
 
+/// Hand `task` to `pool`; an owned error when refused (exceptions from the plugin included).
+modrt_error* submit_to_pool(const PoolHandle& pool, modrt_task* task);
+
 /// CANCELED / TIMEOUT for a call that never ran.
 modrt_error* canceled_error(modrt_error_kind cause, std::string_view id);
 

@@ -161,12 +161,7 @@ modrt_error* CallTask::run_in_place(const Entry* e, modrt_frame* frame, const mo
                   e, frame, args, result};
     t.task.self = &t;
     const PoolHandle& pool = *e->pool;
-    modrt_error* refused = nullptr;
-    try {
-        refused = pool.api->submit(pool.handle, &t.task);
-    } catch (...) {
-        refused = fail(MODRT_ERR_INTERNAL, pool.owner->record().name + ": submit threw an exception");
-    }
+    modrt_error* refused = submit_to_pool(pool, &t.task);
     if (refused != nullptr) return refused;
     // A pool that declared itself synchronous but returned early still holds `t`: wait, never leave it dangling.
     while (!t.finished.load(std::memory_order_acquire)) std::this_thread::yield();
@@ -199,12 +194,7 @@ modrt_error* CallTask::run_on_pool(const Entry* e, modrt_frame* frame, const mod
     t->result_ = result;
     t->waiter_thread_ = thread_marker();
     const PoolHandle& pool = *e->pool;
-    modrt_error* refused = nullptr;
-    try {
-        refused = pool.api->submit(pool.handle, &t->task_);
-    } catch (...) {
-        refused = fail(MODRT_ERR_INTERNAL, pool.owner->record().name + ": submit threw an exception");
-    }
+    modrt_error* refused = submit_to_pool(pool, &t->task_);
     if (refused != nullptr) {
         recycle(std::move(t));
         return refused;

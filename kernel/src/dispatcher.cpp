@@ -60,6 +60,10 @@ modrt_error* invoke_kind(const Entry* e, modrt_frame* frame, const modrt_value* 
                    [&] { return e->kind->invoke(e->kind_plugin, e->handle, frame, args, result); });
 }
 
+modrt_error* submit_to_pool(const PoolHandle& pool, modrt_task* task) {
+    return guarded(pool.owner, "submit", [&] { return pool.api->submit(pool.handle, task); });
+}
+
 modrt_error* canceled_error(modrt_error_kind cause, std::string_view id) {
     return fail(cause, std::string(cause == MODRT_ERR_TIMEOUT ? "deadline exceeded" : "canceled") + " before '" +
                            std::string(id) + "' ran");

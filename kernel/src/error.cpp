@@ -1,30 +1,11 @@
 #include <modrt/kernel/error.hpp>
 
-#include <array>
+#include <modrt/error_kinds.hpp>
+
 #include <utility>
 
 namespace modrt::kernel {
 
-namespace {
-struct KindName {
-    modrt_error_kind kind;
-    std::string_view wippy;  // what err:kind() returns and the CLI prints
-    std::string_view upper;  // the constant's name
-};
-constexpr std::array<KindName, 11> kKinds{{
-    {MODRT_ERR_UNKNOWN, "Unknown", "UNKNOWN"},
-    {MODRT_ERR_NOT_FOUND, "NotFound", "NOT_FOUND"},
-    {MODRT_ERR_ALREADY_EXISTS, "AlreadyExists", "ALREADY_EXISTS"},
-    {MODRT_ERR_INVALID, "Invalid", "INVALID"},
-    {MODRT_ERR_PERMISSION_DENIED, "PermissionDenied", "PERMISSION_DENIED"},
-    {MODRT_ERR_UNAVAILABLE, "Unavailable", "UNAVAILABLE"},
-    {MODRT_ERR_INTERNAL, "Internal", "INTERNAL"},
-    {MODRT_ERR_CANCELED, "Canceled", "CANCELED"},
-    {MODRT_ERR_CONFLICT, "Conflict", "CONFLICT"},
-    {MODRT_ERR_TIMEOUT, "Timeout", "TIMEOUT"},
-    {MODRT_ERR_RATE_LIMITED, "RateLimited", "RATE_LIMITED"},
-}};
-}  // namespace
 
 bool default_retryable(modrt_error_kind kind) {
     return kind == MODRT_ERR_UNAVAILABLE || kind == MODRT_ERR_TIMEOUT || kind == MODRT_ERR_RATE_LIMITED ||
@@ -49,17 +30,9 @@ ErrorPtr clone_error(const modrt_error& src) {
     return e;
 }
 
-std::string_view kind_name(modrt_error_kind kind) {
-    for (const auto& k : kKinds)
-        if (k.kind == kind) return k.wippy;
-    return "Unknown";
-}
+std::string_view kind_name(modrt_error_kind kind) { return error_kind_name(kind); }
 
-std::optional<modrt_error_kind> parse_kind(std::string_view name) {
-    for (const auto& k : kKinds)
-        if (k.wippy == name || k.upper == name) return k.kind;
-    return std::nullopt;
-}
+std::optional<modrt_error_kind> parse_kind(std::string_view name) { return parse_error_kind(name); }
 
 std::string describe(const modrt_error& e) {
     std::string out(kind_name(e.kind));

@@ -3,6 +3,7 @@
 
 #include "lua_value.hpp"
 
+#include <modrt/error_kinds.hpp>
 #include <modrt/sdk.hpp>
 
 #include <new>
@@ -10,25 +11,6 @@
 namespace modrt::lua {
 namespace {
 
-struct KindNames {
-    modrt_error_kind kind;
-    const char* name;      // Wippy's spelling, what err:kind() returns
-    const char* constant;  // the errors.* constant and the UPPER_SNAKE spelling
-};
-
-constexpr KindNames kKinds[] = {
-    {MODRT_ERR_UNKNOWN, "Unknown", "UNKNOWN"},
-    {MODRT_ERR_NOT_FOUND, "NotFound", "NOT_FOUND"},
-    {MODRT_ERR_ALREADY_EXISTS, "AlreadyExists", "ALREADY_EXISTS"},
-    {MODRT_ERR_INVALID, "Invalid", "INVALID"},
-    {MODRT_ERR_PERMISSION_DENIED, "PermissionDenied", "PERMISSION_DENIED"},
-    {MODRT_ERR_UNAVAILABLE, "Unavailable", "UNAVAILABLE"},
-    {MODRT_ERR_INTERNAL, "Internal", "INTERNAL"},
-    {MODRT_ERR_CANCELED, "Canceled", "CANCELED"},
-    {MODRT_ERR_CONFLICT, "Conflict", "CONFLICT"},
-    {MODRT_ERR_TIMEOUT, "Timeout", "TIMEOUT"},
-    {MODRT_ERR_RATE_LIMITED, "RateLimited", "RATE_LIMITED"},
-};
 
 // Registry key of the error metatable (its address is the key).
 char kErrorMetatableKey;
@@ -224,17 +206,11 @@ int errors_is(lua_State* L) {
 
 }  // namespace
 
-std::string_view kind_name(modrt_error_kind kind) noexcept {
-    for (const auto& k : kKinds)
-        if (k.kind == kind) return k.name;
-    return "Unknown";
-}
+std::string_view kind_name(modrt_error_kind kind) noexcept { return error_kind_name(kind); }
 
 std::optional<modrt_error_kind> parse_kind(std::string_view name) noexcept {
-    if (name.empty()) return MODRT_ERR_UNKNOWN;
-    for (const auto& k : kKinds)
-        if (name == k.name || name == k.constant) return k.kind;
-    return std::nullopt;
+    if (name.empty()) return MODRT_ERR_UNKNOWN;  // errors.new{kind = ""}: Wippy's unknown kind
+    return parse_error_kind(name);
 }
 
 void register_error_type(lua_State* L) {
@@ -258,9 +234,10 @@ void push_errors_module(lua_State* L) {
     static const luaL_Reg fns[] = {{"new", errors_new}, {"wrap", errors_wrap}, {"is", errors_is}, {nullptr, nullptr}};
     lua_createtable(L, 0, 16);
     luaL_register(L, nullptr, fns);
-    for (const auto& k : kKinds) {
-        lua_pushstring(L, k.name);
-        lua_setfield(L, -2, k.constant);
+    for (const auto& k : kErrorKinds) {
+        lua_pushlstring(L, k.constant.data(), k.constant.size());
+        lua_pushlstring(L, k.name.data(), k.name.size());
+        lua_rawset(L, -3);
     }
 }
 

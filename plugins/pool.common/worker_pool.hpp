@@ -83,6 +83,18 @@ private:
     std::atomic<uint64_t> rejected_{0};
 };
 
+/// A pool plugin that is just a WorkerPool configured from its options by `ReadConfig`.
+template <WorkerPoolConfig (*ReadConfig)(modrt::ValueView)>
+class ConfiguredPool final : public modrt::Pool {
+public:
+    ConfiguredPool(const modrt::Host&, modrt::ValueView options) : pool_(ReadConfig(options)) {}
+    modrt::Error submit(modrt_task* task) override { return pool_.submit(task); }
+    void stats(modrt_pool_stats& out) override { pool_.stats(out); }
+
+private:
+    WorkerPool pool_;
+};
+
 /// Read a non-negative integer option; throws modrt::Failure (INVALID, with the field) when it is not one.
 size_t read_count(modrt::ValueView options, std::string_view field, size_t fallback, size_t min_value);
 /// Read a duration option: integer milliseconds or a string like "30s", "500ms", "1m".

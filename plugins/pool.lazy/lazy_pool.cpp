@@ -21,16 +21,6 @@ modrt::pools::WorkerPoolConfig read_config(modrt::ValueView options) {
     return c;
 }
 
-class LazyPool final : public modrt::Pool {
-public:
-    LazyPool(const modrt::Host&, modrt::ValueView options) : pool_(read_config(options)) {}
-    modrt::Error submit(modrt_task* task) override { return pool_.submit(task); }
-    void stats(modrt_pool_stats& out) override { pool_.stats(out); }
-
-private:
-    modrt::pools::WorkerPool pool_;
-};
-
 }  // namespace
 
-MODRT_PLUGIN("pool.lazy", "0.1.0", modrt::provide_pool<LazyPool>("pool.lazy"))
+MODRT_PLUGIN("pool.lazy", "0.1.0", modrt::provide_pool<modrt::pools::ConfiguredPool<read_config>>("pool.lazy"))

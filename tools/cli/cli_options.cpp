@@ -17,6 +17,12 @@ po::options_description global_options(GlobalOptions& g) {
     return d;
 }
 
+bool apply_log_level(const GlobalOptions& g) {
+    if (kernel::set_log_level(g.log_level)) return true;
+    std::cerr << "modrt: unknown log level '" << g.log_level << "'\n";
+    return false;
+}
+
 std::vector<std::filesystem::path> plugin_path(const GlobalOptions& g) {
     std::vector<std::filesystem::path> out;
     auto split = [&](const std::string& list) {

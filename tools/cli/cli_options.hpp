@@ -25,6 +25,9 @@ struct GlobalOptions {
 /// --plugin-path / --log-level, accepted before or after the command.
 po::options_description global_options(GlobalOptions& g);
 
+/// Apply --log-level; prints the problem and returns false when the level is unknown.
+bool apply_log_level(const GlobalOptions& g);
+
 /// --plugin-path entries (':'-separated too), then $MODRT_PLUGIN_PATH, then the defaults next to this binary.
 std::vector<std::filesystem::path> plugin_path(const GlobalOptions& g);
 

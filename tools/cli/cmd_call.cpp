@@ -73,10 +73,7 @@ int cmd_call(const std::vector<std::string>& args) {
         std::cout << d << "\n";
         return kOk;
     }
-    if (!kernel::set_log_level(g.log_level)) {
-        std::cerr << "modrt: unknown log level '" << g.log_level << "'\n";
-        return kUsage;
-    }
+    if (!apply_log_level(g)) return kUsage;
     if (registry.empty() || id.empty()) {
         std::cerr << "modrt: call needs REGISTRY and ID (see modrt call --help)\n";
         return kUsage;

@@ -27,10 +27,7 @@ bool parse_registry_command(const std::vector<std::string>& args, const char* us
         std::cout << d << "\n";
         return true;
     }
-    if (!kernel::set_log_level(g.log_level)) {
-        std::cerr << "modrt: unknown log level '" << g.log_level << "'\n";
-        return false;
-    }
+    if (!apply_log_level(g)) return false;
     if (registry.empty()) {
         std::cerr << "modrt: missing REGISTRY\n";
         return false;

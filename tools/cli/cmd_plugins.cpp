@@ -17,10 +17,7 @@ int cmd_plugins(const std::vector<std::string>& args) {
         std::cout << d << "\n";
         return kOk;
     }
-    if (!kernel::set_log_level(g.log_level)) {
-        std::cerr << "modrt: unknown log level '" << g.log_level << "'\n";
-        return kUsage;
-    }
+    if (!apply_log_level(g)) return kUsage;
     auto path = plugin_path(g);
     kernel::Runtime rt(kernel::RuntimeOptions{path});
     auto records = rt.plugins();
