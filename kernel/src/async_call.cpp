@@ -15,7 +15,7 @@ struct modrt_future {
     modrt::kernel::ErrorPtr error;
     modrt_task task{};
 
-    std::mutex mutex;
+    mutable std::mutex mutex;
     std::condition_variable finished;
     bool done = false;
     std::vector<std::pair<modrt_future_cb, void*>> callbacks;
@@ -195,7 +195,7 @@ void future_release(modrt_future* f) {
 }
 
 int future_done(const modrt_future* f) {
-    std::lock_guard lock(const_cast<modrt_future*>(f)->mutex);
+    std::lock_guard lock(f->mutex);
     return f->done ? 1 : 0;
 }
 
@@ -231,11 +231,10 @@ modrt_error* future_wait(modrt_future* f, const modrt_frame* waiter) {
 }
 
 modrt_error* future_result(const modrt_future* f, modrt_value* result) {
-    auto* m = const_cast<modrt_future*>(f);
-    std::lock_guard lock(m->mutex);
-    if (!m->done) return fail(MODRT_ERR_UNAVAILABLE, "the call to '" + f->entry->raw.id + "' has not finished");
-    if (m->error) return clone_error(*m->error).release();
-    *result = m->result;
+    std::lock_guard lock(f->mutex);
+    if (!f->done) return fail(MODRT_ERR_UNAVAILABLE, "the call to '" + f->entry->raw.id + "' has not finished");
+    if (f->error) return clone_error(*f->error).release();
+    *result = f->result;
     return nullptr;
 }
 

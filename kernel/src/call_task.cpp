@@ -91,38 +91,38 @@ bool CallTask::wait() {
     for (int i = 0; i < kSpins; ++i)
         if (state_.load(std::memory_order_acquire) == kDone) return true;
     // Park until finished, or until the caller is cancelled or its deadline passes while
-    // the call is still queued. Cancellation pushed from an ancestor wakes us via on_cancel.
+    // the call is still queued. Cancellation pushed from an ancestor, and shutdown, wake us.
     modrt_runtime* rt = frame_->runtime;
     modrt_cancel_reg* reg = on_cancel(frame_, &CallTask::wake, this);
     {
         std::lock_guard lock(rt->parked_mutex);
         rt->parked.push_back(this);
     }
-    bool abandoned = false;
+    auto finished = [&] { return state_.load(std::memory_order_acquire) >= kFinishing; };
+    auto give_up = [&] { return frame_canceled(frame_) != 0 || rt->closing.load(std::memory_order_acquire); };
     {
         std::unique_lock lock(mutex_);
-        while (state_.load(std::memory_order_acquire) < kFinishing) {
-            if (frame_canceled(frame_) != 0 || rt->closing.load(std::memory_order_acquire)) {
-                uint32_t pending = kPending;
-                if (state_.compare_exchange_strong(pending, kAbandoned, std::memory_order_acq_rel)) {
-                    abandoned = true;
-                    break;
-                }
-                parked_.wait(lock);  // already running: it sees the cancellation and returns
-                continue;
-            }
+        while (!finished() && !give_up()) {
             if (frame_->deadline_ns != 0)
                 parked_.wait_until(lock, std::chrono::steady_clock::time_point(std::chrono::nanoseconds(frame_->deadline_ns)));
             else
                 parked_.wait(lock);
         }
     }
+    // Nothing may reach this task through us any more before it can be abandoned:
+    // once abandoned, the pool frees it whenever it runs or drops it.
     {
         std::lock_guard lock(rt->parked_mutex);
         std::erase(rt->parked, this);
     }
     off_cancel(reg);
-    if (abandoned) return false;
+    if (!finished()) {
+        uint32_t pending = kPending;
+        if (state_.compare_exchange_strong(pending, kAbandoned, std::memory_order_acq_rel)) return false;
+        // Already running: it sees the cancellation itself and returns soon; wait for that.
+        std::unique_lock lock(mutex_);
+        parked_.wait(lock, finished);
+    }
     while (state_.load(std::memory_order_acquire) != kDone) std::this_thread::yield();
     return true;
 }
@@ -194,6 +194,12 @@ modrt_error* CallTask::run_on_pool(const Entry* e, modrt_frame* frame, const mod
     t->result_ = result;
     t->waiter_thread_ = thread_marker();
     const PoolHandle& pool = *e->pool;
+    modrt_runtime* rt = frame->runtime;
+    rt->waiting_callers.fetch_add(1, std::memory_order_acq_rel);
+    struct Leave {  // the last touch of the runtime by this caller
+        modrt_runtime* rt;
+        ~Leave() { rt->waiting_callers.fetch_sub(1, std::memory_order_acq_rel); }
+    } leave{rt};
     modrt_error* refused = submit_to_pool(pool, &t->task_);
     if (refused != nullptr) {
         recycle(std::move(t));

@@ -147,9 +147,11 @@ private:
     }
 
     bool check_types(RawEntry& e, const std::string& label) {
-        bool ok = expect(e, label, "source", MODRT_STRING) & expect(e, label, "method", MODRT_STRING) &
-                  expect(e, label, "modules", MODRT_ARRAY) & expect(e, label, "imports", MODRT_MAP) &
-                  expect(e, label, "pool", MODRT_MAP) & expect(e, label, "meta", MODRT_MAP);
+        static constexpr std::pair<std::string_view, modrt_value_type> kTyped[] = {
+            {"source", MODRT_STRING}, {"method", MODRT_STRING}, {"modules", MODRT_ARRAY},
+            {"imports", MODRT_MAP},   {"pool", MODRT_MAP},      {"meta", MODRT_MAP}};
+        bool ok = true;
+        for (const auto& [field, type] : kTyped) ok = expect(e, label, field, type) && ok;  // report every one
         if (const Value* modules = e.fields.find("modules"); ok && modules)
             for (const auto& m : modules->items)
                 if (m.type != MODRT_STRING) {

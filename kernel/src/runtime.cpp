@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 #include <tuple>
 
 namespace modrt::kernel {
@@ -39,6 +40,7 @@ modrt_runtime::~modrt_runtime() {
     closing.store(true, std::memory_order_release);
     CallTask::wake_parked(this);
     for (auto& e : entries) e->pool.reset();
+    while (waiting_callers.load(std::memory_order_acquire) != 0) std::this_thread::yield();
     entries.clear();
     catalog.unload_all();
 }

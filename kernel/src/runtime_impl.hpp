@@ -90,6 +90,9 @@ struct modrt_runtime {
     // queued in any pool returns CANCELED at once, not after other pools have drained.
     std::mutex parked_mutex;
     std::vector<modrt::kernel::CallTask*> parked;
+    // Callers inside CallTask::run_on_pool (possibly other threads than the one shutting
+    // down): the runtime is not freed under them.
+    std::atomic<int> waiting_callers{0};
 
     // Shared libraries opened for function.native (host->library_symbol).
     std::mutex libraries_mutex;

@@ -213,7 +213,7 @@ bool same_owner(const std::weak_ptr<const void>& w, const std::shared_ptr<const 
 
 }  // namespace
 
-WorkerState::WorkerState(Mode mode) : mode_(mode) {
+WorkerState::WorkerState(Mode mode) {
     L_ = luaL_newstate();
     if (L_ == nullptr) throw Failure(MODRT_ERR_INTERNAL, "function.lua: cannot create a Lua state (out of memory)");
     lua_atpanic(L_, on_panic);

@@ -89,7 +89,6 @@ private:
     void finish_slow(CallCtx& c, bool failed, int first) noexcept;
 
     lua_State* L_ = nullptr;
-    Mode mode_;
     Refs refs_;
     CallGlobals globals_;
     CallCtx* call_ = nullptr;

@@ -67,11 +67,11 @@ MODRT_NATIVE_FUNCTION(start_and_return) {
     modrt::Value call_args;
     call_args.slot().set_array();
     call_args.slot().push().copy_from(args[1]);
+    int started = g_started_children.load();  // before the call: it may start at once
     modrt::Future f;
     if (modrt::Error err = host.call_async(frame.raw(), args[0].as_string(), call_args.view(), f); err.failed())
         return err;
     // Return only once it runs, so that what ends it is this caller returning.
-    int started = g_started_children.load();
     while (g_started_children.load() == started && !f.done()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     // Keep the future alive past this function (as a leaked handle would) to show that the
     // runtime, not the handle, ends the call when its caller returns.
