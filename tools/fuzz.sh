@@ -22,6 +22,6 @@ for t in "${targets[@]}"; do
   mkdir -p "$work"
   cp -r tests/fuzz/corpus/"$t"/. "$work"/
   echo "=== fuzz $t for ${seconds}s"
-  ASAN_OPTIONS=detect_leaks=0 "$dir/tests/fuzz/${t}_fuzz" "$work" -max_total_time="$seconds" \
+  ASAN_OPTIONS=detect_leaks=0 "$dir/bin/${t}_fuzz" "$work" -max_total_time="$seconds" \
     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/$t-"
 done

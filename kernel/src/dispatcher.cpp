@@ -137,10 +137,13 @@ modrt_error* resolve_callable(modrt_runtime* rt, uint32_t depth, std::string_vie
 }
 
 modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result, bool on_worker) {
-    modrt_runtime* rt = frame->runtime;
+    // Read the runtime before the call only: a caller on another thread may still be
+    // here after the call while the runtime shuts down (it waits for callers inside pools).
+    const modrt_contract_api* contract = frame->runtime->contract;
+    void* contract_plugin = frame->runtime->contract_plugin;
     std::string_view id = e->raw.id;
-    if (rt->contract) {
-        if (modrt_error* invalid = rt->contract->validate_input(rt->contract_plugin, {id.data(), id.size()}, args))
+    if (contract) {
+        if (modrt_error* invalid = contract->validate_input(contract_plugin, {id.data(), id.size()}, args))
             return invalid;
     }
     result->reset(MODRT_NIL);
@@ -153,8 +156,7 @@ modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args
         ChainStep first{e, 0, on_worker};
         err = chain_invoke(&first, frame, args, result);
     }
-    if (err == nullptr && rt->contract)
-        err = rt->contract->validate_output(rt->contract_plugin, {id.data(), id.size()}, result);
+    if (err == nullptr && contract) err = contract->validate_output(contract_plugin, {id.data(), id.size()}, result);
     return err;
 }
 
