@@ -17,6 +17,14 @@ extern "C" MODRT_EXPORT void kt_reset_canceled_children() {
     g_started_children.store(0);
 }
 
+/// Start args[0] (an id) asynchronously with args[1] as its one argument.
+modrt::Error start(const modrt::Host& host, modrt::Frame frame, modrt::ValueView args, modrt::Future& out) {
+    modrt::Value call_args;
+    call_args.slot().set_array();
+    call_args.slot().push().copy_from(args[1]);
+    return host.call_async(frame.raw(), args[0].as_string(), call_args.view(), out);
+}
+
 // fan_out(id, n, arg) -> starts n async calls of id(arg, i), waits for all, returns their results in order
 MODRT_NATIVE_FUNCTION(fan_out) {
     std::string id(args[0].as_string());
@@ -64,13 +72,9 @@ MODRT_NATIVE_FUNCTION(linger) {
 
 // start_and_return(id, ms) -> starts id(ms) asynchronously and returns without waiting
 MODRT_NATIVE_FUNCTION(start_and_return) {
-    modrt::Value call_args;
-    call_args.slot().set_array();
-    call_args.slot().push().copy_from(args[1]);
     int started = g_started_children.load();  // before the call: it may start at once
     modrt::Future f;
-    if (modrt::Error err = host.call_async(frame.raw(), args[0].as_string(), call_args.view(), f); err.failed())
-        return err;
+    if (modrt::Error err = start(host, frame, args, f); err.failed()) return err;
     // Return only once it runs, so that what ends it is this caller returning.
     while (g_started_children.load() == started && !f.done()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     // Keep the future alive past this function (as a leaked handle would) to show that the
@@ -83,12 +87,8 @@ MODRT_NATIVE_FUNCTION(start_and_return) {
 
 // cancel_child(id, ms) -> starts id(ms), cancels it, waits; returns the child's error kind name
 MODRT_NATIVE_FUNCTION(cancel_child) {
-    modrt::Value call_args;
-    call_args.slot().set_array();
-    call_args.slot().push().copy_from(args[1]);
     modrt::Future f;
-    if (modrt::Error err = host.call_async(frame.raw(), args[0].as_string(), call_args.view(), f); err.failed())
-        return err;
+    if (modrt::Error err = start(host, frame, args, f); err.failed()) return err;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let it start
     f.cancel();
     if (modrt::Error err = f.wait(frame.raw()); err.failed()) return err;
@@ -100,12 +100,8 @@ MODRT_NATIVE_FUNCTION(cancel_child) {
 
 // wait_child(id, ms) -> starts id(ms) and waits for it (the caller's deadline may end the wait)
 MODRT_NATIVE_FUNCTION(wait_child) {
-    modrt::Value call_args;
-    call_args.slot().set_array();
-    call_args.slot().push().copy_from(args[1]);
     modrt::Future f;
-    if (modrt::Error err = host.call_async(frame.raw(), args[0].as_string(), call_args.view(), f); err.failed())
-        return err;
+    if (modrt::Error err = start(host, frame, args, f); err.failed()) return err;
     if (modrt::Error err = f.wait(frame.raw()); err.failed()) return err;
     return f.result(result);
 }

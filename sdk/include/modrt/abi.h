@@ -111,7 +111,7 @@ typedef struct modrt_cancel_reg modrt_cancel_reg;
 /** A registry entry handed to the plugin that provides its kind. All borrowed; valid while the runtime lives. */
 typedef struct modrt_entry_info {
     size_t struct_size;         /**< sizeof(modrt_entry_info) as built by the kernel */
-    modrt_str id;               /**< "namespace:name", NUL-terminated */
+    modrt_str id;               /**< the entry id "ns:name", NUL-terminated */
     modrt_str kind;             /**< e.g. "function.lua", NUL-terminated */
     modrt_str source_path;      /**< `source: file://x` resolved to an absolute path; len 0 when absent; NUL-terminated */
     modrt_str method;           /**< `method` field; len 0 when absent; NUL-terminated */
