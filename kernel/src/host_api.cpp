@@ -189,10 +189,7 @@ modrt_error* h_pool_stats(modrt_runtime* rt, modrt_str id, modrt_pool_stats* out
     const Entry* e = rt->find(in_view(id));
     if (!e) return make_error(MODRT_ERR_NOT_FOUND, "function '" + std::string(in_view(id)) + "' not found").release();
     if (!e->pool) return make_error(MODRT_ERR_INVALID, "'" + e->raw.id + "' has no pool").release();
-    size_t size = out->struct_size;
-    *out = modrt_pool_stats{};
-    out->struct_size = size;
-    if (e->pool->api->stats) e->pool->api->stats(e->pool->handle, out);
+    e->pool->read_stats(out);
     return nullptr;
 }
 

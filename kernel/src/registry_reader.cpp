@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <set>
 #include <sstream>
 
 namespace modrt::kernel {
@@ -233,21 +232,8 @@ std::vector<RawEntry> read_registry(const fs::path& root, std::vector<RegistryEr
     }
     for (const auto& f : files) FileReader(f.lexically_normal().string(), errors).read(entries);
 
-    std::map<std::string, const RawEntry*, std::less<>> seen;
-    std::vector<RawEntry> unique;
-    std::set<size_t> dropped;
-    for (size_t i = 0; i < entries.size(); ++i) {
-        auto [it, inserted] = seen.emplace(entries[i].id, &entries[i]);
-        if (!inserted) {
-            errors.push_back({entries[i].file, entries[i].line, entries[i].id,
-                              "duplicate id; first declared at " + it->second->file + ":" +
-                                  std::to_string(it->second->line)});
-            dropped.insert(i);
-        }
-    }
-    for (size_t i = 0; i < entries.size(); ++i)
-        if (!dropped.count(i)) unique.push_back(std::move(entries[i]));
-    return unique;
+    // Duplicate ids (within this load or against earlier ones) are found by Runtime::load.
+    return entries;
 }
 
 }  // namespace modrt::kernel

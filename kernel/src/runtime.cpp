@@ -296,7 +296,7 @@ std::vector<PoolStats> Runtime::pool_stats() const {
         s.id = e->raw.id;
         s.type = e->pool->type;
         s.stats.struct_size = sizeof(modrt_pool_stats);
-        if (e->pool->api->stats) e->pool->api->stats(e->pool->handle, &s.stats);
+        e->pool->read_stats(&s.stats);
         out.push_back(std::move(s));
     }
     return out;

@@ -30,6 +30,13 @@ struct PoolHandle {
     std::string type;  // "inline", "static", ...
     const LoadedPlugin* owner = nullptr;
     bool synchronous = false;  // MODRT_POOL_SYNCHRONOUS: tasks finish inside submit
+    /// The pool's counters (zeros where it reports none), keeping out->struct_size.
+    void read_stats(modrt_pool_stats* out) const {
+        size_t size = out->struct_size;
+        *out = modrt_pool_stats{};
+        out->struct_size = size;
+        if (api->stats) api->stats(handle, out);
+    }
     ~PoolHandle() {
         if (handle) api->destroy(plugin, handle);
     }
