@@ -14,6 +14,10 @@ inline modrt_error* fail(modrt_error_kind kind, std::string message) {
     return make_error(kind, std::move(message)).release();
 }
 
+/// How h_error_new begins the message of an error made with a kind no modrt_error_kind
+/// has (kind UNKNOWN then); the hook wrappers spot it and name the plugin that returned it.
+inline constexpr std::string_view kBadErrorKind = "plugin error of invalid kind";
+
 /// Run the function itself on this thread (exceptions from the plugin become INTERNAL errors).
 modrt_error* invoke_kind(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result);
 

@@ -117,6 +117,8 @@ bool CallTask::wait() {
     }
     off_cancel(reg);
     if (!finished()) {
+        modrt_error_kind cause = frame_canceled(frame_);
+        gate_.cancel_cause.store(cause != 0 ? cause : MODRT_ERR_CANCELED, std::memory_order_release);
         uint32_t pending = kPending;
         if (state_.compare_exchange_strong(pending, kAbandoned, std::memory_order_acq_rel)) return false;
         // Already running: it sees the cancellation itself and returns soon; wait for that.
@@ -176,7 +178,12 @@ void CallTask::wake_parked(modrt_runtime* rt) {
 modrt_error* CallTask::run_on_pool(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result) {
     std::unique_ptr<CallTask> t = acquire();
     t->task_.struct_size = sizeof(modrt_task);
-    t->task_.frame = frame;
+    t->gate_.runtime = frame->runtime;
+    t->gate_.entry = e;
+    t->gate_.depth = frame->depth;
+    t->gate_.deadline_ns = frame->deadline_ns;
+    t->gate_.cancel_cause.store(0, std::memory_order_relaxed);
+    t->task_.frame = &t->gate_;
     t->task_.flags = MODRT_TASK_CALLER_WAITS;
     // An ancestor waiting on this same pool holds one of its workers: run in place, or A -> B -> A
     // across two one-worker pools would wait on itself.

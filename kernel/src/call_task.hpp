@@ -40,6 +40,10 @@ private:
     bool wait();
 
     modrt_task task_{};
+    // What the pool sees as task_.frame: the caller's frame (and its ancestors) may be gone
+    // once the caller abandons the task, while the pool may still read it; this one lives
+    // with the task. It carries the deadline, and the caller marks it when it gives up.
+    modrt_frame gate_;
     const Entry* entry_ = nullptr;
     modrt_frame* frame_ = nullptr;
     const modrt_value* args_ = nullptr;

@@ -1,20 +1,43 @@
 // The path of one call (DESIGN.md): resolve, frame, security, interceptors, pool, kind.
 #include "call_path.hpp"
 #include "call_task.hpp"
+#include "interceptor_chain.hpp"
+#include "runtime_limits.hpp"
 
 namespace modrt::kernel {
 
 namespace {
 
+std::string plugin_name(const LoadedPlugin* owner) {
+    return owner ? owner->record().name + " (" + owner->record().file.string() + ")" : "plugin";
+}
+
 // Hooks are noexcept in the SDK; a plugin written without it must still not take the runtime down.
 template <class F>
 modrt_error* guarded(const LoadedPlugin* owner, std::string_view hook, F&& f) noexcept {
+    modrt_error* err;
     try {
-        return f();
+        err = f();
     } catch (...) {
-        std::string who = owner ? owner->record().name + " (" + owner->record().file.string() + ")" : "plugin";
-        return fail(MODRT_ERR_INTERNAL, who + ": " + std::string(hook) + " threw an exception");
+        return fail(MODRT_ERR_INTERNAL, plugin_name(owner) + ": " + std::string(hook) + " threw an exception");
     }
+    // An error of a kind that does not exist was made by this plugin or one it called:
+    // name the first plugin it passes through (a returned error is otherwise the plugin's own).
+    if (err != nullptr && err->kind == MODRT_ERR_UNKNOWN && err->message.starts_with(kBadErrorKind)) [[unlikely]]
+        err->message = plugin_name(owner) + ": " + std::string(hook) + " returned a " + err->message;
+    return err;
+}
+
+/// What an interceptor hands to next->invoke must be what the rest of the chain relies on.
+modrt_error* check_next_arguments(const InterceptorHandle& caller, const modrt_frame* frame, const modrt_value* args,
+                                  const modrt_value* result) {
+    const char* what = frame == nullptr                            ? "a null frame"
+                       : args == nullptr                           ? "null arguments"
+                       : args->type != MODRT_ARRAY                 ? "arguments that are not an array"
+                       : result == nullptr                         ? "a null result slot"
+                                                                   : nullptr;
+    if (what == nullptr) return nullptr;
+    return fail(MODRT_ERR_INTERNAL, plugin_name(caller.owner) + ": " + caller.name + " called next with " + what);
 }
 
 struct ChainStep {
@@ -26,6 +49,8 @@ struct ChainStep {
 modrt_error* chain_invoke(void* self, modrt_frame* frame, const modrt_value* args, modrt_value* result) {
     const auto* step = static_cast<const ChainStep*>(self);
     const Entry* e = step->entry;
+    if (step->index > 0)  // called by an interceptor, not by execute()
+        if (modrt_error* bad = check_next_arguments(*e->interceptors[step->index - 1], frame, args, result)) return bad;
     if (step->index == e->interceptors.size())
         return step->on_worker            ? invoke_kind(e, frame, args, result)
                : e->pool->synchronous ? CallTask::run_in_place(e, frame, args, result)
@@ -35,6 +60,40 @@ modrt_error* chain_invoke(void* self, modrt_frame* frame, const modrt_value* arg
     modrt_next next{&next_step, &chain_invoke};
     const InterceptorHandle& icpt = *e->interceptors[step->index];
     return guarded(icpt.owner, "intercept", [&] { return icpt.api->intercept(icpt.handle, frame, args, result, &next); });
+}
+
+}  // namespace
+
+modrt_error* next_invoke_with(const modrt_next* next, modrt_frame* frame, const modrt_call_options* options,
+                              const modrt_value* args, modrt_value* result) {
+    if (next == nullptr || next->invoke != &chain_invoke || frame == nullptr)
+        return fail(MODRT_ERR_INVALID, "next_invoke_with: not the modrt_next of a running interceptor chain");
+    // The same call one level down: cancelling the interceptor's frame reaches it through
+    // `parent`, and its own deadline (a timeout interceptor's) stops only what runs beneath.
+    modrt_frame child;
+    child.runtime = frame->runtime;
+    child.parent = frame;
+    child.entry = frame->entry;
+    child.depth = frame->depth;
+    child.context = frame->context;
+    child.actor = frame->actor;
+    child.scope = frame->scope;
+    child.options = frame->options;
+    child.deadline_ns = frame->deadline_ns;
+    if (options) apply_options(child, options);
+    modrt_error* err = chain_invoke(next->self, &child, args, result);
+    if (child.extras.load(std::memory_order_acquire) != nullptr) end_children(child);
+    return err;
+}
+
+namespace {
+
+// `what`: "arguments exceed" or "result exceeds".
+modrt_error* too_large(std::string_view id, std::string_view what, uint64_t limit) {
+    ErrorPtr err = make_error(MODRT_ERR_INVALID, "'" + std::string(id) + "': " + std::string(what) +
+                                                     " max_value_size (" + std::to_string(limit) + " bytes)");
+    err->retryable = false;
+    return err.release();
 }
 
 bool valid_id(std::string_view id) {
@@ -61,7 +120,14 @@ modrt_error* invoke_kind(const Entry* e, modrt_frame* frame, const modrt_value* 
 }
 
 modrt_error* submit_to_pool(const PoolHandle& pool, modrt_task* task) {
-    return guarded(pool.owner, "submit", [&] { return pool.api->submit(pool.handle, task); });
+    modrt_error* refused = guarded(pool.owner, "submit", [&] { return pool.api->submit(pool.handle, task); });
+    // A refusal is the pool's word about itself: make sure it says which pool
+    // ("pool.static is full" does, naming its type or its plugin).
+    if (refused != nullptr && pool.owner != nullptr &&
+        refused->message.find(pool.owner->record().name) == std::string::npos &&
+        refused->message.find("pool." + pool.type) == std::string::npos) [[unlikely]]
+        refused->message = plugin_name(pool.owner) + ": pool." + pool.type + " refused the call: " + refused->message;
+    return refused;
 }
 
 modrt_error* canceled_error(modrt_error_kind cause, std::string_view id) {
@@ -129,9 +195,9 @@ modrt_error* resolve_callable(modrt_runtime* rt, uint32_t depth, std::string_vie
     }
     if (!e->callable())
         return fail(MODRT_ERR_INVALID, "'" + std::string(id) + "' is a " + e->raw.kind + " entry and cannot be called");
-    if (depth > rt->max_depth)
-        return fail(MODRT_ERR_INVALID, "call depth limit (" + std::to_string(rt->max_depth) + ") exceeded calling '" +
-                                           std::string(id) + "'");
+    if (depth > rt->limits.max_depth)
+        return fail(MODRT_ERR_INVALID, "call depth limit (max_depth " + std::to_string(rt->limits.max_depth) +
+                                           ") exceeded calling '" + std::string(id) + "'");
     *out = e;
     return nullptr;
 }
@@ -141,7 +207,9 @@ modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args
     // here after the call while the runtime shuts down (it waits for callers inside pools).
     const modrt_contract_api* contract = frame->runtime->contract;
     void* contract_plugin = frame->runtime->contract_plugin;
+    const uint64_t max_value_size = frame->runtime->limits.max_value_size;
     std::string_view id = e->raw.id;
+    if (value_larger_than(*args, max_value_size)) return too_large(id, "arguments exceed", max_value_size);
     if (contract) {
         if (modrt_error* invalid = contract->validate_input(contract_plugin, {id.data(), id.size()}, args))
             return invalid;
@@ -155,6 +223,10 @@ modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args
     } else {
         ChainStep first{e, 0, on_worker};
         err = chain_invoke(&first, frame, args, result);
+    }
+    if (err == nullptr && result->type >= MODRT_STRING && value_larger_than(*result, max_value_size)) {
+        result->reset(MODRT_NIL);
+        return too_large(id, "result exceeds", max_value_size);
     }
     if (err == nullptr && contract) err = contract->validate_output(contract_plugin, {id.data(), id.size()}, result);
     return err;

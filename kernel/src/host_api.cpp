@@ -1,8 +1,11 @@
 // The host API table: how plugins reach values, errors, frames, logging and calls.
 #include "async_call.hpp"
+#include "interceptor_chain.hpp"
 #include "logging.hpp"
 
 #include <cstdlib>
+#include <cstring>
+#include <type_traits>
 
 namespace modrt::kernel {
 
@@ -89,6 +92,15 @@ modrt_value* h_insert(modrt_value* v, modrt_str key) { return &v->insert(in_view
 
 // -- errors --
 modrt_error* h_error_new(modrt_error_kind kind, modrt_str message) {
+    // A C plugin may pass any int; an out-of-range enum held by the kernel is undefined
+    // behaviour in C++ (UBSan aborts on its first load), so it never gets stored. Read
+    // through memcpy: a plain read of `kind` would be the very load UBSan rejects.
+    std::underlying_type_t<modrt_error_kind> raw;
+    std::memcpy(&raw, &kind, sizeof raw);
+    if (raw > MODRT_ERR_RATE_LIMITED)
+        return make_error(MODRT_ERR_UNKNOWN, std::string(kBadErrorKind) + " " + std::to_string(raw) + ": " +
+                                                 std::string(in_view(message)))
+            .release();
     return make_error(kind, std::string(in_view(message))).release();
 }
 void h_error_free(modrt_error* e) { std::unique_ptr<modrt_error> owned(e); }
@@ -274,6 +286,7 @@ modrt_host_api make_host_api(modrt_runtime* rt) {
     h.library_symbol = h_library_symbol;
     h.pool_stats = h_pool_stats;
     h.security_check = h_security_check;
+    h.next_invoke_with = next_invoke_with;
     return h;
 }
 

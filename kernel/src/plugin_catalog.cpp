@@ -233,9 +233,9 @@ LoadedPlugin& PluginCatalog::load(const PluginRecord& record, const modrt_host_a
     auto plugin = std::make_unique<LoadedPlugin>(record, d, host);
     modrt_error* err = nullptr;
     std::string failure;
-    Value config = Value::map();
+    if (auto it = configs_.find(record.name); it != configs_.end()) plugin->config_ = it->second;
     try {
-        err = d->init(&plugin->host_, &config, &plugin->state_);
+        err = d->init(&plugin->host_, &plugin->config_, &plugin->state_);
     } catch (const std::exception& e) {
         failure = std::string("threw during init: ") + e.what();
     } catch (...) {
@@ -254,6 +254,12 @@ LoadedPlugin& PluginCatalog::load(const PluginRecord& record, const modrt_host_a
     logger()->debug("loaded plugin {} {} from {}", record.name, record.version, record.file.string());
     loaded_.push_back(std::move(plugin));
     return *loaded_.back();
+}
+
+bool PluginCatalog::initialised(std::string_view name) const {
+    for (const auto& p : loaded_)
+        if (p->record().name == name) return true;
+    return false;
 }
 
 void PluginCatalog::unload_all() {

@@ -43,6 +43,7 @@ private:
     const PluginRecord& record_;
     const modrt_plugin_descriptor* descriptor_;
     modrt_host_api host_;  // this runtime's copy (host_.runtime set); plugins keep its address
+    Value config_ = Value::map();  // what init received; plugins may keep a view of it
     void* state_ = nullptr;
     std::vector<ProvidedApi> provided_;
 };
@@ -58,6 +59,12 @@ public:
     /// Loaded (initialised) plugin for `record`, loading it on first use. Throws std::runtime_error
     /// naming the file and the reason when it cannot be loaded.
     LoadedPlugin& load(const PluginRecord& record, const modrt_host_api& host);
+    /// Set the config map plugin `name` receives at init (no effect once it is initialised).
+    void configure(const std::string& name, Value config) { configs_[name] = std::move(config); }
+    /// Whether plugin `name` has been initialised (its config can no longer change).
+    bool initialised(std::string_view name) const;
+    /// Whether `name` has a config set by configure().
+    bool configured(std::string_view name) const { return configs_.find(name) != configs_.end(); }
     /// Plugins loaded so far, in load order.
     const std::vector<std::unique_ptr<LoadedPlugin>>& loaded() const { return loaded_; }
     /// Shut down every loaded plugin, newest first.
@@ -73,6 +80,7 @@ private:
     bool scanned_ = false;
     std::vector<PluginRecord> records_;
     std::map<std::string, size_t, std::less<>> providers_;  // name -> index in records_
+    std::map<std::string, Value, std::less<>> configs_;     // plugin name -> config for its init
     std::vector<std::unique_ptr<LoadedPlugin>> loaded_;
 };
 

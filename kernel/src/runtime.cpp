@@ -1,6 +1,8 @@
 // Runtime: loading a registry (binding entries to plugins) and root calls.
 #include "call_task.hpp"
+#include "interceptor_defaults.hpp"
 #include "logging.hpp"
+#include "plugin_config_entry.hpp"
 #include "runtime_impl.hpp"
 
 #include <algorithm>
@@ -49,12 +51,66 @@ namespace modrt::kernel {
 
 namespace {
 
+// -- the contract provider behind GuardedContract: the plugin's hooks never throw into a call
+
+template <class Call>
+modrt_error* contract_hook(void* self, std::string_view hook, Call&& call) noexcept {
+    const auto* g = static_cast<const GuardedContract*>(self);
+    try {
+        return call(*g->inner, g->plugin);
+    } catch (...) {
+        return make_error(MODRT_ERR_INTERNAL, g->owner->record().name + " (" + g->owner->record().file.string() +
+                                                  "): contract " + std::string(hook) + " threw an exception")
+            .release();
+    }
+}
+
+modrt_error* guarded_validate_input(void* self, modrt_str target, const modrt_value* args) {
+    return contract_hook(self, "validate_input", [&](const modrt_contract_api& c, void* plugin) {
+        return c.validate_input ? c.validate_input(plugin, target, args) : nullptr;
+    });
+}
+modrt_error* guarded_validate_output(void* self, modrt_str target, const modrt_value* result) {
+    return contract_hook(self, "validate_output", [&](const modrt_contract_api& c, void* plugin) {
+        return c.validate_output ? c.validate_output(plugin, target, result) : nullptr;
+    });
+}
+modrt_error* guarded_resolve(void* self, modrt_str binding, modrt_str method, modrt_value* out) {
+    return contract_hook(self, "resolve", [&](const modrt_contract_api& c, void* plugin) -> modrt_error* {
+        if (!c.resolve)  // the catalog's copy of the table is zero past the plugin's struct_size
+            return make_error(MODRT_ERR_UNAVAILABLE, "the contract provider does not resolve bindings").release();
+        return c.resolve(plugin, binding, method, out);
+    });
+}
+modrt_error* guarded_describe(void* self, modrt_value* out) {
+    return contract_hook(self, "describe", [&](const modrt_contract_api& c, void* plugin) -> modrt_error* {
+        if (!c.describe)
+            return make_error(MODRT_ERR_UNAVAILABLE, "the contract provider does not describe contracts").release();
+        return c.describe(plugin, out);
+    });
+}
+
+GuardedContract guard_contract(const modrt_contract_api* inner, const LoadedPlugin& owner) {
+    GuardedContract g;
+    g.api = modrt_contract_api{sizeof(modrt_contract_api), &guarded_validate_input, &guarded_validate_output,
+                               &guarded_resolve, &guarded_describe};
+    g.inner = inner;
+    g.plugin = owner.state();
+    g.owner = &owner;
+    return g;
+}
+
 /// Binds the entries of one load to plugins, collecting every error.
 class Binder {
 public:
     Binder(modrt_runtime& rt, std::vector<RegistryError>& errors) : rt_(rt), errors_(errors) {}
 
     void bind(Entry& e) {
+        if (e.raw.kind == kLimitsKind) {
+            bind_limits(e);
+            return;
+        }
+        if (e.raw.kind == kInterceptorDefaultsKind) return;  // read before the load binds anything
         const ProvidedApi* api = provider(e, e.raw.kind, "kind");
         if (!api) return;
         if (api->type != MODRT_EXT_FUNCTION_KIND) {
@@ -84,7 +140,62 @@ public:
         bind_interceptors(e);
     }
 
+    // The kernel's own kind: runtime-wide interceptor defaults. The runtime's first such entry
+    // (from this load or an earlier one) applies to every entry this load binds.
+    void bind_interceptor_defaults(const std::vector<Entry*>& added) {
+        Entry* first = nullptr;
+        for (auto& e : rt_.entries)
+            if (e->raw.kind == kInterceptorDefaultsKind) {
+                first = e.get();
+                break;
+            }
+        if (first == nullptr) return;
+        for (Entry* e : added)
+            if (e->raw.kind == kInterceptorDefaultsKind && e != first)
+                error(*e, "kind", "only one runtime.interceptors entry is allowed; the first is '" + first->raw.id +
+                                      "' at " + first->raw.file + ":" + std::to_string(first->raw.line));
+        if (!first->load_error.empty()) return;  // refused by an earlier load
+        InterceptorDefaults defaults;
+        std::vector<InterceptorProblem> problems = read_interceptor_defaults(first->raw, defaults);
+        for (auto& p : problems) error(*first, p.field, std::move(p.message));
+        if (problems.empty()) icpt_defaults_ = std::move(defaults);
+    }
+
+    // The kernel's own kind: the config map one plugin gets at init.
+    void bind_plugin_config(Entry& e) {
+        PluginConfigEntry c = read_plugin_config(e.raw);
+        for (auto& [field, message] : c.problems) error(e, field, std::move(message));
+        if (!c.problems.empty()) return;
+        bool known = false;
+        for (const auto& r : rt_.catalog.records()) known |= r.name == c.plugin;
+        if (!known) {
+            error(e, "plugin", "plugin: no plugin named '" + c.plugin + "' on the plugin path (see modrt plugins)");
+        } else if (rt_.catalog.initialised(c.plugin)) {
+            error(e, "plugin", "plugin: '" + c.plugin +
+                                   "' is already initialised by an earlier registry load; configure it in the first");
+        } else if (rt_.catalog.configured(c.plugin)) {
+            error(e, "plugin", "plugin: '" + c.plugin + "' is configured twice");
+        } else {
+            rt_.catalog.configure(c.plugin, std::move(c.config));
+        }
+    }
+
 private:
+    // The kernel's own kind: one entry sets the runtime's limits.
+    void bind_limits(Entry& e) {
+        if (const Entry* first = rt_.limits_entry) {
+            error(e, "kind", "only one runtime.limits entry is allowed; the first is '" + first->raw.id + "' at " +
+                                 first->raw.file + ":" + std::to_string(first->raw.line));
+            return;
+        }
+        Limits limits;
+        std::vector<LimitsProblem> problems = read_limits(e.raw, limits);
+        for (auto& p : problems) error(e, p.field, std::move(p.message));
+        if (!problems.empty()) return;
+        rt_.limits = limits;
+        rt_.limits_entry = &e;
+    }
+
     void error(Entry& e, std::string_view field, std::string message) {
         if (e.load_error.empty()) e.load_error = message;
         errors_.push_back({e.raw.file, field.empty() ? e.raw.line : e.raw.line_of(field), e.raw.id, std::move(message)});
@@ -114,8 +225,9 @@ private:
                 rt_.security = &api->api.security;
                 rt_.security_plugin = p.state();
             } else if (api->type == MODRT_EXT_CONTRACT && !rt_.contract) {
-                rt_.contract = &api->api.contract;
-                rt_.contract_plugin = p.state();
+                rt_.contract_guard = guard_contract(&api->api.contract, p);
+                rt_.contract = &rt_.contract_guard.api;
+                rt_.contract_plugin = &rt_.contract_guard;
             }
         }
     }
@@ -163,23 +275,26 @@ private:
         e.pool = std::move(handle);
     }
 
-    // Each key of meta.options names an interceptor plugin `interceptor.<key>`, applied in order.
+    // The chain: runtime.interceptors defaults merged with meta.options (interceptor_defaults.hpp
+    // documents the order); each link `<name>` is an instance of the plugin providing `interceptor.<name>`.
     void bind_interceptors(Entry& e) {
         const Value* meta = e.raw.fields.find("meta");
         const Value* options = meta ? meta->find("options") : nullptr;
-        if (!options) return;
-        for (size_t i = 0; i < options->keys.size(); ++i) {
-            const std::string& key = options->keys[i];
-            std::string field = "meta.options." + key;
-            const ProvidedApi* api = provider(e, "interceptor." + key, field);
+        if (!options && icpt_defaults_.defaults.keys.empty()) return;  // the common case: no chain at all
+        if (options && options->type != MODRT_MAP) {
+            error(e, "meta.options", "'meta.options' must be a map of interceptor name -> options");
+            return;
+        }
+        std::vector<InterceptorProblem> problems;
+        std::vector<ChainLink> links = plan_chain(icpt_defaults_, options, problems);
+        for (auto& p : problems) error(e, p.field, std::move(p.message));
+        for (ChainLink& link : links) {
+            // A default's problem is reported on the entry it failed for, at the entry's line.
+            const std::string& field = link.field;
+            const ProvidedApi* api = provider(e, "interceptor." + link.name, field);
             if (!api) continue;
             if (api->type != MODRT_EXT_INTERCEPTOR) {
-                error(e, field, "'interceptor." + key + "' is not an interceptor");
-                continue;
-            }
-            const Value& opts = options->items[i];
-            if (opts.type != MODRT_MAP) {
-                error(e, field, "'" + field + "' must be a map of options");
+                error(e, field, "'interceptor." + link.name + "' is not an interceptor");
                 continue;
             }
             auto handle = std::make_unique<InterceptorHandle>();
@@ -187,10 +302,14 @@ private:
             handle->plugin = last_plugin_->state();
             handle->name = api->name;
             handle->owner = last_plugin_;
-            if (modrt_error* err = handle->api->create(handle->plugin, &e.info, &opts, &handle->handle)) {
+            if (modrt_error* err = handle->api->create(handle->plugin, &e.info, &link.options, &handle->handle)) {
                 ErrorPtr owned(err);
                 handle->handle = nullptr;
-                error(e, field, owned->message);
+                std::string where = field;
+                if (owned->details)
+                    if (const Value* f = owned->details->find("field"); f && f->type == MODRT_STRING && !field.empty())
+                        where += "." + f->str;
+                error(e, where, (field.empty() ? "runtime.interceptors default '" + link.name + "': " : "") + owned->message);
                 continue;
             }
             e.interceptors.push_back(std::move(handle));
@@ -200,6 +319,7 @@ private:
     modrt_runtime& rt_;
     std::vector<RegistryError>& errors_;
     LoadedPlugin* last_plugin_ = nullptr;
+    InterceptorDefaults icpt_defaults_;  // from the runtime's runtime.interceptors entry, if any
 };
 
 modrt_str view_of(const std::string& s) { return modrt_str{s.c_str(), s.size()}; }
@@ -238,7 +358,11 @@ std::vector<RegistryError> Runtime::load(const fs::path& registry) {
         rt.entries.push_back(std::move(e));
     }
     Binder binder(rt, errors);
-    for (Entry* e : added) binder.bind(*e);
+    for (Entry* e : added)  // before anything initialises the plugins they configure
+        if (e->raw.kind == kPluginConfigKind) binder.bind_plugin_config(*e);
+    binder.bind_interceptor_defaults(added);  // before the entries they apply to
+    for (Entry* e : added)
+        if (e->raw.kind != kPluginConfigKind) binder.bind(*e);
     std::stable_sort(errors.begin(), errors.end(), [](const RegistryError& a, const RegistryError& b) {
         return std::tie(a.file, a.line) < std::tie(b.file, b.line);
     });
@@ -259,7 +383,7 @@ CallResult Runtime::call(std::string_view id, const Value& args) {
 
 CallResult Runtime::call(std::string_view id, const Value& args, const CallOptions& options) {
     bool plain = options.context.keys.empty() && options.actor_id.empty() && options.scope.empty() &&
-                 options.timeout.count() == 0;
+                 options.timeout.count() == 0 && !options.canceller;
     if (plain) return call(id, args);
     CallResult r;
     modrt_frame root;
@@ -277,8 +401,32 @@ CallResult Runtime::call(std::string_view id, const Value& args, const CallOptio
     root.storage->scope = options.scope;
     root.scope = root.storage->scope;
     if (options.timeout.count() > 0) root.deadline_ns = now_ns() + options.timeout.count();
+    if (options.canceller) options.canceller->attach(&root);
     r.error.reset(dispatch(impl_.get(), &root, id, &args, nullptr, &r.value));
+    if (options.canceller) options.canceller->detach();
     return r;
+}
+
+void CallCanceller::cancel() {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    if (frame_ != nullptr) cancel_frame(frame_, MODRT_ERR_CANCELED);
+}
+
+bool CallCanceller::cancelled() const {
+    std::lock_guard lock(mutex_);
+    return cancelled_;
+}
+
+void CallCanceller::attach(modrt_frame* root) {
+    std::lock_guard lock(mutex_);
+    frame_ = root;
+    if (cancelled_) cancel_frame(root, MODRT_ERR_CANCELED);
+}
+
+void CallCanceller::detach() {
+    std::lock_guard lock(mutex_);
+    frame_ = nullptr;
 }
 
 std::vector<EntrySummary> Runtime::entries() const {
@@ -298,6 +446,19 @@ std::vector<PoolStats> Runtime::pool_stats() const {
         s.stats.struct_size = sizeof(modrt_pool_stats);
         e->pool->read_stats(&s.stats);
         out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::vector<InterceptorStats> Runtime::interceptor_stats() const {
+    std::vector<InterceptorStats> out;
+    for (const auto& e : impl_->entries) {
+        for (const auto& icpt : e->interceptors) {
+            if (icpt->api->stats == nullptr) continue;  // zero past an older plugin's struct_size
+            InterceptorStats s{e->raw.id, icpt->name, Value()};
+            icpt->api->stats(icpt->handle, &s.stats);
+            if (s.stats.type == MODRT_MAP) out.push_back(std::move(s));
+        }
     }
     return out;
 }

@@ -5,6 +5,7 @@
 #include "frame.hpp"
 #include "plugin_catalog.hpp"
 #include "registry_reader.hpp"
+#include "runtime_limits.hpp"
 
 #include <modrt/kernel/error.hpp>
 #include <modrt/kernel/runtime.hpp>
@@ -71,6 +72,16 @@ struct Entry {
     ~Entry();
 };
 
+/// The runtime's contract provider behind a kernel-made table: a hook that throws
+/// becomes an INTERNAL error naming the plugin, and a NULL hook means "valid".
+/// The call path calls it like any provider (runtime.cpp fills it in).
+struct GuardedContract {
+    modrt_contract_api api{};  // the kernel's table, handed out as modrt_runtime::contract
+    const modrt_contract_api* inner = nullptr;
+    void* plugin = nullptr;
+    const LoadedPlugin* owner = nullptr;
+};
+
 }  // namespace modrt::kernel
 
 struct modrt_runtime {
@@ -86,10 +97,12 @@ struct modrt_runtime {
     // At most one of each, from the loaded plugins; null when none.
     const modrt_security_api* security = nullptr;
     void* security_plugin = nullptr;
-    const modrt_contract_api* contract = nullptr;
-    void* contract_plugin = nullptr;
+    const modrt_contract_api* contract = nullptr;  // &contract_guard.api once a provider is loaded
+    void* contract_plugin = nullptr;               // &contract_guard
+    modrt::kernel::GuardedContract contract_guard;
 
-    uint32_t max_depth = 128;
+    modrt::kernel::Limits limits;  // from a runtime.limits entry, else the defaults
+    const modrt::kernel::Entry* limits_entry = nullptr;  // that entry, when loaded
     // Set when the runtime starts to shut down: new calls are refused while pools
     // drain, so a call still running cannot reach a pool already destroyed.
     std::atomic<bool> closing{false};

@@ -1,7 +1,6 @@
 // Host modules a function may `require` when its entry lists them under
-// `modules:`. Names listed here are accepted by the registry; a module whose
-// opener is still null (funcs, ctx: later issues) fails at require time with
-// a clear message.
+// `modules:`: funcs (lua_funcs.hpp) and ctx (lua_ctx.hpp). Each is opened
+// once per state and shared, read-only, by every module of that state.
 #pragma once
 
 #include <lua.hpp>
@@ -20,5 +19,11 @@ struct HostModule {
 const HostModule* find_host_module(std::string_view name) noexcept;
 /// Comma-separated list of the known names, for error messages.
 const char* host_module_names() noexcept;
+
+/// Replace the table on top of the stack with a read-only proxy of it (a
+/// userdata: reads go through, writes and rawset fail, the metatable is
+/// hidden), so one function cannot change a module every function of the
+/// state shares.
+void seal_host_module(lua_State* L, const char* name);
 
 }  // namespace modrt::lua

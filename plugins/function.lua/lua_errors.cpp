@@ -191,6 +191,55 @@ int errors_wrap(lua_State* L) {
     return 1;
 }
 
+// errors.call_stack(err) -> {thread = "main", frames = {{source=, line=, name=}, ...}} or nil,
+// read from the error's traceback text (Wippy returns the same shape).
+int errors_call_stack(lua_State* L) {
+    const ErrorData* e = test_error(L, 1);
+    if (e == nullptr || e->stack.empty()) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, 0, 2);
+    lua_pushliteral(L, "main");
+    lua_setfield(L, -2, "thread");
+    lua_newtable(L);
+    int n = 0;
+    std::string_view text(e->stack);
+    while (!text.empty()) {
+        size_t eol = text.find('\n');
+        std::string_view line = text.substr(0, eol);
+        text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+        while (!line.empty() && (line.front() == '\t' || line.front() == ' ')) line.remove_prefix(1);
+        // "source:line: in function 'name'" (also "in main chunk", "in function <source:line>")
+        size_t in = line.find(": in ");
+        if (in == std::string_view::npos) continue;
+        std::string_view where = line.substr(0, in);
+        std::string_view what = line.substr(in + 5);
+        size_t colon = where.rfind(':');
+        std::string_view source = colon == std::string_view::npos ? where : where.substr(0, colon);
+        long lineno = 0;
+        if (colon != std::string_view::npos)
+            for (char ch : where.substr(colon + 1)) {
+                if (ch < '0' || ch > '9') break;
+                lineno = lineno * 10 + (ch - '0');
+            }
+        if (size_t q = what.find('\''); q != std::string_view::npos) {
+            what.remove_prefix(q + 1);
+            what = what.substr(0, what.find('\''));
+        }
+        lua_createtable(L, 0, 3);
+        lua_pushlstring(L, source.data(), source.size());
+        lua_setfield(L, -2, "source");
+        lua_pushnumber(L, static_cast<lua_Number>(lineno));
+        lua_setfield(L, -2, "line");
+        lua_pushlstring(L, what.data(), what.size());
+        lua_setfield(L, -2, "name");
+        lua_rawseti(L, -2, ++n);
+    }
+    lua_setfield(L, -2, "frames");
+    return 1;
+}
+
 int errors_is(lua_State* L) {
     const ErrorData* e = test_error(L, 1);
     if (e == nullptr || lua_type(L, 2) != LUA_TSTRING) {
@@ -231,7 +280,8 @@ void register_error_type(lua_State* L) {
 }
 
 void push_errors_module(lua_State* L) {
-    static const luaL_Reg fns[] = {{"new", errors_new}, {"wrap", errors_wrap}, {"is", errors_is}, {nullptr, nullptr}};
+    static const luaL_Reg fns[] = {{"new", errors_new}, {"wrap", errors_wrap}, {"is", errors_is},
+                                   {"call_stack", errors_call_stack}, {nullptr, nullptr}};
     lua_createtable(L, 0, 16);
     luaL_register(L, nullptr, fns);
     for (const auto& k : kErrorKinds) {
@@ -248,6 +298,21 @@ ErrorData* push_error(lua_State* L, modrt_error_kind kind, std::string_view mess
     lua_setmetatable(L, -2);
     e->kind = kind;
     e->message.assign(message.data(), message.size());
+    return e;
+}
+
+ErrorData* push_modrt_error(lua_State* L, const modrt_error* err) {
+    const modrt_host_api& h = host_api();
+    ErrorData* e = push_error(L, h.error_kind(err), to_view(h.error_message(err)));
+    // The kernel has no "not specified": its default by kind is what the callee's caller saw.
+    e->retryable = h.error_retryable(err) != 0 ? 1 : 0;
+    std::string_view stack = to_view(h.error_stack(err));
+    e->stack.assign(stack.data(), stack.size());
+    if (const modrt_value* details = h.error_details(err); details != nullptr && h.value_type(details) != MODRT_NIL) {
+        push_modrt_value(L, details);
+        set_details(L, -2, -1);
+        lua_pop(L, 1);
+    }
     return e;
 }
 

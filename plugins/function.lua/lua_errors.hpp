@@ -42,6 +42,11 @@ ErrorData* test_error(lua_State* L, int idx);
 /// Push a new error and raise it (never returns).
 int raise_error(lua_State* L, modrt_error_kind kind, const char* message);
 
+/// Push a new error userdata carrying everything `err` (borrowed) has: kind,
+/// message, retryable flag, details and stack. Raises on memory errors and on
+/// details nested deeper than kMaxDepth.
+ErrorData* push_modrt_error(lua_State* L, const modrt_error* err);
+
 /// Message handler for lua_pcall: turns whatever was raised into an error
 /// userdata (a plain message becomes INTERNAL, non-retryable) and records the
 /// Lua traceback as its stack when it has none yet.

@@ -4,6 +4,7 @@
 
 #include "load_checker.hpp"
 #include "module_spec.hpp"
+#include "worker_state.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -21,17 +22,18 @@ private:
     LoadChecker checker_;
     // Identifies this kind instance to the per-thread states (worker_state.hpp);
     // entries hold a copy, so states live while anything can still call them.
-    std::shared_ptr<const void> token_;
+    std::shared_ptr<const StateSettings> token_;
 };
 
 class LuaEntry : public FunctionEntry {
 public:
-    LuaEntry(std::shared_ptr<const ModuleSpec> spec, std::shared_ptr<const void> token);
+    LuaEntry(std::shared_ptr<const ModuleSpec> spec, std::shared_ptr<const StateSettings> token, modrt_runtime* runtime);
     Error invoke(Frame frame, ValueView args, ValueSlot result) override;
 
 private:
     std::shared_ptr<const ModuleSpec> spec_;
-    std::shared_ptr<const void> token_;
+    std::shared_ptr<const StateSettings> token_;
+    modrt_runtime* runtime_;  // what funcs.call calls into (the process-wide host table has none)
 };
 
 }  // namespace modrt::lua

@@ -5,6 +5,7 @@
 #include "lua_value.hpp"
 
 #include "lua_errors.hpp"
+#include "lua_payload.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -231,6 +232,19 @@ void convert(lua_State* L, int idx, modrt_value* out, int depth, int visiting, c
                 std::string_view kind = kind_name(e->kind);
                 h.value_set_string(h.value_insert(out, to_str("kind")), to_str(kind));
                 h.value_set_string(h.value_insert(out, to_str("message")), to_str(e->message));
+                return;
+            }
+            if (push_payload_data(L, idx)) {  // a future's result passed on: its data
+                if (depth >= kMaxDepth) raise_invalid(L, what, "%s", "table nested deeper than 200 levels");
+                if (visiting == 0) {  // the data may be a table: cycle detection needs the set
+                    lua_newtable(L);
+                    visiting = lua_gettop(L);
+                    convert(L, visiting - 1, out, depth + 1, visiting, what);
+                    lua_pop(L, 2);
+                } else {
+                    convert(L, lua_gettop(L), out, depth + 1, visiting, what);
+                    lua_pop(L, 1);
+                }
                 return;
             }
             raise_invalid(L, what, "cannot convert a %s", "userdata");

@@ -7,7 +7,8 @@
 //   integral and within +-2^53 becomes MODRT_INT, any other number (fractions,
 //   NaN, inf, larger magnitudes) MODRT_NUMBER; int64_t/uint64_t cdata become
 //   MODRT_INT (a uint64 above INT64_MAX becomes a NUMBER); an error userdata
-//   becomes the map {kind, message}; a table whose keys are exactly 1..n
+//   becomes the map {kind, message}; a payload (a future's result) becomes
+//   its data; a table whose keys are exactly 1..n
 //   (n >= 1) becomes an ARRAY; an empty table becomes an empty MAP; any other
 //   table becomes a MAP with keys sorted, number keys turned into strings by
 //   tostring; other key types, cycles, nesting deeper than 200 levels,

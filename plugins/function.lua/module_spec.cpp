@@ -57,6 +57,12 @@ std::shared_ptr<const ModuleSpec> read_spec(const Host& host, const EntryInfo& i
         spec->method = std::string(info.method());
     }
 
+    ValueView jit = info.field("jit");
+    if (!jit.is_nil()) {
+        if (jit.type() != MODRT_BOOL) fail("jit", "jit: expected true or false");
+        spec->jit = jit.as_bool();
+    }
+
     ValueView modules = info.field("modules");
     if (!modules.is_nil()) {
         if (!modules.is_array()) fail("modules", "modules: expected a list of module names");

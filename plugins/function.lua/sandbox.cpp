@@ -1,6 +1,7 @@
 // The sandbox: which globals exist and how they are protected (sandbox.hpp).
 #include "sandbox.hpp"
 
+#include "lua_channel.hpp"
 #include "lua_errors.hpp"
 
 #include <modrt/sdk.hpp>
@@ -215,6 +216,11 @@ void install_sandbox(lua_State* L, CallGlobals* globals) {
     push_errors_module(L);
     push_readonly(L, -1, "errors");
     lua_setfield(L, sb, "errors");
+    lua_pop(L, 1);
+
+    push_channel_module(L);
+    push_readonly(L, -1, "channel");
+    lua_setfield(L, sb, "channel");
     lua_pop(L, 1);
 
     lua_pushlightuserdata(L, &kSandboxKey);

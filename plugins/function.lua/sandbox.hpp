@@ -2,7 +2,7 @@
 // one call's globals from leaking into the next.
 //
 // Per state there is one sandbox table (safe base functions, read-only
-// proxies of string/table/math/bit/coroutine/os/errors) and one shared
+// proxies of string/table/math/bit/coroutine/os/errors/channel) and one shared
 // metatable M for module environments. Each module (function entry or
 // library) runs its chunk in its own environment table E whose metatable
 // during loading is {__index = sandbox}, so top-level globals land in E

@@ -1,6 +1,7 @@
 // Per-thread Lua states: creation, module loading, calls (worker_state.hpp).
 #include "worker_state.hpp"
 
+#include "cancel_guard.hpp"
 #include "lua_errors.hpp"
 #include "lua_require.hpp"
 #include "lua_value.hpp"
@@ -152,6 +153,10 @@ int init_protected(lua_State* L) {
         lua_pushstring(L, "jit");
         lua_call(L, 1, 0);
     }
+    install_cancel_guards(L, [](lua_State* L) {
+        WorkerState* ws = self(L);
+        return ws != nullptr && ws->cancel_raised();
+    });
     register_error_type(L);
     install_value_helpers(L);
     install_sandbox(L, a->ws->globals());
@@ -213,8 +218,9 @@ bool same_owner(const std::weak_ptr<const void>& w, const std::shared_ptr<const 
 
 }  // namespace
 
-WorkerState::WorkerState(Mode mode) {
-    L_ = luaL_newstate();
+WorkerState::WorkerState(Mode mode, size_t memory_limit) {
+    budget_.limit = memory_limit;
+    L_ = lua_newstate(budget_alloc, &budget_);
     if (L_ == nullptr) throw Failure(MODRT_ERR_INTERNAL, "function.lua: cannot create a Lua state (out of memory)");
     lua_atpanic(L_, on_panic);
     InitArgs args{this, mode == Mode::worker, {}};
@@ -240,7 +246,7 @@ WorkerState::~WorkerState() {
     if (L_ != nullptr) lua_close(L_);
 }
 
-WorkerState& WorkerState::for_thread(const std::shared_ptr<const void>& owner) {
+WorkerState& WorkerState::for_thread(const std::shared_ptr<const StateSettings>& owner) {
     // The slot's weak_ptr keeps the owner's control block allocated, so a
     // match is that owner, never a later one at the same address.
     if (Slot* last = t_last; last != nullptr && same_owner(last->owner, owner)) return *last->state;
@@ -254,11 +260,17 @@ WorkerState& WorkerState::for_thread(const std::shared_ptr<const void>& owner) {
     // States of kinds that are gone can never be used again: close them now.
     t_last = nullptr;
     std::erase_if(list, [](const Slot& s) { return s.owner.expired(); });
-    list.push_back(Slot{owner, std::make_unique<WorkerState>(Mode::worker)});
+    list.push_back(Slot{owner, std::make_unique<WorkerState>(Mode::worker, owner->memory_limit)});
     log(MODRT_LOG_DEBUG, "function.lua", "created a Lua state for this worker thread");
     t_last = &list.back();
     return *list.back().state;
 }
+
+bool WorkerState::cancel_raised() const noexcept { return call_ != nullptr && call_->canceled != MODRT_ERR_UNKNOWN; }
+
+modrt_frame* WorkerState::current_frame() const noexcept { return call_ != nullptr ? call_->frame : nullptr; }
+
+WorkerState* WorkerState::of(lua_State* L) noexcept { return self(L); }
 
 const ModuleSpec* WorkerState::spec(uint64_t serial) const noexcept {
     auto it = specs_.find(serial);
@@ -273,6 +285,10 @@ void WorkerState::load_module(lua_State* L, const std::shared_ptr<const ModuleSp
         lua_pushfstring(L, "syntax error: %s", lua_tostring(L, -1));
         raise_error(L, MODRT_ERR_INVALID, lua_tostring(L, -1));
     }
+    // The count hook never runs inside a compiled trace (REFERENCE.md), so
+    // only code that opted in may be compiled; the flag covers every function
+    // the chunk defines, and a trace reaching one of them aborts.
+    if (!spec->jit) luaJIT_setmode(L, -1, LUAJIT_MODE_ALLFUNC | LUAJIT_MODE_OFF);
     push_new_module_env(L);
     push_require(L, this, spec->serial);
     lua_setfield(L, -2, "require");
@@ -368,6 +384,18 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
     lua_settop(L, base);
 
     modrt_error* err = c.error;
+    if (budget_.refused && !nested) {
+        // The heap hit its limit: free the garbage now (LuaJIT never collects on a failed
+        // allocation), and say why the call failed instead of "not enough memory".
+        budget_.refused = false;
+        lua_gc(L, LUA_GCCOLLECT, 0);
+        if (err != nullptr) {
+            h.error_free(err);
+            err = h.error_new(MODRT_ERR_INTERNAL,
+                              to_str("function.lua: '" + (*c.spec)->id + "' ran out of Lua memory (memory_limit " +
+                                     std::to_string(budget_.limit) + " bytes per Lua state)"));
+        }
+    }
     if (c.canceled != MODRT_ERR_UNKNOWN && (err == nullptr || h.error_kind(err) != c.canceled)) {
         // The function caught the cancellation (pcall) and went on: the call still failed.
         h.error_free(err);

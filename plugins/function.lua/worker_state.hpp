@@ -12,6 +12,7 @@
 // chunk returned (a registry ref), so code loads once per state.
 #pragma once
 
+#include "memory_budget.hpp"
 #include "module_spec.hpp"
 #include "sandbox.hpp"
 
@@ -27,6 +28,12 @@ namespace modrt::lua {
 
 struct CallCtx;  // one call in flight (worker_state.cpp)
 
+/// What a kind's states are created with; the kind's shared_ptr to it is also
+/// its liveness token (states of a kind that is gone are closed).
+struct StateSettings {
+    size_t memory_limit = kDefaultMemoryLimit;  ///< bytes of Lua heap per state
+};
+
 class WorkerState {
 public:
     enum class Mode {
@@ -35,14 +42,14 @@ public:
     };
 
     /// Throws modrt::Failure when the state cannot be created.
-    explicit WorkerState(Mode mode);
+    explicit WorkerState(Mode mode, size_t memory_limit = kDefaultMemoryLimit);
     ~WorkerState();
     WorkerState(const WorkerState&) = delete;
     WorkerState& operator=(const WorkerState&) = delete;
 
     /// The calling thread's state for the kind identified by `owner` (its
-    /// liveness token), created on first use.
-    static WorkerState& for_thread(const std::shared_ptr<const void>& owner);
+    /// liveness token), created on first use with its settings.
+    static WorkerState& for_thread(const std::shared_ptr<const StateSettings>& owner);
 
     /// Run the method of `spec` with `args` (an array); writes `result`.
     /// Returns an owned error or nullptr. Never throws, never panics.
@@ -66,6 +73,15 @@ public:
     void load_module(lua_State* L, const std::shared_ptr<const ModuleSpec>& spec);
     /// The innermost call running on this state (nullptr between calls), for the cancellation hook.
     CallCtx* current_call() const noexcept { return call_; }
+    /// Whether the cancellation hook has stopped the innermost call (pcall must not swallow that).
+    bool cancel_raised() const noexcept;
+    /// The frame of the innermost call running on this state (nullptr between calls).
+    modrt_frame* current_frame() const noexcept;
+    /// The state object that owns `L` (any thread of it); nullptr for a foreign state.
+    static WorkerState* of(lua_State* L) noexcept;
+    /// The runtime whose calls this state runs (set by the kind before each call), for the funcs module.
+    modrt_runtime* runtime() const noexcept { return runtime_; }
+    void set_runtime(modrt_runtime* runtime) noexcept { runtime_ = runtime; }
     /// Whether the running call wrote globals (sandbox.hpp).
     CallGlobals* globals() noexcept { return &globals_; }
     /// Registry refs made once at state creation: the C functions the call
@@ -88,10 +104,12 @@ private:
     void call_slow(CallCtx& c) noexcept;
     void finish_slow(CallCtx& c, bool failed, int first) noexcept;
 
+    MemoryBudget budget_;  // before L_: the state's allocator uses it until lua_close
     lua_State* L_ = nullptr;
     Refs refs_;
     CallGlobals globals_;
     CallCtx* call_ = nullptr;
+    modrt_runtime* runtime_ = nullptr;
     std::unordered_map<uint64_t, std::shared_ptr<const ModuleSpec>> specs_;
     std::unordered_map<uint64_t, int> functions_;   // entry serial -> index in the functions table
     uint64_t last_serial_ = 0;                       // the last hit in functions_ (serials start at 1)

@@ -297,6 +297,26 @@ TEST(CliCall, TimeoutStopsALongCall) {
     EXPECT_LT(took, std::chrono::seconds(5));
 }
 
+TEST(CliCall, CtrlCCancelsTheCall) {
+    ProcessOptions options;
+    options.interrupt_after = std::chrono::milliseconds(1000);  // well after start-up, even under sanitizers
+    auto start = std::chrono::steady_clock::now();
+    auto r = run_modrt({"call", kNative, "test.native:wait", "30000"}, options);
+    auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(r.exit_code, 130) << dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr("interrupted, cancelling the call"));
+    EXPECT_THAT(r.err, HasSubstr("Canceled: wait stopped early"));  // the function saw its frame cancelled
+    EXPECT_LT(took, std::chrono::seconds(10));
+}
+
+TEST(CliCall, StatsPrintInterceptorCounters) {
+    auto r = run_modrt({"call", kNative, "test.native:measured_echo", "1", "--stats"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("interceptor stats:\n  test.native:measured_echo (interceptor.metrics): calls=1 errors=0 p50_us="));
+    EXPECT_THAT(r.err, HasSubstr("pool stats:"));
+}
+
 TEST(CliCall, ShortCallFinishesWithinTimeout) {
     auto r = run_modrt({"call", kNative, "test.native:wait", "10", "--timeout", "5s"});
     ASSERT_EQ(r.exit_code, 0) << dump(r);
@@ -357,9 +377,9 @@ TEST(CliList, ShowsIdKindAndPool) {
         EXPECT_FALSE(words >> extra) << line;
         rows[id] = {kind, pool};
     }
-    EXPECT_EQ(rows.size(), 7u) << r.out;
-    for (const char* id : {"test.native:greet", "test.native:fail", "test.native:echo", "test.native:ctx",
-                           "test.native:whoami", "test.native:boom", "test.native:wait"}) {
+    EXPECT_EQ(rows.size(), 8u) << r.out;
+    for (const char* id : {"test.native:greet", "test.native:fail", "test.native:echo", "test.native:measured_echo",
+                           "test.native:ctx", "test.native:whoami", "test.native:boom", "test.native:wait"}) {
         ASSERT_TRUE(rows.count(id)) << id << " missing from\n" << r.out;
         EXPECT_EQ(rows[id].first, "function.native") << id;
         EXPECT_EQ(rows[id].second, "inline") << id;
@@ -383,7 +403,7 @@ TEST(CliList, ListKeepsDeclarationOrder) {
 TEST(CliValidate, GoodRegistryExitsZero) {
     auto r = run_modrt({"validate", kNative});
     EXPECT_EQ(r.exit_code, 0) << dump(r);
-    EXPECT_THAT(r.out, HasSubstr("ok: 7 entries in " + kNative));
+    EXPECT_THAT(r.out, HasSubstr("ok: 8 entries in " + kNative));
 }
 
 TEST(CliValidate, BrokenRegistryReportsEveryErrorWithFileAndLine) {

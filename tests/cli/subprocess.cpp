@@ -1,5 +1,7 @@
 #include "subprocess.hpp"
 
+#include <algorithm>
+
 #include <cerrno>
 #include <fcntl.h>
 #include <cstring>
@@ -65,7 +67,10 @@ ProcessResult run_process(const std::vector<std::string>& argv_in, const Process
     }
 
     ProcessResult r;
-    auto deadline = std::chrono::steady_clock::now() + options.limit;
+    auto started = std::chrono::steady_clock::now();
+    auto deadline = started + options.limit;
+    std::optional<std::chrono::steady_clock::time_point> interrupt_at;
+    if (options.interrupt_after) interrupt_at = started + *options.interrupt_after;
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     std::string* sinks[2] = {&r.out, &r.err};
     int open_fds = 2;
@@ -76,6 +81,15 @@ ProcessResult run_process(const std::vector<std::string>& argv_in, const Process
             kill(pid, SIGKILL);
             r.timed_out = true;
             break;
+        }
+        if (interrupt_at) {
+            auto until_interrupt = std::chrono::ceil<std::chrono::milliseconds>(*interrupt_at - std::chrono::steady_clock::now());
+            if (until_interrupt.count() <= 0) {
+                kill(pid, SIGINT);
+                interrupt_at.reset();
+                continue;
+            }
+            left = std::min(left, until_interrupt);
         }
         int n = poll(fds, 2, static_cast<int>(left.count()));
         if (n < 0 && errno == EINTR) continue;

@@ -21,6 +21,8 @@ struct ProcessOptions {
     std::map<std::string, std::optional<std::string>> env;
     /// The child is killed (SIGKILL) after this long.
     std::chrono::milliseconds limit{60000};
+    /// When set, the child gets one SIGINT (as from Ctrl-C) this long after it started.
+    std::optional<std::chrono::milliseconds> interrupt_after;
 };
 
 /// Run argv[0] (a path) with argv, no shell. stdout and stderr are read separately and fully.

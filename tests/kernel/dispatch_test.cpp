@@ -3,6 +3,7 @@
 #include "kernel_test_util.hpp"
 
 #include <chrono>
+#include <thread>
 
 namespace kt {
 namespace {
@@ -138,6 +139,34 @@ TEST_F(KernelDispatch, RunningFunctionSeesItsDeadlinePass) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_TIMEOUT);
     EXPECT_LT(took, 3s);
+}
+
+TEST_F(KernelDispatch, CancellerStopsARunningCallFromAnotherThread) {
+    CallOptions o;
+    o.canceller = std::make_shared<modrt::kernel::CallCanceller>();
+    std::thread canceller([c = o.canceller] {
+        std::this_thread::sleep_for(50ms);
+        c->cancel();
+    });
+    auto start = std::chrono::steady_clock::now();
+    auto r = rt_->call("d:call", array_of({Value::string("d:wait_cancel"), array_of({Value::integer(10000)})}), o);
+    auto took = std::chrono::steady_clock::now() - start;
+    canceller.join();
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_CANCELED);
+    EXPECT_EQ(r.error->message, "observed cancellation");  // the nested call saw it while running
+    EXPECT_LT(took, 5s);
+    EXPECT_TRUE(o.canceller->cancelled());
+}
+
+TEST_F(KernelDispatch, CancellerUsedBeforeTheCallFailsItAtOnce) {
+    CallOptions o;
+    o.canceller = std::make_shared<modrt::kernel::CallCanceller>();
+    o.canceller->cancel();
+    auto r = rt_->call("d:wait_cancel", array_of({Value::integer(10000)}), o);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_CANCELED);
+    EXPECT_NE(r.error->message.find("before 'd:wait_cancel' ran"), std::string::npos) << r.error->message;
 }
 
 TEST_F(KernelDispatch, NoTimeoutMeansNoDeadline) {

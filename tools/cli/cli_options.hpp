@@ -15,7 +15,7 @@ namespace modrt::cli {
 namespace po = boost::program_options;
 
 /// Exit codes: 0 ok, 1 the call or registry failed, 2 the command line was wrong.
-enum Exit { kOk = 0, kFailed = 1, kUsage = 2 };
+enum Exit { kOk = 0, kFailed = 1, kUsage = 2, kInterrupted = 130 /* as a shell reports SIGINT */ };
 
 struct GlobalOptions {
     std::vector<std::string> plugin_path;

@@ -1,5 +1,6 @@
 // modrt call REGISTRY ID [ARG...]: one root call, result as JSON on stdout.
 #include "commands.hpp"
+#include "interrupt_watcher.hpp"
 #include "output.hpp"
 
 #include <modrt/kernel/json.hpp>
@@ -58,7 +59,7 @@ int cmd_call(const std::vector<std::string>& args) {
         "actor", po::value(&options.actor_id), "id of the actor making the call")(
         "actor-meta", po::value(&actor_meta)->composing(), "key=value metadata of the actor; repeatable")(
         "scope", po::value(&options.scope), "named security scope (ns:group) for the call")(
-        "stats", "after the call, print every pool's workers, busy, queued, completed and rejected on stderr");
+        "stats", "after the call, print every pool's workers, busy, queued, completed and rejected, and the counters of interceptors that keep some (interceptor.metrics), on stderr");
     d.add(global_options(g));
     po::options_description hidden;
     hidden.add_options()("registry", po::value(&registry))("id", po::value(&id))(
@@ -96,13 +97,18 @@ int cmd_call(const std::vector<std::string>& args) {
             return kUsage;
         }
     }
+    options.canceller = std::make_shared<kernel::CallCanceller>();
+    InterruptWatcher interrupts(options.canceller);  // before the runtime starts any thread
     auto rt = load_runtime(g, registry);
     if (!rt) return kFailed;
     kernel::CallResult r = rt->call(id, call_values, options);
-    if (vm.count("stats")) print_pool_stats(std::cerr, rt->pool_stats());
+    if (vm.count("stats")) {
+        print_pool_stats(std::cerr, rt->pool_stats());
+        print_interceptor_stats(std::cerr, rt->interceptor_stats());
+    }
     if (!r.ok()) {
         print_error(std::cerr, *r.error);
-        return kFailed;
+        return interrupts.interrupted() ? kInterrupted : kFailed;
     }
     std::cout << kernel::to_json(r.value, 2) << "\n";
     return kOk;

@@ -18,4 +18,14 @@ void print_pool_stats(std::ostream& out, const std::vector<kernel::PoolStats>& p
             << "\n";
 }
 
+void print_interceptor_stats(std::ostream& out, const std::vector<kernel::InterceptorStats>& stats) {
+    if (stats.empty()) return;
+    out << "interceptor stats:\n";
+    for (const auto& s : stats) {
+        out << "  " << s.id << " (" << s.interceptor << "):";
+        for (size_t i = 0; i < s.stats.keys.size(); ++i) out << " " << s.stats.keys[i] << "=" << kernel::to_json(s.stats.items[i]);
+        out << "\n";
+    }
+}
+
 }  // namespace modrt::cli

@@ -11,4 +11,6 @@ namespace modrt::cli {
 void print_error(std::ostream& out, const modrt_error& e);
 /// One line per pool: entry, type, workers, busy, queued, completed, rejected.
 void print_pool_stats(std::ostream& out, const std::vector<kernel::PoolStats>& pools);
+/// One line per reporting interceptor: entry, interceptor, its counters as key=value (nothing when none report).
+void print_interceptor_stats(std::ostream& out, const std::vector<kernel::InterceptorStats>& stats);
 }  // namespace modrt::cli

@@ -340,6 +340,10 @@ typedef struct modrt_host_api {
     modrt_error* (*pool_stats)(modrt_runtime* runtime, modrt_str id, modrt_pool_stats* out);
     /** Ask the security provider whether the frame's actor may do `action` on `resource` in the frame's scope (meta may be NULL). */
     modrt_decision (*security_check)(const modrt_frame* frame, modrt_str action, modrt_str resource, const modrt_value* meta);
+
+    /* -- interceptors (present when struct_size covers them) -- */
+    /** Like next->invoke, but the rest of the chain runs in a child frame of `frame` with `options` applied (context merged, actor, scope, timeout; options->options replaces the per-call options when set). Cancelling `frame` cancels the child. Returns owned error or NULL. */
+    modrt_error* (*next_invoke_with)(const modrt_next* next, modrt_frame* frame, const modrt_call_options* options, const modrt_value* args, modrt_value* result);
 } modrt_host_api;
 
 /* ------------------------------------------------------------------------ */
@@ -362,7 +366,7 @@ typedef struct modrt_kind_api {
     modrt_error* (*entry_create)(void* plugin, const modrt_entry_info* info, void** out_entry);
     /** Release an entry handle from entry_create. */
     void (*entry_destroy)(void* plugin, void* entry);
-    /** Run the function on the current thread; args is an array; writes `result`. NULL for non-callable kinds. */
+    /** Run the function on the current thread; args is an array; writes `result`. The kernel checks the frame for cancellation just before. NULL for non-callable kinds. */
     modrt_error* (*invoke)(void* plugin, void* entry, modrt_frame* frame, const modrt_value* args, modrt_value* result);
 } modrt_kind_api;
 
@@ -393,6 +397,8 @@ typedef struct modrt_interceptor_api {
     void (*destroy)(void* plugin, void* instance);
     /** Handle one call: inspect/modify, call next->invoke zero or more times, wrap the result. Returns owned error or NULL. */
     modrt_error* (*intercept)(void* instance, modrt_frame* frame, const modrt_value* args, modrt_value* result, const modrt_next* next);
+    /** May be NULL (and is absent from older tables): describe the instance's counters as a map written into `out` (for `modrt call --stats`). */
+    void (*stats)(void* instance, modrt_value* out);
 } modrt_interceptor_api;
 
 /** A contract provider: schemas, bindings and validation. */

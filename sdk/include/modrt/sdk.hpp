@@ -357,6 +357,8 @@ class Interceptor {
 public:
     virtual ~Interceptor() = default;
     virtual Error intercept(Frame frame, ValueView args, ValueSlot result, const modrt_next& next) = 0;
+    /// Counters worth showing (`modrt call --stats`): write a map into `out`; leave it nil for none.
+    virtual void stats(ValueSlot out) { (void)out; }
 };
 
 /// A security provider. Constructed once per runtime from (const Host&).
@@ -480,6 +482,13 @@ modrt_error* icpt_create(void* plugin, const modrt_entry_info* entry, const modr
 }
 template <class Inst, class I>
 void icpt_destroy(void*, void* i) noexcept { std::unique_ptr<Interceptor> owned(static_cast<Interceptor*>(i)); }
+inline void icpt_stats(void* i, modrt_value* out) noexcept {
+    try {
+        static_cast<Interceptor*>(i)->stats(ValueSlot(out));
+    } catch (...) {
+        host_api().value_set_nil(out);  // stats are informational: a failure shows nothing
+    }
+}
 inline modrt_error* icpt_intercept(void* i, modrt_frame* frame, const modrt_value* args, modrt_value* result,
                                    const modrt_next* next) noexcept {
     return guard("intercept", [&]() -> modrt_error* {
@@ -546,7 +555,7 @@ struct Provide {
             return &a;
         } else if constexpr (Ext == MODRT_EXT_INTERCEPTOR) {
             static const modrt_interceptor_api a{sizeof(modrt_interceptor_api), &icpt_create<Inst, T>,
-                                                 &icpt_destroy<Inst, T>, &icpt_intercept};
+                                                 &icpt_destroy<Inst, T>, &icpt_intercept, &icpt_stats};
             return &a;
         } else if constexpr (Ext == MODRT_EXT_SECURITY) {
             static const modrt_security_api a{sizeof(modrt_security_api), &sec_evaluate<Inst, T>,

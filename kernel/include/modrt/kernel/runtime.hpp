@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,9 +53,35 @@ struct PoolStats {
     modrt_pool_stats stats{};
 };
 
+/// What one interceptor of one entry reports (e.g. interceptor.metrics' counters).
+struct InterceptorStats {
+    std::string id;           // the entry
+    std::string interceptor;  // "interceptor.metrics"
+    Value stats;              // a map, as the plugin wrote it
+};
+
 struct RuntimeOptions {
     /// Directories searched for plugins, in order (earlier wins on duplicate provides).
     std::vector<std::filesystem::path> plugin_path;
+};
+
+/// Cancels a root call from another thread (the CLI does on Ctrl-C). Shared
+/// through CallOptions::canceller; cancel() may come before, during or after
+/// the call.
+class CallCanceller {
+public:
+    /// Cancel the call and every call beneath it; a call not yet started fails with CANCELED at once.
+    void cancel();
+    bool cancelled() const;
+
+private:
+    friend class Runtime;
+    void attach(modrt_frame* root);  // the call started (cancelled at once if cancel() came first)
+    void detach();                   // the call returned
+
+    mutable std::mutex mutex_;
+    modrt_frame* frame_ = nullptr;
+    bool cancelled_ = false;
 };
 
 /// What a root caller may set for one call.
@@ -64,6 +91,7 @@ struct CallOptions {
     Value actor_meta = Value::map();
     std::string scope;
     std::chrono::nanoseconds timeout{0};  // 0: none
+    std::shared_ptr<CallCanceller> canceller;  // null: not cancellable from outside
 };
 
 struct CallResult {
@@ -91,6 +119,8 @@ public:
     std::vector<EntrySummary> entries() const;
     /// Workers, busy, queued, completed and rejected of every callable entry's pool.
     std::vector<PoolStats> pool_stats() const;
+    /// The counters of every interceptor that reports some, entry by entry.
+    std::vector<InterceptorStats> interceptor_stats() const;
     /// Every plugin file on the path (scanned on first use).
     std::vector<PluginRecord> plugins() const;
 

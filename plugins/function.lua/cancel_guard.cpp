@@ -1,0 +1,69 @@
+// pcall, xpcall and coroutine.resume that let a cancellation through (cancel_guard.hpp).
+#include "cancel_guard.hpp"
+
+namespace modrt::lua {
+namespace {
+
+// Upvalue 1 of every guard: the CancelledFn as a light userdata.
+bool cancelled(lua_State* L) {
+    auto fn = reinterpret_cast<CancelledFn>(lua_touserdata(L, lua_upvalueindex(1)));
+    return fn(L);
+}
+
+// pcall(f, ...) -> true, results... | false, err
+int guarded_pcall(lua_State* L) {
+    luaL_checkany(L, 1);
+    int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    if (status != 0 && cancelled(L)) return lua_error(L);
+    lua_pushboolean(L, status == 0);
+    lua_insert(L, 1);
+    return lua_gettop(L);
+}
+
+// xpcall(f, handler, ...) -> true, results... | false, handler(err)
+int guarded_xpcall(lua_State* L) {
+    luaL_checkany(L, 2);
+    int nargs = lua_gettop(L) - 2;
+    lua_pushvalue(L, 1);  // handler below f: f, handler, args..., f
+    lua_pushvalue(L, 2);
+    lua_replace(L, 1);
+    lua_replace(L, 2);  // handler, f, args...
+    int status = lua_pcall(L, nargs, LUA_MULTRET, 1);
+    if (status != 0 && cancelled(L)) return lua_error(L);
+    lua_pushboolean(L, status == 0);
+    lua_replace(L, 1);
+    return lua_gettop(L);
+}
+
+// coroutine.resume(co, ...) through the original (upvalue 2).
+int guarded_resume(lua_State* L) {
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    if (!lua_toboolean(L, 1) && cancelled(L)) {
+        lua_settop(L, 2);
+        return lua_error(L);
+    }
+    return lua_gettop(L);
+}
+
+}  // namespace
+
+void install_cancel_guards(lua_State* L, CancelledFn fn) {
+    void* ud = reinterpret_cast<void*>(fn);
+    lua_pushlightuserdata(L, ud);
+    lua_pushcclosure(L, guarded_pcall, 1);
+    lua_setglobal(L, "pcall");
+    lua_pushlightuserdata(L, ud);
+    lua_pushcclosure(L, guarded_xpcall, 1);
+    lua_setglobal(L, "xpcall");
+    lua_getglobal(L, "coroutine");
+    lua_pushlightuserdata(L, ud);
+    lua_getfield(L, -2, "resume");
+    lua_pushcclosure(L, guarded_resume, 2);
+    lua_setfield(L, -2, "resume");
+    lua_pop(L, 1);
+}
+
+}  // namespace modrt::lua

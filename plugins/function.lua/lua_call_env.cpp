@@ -1,0 +1,16 @@
+// The running call of a state (lua_call_env.hpp).
+#include "lua_call_env.hpp"
+
+#include "worker_state.hpp"
+
+namespace modrt::lua {
+
+CallEnv current_call(lua_State* L) noexcept {
+    WorkerState* ws = WorkerState::of(L);
+    if (ws == nullptr) return {};
+    modrt_frame* frame = ws->current_frame();
+    if (frame == nullptr) return {};
+    return {frame, ws->runtime()};
+}
+
+}  // namespace modrt::lua

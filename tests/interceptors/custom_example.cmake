@@ -1,0 +1,68 @@
+# cmake -P script behind interceptor_custom_example: install the main build into a
+# scratch prefix, build registry-examples/custom-interceptor against that prefix
+# only (as a third party would), and run the installed modrt with its plugin.
+# Inputs (-D): MAIN_BUILD, EXAMPLE_DIR, WORK, GENERATOR, CXX_COMPILER (optional)
+cmake_minimum_required(VERSION 3.22)
+unset(ENV{MODRT_PLUGIN_PATH})
+set(prefix ${WORK}/prefix)
+set(app ${WORK}/app)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+function(run name)
+  cmake_parse_arguments(ARG "" "EXPECT_EXIT" "COMMAND" ${ARGN})
+  if(NOT DEFINED ARG_EXPECT_EXIT)
+    set(ARG_EXPECT_EXIT 0)
+  endif()
+  execute_process(COMMAND ${ARG_COMMAND} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT "${rc}" STREQUAL "${ARG_EXPECT_EXIT}")
+    string(REPLACE ";" " " shown "${ARG_COMMAND}")
+    message(FATAL_ERROR "[${name}] ${shown}: exit ${rc}, expected ${ARG_EXPECT_EXIT}\n--- stdout ---\n${out}\n--- stderr ---\n${err}")
+  endif()
+  set(${name}_OUT "${out}" PARENT_SCOPE)
+  set(${name}_ERR "${err}" PARENT_SCOPE)
+endfunction()
+
+function(expect text regex what)
+  if(NOT "${text}" MATCHES "${regex}")
+    message(FATAL_ERROR "${what}: expected to match\n  ${regex}\ngot:\n${text}")
+  endif()
+endfunction()
+
+run(install COMMAND ${CMAKE_COMMAND} --install ${MAIN_BUILD} --prefix ${prefix})
+if(NOT EXISTS ${prefix}/include/modrt/duration.hpp)
+  message(FATAL_ERROR "the installed SDK lacks modrt/duration.hpp")
+endif()
+set(configure_args -S ${EXAMPLE_DIR} -B ${WORK}/build -G ${GENERATOR} -DCMAKE_PREFIX_PATH=${prefix})
+if(CXX_COMPILER)
+  list(APPEND configure_args -DCMAKE_CXX_COMPILER=${CXX_COMPILER})
+endif()
+run(configure COMMAND ${CMAKE_COMMAND} ${configure_args})
+run(build COMMAND ${CMAKE_COMMAND} --build ${WORK}/build)
+run(install_app COMMAND ${CMAKE_COMMAND} --install ${WORK}/build --prefix ${app})
+
+set(modrt ${prefix}/bin/modrt)
+set(pp --plugin-path ${app}/plugins --log-level error)
+run(plugins COMMAND ${modrt} plugins ${pp})
+expect("${plugins_OUT}" "name: acme.stamp  version: 1.0.0[^\n]*\n  provides: interceptor.stamp" "modrt plugins lists acme.stamp")
+
+# The interceptor put its context value and its count under the function.
+run(whoami COMMAND ${modrt} call ${app}/registry acme.app:whoami ${pp})
+string(REGEX REPLACE "[ \n]" "" whoami_compact "${whoami_OUT}")
+expect("${whoami_compact}" "\"tenant\":\"acme\"" "whoami sees the stamp")
+expect("${whoami_compact}" "\"calls\":1" "whoami sees the first call")
+
+# Its counter is per entry and shared across calls within one runtime.
+run(twice COMMAND ${modrt} call ${app}/registry acme.app:twice ${pp})
+string(REGEX REPLACE "[ \n]" "" twice_compact "${twice_OUT}")
+expect("${twice_compact}" "^\\[1,2\\]$" "twice counts calls")
+
+# Per-call options (funcs.new():with_options) override the entry's.
+run(as_guest COMMAND ${modrt} call ${app}/registry acme.app:as_guest ${pp})
+string(REGEX REPLACE "[ \n]" "" guest_compact "${as_guest_OUT}")
+expect("${guest_compact}" "\"tenant\":\"guest\"" "as_guest overrides the stamp")
+
+# Without the plugin the registry does not load, and says which interceptor is missing.
+run(no_plugin COMMAND ${modrt} call ${app}/registry acme.app:whoami --log-level error EXPECT_EXIT 1)
+expect("${no_plugin_ERR}" "no plugin on the plugin path provides 'interceptor.stamp'" "missing plugin")
+message(STATUS "custom-interceptor example passed")

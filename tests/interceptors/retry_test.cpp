@@ -1,0 +1,165 @@
+// interceptor.retry: attempts, retryable vs not, backoff timing, cancellation and deadlines.
+#include "icpt_test_util.hpp"
+
+#include <modrt/kernel/runtime.hpp>
+
+#include <thread>
+
+using namespace it;
+
+namespace {
+
+const char* kRegistry = R"(
+version: "1.0"
+namespace: t
+entries:
+  - {name: flaky, kind: function.native, source: file://@LIB@, method: flaky,
+     meta: {options: {retry: {max_attempts: 3, initial_delay: 5ms}}}}
+  - {name: hard, kind: function.native, source: file://@LIB@, method: hard_fail,
+     meta: {options: {retry: {max_attempts: 5, initial_delay: 5ms}}}}
+  - {name: timed, kind: function.native, source: file://@LIB@, method: flaky,
+     meta: {options: {retry: {max_attempts: 4, initial_delay: "50ms", backoff_factor: 2}}}}
+  - {name: capped, kind: function.native, source: file://@LIB@, method: flaky,
+     meta: {options: {retry: {max_attempts: 4, initial_delay: 50, backoff_factor: 10, max_delay: 60ms}}}}
+  - {name: jittery, kind: function.native, source: file://@LIB@, method: flaky,
+     meta: {options: {retry: {max_attempts: 2, initial_delay: 300ms, jitter: true}}}}
+  - {name: slow_backoff, kind: function.native, source: file://@LIB@, method: flaky,
+     meta: {options: {retry: {max_attempts: 5, initial_delay: 10s}}}}
+  - {name: on_pool, kind: function.native, source: file://@LIB@, method: flaky, pool: {workers: 2},
+     meta: {options: {retry: {max_attempts: 3, initial_delay: 1ms}}}}
+  - {name: calls, kind: function.native, source: file://@LIB@, method: calls}
+)";
+
+int64_t calls(Runtime& rt, const std::string& key) { return rt.call("t:calls", array_of({str(key)})).value.scalar.i; }
+
+}  // namespace
+
+TEST(Retry, SucceedsOnTheThirdAttempt) {
+    auto rt = load(kRegistry);
+    CallResult r = rt->call("t:flaky", array_of({str("third"), Value::integer(2)}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.value.scalar.i, 3);
+    EXPECT_EQ(calls(*rt, "third"), 3);
+}
+
+TEST(Retry, RunsOnAPoolToo) {
+    auto rt = load(kRegistry);
+    CallResult r = rt->call("t:on_pool", array_of({str("pool"), Value::integer(2)}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.value.scalar.i, 3);
+}
+
+TEST(Retry, GivesUpAfterMaxAttemptsAndSaysSo) {
+    auto rt = load(kRegistry);
+    CallResult r = rt->call("t:flaky", array_of({str("never"), Value::integer(100)}));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_UNAVAILABLE);
+    IT_EXPECT_CONTAINS(r.error->message, "gave up after 3 attempts");
+    IT_EXPECT_CONTAINS(r.error->message, "flaky failure #3");
+    EXPECT_EQ(calls(*rt, "never"), 3);
+}
+
+TEST(Retry, DoesNotRetryNonRetryableErrors) {
+    auto rt = load(kRegistry);
+    auto start = Clock::now();
+    CallResult r = rt->call("t:hard", array_of({str("hard")}));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_INVALID);
+    EXPECT_EQ(r.error->message, "hard failure #1");  // surfaced at once, unchanged
+    EXPECT_EQ(calls(*rt, "hard"), 1);
+    EXPECT_LT(ms_since(start), 1000);
+}
+
+TEST(Retry, BackoffGrowsByTheFactor) {
+    auto rt = load(kRegistry);
+    auto start = Clock::now();
+    CallResult r = rt->call("t:timed", array_of({str("timed"), Value::integer(3)}));
+    double ms = ms_since(start);
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.value.scalar.i, 4);
+    EXPECT_GE(ms, 50 + 100 + 200 - 5);  // waits 50ms, 100ms, 200ms
+    EXPECT_LT(ms, 350 + 3000);          // loose: a loaded CI machine under sanitizers
+}
+
+TEST(Retry, MaxDelayCapsTheBackoff) {
+    auto rt = load(kRegistry);
+    auto start = Clock::now();
+    CallResult r = rt->call("t:capped", array_of({str("capped"), Value::integer(3)}));
+    double ms = ms_since(start);
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_GE(ms, 50 + 60 + 60 - 5);
+    EXPECT_LT(ms, 2500);  // uncapped it would wait 50ms + 500ms + 5s
+}
+
+TEST(Retry, FullJitterNeverWaitsLongerThanTheDelay) {
+    auto rt = load(kRegistry);
+    auto start = Clock::now();
+    CallResult r = rt->call("t:jittery", array_of({str("jitter"), Value::integer(1)}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_LT(ms_since(start), 300 + 2000);
+}
+
+TEST(Retry, CancellationDuringBackoffEndsTheWaitAtOnce) {
+    auto rt = load(kRegistry);
+    modrt::kernel::CallOptions options;
+    options.canceller = std::make_shared<modrt::kernel::CallCanceller>();
+    std::thread canceller([c = options.canceller] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        c->cancel();
+    });
+    auto start = Clock::now();
+    CallResult r = rt->call("t:slow_backoff", array_of({str("cancel"), Value::integer(100)}), options);
+    double ms = ms_since(start);
+    canceller.join();
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_CANCELED);
+    IT_EXPECT_CONTAINS(r.error->message, "while waiting to retry after 1 attempt");
+    EXPECT_GE(ms, 90);
+    EXPECT_LT(ms, 5000);  // the backoff is 10s
+    EXPECT_EQ(calls(*rt, "cancel"), 1);
+}
+
+TEST(Retry, ADeadlineTooCloseForTheNextAttemptEndsTheCall) {
+    auto rt = load(kRegistry);
+    modrt::kernel::CallOptions options;
+    options.timeout = std::chrono::milliseconds(500);
+    auto start = Clock::now();
+    CallResult r = rt->call("t:slow_backoff", array_of({str("deadline"), Value::integer(100)}), options);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_TIMEOUT);
+    IT_EXPECT_CONTAINS(r.error->message, "after 1 attempt");
+    EXPECT_LT(ms_since(start), 5000);
+}
+
+TEST(Retry, BadOptionsAreRegistryErrorsWithTheirLine) {
+    std::string errors = load_errors(R"(
+version: "1.0"
+namespace: t
+entries:
+  - name: a
+    kind: function.native
+    source: file://@LIB@
+    method: echo
+    meta:
+      options:
+        retry:
+          max_attempts: 0
+  - name: b
+    kind: function.native
+    source: file://@LIB@
+    method: echo
+    meta:
+      options:
+        retry: {initial_delay: "soon"}
+  - name: c
+    kind: function.native
+    source: file://@LIB@
+    method: echo
+    meta:
+      options:
+        retry: {attempts: 3}
+)");
+    IT_EXPECT_CONTAINS(errors, "entry 't:a': max_attempts: expected a whole number from 1 to 1000");
+    IT_EXPECT_CONTAINS(errors, "entry 't:b': initial_delay: expected a duration");
+    IT_EXPECT_CONTAINS(errors, "entry 't:c': attempts: interceptor.retry has no option 'attempts'");
+}
