@@ -3,6 +3,7 @@
 
 #include "lua_ctx.hpp"
 #include "lua_funcs.hpp"
+#include "sandbox.hpp"
 
 namespace modrt::lua {
 namespace {
@@ -11,10 +12,6 @@ constexpr HostModule kModules[] = {
     {"funcs", open_funcs_module},
     {"ctx", open_ctx_module},
 };
-
-int readonly_newindex(lua_State* L) {
-    return luaL_error(L, "attempt to modify the read-only module '%s'", lua_tostring(L, lua_upvalueindex(1)));
-}
 
 }  // namespace
 
@@ -29,14 +26,7 @@ const char* host_module_names() noexcept { return "funcs, ctx"; }
 void seal_host_module(lua_State* L, const char* name) {
     // A userdata, not a table: rawset cannot reach into it.
     lua_newuserdata(L, 0);
-    lua_createtable(L, 0, 3);
-    lua_pushvalue(L, -3);
-    lua_setfield(L, -2, "__index");
-    lua_pushstring(L, name);
-    lua_pushcclosure(L, readonly_newindex, 1);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
+    push_readonly_meta(L, -2, "module", name);
     lua_setmetatable(L, -2);
     lua_replace(L, -2);
 }

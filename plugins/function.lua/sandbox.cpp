@@ -38,21 +38,14 @@ void push_registry(lua_State* L, char* key) {
 }
 
 int readonly_newindex(lua_State* L) {
-    return luaL_error(L, "attempt to modify the read-only table '%s'", lua_tostring(L, lua_upvalueindex(1)));
+    return luaL_error(L, "attempt to modify the %s", lua_tostring(L, lua_upvalueindex(1)));
 }
 
 // Push a read-only proxy of the table at src: reads go through to it, writes raise.
 void push_readonly(lua_State* L, int src, const char* name) {
     src = src < 0 ? lua_gettop(L) + src + 1 : src;
     lua_newtable(L);  // proxy
-    lua_createtable(L, 0, 3);
-    lua_pushvalue(L, src);
-    lua_setfield(L, -2, "__index");
-    lua_pushstring(L, name);
-    lua_pushcclosure(L, readonly_newindex, 1);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
+    push_readonly_meta(L, src, "table", name);
     lua_setmetatable(L, -2);
     push_registry(L, &kReadOnlyKey);
     lua_pushvalue(L, -2);
@@ -148,6 +141,18 @@ void reset_env_index(lua_State* L) noexcept {
 }
 
 }  // namespace
+
+void push_readonly_meta(lua_State* L, int src, const char* what, const char* name) {
+    src = src < 0 ? lua_gettop(L) + src + 1 : src;
+    lua_createtable(L, 0, 3);
+    lua_pushvalue(L, src);
+    lua_setfield(L, -2, "__index");
+    lua_pushfstring(L, "read-only %s '%s'", what, name);
+    lua_pushcclosure(L, readonly_newindex, 1);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+}
 
 void install_sandbox(lua_State* L, CallGlobals* globals) {
     lua_pushlightuserdata(L, &kReadOnlyKey);

@@ -54,6 +54,11 @@ inline void end_call_globals(lua_State* L, CallGlobals& globals, int saved) noex
     if (globals.dirty || saved != 0) restore_globals(L, globals, saved);
 }
 
+/// Push the metatable of a read-only view of the table at `src`: reads go
+/// through to it, writes raise "attempt to modify the read-only <what>
+/// '<name>'", the metatable is hidden. May raise (allocation).
+void push_readonly_meta(lua_State* L, int src, const char* what, const char* name);
+
 /// Push a new module environment table in loading mode (writes land in it).
 void push_new_module_env(lua_State* L);
 /// Switch the module environment at idx from loading mode to call mode.
