@@ -105,8 +105,13 @@ bool valid_id(std::string_view id) {
 bool security_allows(modrt_runtime* rt, const modrt_frame& frame, std::string_view id) {
     if (rt->security == nullptr) return true;  // explicitly permissive; warned at load
     std::string_view scope = frame.scope;
-    modrt_decision d = rt->security->evaluate(rt->security_plugin, frame.actor, modrt_str{scope.data(), scope.size()},
-                                              modrt_str{"funcs.call", 10}, modrt_str{id.data(), id.size()}, nullptr);
+    modrt_decision d = MODRT_DECISION_DENY;
+    try {
+        d = rt->security->evaluate(rt->security_plugin, frame.actor, modrt_str{scope.data(), scope.size()},
+                                   modrt_str{"funcs.call", 10}, modrt_str{id.data(), id.size()}, nullptr);
+    } catch (...) {
+        return false;  // a failing policy engine never grants access
+    }
     if (d == MODRT_DECISION_ALLOW) return true;
     if (d == MODRT_DECISION_DENY) return false;
     return rt->security->strict != nullptr && rt->security->strict(rt->security_plugin) == 0;

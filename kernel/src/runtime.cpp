@@ -181,6 +181,18 @@ public:
     }
 
 private:
+    // A plugin's create hook, run so that a throw becomes an error naming the plugin (load never throws).
+    template <class F>
+    modrt_error* created(std::string_view hook, F&& create) {
+        try {
+            return create();
+        } catch (...) {
+            return make_error(MODRT_ERR_INTERNAL, last_plugin_->record().name + " (" + last_plugin_->record().file.string() +
+                                                      "): " + std::string(hook) + " threw an exception")
+                .release();
+        }
+    }
+
     // The kernel's own kind: one entry sets the runtime's limits.
     void bind_limits(Entry& e) {
         if (const Entry* first = rt_.limits_entry) {
@@ -263,7 +275,7 @@ private:
         handle->type = type;
         handle->owner = last_plugin_;
         handle->synchronous = (handle->api->flags & MODRT_POOL_SYNCHRONOUS) != 0;  // 0 when the plugin's table is older
-        if (modrt_error* err = handle->api->create(handle->plugin, &options, &handle->handle)) {
+        if (modrt_error* err = created("pool create", [&] { return handle->api->create(handle->plugin, &options, &handle->handle); })) {
             ErrorPtr owned(err);
             std::string field = "pool";
             if (owned->details)
@@ -302,7 +314,9 @@ private:
             handle->plugin = last_plugin_->state();
             handle->name = api->name;
             handle->owner = last_plugin_;
-            if (modrt_error* err = handle->api->create(handle->plugin, &e.info, &link.options, &handle->handle)) {
+            if (modrt_error* err = created("interceptor create", [&] {
+                    return handle->api->create(handle->plugin, &e.info, &link.options, &handle->handle);
+                })) {
                 ErrorPtr owned(err);
                 handle->handle = nullptr;
                 std::string where = field;

@@ -271,6 +271,23 @@ TEST_F(KernelPluginFault, InterceptorThatThrowsFailsNamingThePlugin) {
     expect_still_serving();
 }
 
+TEST_F(KernelPluginFault, InterceptorWhoseCreateThrowsIsARegistryErrorNamingThePlugin) {
+    Runtime fresh([] {
+        RuntimeOptions o = default_options();
+        o.plugin_path.push_back(fault_dir());
+        return o;
+    }());
+    fs::path dir = scratch_dir("create_throws");
+    write_file(dir / "registry.yaml", with_lib("version: \"1.0\"\nnamespace: kt\nentries:\n"
+                                               "  - {name: f, kind: function.native, source: file://@LIB@, method: add,"
+                                               " meta: {options: {fault_create: {}}}}\n"));
+    std::string errs = format_all(fresh.load(dir));  // must not throw out of load
+    KT_EXPECT_CONTAINS(errs, "test.fault.interceptor (" + fault_file("faulty_interceptor") + "): interceptor create threw");
+    auto r = fresh.call("kt:f", array_of({Value::integer(1), Value::integer(2)}));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_UNAVAILABLE);  // the entry did not load
+}
+
 TEST_F(KernelPluginFault, InterceptorCallingNextTwiceRunsTheFunctionTwice) {
     // Allowed by the ABI (a retry does it): the function runs twice, the second run's result is the call's.
     auto before = rt->call("kt:k_count", no_args());

@@ -3,6 +3,7 @@
 //   interceptor.fault_twice   calls next twice (allowed: retries do) and keeps the second result
 //   interceptor.fault_null    calls next with a NULL result slot
 //   interceptor.fault_badargs calls next with a map instead of the argument array
+//   interceptor.fault_create  create throws (at registry load)
 #include <modrt/abi.h>
 
 #include <stdexcept>
@@ -14,6 +15,9 @@ const modrt_host_api* g_host = nullptr;
 modrt_error* create(void*, const modrt_entry_info*, const modrt_value*, void** out) {
     *out = nullptr;
     return nullptr;
+}
+modrt_error* create_throw(void*, const modrt_entry_info*, const modrt_value*, void**) {
+    throw std::runtime_error("interceptor cannot be made");
 }
 void destroy(void*, void*) {}
 
@@ -54,12 +58,14 @@ const modrt_interceptor_api kThrow = api(intercept_throw);
 const modrt_interceptor_api kTwice = api(intercept_twice);
 const modrt_interceptor_api kNull = api(intercept_null);
 const modrt_interceptor_api kBadArgs = api(intercept_badargs);
+const modrt_interceptor_api kCreateThrows{sizeof(modrt_interceptor_api), create_throw, destroy, intercept_twice};
 
 const modrt_provide kProvides[] = {
     {sizeof(modrt_provide), MODRT_EXT_INTERCEPTOR, "interceptor.fault_throw", &kThrow},
     {sizeof(modrt_provide), MODRT_EXT_INTERCEPTOR, "interceptor.fault_twice", &kTwice},
     {sizeof(modrt_provide), MODRT_EXT_INTERCEPTOR, "interceptor.fault_null", &kNull},
     {sizeof(modrt_provide), MODRT_EXT_INTERCEPTOR, "interceptor.fault_badargs", &kBadArgs},
+    {sizeof(modrt_provide), MODRT_EXT_INTERCEPTOR, "interceptor.fault_create", &kCreateThrows},
 };
 const modrt_plugin_descriptor kDescriptor = {
     sizeof(modrt_plugin_descriptor), MODRT_ABI_MAJOR, MODRT_ABI_MINOR, "test.fault.interceptor", "0.0.1", kProvides,
