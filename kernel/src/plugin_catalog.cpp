@@ -19,7 +19,10 @@ namespace {
 
 // Plugins are never unloaded (DESIGN.md): thread-local destructors and objects
 // they made may still point into their code. One process-wide cache of opened
-// libraries is what the dynamic loader forces on us anyway.
+// libraries is what the dynamic loader forces on us anyway. A file opened only
+// to read its descriptor stays open too: dlclose of a library with thread-local
+// storage, and a later dlopen reusing its TLS slot, crashed LeakSanitizer's
+// exit-time scan in about half the runs of a test (the DTLS slot it read was stale).
 std::shared_ptr<boost::dll::shared_library> open_forever(const fs::path& file) {
     static std::mutex mutex;
     static std::map<fs::path, std::shared_ptr<boost::dll::shared_library>> libraries;
@@ -83,14 +86,12 @@ struct OpenedPlugin {
     const modrt_plugin_descriptor* descriptor = nullptr;
 };
 
-/// Open a plugin file and check its descriptor; throws runtime_error with the reason.
-/// `keep`: open it for good (to initialise it); otherwise it closes with the result.
-OpenedPlugin open_descriptor(const fs::path& file, bool keep) {
+/// Open a plugin file (for good, see open_forever) and check its descriptor;
+/// throws runtime_error with the reason.
+OpenedPlugin open_descriptor(const fs::path& file) {
     std::shared_ptr<boost::dll::shared_library> lib;
     try {
-        lib = keep ? open_forever(file)
-                   : std::make_shared<boost::dll::shared_library>(
-                         file.string(), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        lib = open_forever(file);
     } catch (const std::exception& e) {
         throw std::runtime_error(std::string("cannot be loaded: ") + e.what());
     }
@@ -178,7 +179,7 @@ void PluginCatalog::scan() {
         PluginRecord record;
         record.file = file;
         try {
-            OpenedPlugin opened = open_descriptor(file, false);
+            OpenedPlugin opened = open_descriptor(file);
             const modrt_plugin_descriptor* d = opened.descriptor;
             record.name = d->name;
             record.version = d->version ? d->version : "";
@@ -226,7 +227,7 @@ LoadedPlugin& PluginCatalog::load(const PluginRecord& record, const modrt_host_a
         if (&p->record() == &record) return *p;
     const modrt_plugin_descriptor* d = nullptr;
     try {
-        d = open_descriptor(record.file, true).descriptor;  // stays open: the process cache holds it
+        d = open_descriptor(record.file).descriptor;  // stays open: the process cache holds it
     } catch (const std::exception& e) {
         throw std::runtime_error("plugin " + record.file.string() + " " + e.what());
     }
