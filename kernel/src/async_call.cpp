@@ -128,7 +128,8 @@ modrt_error* call_async(modrt_runtime* rt, modrt_frame* parent, std::string_view
     f->args = args && args->type == MODRT_ARRAY ? *args : Value::array();
     inherit(f.get(), rt, parent);
     if (options) apply_options(f->frame, options);
-    if (modrt_error* denied = check_permission(f->frame, id)) return denied;
+    if (rt->security != nullptr)
+        if (modrt_error* denied = check_call_permissions(parent, options, f->frame, e->raw.id)) return denied;
 
     modrt_future* raw = f.release();  // reference counted from here: the caller's reference
     if (parent) {

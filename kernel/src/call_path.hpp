@@ -33,8 +33,14 @@ modrt_error* resolve_callable(modrt_runtime* rt, uint32_t depth, std::string_vie
 /// Apply what a caller changes for this call; the frame owns whatever it introduces.
 void apply_options(modrt_frame& frame, const modrt_call_options* options);
 
-/// PERMISSION_DENIED unless the frame's actor may call `id` (null when allowed).
-modrt_error* check_permission(const modrt_frame& frame, std::string_view id);
+/// PERMISSION_DENIED unless the frame's actor may call `id` (funcs.call); and for a function's call that sets an actor, scope or context
+/// (`options`), whether its caller `parent` may: funcs.security / funcs.context.
+modrt_error* check_call_permissions(const modrt_frame* parent, const modrt_call_options* options,
+                                    const modrt_frame& frame, std::string_view id);
+
+/// The provider's decision (ALLOW without one, DENY when it fails); strict mode not applied.
+modrt_decision security_decide(modrt_runtime* rt, const modrt_actor* actor, std::string_view scope,
+                               std::string_view action, std::string_view resource, const modrt_value* meta) noexcept;
 
 /// Contracts, interceptors and the function itself. `on_worker`: already on the
 /// entry's pool (async), so the end of the chain invokes directly instead of submitting.

@@ -102,19 +102,36 @@ bool valid_id(std::string_view id) {
            id.find(':', colon + 1) == std::string_view::npos;
 }
 
-bool security_allows(modrt_runtime* rt, const modrt_frame& frame, std::string_view id) {
-    if (rt->security == nullptr) return true;  // explicitly permissive; warned at load
-    std::string_view scope = frame.scope;
-    modrt_decision d = MODRT_DECISION_DENY;
-    try {
-        d = rt->security->evaluate(rt->security_plugin, frame.actor, modrt_str{scope.data(), scope.size()},
-                                   modrt_str{"funcs.call", 10}, modrt_str{id.data(), id.size()}, nullptr);
-    } catch (...) {
-        return false;  // a failing policy engine never grants access
-    }
-    if (d == MODRT_DECISION_ALLOW) return true;
-    if (d == MODRT_DECISION_DENY) return false;
-    return rt->security->strict != nullptr && rt->security->strict(rt->security_plugin) == 0;
+bool security_allows(const modrt_frame& frame, std::string_view action, std::string_view resource) {
+    modrt_runtime* rt = frame.runtime;
+    modrt_decision d = security_decide(rt, frame.actor, frame.scope, action, resource, nullptr);
+    return d == MODRT_DECISION_ALLOW || (d == MODRT_DECISION_UNDEFINED && !rt->security_strict);
+}
+
+[[gnu::cold]] modrt_error* call_denied(const modrt_frame& frame, std::string_view id) {
+    return fail(MODRT_ERR_PERMISSION_DENIED, "permission denied: funcs.call on '" + std::string(id) + "'" +
+                                                 (frame.actor ? " for actor '" + frame.actor->id + "'" : ""));
+}
+
+[[gnu::cold]] modrt_error* option_denied(const modrt_frame& caller, std::string_view id, std::string_view what, std::string_view needs) {
+    return fail(MODRT_ERR_PERMISSION_DENIED, "permission denied: calling '" + std::string(id) + "' with " +
+                                                 std::string(what) + " needs " + std::string(needs) +
+                                                 (caller.actor ? " for actor '" + caller.actor->id + "'" : ""));
+}
+
+// Changing who calls, or what the callee inherits, is itself a permission (Wippy's
+// funcs.security and funcs.context), checked against the caller.
+modrt_error* check_option_permissions(const modrt_frame& caller, const modrt_call_options* o, std::string_view id) {
+    auto has = [&](size_t offset, size_t size) { return o->struct_size >= offset + size; };
+    bool sets_security = (has(offsetof(modrt_call_options, actor), sizeof(void*)) && o->actor) ||
+                         (has(offsetof(modrt_call_options, scope), sizeof(modrt_str)) && o->scope.len > 0);
+    bool sets_context = has(offsetof(modrt_call_options, context), sizeof(void*)) && o->context &&
+                        o->context->type == MODRT_MAP && !o->context->keys.empty();
+    if (sets_security && !security_allows(caller, "funcs.security", "security"))
+        return option_denied(caller, id, "an actor or scope", "funcs.security on 'security'");
+    if (sets_context && !security_allows(caller, "funcs.context", "context"))
+        return option_denied(caller, id, "context", "funcs.context on 'context'");
+    return nullptr;
 }
 
 }  // namespace
@@ -175,10 +192,26 @@ void apply_options(modrt_frame& frame, const modrt_call_options* o) {
     }
 }
 
-modrt_error* check_permission(const modrt_frame& frame, std::string_view id) {
-    if (security_allows(frame.runtime, frame, id)) return nullptr;
-    return fail(MODRT_ERR_PERMISSION_DENIED, "permission denied: funcs.call on '" + std::string(id) + "'" +
-                                                 (frame.actor ? " for actor '" + frame.actor->id + "'" : ""));
+modrt_decision security_decide(modrt_runtime* rt, const modrt_actor* actor, std::string_view scope,
+                               std::string_view action, std::string_view resource, const modrt_value* meta) noexcept {
+    if (rt->security == nullptr) return MODRT_DECISION_ALLOW;  // explicitly permissive; warned at load
+    try {
+        modrt_decision d = rt->security->evaluate(rt->security_plugin, actor, modrt_str{scope.data(), scope.size()},
+                                                  modrt_str{action.data(), action.size()},
+                                                  modrt_str{resource.data(), resource.size()}, meta);
+        return d == MODRT_DECISION_ALLOW || d == MODRT_DECISION_UNDEFINED ? d : MODRT_DECISION_DENY;
+    } catch (...) {
+        return MODRT_DECISION_DENY;  // a failing policy engine never grants access
+    }
+}
+
+modrt_error* check_call_permissions(const modrt_frame* parent, const modrt_call_options* options,
+                                    const modrt_frame& frame, std::string_view id) {
+    if (options && parent && parent->entry) [[unlikely]]  // a function's call; outside callers set what they like
+        if (modrt_error* denied = check_option_permissions(*parent, options, id)) return denied;
+    if (security_allows(frame, "funcs.call", id)) [[likely]]
+        return nullptr;
+    return call_denied(frame, id);
 }
 
 modrt_error* resolve_callable(modrt_runtime* rt, uint32_t depth, std::string_view id, const Entry** out) {
@@ -210,7 +243,8 @@ modrt_error* resolve_callable(modrt_runtime* rt, uint32_t depth, std::string_vie
 modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result, bool on_worker) {
     // Read the runtime before the call only: a caller on another thread may still be
     // here after the call while the runtime shuts down (it waits for callers inside pools).
-    const modrt_contract_api* contract = frame->runtime->contract;
+    const modrt_contract_api* contract =
+        e->contract_checked.load(std::memory_order_relaxed) ? frame->runtime->contract : nullptr;
     void* contract_plugin = frame->runtime->contract_plugin;
     const uint64_t max_value_size = frame->runtime->limits.max_value_size;
     std::string_view id = e->raw.id;
@@ -260,7 +294,7 @@ modrt_error* dispatch(modrt_runtime* rt, const modrt_frame* parent, std::string_
     if (options) apply_options(frame, options);
     if (modrt_error_kind cause = frame_canceled(&frame); cause != 0) return canceled_error(cause, id);
     if (rt->security != nullptr)
-        if (modrt_error* denied = check_permission(frame, id)) return denied;
+        if (modrt_error* denied = check_call_permissions(parent, options, frame, e->raw.id)) return denied;
     modrt_error* err = execute(e, &frame, args, result, false);
     if (frame.extras.load(std::memory_order_acquire) != nullptr) end_children(frame);  // functions never outlive their caller
     return err;

@@ -52,7 +52,14 @@ public:
             h = (h ^ w) * kMul;
             h ^= h >> 29;
         }
-        return h ^ (h >> 32);
+        // A full avalanche (murmur3's fmix64): the mixing above carries a word's high bytes
+        // (the last characters of "app:policy12") only upwards, so without it ids that
+        // differ at the end shared their low bits and piled up in one run of slots.
+        h ^= h >> 33;
+        h *= 0xFF51AFD7ED558CCDull;
+        h ^= h >> 33;
+        h *= 0xC4CEB9FE1A85EC53ull;
+        return h ^ (h >> 33);
     }
 
 private:

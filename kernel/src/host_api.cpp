@@ -206,10 +206,44 @@ modrt_error* h_pool_stats(modrt_runtime* rt, modrt_str id, modrt_pool_stats* out
 }
 
 modrt_decision h_security_check(const modrt_frame* f, modrt_str action, modrt_str resource, const modrt_value* meta) {
-    modrt_runtime* rt = f->runtime;
-    if (!rt->security) return MODRT_DECISION_ALLOW;
-    return rt->security->evaluate(rt->security_plugin, f->actor, modrt_str{f->scope.data(), f->scope.size()}, action,
-                                  resource, meta);
+    return security_decide(f->runtime, f->actor, f->scope, in_view(action), in_view(resource), meta);
+}
+
+int h_security_allowed(const modrt_frame* f, modrt_str action, modrt_str resource, const modrt_value* meta) {
+    modrt_decision d = security_decide(f->runtime, f->actor, f->scope, in_view(action), in_view(resource), meta);
+    return d == MODRT_DECISION_ALLOW || (d == MODRT_DECISION_UNDEFINED && !f->runtime->security_strict) ? 1 : 0;
+}
+
+modrt_decision h_security_evaluate(modrt_runtime* rt, const modrt_actor* actor, modrt_str scope, modrt_str action,
+                                   modrt_str resource, const modrt_value* meta) {
+    return security_decide(rt, actor, in_view(scope), in_view(action), in_view(resource), meta);
+}
+
+modrt_error* h_security_scope_policies(modrt_runtime* rt, modrt_str scope, modrt_value* out) {
+    const modrt_security_api* api = rt->security;
+    if (api == nullptr || api->scope_policies == nullptr)  // the catalog zero-fills hooks an older table lacks
+        return make_error(MODRT_ERR_UNAVAILABLE, rt->security ? "the security provider does not list scopes"
+                                                              : "no security provider is loaded")
+            .release();
+    try {
+        return api->scope_policies(rt->security_plugin, scope, out);
+    } catch (...) {
+        return make_error(MODRT_ERR_INTERNAL, "the security provider's scope_policies threw an exception").release();
+    }
+}
+
+modrt_error* no_contract_provider() {
+    return make_error(MODRT_ERR_UNAVAILABLE, "no contract provider is loaded (declare a contract entry)").release();
+}
+
+modrt_error* h_contract_resolve(modrt_runtime* rt, modrt_str binding, modrt_str method, modrt_value* out) {
+    if (rt->contract == nullptr) return no_contract_provider();
+    return rt->contract->resolve(rt->contract_plugin, binding, method, out);  // the guarded table: never throws
+}
+
+modrt_error* h_contract_describe(modrt_runtime* rt, modrt_value* out) {
+    if (rt->contract == nullptr) return no_contract_provider();
+    return rt->contract->describe(rt->contract_plugin, out);
 }
 
 }  // namespace
@@ -286,6 +320,11 @@ modrt_host_api make_host_api(modrt_runtime* rt) {
     h.library_symbol = h_library_symbol;
     h.pool_stats = h_pool_stats;
     h.security_check = h_security_check;
+    h.security_allowed = h_security_allowed;
+    h.security_evaluate = h_security_evaluate;
+    h.security_scope_policies = h_security_scope_policies;
+    h.contract_resolve = h_contract_resolve;
+    h.contract_describe = h_contract_describe;
     h.next_invoke_with = next_invoke_with;
     return h;
 }

@@ -5,8 +5,8 @@
 
 namespace modrt::kernel {
 
-std::vector<InterceptorProblem> read_interceptor_defaults(const RawEntry& entry, InterceptorDefaults& out) {
-    std::vector<InterceptorProblem> problems;
+std::vector<FieldProblem> read_interceptor_defaults(const RawEntry& entry, InterceptorDefaults& out) {
+    std::vector<FieldProblem> problems;
     const Value& f = entry.fields;
     for (size_t i = 0; i < f.keys.size(); ++i) {
         const std::string& key = f.keys[i];
@@ -39,7 +39,7 @@ std::vector<InterceptorProblem> read_interceptor_defaults(const RawEntry& entry,
 }
 
 std::vector<ChainLink> plan_chain(const InterceptorDefaults& defaults, const Value* entry_options,
-                                  std::vector<InterceptorProblem>& problems) {
+                                  std::vector<FieldProblem>& problems) {
     std::vector<ChainLink> links;  // in order of appearance: defaults, then the entry's own keys
     auto find = [&](std::string_view name) {
         return std::find_if(links.begin(), links.end(), [&](const ChainLink& l) { return l.name == name; });

@@ -36,14 +36,8 @@ struct InterceptorDefaults {
     std::vector<std::string> order{"metrics", "timeout", "retry", "circuit_breaker"};
 };
 
-/// One problem with a registry field: the field ("defaults.retry") and what is wrong.
-struct InterceptorProblem {
-    std::string field;
-    std::string message;
-};
-
 /// Read and check a runtime.interceptors entry over `out`.
-std::vector<InterceptorProblem> read_interceptor_defaults(const RawEntry& entry, InterceptorDefaults& out);
+std::vector<FieldProblem> read_interceptor_defaults(const RawEntry& entry, InterceptorDefaults& out);
 
 /// One link to build: the interceptor name ("retry"), its merged options, and the
 /// registry field it comes from (for errors: "meta.options.retry", or "" for a default).
@@ -56,6 +50,6 @@ struct ChainLink {
 /// The chain of an entry, outermost first: defaults merged with `meta.options` (may be null).
 /// Problems (an option that is neither a map nor false) are reported and the link skipped.
 std::vector<ChainLink> plan_chain(const InterceptorDefaults& defaults, const Value* entry_options,
-                                  std::vector<InterceptorProblem>& problems);
+                                  std::vector<FieldProblem>& problems);
 
 }  // namespace modrt::kernel

@@ -23,6 +23,28 @@ bool valid_name(std::string_view s) {
     });
 }
 
+// Deep enough for `methods.0.input_schemas.0.definition` and
+// `policy.conditions.0.operator`; deeper fields report their closest recorded parent.
+constexpr int kMaxLineDepth = 5;
+
+// Record the line of every map key and list item below `node` as "path.key" / "path.N".
+void record_lines(RawEntry& e, const std::string& path, const YAML::Node& node, int depth) {
+    if (depth > kMaxLineDepth) return;
+    if (node.IsMap()) {
+        for (const auto& kv : node) {
+            std::string sub = path + "." + kv.first.Scalar();
+            e.nested[sub] = line_of(kv.first);
+            record_lines(e, sub, kv.second, depth + 1);
+        }
+    } else if (node.IsSequence()) {
+        for (size_t i = 0; i < node.size(); ++i) {
+            std::string sub = path + "." + std::to_string(i);
+            e.nested[sub] = line_of(node[i]);
+            record_lines(e, sub, node[i], depth + 1);
+        }
+    }
+}
+
 class FileReader {
 public:
     FileReader(std::string file, std::vector<RegistryError>& errors) : file_(std::move(file)), errors_(errors) {}
@@ -123,14 +145,7 @@ private:
         for (const auto& kv : node) {
             std::string key = kv.first.Scalar();
             e.lines[key] = line_of(kv.first);
-            if (kv.second.IsMap())
-                for (const auto& sub : kv.second) {
-                    e.nested[key + "." + sub.first.Scalar()] = line_of(sub.first);
-                    if (sub.second.IsMap())
-                        for (const auto& subsub : sub.second)
-                            e.nested[key + "." + sub.first.Scalar() + "." + subsub.first.Scalar()] =
-                                line_of(subsub.first);
-                }
+            record_lines(e, key, kv.second, 1);
         }
         ok = check_types(e, label) && ok;
         if (ok) out.push_back(std::move(e));

@@ -18,12 +18,20 @@ struct RawEntry {
     int64_t line = 0;
     Value fields;                                         // the whole entry as a map
     std::map<std::string, int64_t, std::less<>> lines;    // top-level field -> line
-    std::map<std::string, int64_t, std::less<>> nested;   // "pool.workers", "meta.options.retry" -> line
+    std::map<std::string, int64_t, std::less<>> nested;   // "pool.workers", "policy.conditions.0.operator" -> line
     std::string source_path;                              // `source: file://...` resolved; "" when absent
     std::string method;
 
-    /// Line of `field` ("pool", "pool.workers"...), falling back to the entry's line.
+    /// Line of `field` ("pool", "pool.workers", "policy.conditions.0"; list items by 0-based
+    /// index), falling back to its closest recorded parent, then to the entry's line.
     int64_t line_of(std::string_view field) const;
+};
+
+/// One problem with a field of an entry the kernel reads itself: the field
+/// ("defaults.retry", "" for the entry) and what is wrong.
+struct FieldProblem {
+    std::string field;
+    std::string message;
 };
 
 /// Read every *.yaml / *.yml under `root` (or `root` itself when a file), sorted by path.

@@ -90,10 +90,20 @@ modrt_error* guarded_describe(void* self, modrt_value* out) {
     });
 }
 
+int guarded_covers(void* self, modrt_str target) {
+    const auto* g = static_cast<const GuardedContract*>(self);
+    if (!g->inner->covers) return 1;
+    try {
+        return g->inner->covers(g->plugin, target);
+    } catch (...) {
+        return 1;  // unsure: keep validating
+    }
+}
+
 GuardedContract guard_contract(const modrt_contract_api* inner, const LoadedPlugin& owner) {
     GuardedContract g;
     g.api = modrt_contract_api{sizeof(modrt_contract_api), &guarded_validate_input, &guarded_validate_output,
-                               &guarded_resolve, &guarded_describe};
+                               &guarded_resolve, &guarded_describe, &guarded_covers};
     g.inner = inner;
     g.plugin = owner.state();
     g.owner = &owner;
@@ -108,6 +118,10 @@ public:
     void bind(Entry& e) {
         if (e.raw.kind == kLimitsKind) {
             bind_limits(e);
+            return;
+        }
+        if (e.raw.kind == kSecurityKind) {
+            bind_security(e);
             return;
         }
         if (e.raw.kind == kInterceptorDefaultsKind) return;  // read before the load binds anything
@@ -156,7 +170,7 @@ public:
                                       "' at " + first->raw.file + ":" + std::to_string(first->raw.line));
         if (!first->load_error.empty()) return;  // refused by an earlier load
         InterceptorDefaults defaults;
-        std::vector<InterceptorProblem> problems = read_interceptor_defaults(first->raw, defaults);
+        std::vector<FieldProblem> problems = read_interceptor_defaults(first->raw, defaults);
         for (auto& p : problems) error(*first, p.field, std::move(p.message));
         if (problems.empty()) icpt_defaults_ = std::move(defaults);
     }
@@ -201,11 +215,67 @@ private:
             return;
         }
         Limits limits;
-        std::vector<LimitsProblem> problems = read_limits(e.raw, limits);
+        std::vector<FieldProblem> problems = read_limits(e.raw, limits);
         for (auto& p : problems) error(e, p.field, std::move(p.message));
         if (!problems.empty()) return;
         rt_.limits = limits;
         rt_.limits_entry = &e;
+    }
+
+public:
+    // Each kind plugin of this load checks references between its entries (load_finished),
+    // once per plugin instance and hook; its problems become registry errors.
+    void finish_load(const std::vector<Entry*>& added) {
+        std::vector<std::pair<void (*)(void*, modrt_value*), void*>> done;
+        for (Entry* e : added) {
+            if (e->kind == nullptr || e->kind->load_finished == nullptr) continue;  // zero past an older table
+            std::pair hook{e->kind->load_finished, e->kind_plugin};
+            if (std::find(done.begin(), done.end(), hook) != done.end()) continue;
+            done.push_back(hook);
+            Value problems = Value::array();
+            try {
+                hook.first(hook.second, &problems);
+            } catch (...) {
+                error(*e, "kind", e->kind_owner->record().name + ": load_finished threw an exception");
+                continue;
+            }
+            for (const Value& p : problems.items) report_problem(*e, p);
+        }
+    }
+
+private:
+    // The kernel's own kind: how calls are checked and who calls from outside.
+    void bind_security(Entry& e) {
+        if (const Entry* first = rt_.security_entry) {
+            error(e, "kind", "only one runtime.security entry is allowed; the first is '" + first->raw.id + "' at " +
+                                 first->raw.file + ":" + std::to_string(first->raw.line));
+            return;
+        }
+        SecuritySettings settings;
+        std::vector<FieldProblem> problems = read_security_settings(e.raw, settings);
+        for (auto& p : problems) error(e, p.field, std::move(p.message));
+        if (!problems.empty()) return;
+        rt_.security_settings = std::move(settings);
+        rt_.security_entry = &e;
+    }
+
+    // One {id, field, message} from load_finished; an unknown id is reported on `reporter`.
+    void report_problem(Entry& reporter, const Value& p) {
+        auto text = [&](std::string_view key) {
+            const Value* v = p.type == MODRT_MAP ? p.find(key) : nullptr;
+            return v != nullptr && v->type == MODRT_STRING ? v->str : std::string();
+        };
+        std::string message = text("message");
+        if (message.empty()) message = "a problem without a message";
+        Entry* at = nullptr;
+        if (std::string id = text("id"); !id.empty())
+            for (auto& e : rt_.entries)
+                if (e->raw.id == id) at = e.get();
+        if (at == nullptr) {
+            error(reporter, "kind", reporter.kind_owner->record().name + ": " + message);
+            return;
+        }
+        error(*at, text("field"), std::move(message));
     }
 
     void error(Entry& e, std::string_view field, std::string message) {
@@ -225,17 +295,24 @@ private:
             error(e, field, ex.what());
             return nullptr;
         }
-        activate(*last_plugin_);
+        activate(e, *last_plugin_);
         return last_plugin_->find(name);
     }
 
     // A loaded plugin's security or contract provider serves the whole runtime.
-    void activate(const LoadedPlugin& p) {
+    void activate(Entry& e, const LoadedPlugin& p) {
         for (const auto& name : p.record().provides) {
             const ProvidedApi* api = p.find(name);
-            if (api->type == MODRT_EXT_SECURITY && !rt_.security) {
+            if (api->type == MODRT_EXT_SECURITY && rt_.security_owner != &p) {
+                if (rt_.security_owner != nullptr) {  // two policy engines would each see half the calls' rules
+                    error(e, "kind", "plugin " + p.record().name + " (" + p.record().file.string() +
+                                         ") provides a second security provider; " + rt_.security_owner->record().name +
+                                         " already serves this runtime");
+                    continue;
+                }
                 rt_.security = &api->api.security;
                 rt_.security_plugin = p.state();
+                rt_.security_owner = &p;
             } else if (api->type == MODRT_EXT_CONTRACT && !rt_.contract) {
                 rt_.contract_guard = guard_contract(&api->api.contract, p);
                 rt_.contract = &rt_.contract_guard.api;
@@ -297,7 +374,7 @@ private:
             error(e, "meta.options", "'meta.options' must be a map of interceptor name -> options");
             return;
         }
-        std::vector<InterceptorProblem> problems;
+        std::vector<FieldProblem> problems;
         std::vector<ChainLink> links = plan_chain(icpt_defaults_, options, problems);
         for (auto& p : problems) error(e, p.field, std::move(p.message));
         for (ChainLink& link : links) {
@@ -338,12 +415,55 @@ private:
 
 modrt_str view_of(const std::string& s) { return modrt_str{s.c_str(), s.size()}; }
 
+// After a load: which entries a contract covers (bindings of this load may cover earlier entries).
+void mark_contract_coverage(modrt_runtime& rt) {
+    if (rt.contract == nullptr) return;
+    for (auto& e : rt.entries)
+        if (e->callable())
+            e->contract_checked.store(rt.contract->covers(rt.contract_plugin, view_of(e->raw.id)) != 0,
+                                      std::memory_order_relaxed);
+}
+
+// After a load: settle strict mode and build the parent frame of outside calls.
+void apply_security_settings(modrt_runtime& rt) {
+    const SecuritySettings& s = rt.security_settings;
+    if (s.strict) rt.security_strict = *s.strict;
+    else if (rt.security && rt.security->strict) {
+        try {
+            rt.security_strict = rt.security->strict(rt.security_plugin) != 0;
+        } catch (...) {
+            rt.security_strict = true;  // a failing provider never loosens checks
+        }
+    }
+    if (rt.outside || (s.actor_id.empty() && s.scope.empty())) return;
+    auto frame = std::make_unique<modrt_frame>();
+    frame->runtime = &rt;
+    frame->storage = std::make_unique<FrameStorage>();
+    if (!s.actor_id.empty()) {
+        auto actor = std::make_unique<modrt_actor>();
+        actor->id = s.actor_id;
+        actor->meta = s.actor_meta;
+        frame->storage->actor = actor.release();  // reference counted from here on
+        frame->actor = frame->storage->actor;
+    }
+    frame->storage->scope = s.scope;
+    frame->scope = frame->storage->scope;
+    rt.outside = std::move(frame);
+}
+
 }  // namespace
 
 Runtime::Runtime(RuntimeOptions options) : impl_(std::make_unique<modrt_runtime>(std::move(options))) {}
 Runtime::~Runtime() = default;
 
 modrt_runtime* Runtime::handle() { return impl_.get(); }
+const modrt_host_api& Runtime::host_api() const { return impl_->host; }
+
+CallResult Runtime::describe_contracts() const {
+    CallResult r;
+    r.error.reset(impl_->host.contract_describe(impl_.get(), &r.value));
+    return r;
+}
 
 std::vector<RegistryError> Runtime::load(const fs::path& registry) {
     std::vector<RegistryError> errors;
@@ -377,9 +497,12 @@ std::vector<RegistryError> Runtime::load(const fs::path& registry) {
     binder.bind_interceptor_defaults(added);  // before the entries they apply to
     for (Entry* e : added)
         if (e->raw.kind != kPluginConfigKind) binder.bind(*e);
+    binder.finish_load(added);
     std::stable_sort(errors.begin(), errors.end(), [](const RegistryError& a, const RegistryError& b) {
         return std::tie(a.file, a.line) < std::tie(b.file, b.line);
     });
+    apply_security_settings(rt);
+    mark_contract_coverage(rt);
     if (!rt.security && !added.empty()) {
         static std::once_flag warned;  // once per process: the message is about the setup, not each load
         std::call_once(warned, [] {
@@ -390,8 +513,8 @@ std::vector<RegistryError> Runtime::load(const fs::path& registry) {
 }
 
 CallResult Runtime::call(std::string_view id, const Value& args) {
-    CallResult r;  // nothing to inherit: no root frame to build (the hot path of embedders)
-    r.error.reset(dispatch(impl_.get(), nullptr, id, &args, nullptr, &r.value));
+    CallResult r;  // no root frame to build (the hot path of embedders): the outside frame is prebuilt
+    r.error.reset(dispatch(impl_.get(), impl_->outside.get(), id, &args, nullptr, &r.value));
     return r;
 }
 
@@ -405,14 +528,19 @@ CallResult Runtime::call(std::string_view id, const Value& args, const CallOptio
     root.storage = std::make_unique<FrameStorage>();
     root.storage->context = options.context.type == MODRT_MAP ? options.context : Value::map();
     root.context = &root.storage->context;
+    // What the options leave unset comes from runtime.security's outside caller.
+    const modrt_frame* outside = impl_->outside.get();
     if (!options.actor_id.empty()) {
         auto actor = std::make_unique<modrt_actor>();
         actor->id = options.actor_id;
         if (options.actor_meta.type == MODRT_MAP) actor->meta = options.actor_meta;
         root.storage->actor = actor.release();  // reference counted from here on
-        root.actor = root.storage->actor;
+    } else if (outside && outside->actor) {
+        actor_retain(outside->actor);
+        root.storage->actor = outside->actor;
     }
-    root.storage->scope = options.scope;
+    root.actor = root.storage->actor;
+    root.storage->scope = !options.scope.empty() ? options.scope : outside ? std::string(outside->scope) : std::string();
     root.scope = root.storage->scope;
     if (options.timeout.count() > 0) root.deadline_ns = now_ns() + options.timeout.count();
     if (options.canceller) options.canceller->attach(&root);

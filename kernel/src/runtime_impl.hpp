@@ -6,6 +6,7 @@
 #include "plugin_catalog.hpp"
 #include "registry_reader.hpp"
 #include "runtime_limits.hpp"
+#include "runtime_security.hpp"
 
 #include <modrt/kernel/error.hpp>
 #include <modrt/kernel/runtime.hpp>
@@ -67,6 +68,8 @@ struct Entry {
     std::vector<std::unique_ptr<InterceptorHandle>> interceptors;
 
     std::string load_error;  // why binding failed ("" when it did not); such an entry is never run
+    // The contract provider validates this entry's calls (set after each registry load).
+    std::atomic<bool> contract_checked{false};
 
     bool callable() const { return kind != nullptr && kind->invoke != nullptr; }
     ~Entry();
@@ -97,6 +100,13 @@ struct modrt_runtime {
     // At most one of each, from the loaded plugins; null when none.
     const modrt_security_api* security = nullptr;
     void* security_plugin = nullptr;
+    const modrt::kernel::LoadedPlugin* security_owner = nullptr;
+    bool security_strict = true;  // UNDEFINED denies; from runtime.security, else the provider
+    modrt::kernel::SecuritySettings security_settings;  // from a runtime.security entry
+    const modrt::kernel::Entry* security_entry = nullptr;  // that entry, when loaded
+    // The parent of calls from outside (Runtime::call) when runtime.security names an
+    // actor or scope; null otherwise. Never cancelled, never carries a deadline.
+    std::unique_ptr<modrt_frame> outside;
     const modrt_contract_api* contract = nullptr;  // &contract_guard.api once a provider is loaded
     void* contract_plugin = nullptr;               // &contract_guard
     modrt::kernel::GuardedContract contract_guard;

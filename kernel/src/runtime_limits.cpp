@@ -29,8 +29,8 @@ bool add_size(const Value& v, uint64_t limit, uint64_t& total, int nesting) noex
 
 }  // namespace
 
-std::vector<LimitsProblem> read_limits(const RawEntry& entry, Limits& limits) {
-    std::vector<LimitsProblem> problems;
+std::vector<FieldProblem> read_limits(const RawEntry& entry, Limits& limits) {
+    std::vector<FieldProblem> problems;
     const Value& f = entry.fields;
     for (size_t i = 0; i < f.keys.size(); ++i) {
         const std::string& key = f.keys[i];

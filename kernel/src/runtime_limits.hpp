@@ -28,14 +28,8 @@ struct Limits {
 /// The kernel's own entry kind.
 inline constexpr std::string_view kLimitsKind = "runtime.limits";
 
-/// One problem with a runtime.limits entry: the field and what is wrong.
-struct LimitsProblem {
-    std::string field;
-    std::string message;
-};
-
 /// Read the fields of a runtime.limits entry over `limits`; problems leave the defaults.
-std::vector<LimitsProblem> read_limits(const RawEntry& entry, Limits& limits);
+std::vector<FieldProblem> read_limits(const RawEntry& entry, Limits& limits);
 
 /// The general case of value_larger_than: walks the value.
 bool value_walk_larger_than(const Value& v, uint64_t limit) noexcept;

@@ -17,8 +17,7 @@ kernel::Value two_ints(int64_t a, int64_t b) {
     return args;
 }
 
-void call_loop(benchmark::State& state, std::string_view id) {
-    kernel::Runtime& rt = BenchEnv::get().runtime();
+void call_loop(benchmark::State& state, std::string_view id, kernel::Runtime& rt = BenchEnv::get().runtime()) {
     kernel::Value args = two_ints(20, 22);
     for (auto _ : state) {
         kernel::CallResult r = rt.call(id, args);
@@ -68,11 +67,17 @@ void BM_Baseline_lua_pcall(benchmark::State& state) {
 
 void BM_Call_lua_inline(benchmark::State& state) { call_loop(state, "bench:lua_add"); }
 
+// The same call checked by security.policy: a strict runtime, a scope of 20 policies.
+void BM_Call_lua_inline_secured(benchmark::State& state) {
+    call_loop(state, "bench:lua_add", BenchEnv::get().secured_runtime());
+}
+
 }  // namespace
 
 BENCHMARK(BM_Baseline_direct_call)->Name("BM_Baseline/direct_call");
 BENCHMARK(BM_Call_native_inline)->Name("BM_Call/native_inline");
 BENCHMARK(BM_Baseline_lua_pcall)->Name("BM_Baseline/lua_pcall");
 BENCHMARK(BM_Call_lua_inline)->Name("BM_Call/lua_inline");
+BENCHMARK(BM_Call_lua_inline_secured)->Name("BM_Call/lua_inline_secured");
 
 }  // namespace modrt::bench

@@ -49,7 +49,31 @@ BenchEnv::BenchEnv() {
     if (!errors.empty()) throw std::runtime_error("bench registry: " + errors.front().format());
 }
 
+kernel::Runtime& BenchEnv::secured_runtime() {
+    if (secured_) return *secured_;
+    fs::path dir = dir_ / "secured";
+    fs::create_directories(dir);
+    std::ostringstream reg;
+    reg << "version: \"1.0\"\nnamespace: bench\nentries:\n"
+        << entry("lua_add", "function.lua", (dir_ / "bench.lua").string(), "add", "")
+        << "  - name: security\n    kind: runtime.security\n    strict: true\n"
+           "    actor: {id: \"bench:caller\", meta: {role: bench}}\n    scope: bench:callers\n";
+    // Policies that do not apply to the call first (other resources), the one that allows it last.
+    for (int i = 1; i <= kSecuredPolicies; ++i) {
+        bool last = i == kSecuredPolicies;
+        reg << "  - name: policy" << i << "\n    kind: security.policy\n    policy:\n      actions: funcs.call\n"
+            << "      resources: \"" << (last ? std::string("bench:*") : "other" + std::to_string(i) + ":*") << "\"\n"
+            << "      effect: allow\n    groups: [callers]\n";
+    }
+    std::ofstream(dir / "registry.yaml") << reg.str();
+    secured_ = std::make_unique<kernel::Runtime>(kernel::RuntimeOptions{{MODRT_BENCH_PLUGIN_DIR}});
+    auto errors = secured_->load(dir);
+    if (!errors.empty()) throw std::runtime_error("secured bench registry: " + errors.front().format());
+    return *secured_;
+}
+
 BenchEnv::~BenchEnv() {
+    secured_.reset();
     runtime_.reset();
     std::error_code ec;
     fs::remove_all(dir_, ec);

@@ -22,18 +22,25 @@ inline constexpr int64_t kWorkLoop = 10000;
 /// Worker counts tried for the best static pool on blocking work.
 inline constexpr int kStaticBlockingWorkers[] = {8, 16, 32, 64, 128};
 
+/// Policies in the scope of the secured runtime.
+inline constexpr int kSecuredPolicies = 20;
+
 class BenchEnv {
 public:
     /// The process-wide environment, built on first use.
     static BenchEnv& get();
     ~BenchEnv();
     kernel::Runtime& runtime() { return *runtime_; }
+    /// The same Lua `add` as bench:lua_add in a strict runtime whose outside caller has a scope
+    /// of kSecuredPolicies policies, the call allowed by the last one (built on first use).
+    kernel::Runtime& secured_runtime();
     const std::filesystem::path& dir() const { return dir_; }
 
 private:
     BenchEnv();
     std::filesystem::path dir_;
     std::unique_ptr<kernel::Runtime> runtime_;
+    std::unique_ptr<kernel::Runtime> secured_;
 };
 
 }  // namespace modrt::bench

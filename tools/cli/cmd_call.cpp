@@ -58,7 +58,7 @@ int cmd_call(const std::vector<std::string>& args) {
         "timeout", po::value(&timeout), "deadline for the call, e.g. 500ms, 2s")(
         "actor", po::value(&options.actor_id), "id of the actor making the call")(
         "actor-meta", po::value(&actor_meta)->composing(), "key=value metadata of the actor; repeatable")(
-        "scope", po::value(&options.scope), "named security scope (ns:group) for the call")(
+        "scope", po::value(&options.scope), "security scope for the call: a policy group ns:group or a list [ns:p1,ns:p2]")(
         "stats", "after the call, print every pool's workers, busy, queued, completed and rejected, and the counters of interceptors that keep some (interceptor.metrics), on stderr");
     d.add(global_options(g));
     po::options_description hidden;

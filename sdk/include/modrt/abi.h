@@ -124,12 +124,19 @@ typedef struct modrt_entry_info {
 /* Calls                                                                     */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * Scopes. A scope string names the policies in force for a call: a policy group
+ * id ("ns:group", a named scope), or a bracketed list of policy ids
+ * ("[ns:read,ns:write]"; "[]" holds none). Empty means no scope. The kernel
+ * passes scopes through unchanged; the security provider interprets them.
+ */
+
 /** What a caller may change for one call (and all calls beneath it). Every field is optional. */
 typedef struct modrt_call_options {
     size_t struct_size;             /**< sizeof(modrt_call_options) as built by the caller */
     const modrt_value* context;     /**< borrowed map merged over the inherited context, or NULL */
     const modrt_actor* actor;       /**< borrowed actor replacing the inherited one, or NULL */
-    modrt_str scope;                /**< named scope replacing the inherited one; len 0 to inherit */
+    modrt_str scope;                /**< scope string (see Scopes) replacing the inherited one; len 0 to inherit */
     int64_t timeout_ns;             /**< relative timeout; 0 for none (the parent deadline still applies) */
     const modrt_value* options;     /**< borrowed map of per-call interceptor options, or NULL */
 } modrt_call_options;
@@ -338,12 +345,26 @@ typedef struct modrt_host_api {
     void* (*library_symbol)(modrt_runtime* runtime, modrt_str path, modrt_str symbol, modrt_error** error);
     /** Stats of the pool that runs entry `id`; returns NOT_FOUND/INVALID errors when it cannot. */
     modrt_error* (*pool_stats)(modrt_runtime* runtime, modrt_str id, modrt_pool_stats* out);
-    /** Ask the security provider whether the frame's actor may do `action` on `resource` in the frame's scope (meta may be NULL). */
+    /** The security provider's decision for the frame's actor doing `action` on `resource` in the frame's scope (meta may be NULL); strict mode not applied; ALLOW without a provider. */
     modrt_decision (*security_check)(const modrt_frame* frame, modrt_str action, modrt_str resource, const modrt_value* meta);
 
     /* -- interceptors (present when struct_size covers them) -- */
     /** Like next->invoke, but the rest of the chain runs in a child frame of `frame` with `options` applied (context merged, actor, scope, timeout; options->options replaces the per-call options when set). Cancelling `frame` cancels the child. Returns owned error or NULL. */
     modrt_error* (*next_invoke_with)(const modrt_next* next, modrt_frame* frame, const modrt_call_options* options, const modrt_value* args, modrt_value* result);
+
+    /* -- security (present when struct_size covers them) -- */
+    /** 1 when the frame's actor may do `action` on `resource` in the frame's scope: ALLOW, or UNDEFINED in a non-strict runtime, or no provider loaded. */
+    int (*security_allowed)(const modrt_frame* frame, modrt_str action, modrt_str resource, const modrt_value* meta);
+    /** The provider's decision for `actor` (NULL: anonymous) doing `action` on `resource` within `scope` (see Scopes); strict mode not applied; ALLOW without a provider. */
+    modrt_decision (*security_evaluate)(modrt_runtime* runtime, const modrt_actor* actor, modrt_str scope, modrt_str action, modrt_str resource, const modrt_value* meta);
+    /** Write the ids of the policies `scope` holds into `out` (an array of strings); NOT_FOUND for a missing group or policy, UNAVAILABLE when no provider lists scopes. */
+    modrt_error* (*security_scope_policies)(modrt_runtime* runtime, modrt_str scope, modrt_value* out);
+
+    /* -- contracts (present when struct_size covers them) -- */
+    /** Resolve `method` of `binding` (a binding id, or a contract id for its default binding) to a function id written into `out` as a string; NOT_FOUND when something named is missing, UNAVAILABLE without a contract provider. */
+    modrt_error* (*contract_resolve)(modrt_runtime* runtime, modrt_str binding, modrt_str method, modrt_value* out);
+    /** Describe every contract into `out` (the shape of modrt_contract_api.describe); UNAVAILABLE without a contract provider. */
+    modrt_error* (*contract_describe)(modrt_runtime* runtime, modrt_value* out);
 } modrt_host_api;
 
 /* ------------------------------------------------------------------------ */
@@ -368,6 +389,8 @@ typedef struct modrt_kind_api {
     void (*entry_destroy)(void* plugin, void* entry);
     /** Run the function on the current thread; args is an array; writes `result`. The kernel checks the frame for cancellation just before. NULL for non-callable kinds. */
     modrt_error* (*invoke)(void* plugin, void* entry, modrt_frame* frame, const modrt_value* args, modrt_value* result);
+    /** May be NULL (and is absent from older tables): called once after a registry load created every entry, to check what entries say about each other; append problems to the array `out` as maps {id, field, message}, reported as registry errors of entry `id` (whose calls then fail). */
+    void (*load_finished)(void* plugin, modrt_value* out);
 } modrt_kind_api;
 
 /** A pool type: decides on which thread a task runs. */
@@ -410,8 +433,10 @@ typedef struct modrt_contract_api {
     modrt_error* (*validate_output)(void* plugin, modrt_str target, const modrt_value* result);
     /** Resolve `method` of `binding` (a binding id, or a contract id for its default) to a function id written into `out` as a string. */
     modrt_error* (*resolve)(void* plugin, modrt_str binding, modrt_str method, modrt_value* out);
-    /** Describe every contract (methods, schemas, implementations) as a value, for documentation. */
+    /** Describe every contract as a map: contract id -> {methods: [{name, description, input_schemas, output_schemas}], implementations: [{binding, default, methods: {method: function id}}]}. */
     modrt_error* (*describe)(void* plugin, modrt_value* out);
+    /** May be NULL (all covered): 0 when no contract covers `target`, so the kernel skips validate_input/validate_output for it. Asked once per entry after each registry load. */
+    int (*covers)(void* plugin, modrt_str target);
 } modrt_contract_api;
 
 /** A security provider: evaluates policies for an actor within a scope. */
@@ -419,8 +444,10 @@ typedef struct modrt_security_api {
     size_t struct_size; /**< sizeof(modrt_security_api) as built by the plugin */
     /** Decide `action` on `resource` for `actor` (NULL: anonymous) within the named `scope` (len 0: none); meta may be NULL. */
     modrt_decision (*evaluate)(void* plugin, const modrt_actor* actor, modrt_str scope, modrt_str action, modrt_str resource, const modrt_value* meta);
-    /** Whether UNDEFINED counts as deny (strict mode). */
+    /** Whether UNDEFINED counts as deny (strict mode); a runtime.security entry's `strict` overrides it. May be NULL: strict. */
     int (*strict)(void* plugin);
+    /** May be NULL (and is absent from older tables): write the ids of the policies `scope` holds into `out` as an array of strings; NOT_FOUND for a missing group or policy. */
+    modrt_error* (*scope_policies)(void* plugin, modrt_str scope, modrt_value* out);
 } modrt_security_api;
 
 /* ------------------------------------------------------------------------ */

@@ -341,7 +341,19 @@ public:
     virtual ~FunctionKind() = default;
     /// Check and prepare an entry; throw Failure (with set_field) for registry errors.
     virtual std::unique_ptr<FunctionEntry> create_entry(const EntryInfo& info) = 0;
+    /// After a registry load created every entry: check references between entries.
+    /// Append one map {id, field, message} per problem to the array `problems`.
+    virtual void load_finished(ValueSlot problems) { (void)problems; }
 };
+
+/// Append a {id, field, message} problem for FunctionKind::load_finished.
+inline void add_load_problem(ValueSlot problems, std::string_view id, std::string_view field, std::string_view message) {
+    ValueSlot p = problems.push();
+    p.set_map(3);
+    p.insert("id").set_string(id);
+    p.insert("field").set_string(field);
+    p.insert("message").set_string(message);
+}
 
 /// A pool. Constructed per registry `pool:` from (const Host&, ValueView options).
 class Pool {
@@ -365,9 +377,17 @@ public:
 class SecurityProvider {
 public:
     virtual ~SecurityProvider() = default;
+    /// Decide for `actor` (null: anonymous) within `scope` (a scope string, see abi.h); throwing denies.
     virtual modrt_decision evaluate(const modrt_actor* actor, std::string_view scope, std::string_view action,
                                     std::string_view resource, ValueView meta) = 0;
+    /// Whether UNDEFINED denies when runtime.security does not say.
     virtual bool strict() { return true; }
+    /// The ids of the policies `scope` holds, as an array of strings; throw Failure(NOT_FOUND) for unknown ones.
+    virtual void scope_policies(std::string_view scope, ValueSlot out) {
+        (void)scope;
+        (void)out;
+        throw Failure(MODRT_ERR_UNAVAILABLE, "this security provider does not list scopes");
+    }
 };
 
 /// A contract provider. Constructed once per runtime from (const Host&).
@@ -378,6 +398,8 @@ public:
     virtual Error validate_output(std::string_view target, ValueView result) = 0;
     virtual Error resolve(std::string_view binding, std::string_view method, ValueSlot out) = 0;
     virtual Error describe(ValueSlot out) = 0;
+    /// False when no contract covers calls to `target` (the kernel then skips validation for it).
+    virtual bool covers(std::string_view target) { (void)target; return true; }
 };
 
 // ---------------------------------------------------------------------------
@@ -437,6 +459,17 @@ modrt_error* kind_entry_create(void* plugin, const modrt_entry_info* info, void*
 template <class Inst, class K>
 void kind_entry_destroy(void*, void* entry) noexcept {
     std::unique_ptr<FunctionEntry> owned(static_cast<FunctionEntry*>(entry));
+}
+template <class Inst, class K>
+void kind_load_finished(void* plugin, modrt_value* out) noexcept {
+    modrt_error* err = guard("load_finished", [&]() -> modrt_error* {
+        inst<Inst>(plugin).template get<K>().load_finished(ValueSlot(out));
+        return nullptr;
+    });
+    if (err != nullptr) {  // report the failure itself as a problem, against no particular entry
+        add_load_problem(ValueSlot(out), "", "", to_view(host_api().error_message(err)));
+        host_api().error_free(err);
+    }
 }
 template <class Inst, class K>
 modrt_error* kind_invoke(void*, void* entry, modrt_frame* frame, const modrt_value* args,
@@ -511,6 +544,13 @@ template <class Inst, class S>
 int sec_strict(void* plugin) noexcept {
     try { return inst<Inst>(plugin).template get<S>().strict() ? 1 : 0; } catch (...) { return 1; }
 }
+template <class Inst, class S>
+modrt_error* sec_scope_policies(void* plugin, modrt_str scope, modrt_value* out) noexcept {
+    return guard("scope_policies", [&]() -> modrt_error* {
+        inst<Inst>(plugin).template get<S>().scope_policies(to_view(scope), ValueSlot(out));
+        return nullptr;
+    });
+}
 
 // -- contracts --
 template <class Inst, class C>
@@ -524,6 +564,10 @@ modrt_error* ct_out(void* plugin, modrt_str target, const modrt_value* result) n
 template <class Inst, class C>
 modrt_error* ct_resolve(void* plugin, modrt_str binding, modrt_str method, modrt_value* out) noexcept {
     return guard("contract", [&]() { return inst<Inst>(plugin).template get<C>().resolve(to_view(binding), to_view(method), ValueSlot(out)).release(); });
+}
+template <class Inst, class C>
+int ct_covers(void* plugin, modrt_str target) noexcept {
+    try { return inst<Inst>(plugin).template get<C>().covers(to_view(target)) ? 1 : 0; } catch (...) { return 1; }
 }
 template <class Inst, class C>
 modrt_error* ct_describe(void* plugin, modrt_value* out) noexcept {
@@ -547,7 +591,7 @@ struct Provide {
         if constexpr (Ext == MODRT_EXT_FUNCTION_KIND) {
             static const modrt_kind_api a{sizeof(modrt_kind_api), &kind_entry_create<Inst, T>,
                                           &kind_entry_destroy<Inst, T>,
-                                          Callable ? &kind_invoke<Inst, T> : nullptr};
+                                          Callable ? &kind_invoke<Inst, T> : nullptr, &kind_load_finished<Inst, T>};
             return &a;
         } else if constexpr (Ext == MODRT_EXT_POOL) {
             static const modrt_pool_api a{sizeof(modrt_pool_api), &pool_create<Inst, T>, &pool_destroy<Inst, T>,
@@ -559,24 +603,27 @@ struct Provide {
             return &a;
         } else if constexpr (Ext == MODRT_EXT_SECURITY) {
             static const modrt_security_api a{sizeof(modrt_security_api), &sec_evaluate<Inst, T>,
-                                              &sec_strict<Inst, T>};
+                                              &sec_strict<Inst, T>, &sec_scope_policies<Inst, T>};
             return &a;
         } else {
             static const modrt_contract_api a{sizeof(modrt_contract_api), &ct_in<Inst, T>, &ct_out<Inst, T>,
-                                              &ct_resolve<Inst, T>, &ct_describe<Inst, T>};
+                                              &ct_resolve<Inst, T>, &ct_describe<Inst, T>, &ct_covers<Inst, T>};
             return &a;
         }
     }
 };
 
-// Collect the singleton types of a provide list into an Instance<...>.
+// Collect the singleton types of a provide list into an Instance<...>. A class named by
+// several provides (say a data kind and the security provider reading its entries) is
+// one object: listed once.
 template <class Acc, class... P>
 struct collect;
 template <class... S>
 struct collect<Instance<S...>> { using type = Instance<S...>; };
 template <class... S, class P, class... Rest>
 struct collect<Instance<S...>, P, Rest...> {
-    using type = typename std::conditional_t<P::singleton, collect<Instance<S..., typename P::type>, Rest...>,
+    static constexpr bool add = P::singleton && !(std::is_same_v<typename P::type, S> || ...);
+    using type = typename std::conditional_t<add, collect<Instance<S..., typename P::type>, Rest...>,
                                              collect<Instance<S...>, Rest...>>::type;
 };
 

@@ -123,9 +123,14 @@ public:
     std::vector<InterceptorStats> interceptor_stats() const;
     /// Every plugin file on the path (scanned on first use).
     std::vector<PluginRecord> plugins() const;
+    /// Every contract with its methods, schemas and implementations, as the contract
+    /// provider describes them (modrt_contract_api.describe); UNAVAILABLE without one.
+    CallResult describe_contracts() const;
 
     /// The C runtime handle (what plugins see as host->runtime).
     modrt_runtime* handle();
+    /// The host API table plugins of this runtime receive (for tools and tests that drive SDK code directly).
+    const modrt_host_api& host_api() const;
 
     /// The plugin directory relative to `exe` (a binary in bin/): ../lib/modrt/plugins, in a build tree and an install alike.
     static std::vector<std::filesystem::path> default_plugin_path(const std::filesystem::path& exe);

@@ -1,0 +1,3 @@
+return {
+  hello = function() return "hello from behind the allow-list" end,
+}
