@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -47,7 +48,9 @@ void record_lines(RawEntry& e, const std::string& path, const YAML::Node& node, 
 
 class FileReader {
 public:
-    FileReader(std::string file, std::vector<RegistryError>& errors) : file_(std::move(file)), errors_(errors) {}
+    FileReader(std::string file, std::vector<RegistryError>& errors, const std::vector<EntryOverride>* overrides = nullptr,
+               std::vector<bool>* matched = nullptr)
+        : file_(std::move(file)), errors_(errors), overrides_(overrides), matched_(matched) {}
 
     void error(int64_t line, std::string entry, std::string message) {
         errors_.push_back(RegistryError{file_, line, std::move(entry), std::move(message)});
@@ -106,6 +109,61 @@ public:
     }
 
 private:
+    // Replace the fields `-o id:field=value` names; false (after reporting) when a path is bad.
+    bool apply_overrides(YAML::Node entry, const std::string& id) {
+        bool ok = true;
+        for (size_t i = 0; i < overrides_->size(); ++i) {
+            const EntryOverride& o = (*overrides_)[i];
+            if (o.id != id) continue;
+            if (matched_ != nullptr) (*matched_)[i] = true;
+            std::string problem = set_path(entry, o.field, o.value);
+            if (!problem.empty()) {
+                error(line_of(entry), id, "override " + o.id + ":" + o.field + ": " + problem);
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
+    // Walk `path` (dot-separated; list items by index) creating missing map keys; "" when set.
+    static std::string set_path(YAML::Node node, const std::string& path, const std::string& value) {
+        YAML::Node parsed;
+        try {
+            parsed = YAML::Load(value);
+        } catch (const std::exception&) {
+            parsed = YAML::Node(value);  // not YAML: the text itself
+        }
+        if (parsed.IsNull() && !value.empty() && value != "null" && value != "~") parsed = YAML::Node(value);
+        std::vector<std::string> keys;
+        std::stringstream ss(path);
+        for (std::string k; std::getline(ss, k, '.');) keys.push_back(k);
+        if (keys.empty() || std::any_of(keys.begin(), keys.end(), [](const std::string& k) { return k.empty(); }))
+            return "the field path must be names joined by '.'";
+        if (keys.front() == "name") return "the name cannot be overridden";
+        YAML::Node at = node;
+        for (size_t i = 0; i < keys.size(); ++i) {
+            const std::string& k = keys[i];
+            bool last = i + 1 == keys.size();
+            if (at.IsSequence()) {
+                size_t index = 0;
+                auto [end, ec] = std::from_chars(k.data(), k.data() + k.size(), index);
+                if (ec != std::errc() || end != k.data() + k.size() || index >= at.size())
+                    return "'" + k + "' is not an item of the list (it has " + std::to_string(at.size()) + ")";
+                if (last) at[index] = parsed;
+                else at.reset(at[index]);
+            } else if (at.IsMap() || at.IsNull()) {
+                if (last) at[k] = parsed;
+                else {
+                    if (!at[k]) at[k] = YAML::Node(YAML::NodeType::Map);
+                    at.reset(at[k]);
+                }
+            } else {
+                return "'" + k + "' is inside a value that is neither a map nor a list";
+            }
+        }
+        return "";
+    }
+
     void read_entry(const YAML::Node& node, const std::string& ns, std::vector<RawEntry>& out) {
         int64_t line = line_of(node);
         if (!node.IsMap()) {
@@ -126,7 +184,9 @@ private:
             if (!ns.empty()) e.id = label;
         }
         bool ok = !e.id.empty();
-        YAML::Node kind = node["kind"];
+        YAML::Node entry = node;  // shares the document: overrides write into it
+        if (ok && overrides_ != nullptr) ok = apply_overrides(entry, e.id);
+        YAML::Node kind = entry["kind"];
         if (!kind) {
             error(line, label, "entry has no 'kind'");
             ok = false;
@@ -137,12 +197,12 @@ private:
             e.kind = kind.Scalar();
         }
         try {
-            e.fields = yaml_to_value(node);
+            e.fields = yaml_to_value(entry);
         } catch (const std::exception& ex) {
             error(line, label, ex.what());
             return;
         }
-        for (const auto& kv : node) {
+        for (const auto& kv : entry) {
             std::string key = kv.first.Scalar();
             e.lines[key] = line_of(kv.first);
             record_lines(e, key, kv.second, 1);
@@ -210,6 +270,8 @@ private:
 
     std::string file_;
     std::vector<RegistryError>& errors_;
+    const std::vector<EntryOverride>* overrides_;  // null: none
+    std::vector<bool>* matched_;                   // null: not tracked
 };
 
 }  // namespace
@@ -228,7 +290,8 @@ std::vector<RawEntry> read_registry_text(const std::string& text, const std::str
     return entries;
 }
 
-std::vector<RawEntry> read_registry(const fs::path& root, std::vector<RegistryError>& errors) {
+std::vector<RawEntry> read_registry(const fs::path& root, std::vector<RegistryError>& errors,
+                                    const std::vector<EntryOverride>& overrides, std::vector<bool>* matched) {
     std::vector<RawEntry> entries;
     std::error_code ec;
     std::vector<fs::path> files;
@@ -245,10 +308,23 @@ std::vector<RawEntry> read_registry(const fs::path& root, std::vector<RegistryEr
     } else {
         errors.push_back({root.string(), 0, "", "registry not found (expected a directory or a YAML file)"});
     }
-    for (const auto& f : files) FileReader(f.lexically_normal().string(), errors).read(entries);
+    if (matched != nullptr) matched->assign(overrides.size(), false);
+    for (const auto& f : files) FileReader(f.lexically_normal().string(), errors, &overrides, matched).read(entries);
 
     // Duplicate ids (within this load or against earlier ones) are found by Runtime::load.
     return entries;
+}
+
+std::optional<EntryOverride> EntryOverride::parse(std::string_view text) {
+    // ns:entry:field=value: the id has one ':', the field follows the second.
+    size_t first = text.find(':');
+    size_t second = first == std::string_view::npos ? first : text.find(':', first + 1);
+    size_t eq = second == std::string_view::npos ? second : text.find('=', second + 1);
+    if (first == 0 || second == std::string_view::npos || second == first + 1 || eq == std::string_view::npos ||
+        eq == second + 1)
+        return std::nullopt;
+    return EntryOverride{std::string(text.substr(0, second)), std::string(text.substr(second + 1, eq - second - 1)),
+                         std::string(text.substr(eq + 1))};
 }
 
 }  // namespace modrt::kernel

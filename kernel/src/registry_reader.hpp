@@ -36,7 +36,11 @@ struct FieldProblem {
 
 /// Read every *.yaml / *.yml under `root` (or `root` itself when a file), sorted by path.
 /// Appends each problem to `errors` and returns the entries that passed the kernel's checks.
-std::vector<RawEntry> read_registry(const std::filesystem::path& root, std::vector<RegistryError>& errors);
+/// `overrides` replace fields of the entries they name before anything reads them;
+/// `matched[i]` is set when overrides[i] named an entry of this load.
+std::vector<RawEntry> read_registry(const std::filesystem::path& root, std::vector<RegistryError>& errors,
+                                    const std::vector<EntryOverride>& overrides = {},
+                                    std::vector<bool>* matched = nullptr);
 
 /// Read one registry document from memory, as if it were `file` (for fuzzing and tests;
 /// duplicate ids across documents are not checked).

@@ -467,8 +467,14 @@ CallResult Runtime::describe_contracts() const {
 
 std::vector<RegistryError> Runtime::load(const fs::path& registry) {
     std::vector<RegistryError> errors;
-    std::vector<RawEntry> raws = read_registry(registry, errors);
     modrt_runtime& rt = *impl_;
+    std::vector<bool> matched;
+    std::vector<RawEntry> raws = read_registry(registry, errors, rt.options.overrides, &matched);
+    for (size_t i = 0; i < matched.size(); ++i)  // an earlier load's entry is not overridden: say so too
+        if (!matched[i])
+            errors.push_back({registry.string(), 0, rt.options.overrides[i].id,
+                              "override " + rt.options.overrides[i].id + ":" + rt.options.overrides[i].field +
+                                  ": no entry with this id in this registry"});
     std::vector<Entry*> added;
     for (auto& raw : raws) {
         if (const Entry* existing = rt.find(raw.id)) {

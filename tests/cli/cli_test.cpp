@@ -632,3 +632,79 @@ TEST_F(CliHelloExample, ValidateAndList) {
     EXPECT_TRUE(matches(r.out, R"(app\.api:greet\s+function\.lua\s+inline\n)")) << r.out;
     EXPECT_TRUE(matches(r.out, R"(app\.lib:text\s+library\.lua\s+-\n)")) << r.out;
 }
+
+// ---------------------------------------------------------------------------
+// modrt contracts, and -o overrides (registry-examples/contracts)
+// ---------------------------------------------------------------------------
+
+TEST(CliContracts, MarkdownDocumentsMethodsSchemasAndImplementations) {
+    auto r = run_modrt({"contracts", CLI_CONTRACTS_REGISTRY, "--log-level", "error"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_THAT(r.out, HasSubstr("## app.greet:greeter\n"));
+    EXPECT_THAT(r.out, HasSubstr("### greet\n"));
+    EXPECT_THAT(r.out, HasSubstr("**Input** (application/schema+json):\n\n```json\n{\n  \"type\": \"string\""));
+    EXPECT_THAT(r.out, HasSubstr("| `app.greet:english_greeter` | yes | `greet` → `app.greet:english` |"));
+    EXPECT_THAT(r.out, HasSubstr("| `app.greet:french_greeter` | no | `greet` → `app.greet:french` |"));
+}
+
+TEST(CliContracts, JsonIsWhatTheProviderDescribes) {
+    auto r = run_modrt({"contracts", CLI_CONTRACTS_REGISTRY, "--format", "json", "--log-level", "error"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    auto all = parse_stdout(r);
+    const auto& greeter = all["app.greet:greeter"];
+    EXPECT_EQ(greeter["methods"][0]["name"], "greet");
+    EXPECT_EQ(greeter["methods"][0]["input_schemas"][0]["definition"]["minLength"], 1);
+    EXPECT_EQ(greeter["implementations"].size(), 2u);
+    EXPECT_EQ(greeter["implementations"][0]["binding"], "app.greet:english_greeter");
+    EXPECT_EQ(greeter["implementations"][0]["default"], true);
+}
+
+TEST(CliContracts, RegistryWithoutContractsHasNone) {
+    auto r = run_modrt({"contracts", CLI_HELLO_REGISTRY, "--log-level", "error"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_THAT(r.out, HasSubstr("No contracts."));
+    r = run_modrt({"contracts", CLI_HELLO_REGISTRY, "--format", "json", "--log-level", "error"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "{}\n");
+}
+
+TEST(CliContracts, BadFormatExitsTwo) {
+    auto r = run_modrt({"contracts", CLI_CONTRACTS_REGISTRY, "--format", "yaml"});
+    EXPECT_EQ(r.exit_code, 2) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("--format must be markdown or json"));
+}
+
+TEST(CliContracts, ValidatedCallFailsWithEveryViolation) {
+    auto r = run_modrt({"call", CLI_CONTRACTS_REGISTRY, "app.greet:english", "\"\"", "--log-level", "error"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("Invalid: input of app.greet:english does not match contract app.greet:greeter"));
+    EXPECT_THAT(r.err, HasSubstr("\"keyword\": \"minLength\""));
+}
+
+TEST(CliOverride, SwapsTheDefaultBinding) {
+    auto r = run_modrt({"contracts", CLI_CONTRACTS_REGISTRY, "--format", "json", "--log-level", "error", "-o",
+                        "app.greet:english_greeter:contracts.0.default=false", "--override",
+                        "app.greet:french_greeter:contracts.0.default=true"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    auto impls = parse_stdout(r)["app.greet:greeter"]["implementations"];
+    EXPECT_EQ(impls[0]["default"], false);
+    EXPECT_EQ(impls[1]["default"], true);
+}
+
+TEST(CliOverride, MayComeBeforeTheCommand) {
+    auto r = run_modrt({"-o", "app.greet:french_greeter:contracts.0.default=true", "validate", CLI_CONTRACTS_REGISTRY});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);  // now two defaults for one contract
+    EXPECT_THAT(r.err, HasSubstr("default"));
+}
+
+TEST(CliOverride, UnknownEntryOrBadShapeIsAnError) {
+    auto r = run_modrt({"list", CLI_HELLO_REGISTRY, "-o", "app.api:nope:kind=function.lua"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("override app.api:nope:kind: no entry with this id in this registry"));
+    r = run_modrt({"list", CLI_HELLO_REGISTRY, "-o", "greet=1"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("--override takes ns:entry:field=value, got 'greet=1'"));
+    r = run_modrt({"list", CLI_HELLO_REGISTRY, "-o", "app.api:greet:imports.text.x=1"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("neither a map nor a list"));
+}

@@ -19,6 +19,7 @@ enum Exit { kOk = 0, kFailed = 1, kUsage = 2, kInterrupted = 130 /* as a shell r
 
 struct GlobalOptions {
     std::vector<std::string> plugin_path;
+    std::vector<std::string> overrides;  // ns:entry:field=value
     std::string log_level = "warn";
 };
 
@@ -33,6 +34,11 @@ std::vector<std::filesystem::path> plugin_path(const GlobalOptions& g);
 
 /// A runtime with `registry` loaded; prints every registry error and returns null when there are any.
 std::unique_ptr<kernel::Runtime> load_runtime(const GlobalOptions& g, const std::string& registry);
+
+/// Parse "COMMAND REGISTRY [options]" (`extra`: the command's own options, may be null).
+/// Returns false after printing why on bad usage; sets `help` after printing the usage.
+bool parse_registry_command(const std::vector<std::string>& args, const char* usage, GlobalOptions& g,
+                            std::string& registry, bool& help, const po::options_description* extra = nullptr);
 
 /// Parse `args` for one command; prints the problem and returns false on bad usage.
 bool parse(const std::vector<std::string>& args, const po::options_description& options,

@@ -6,37 +6,6 @@
 
 namespace modrt::cli {
 
-namespace {
-
-/// Parse "COMMAND REGISTRY [options]"; returns the registry or "" after printing why.
-bool parse_registry_command(const std::vector<std::string>& args, const char* usage, GlobalOptions& g,
-                            std::string& registry, bool& help) {
-    po::options_description d(usage);
-    d.add_options()("help", "show this help");
-    d.add(global_options(g));
-    po::options_description hidden;
-    hidden.add_options()("registry", po::value(&registry));
-    po::options_description all;
-    all.add(d).add(hidden);
-    po::positional_options_description pos;
-    pos.add("registry", 1);
-    po::variables_map vm;
-    if (!parse(args, all, pos, vm)) return false;
-    help = vm.count("help") > 0;
-    if (help) {
-        std::cout << d << "\n";
-        return true;
-    }
-    if (!apply_log_level(g)) return false;
-    if (registry.empty()) {
-        std::cerr << "modrt: missing REGISTRY\n";
-        return false;
-    }
-    return true;
-}
-
-}  // namespace
-
 int cmd_list(const std::vector<std::string>& args) {
     GlobalOptions g;
     std::string registry;

@@ -11,4 +11,5 @@ int cmd_call(const std::vector<std::string>& args);
 int cmd_list(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 int cmd_plugins(const std::vector<std::string>& args);
+int cmd_contracts(const std::vector<std::string>& args);
 }  // namespace modrt::cli

@@ -13,10 +13,13 @@ commands:
   list REGISTRY               list entries: id, kind, pool
   validate REGISTRY           report every problem in a registry (exit 1 if any)
   plugins                     list plugins on the plugin path
+  contracts REGISTRY          document every contract: methods, schemas, implementations (--format json)
 
 options of every command (before or after it):
   --plugin-path DIR           search DIR for plugins first (repeatable; also $MODRT_PLUGIN_PATH)
   --log-level LEVEL           trace, debug, info, warn (default), error, off
+  -o, --override ns:entry:field=value
+                              replace a field of an entry as the registry loads (repeatable)
 
 'modrt <command> --help' shows a command's own options.
 )";
@@ -28,8 +31,9 @@ std::vector<std::string> global_options_after_command(std::vector<std::string> w
     size_t i = 0;
     while (i < words.size()) {
         const std::string& w = words[i];
-        bool joined = w.rfind("--plugin-path=", 0) == 0 || w.rfind("--log-level=", 0) == 0;
-        bool separate = (w == "--plugin-path" || w == "--log-level") && i + 1 < words.size();
+        bool joined = w.rfind("--plugin-path=", 0) == 0 || w.rfind("--log-level=", 0) == 0 || w.rfind("--override=", 0) == 0;
+        bool separate =
+            (w == "--plugin-path" || w == "--log-level" || w == "--override" || w == "-o") && i + 1 < words.size();
         if (!joined && !separate) break;
         globals.push_back(w);
         if (separate) globals.push_back(words[i + 1]);
@@ -61,7 +65,8 @@ int main(int argc, char** argv) {
         return kOk;
     }
     static const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{
-        {"call", cmd_call}, {"list", cmd_list}, {"validate", cmd_validate}, {"plugins", cmd_plugins}};
+        {"call", cmd_call}, {"list", cmd_list}, {"validate", cmd_validate}, {"plugins", cmd_plugins},
+        {"contracts", cmd_contracts}};
     auto it = commands.find(command);
     if (it == commands.end()) {
         std::cerr << "modrt: unknown command '" << command << "'\n\n" << kUsageText;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,9 +61,21 @@ struct InterceptorStats {
     Value stats;              // a map, as the plugin wrote it
 };
 
+/// One field of one entry replaced as the registry is read (Wippy's `-o ns:entry:field=value`).
+struct EntryOverride {
+    std::string id;     // "ns:entry"
+    std::string field;  // "kind", "pool.workers", "contracts.0.default" (list items by 0-based index)
+    std::string value;  // YAML text: `4` is a number, `true` a bool, `[a, b]` a list, anything else a string
+
+    /// Parse "ns:entry:field=value"; std::nullopt when it has not that shape.
+    static std::optional<EntryOverride> parse(std::string_view text);
+};
+
 struct RuntimeOptions {
     /// Directories searched for plugins, in order (earlier wins on duplicate provides).
     std::vector<std::filesystem::path> plugin_path;
+    /// Applied to every registry load, to the entries they name; one naming no entry is a registry error.
+    std::vector<EntryOverride> overrides;
 };
 
 /// Cancels a root call from another thread (the CLI does on Ctrl-C). Shared
