@@ -1,8 +1,10 @@
 // The table of host modules (host_modules.hpp).
 #include "host_modules.hpp"
 
+#include "lua_contract.hpp"
 #include "lua_ctx.hpp"
 #include "lua_funcs.hpp"
+#include "lua_security.hpp"
 #include "sandbox.hpp"
 
 namespace modrt::lua {
@@ -11,6 +13,8 @@ namespace {
 constexpr HostModule kModules[] = {
     {"funcs", open_funcs_module},
     {"ctx", open_ctx_module},
+    {"security", open_security_module},
+    {"contract", open_contract_module},
 };
 
 }  // namespace
@@ -21,7 +25,7 @@ const HostModule* find_host_module(std::string_view name) noexcept {
     return nullptr;
 }
 
-const char* host_module_names() noexcept { return "funcs, ctx"; }
+const char* host_module_names() noexcept { return "funcs, ctx, security, contract"; }
 
 void seal_host_module(lua_State* L, const char* name) {
     // A userdata, not a table: rawset cannot reach into it.

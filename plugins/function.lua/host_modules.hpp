@@ -1,6 +1,7 @@
 // Host modules a function may `require` when its entry lists them under
-// `modules:`: funcs (lua_funcs.hpp) and ctx (lua_ctx.hpp). Each is opened
-// once per state and shared, read-only, by every module of that state.
+// `modules:`: funcs (lua_funcs.hpp), ctx (lua_ctx.hpp), security
+// (lua_security.hpp) and contract (lua_contract.hpp). Each is opened once per
+// state and shared, read-only, by every module of that state.
 #pragma once
 
 #include <lua.hpp>

@@ -4,9 +4,13 @@
 //   funcs.async(id, ...)  future, err   starts the call on the callee's pool (lua_future.hpp)
 //   funcs.new()           executor      immutable: each with_* returns a new one
 //     :with_context(t)    t's pairs are added to the context of the call and of
-//                         everything beneath it (never to the caller's)
-//     :with_actor(a)      a = {id = "...", meta = {...}}: the actor of the call
-//     :with_scope(s)      s = "ns:group": the named security scope of the call
+//                         everything beneath it (never to the caller's);
+//                         needs funcs.context on "context"
+//     :with_actor(a)      an Actor (lua_actor.hpp) or a table {id = "...", meta = {...}}:
+//                         the actor of the call; needs funcs.security on "security"
+//     :with_scope(s)      a Scope (lua_scope.hpp) or a scope string ("ns:group",
+//                         "[ns:p1,ns:p2]"): the scope of the call; needs funcs.security
+//                         (a with_* the running call may not use gives nil, PERMISSION_DENIED)
 //     :with_options(o)    o.timeout: ms (number) or "500ms"/"5s"/...; other keys are
 //                         per-call options for interceptors
 //     :call(id, ...)      as funcs.call, with the executor's settings

@@ -2,6 +2,8 @@
 // (MODRT_CLI) as a child process and checks its exit code, stdout and stderr.
 #include "subprocess.hpp"
 
+#include <modrt/abi.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -22,6 +24,8 @@ using ::testing::Not;
 namespace {
 
 const std::string kRegistries = CLI_REGISTRIES;
+// "1.1" as a regex: the ABI this build speaks.
+const std::string kAbi = std::to_string(MODRT_ABI_MAJOR) + "\\." + std::to_string(MODRT_ABI_MINOR);
 const std::string kNative = kRegistries + "/native";
 const std::string kBroken = kRegistries + "/broken";
 const std::string kExtra = kRegistries + "/extra";
@@ -98,7 +102,7 @@ TEST(CliUsage, NoArgumentsIsUsageError) {
 TEST(CliUsage, VersionNamesVersionAndAbi) {
     auto r = run_modrt({"--version"});
     EXPECT_EQ(r.exit_code, 0) << dump(r);
-    EXPECT_TRUE(matches(r.out, R"(^modrt [0-9]+\.[0-9]+\.[0-9]+ \(ABI 1\.0\)\n$)")) << r.out;
+    EXPECT_TRUE(matches(r.out, "^modrt [0-9]+\\.[0-9]+\\.[0-9]+ \\(ABI " + kAbi + "\\)\n$")) << r.out;
 }
 
 TEST(CliUsage, UnknownCommandExitsTwo) {
@@ -467,7 +471,7 @@ TEST(CliPlugins, ListsBuiltinPluginsWithNameVersionAbiProvides) {
     EXPECT_THAT(r.out, HasSubstr("plugin path:\n"));
     for (const char* name : {"pool.inline", "function.native"}) {
         std::string pattern = std::string("/") + name + R"(\.so\n  name: )" + name +
-                              R"(  version: [0-9]+\.[0-9]+\.[0-9]+  abi: 1\.0\n  provides:( \S+)* )" + name +
+                              "  version: [0-9]+\\.[0-9]+\\.[0-9]+  abi: " + kAbi + R"(\n  provides:( \S+)* )" + name +
                               R"(( \S+)*\n)";
         EXPECT_TRUE(matches(r.out, pattern)) << name << "\n" << r.out;
     }
@@ -561,7 +565,7 @@ TEST(CliPlugins, EnvironmentPluginPathFindsExtraPlugin) {
     r = run_modrt({"plugins"}, o);
     ASSERT_EQ(r.exit_code, 0) << dump(r);
     EXPECT_THAT(r.out, HasSubstr("  " + std::string(CLI_EXTRA_PLUGIN_DIR) + "\n"));
-    EXPECT_THAT(r.out, HasSubstr("/test_extra.so\n  name: test.extra  version: 2.3.4  abi: 1.0\n  provides: pool.tagged\n"));
+    EXPECT_THAT(r.out, HasSubstr("/test_extra.so\n  name: test.extra  version: 2.3.4  abi: " + std::to_string(MODRT_ABI_MAJOR) + "." + std::to_string(MODRT_ABI_MINOR) + "\n  provides: pool.tagged\n"));
 }
 
 TEST(CliPlugins, PluginPathFlagIsSearchedBeforeEnvironment) {
@@ -707,4 +711,40 @@ TEST(CliOverride, UnknownEntryOrBadShapeIsAnError) {
     r = run_modrt({"list", CLI_HELLO_REGISTRY, "-o", "app.api:greet:imports.text.x=1"});
     EXPECT_EQ(r.exit_code, 1) << dump(r);
     EXPECT_THAT(r.err, HasSubstr("neither a map nor a list"));
+}
+
+// ---------------------------------------------------------------------------
+// registry-examples/security: policies, the outside caller, --actor/--scope
+// ---------------------------------------------------------------------------
+
+TEST(CliSecurity, OutsideCallerComesFromRuntimeSecurity) {
+    auto r = run_modrt({"call", CLI_SECURITY_REGISTRY, "app.docs:whoami", "--log-level", "error"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    auto who = parse_stdout(r);
+    EXPECT_EQ(who["id"], "user:ada");
+    EXPECT_EQ(who["role"], "editor");
+    EXPECT_EQ(who["policies"].size(), 3u);
+}
+
+TEST(CliSecurity, ConditionsSeeResourceMetadata) {
+    auto r = run_modrt({"call", CLI_SECURITY_REGISTRY, "app.docs:read", "\"doc-1\"", "--log-level", "error"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"Ada's notes\"\n");
+    r = run_modrt({"call", CLI_SECURITY_REGISTRY, "app.docs:read", "\"doc-2\"", "--log-level", "error"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("PermissionDenied: not your document: doc-2"));
+}
+
+TEST(CliSecurity, DeniedCallAndActorFromTheCommandLine) {
+    auto r = run_modrt({"call", CLI_SECURITY_REGISTRY, "app.docs:purge", "--log-level", "error"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("PermissionDenied: permission denied: funcs.call on 'app.docs:purge' for actor 'user:ada'"));
+    r = run_modrt({"call", CLI_SECURITY_REGISTRY, "app.docs:purge", "--actor", "root", "--actor-meta", "role=admin",
+                   "--log-level", "error"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"purged\"\n");
+    // A scope naming no policy leaves every call undefined: denied in a strict runtime.
+    r = run_modrt({"call", CLI_SECURITY_REGISTRY, "app.docs:whoami", "--scope", "[]", "--log-level", "error"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("PermissionDenied"));
 }

@@ -87,7 +87,7 @@ INSTANTIATE_TEST_SUITE_P(
     KernelBadPlugins, KernelRefused,
     ::testing::Values(Case{"no_entry", "entry symbol"},
                       Case{"abi_major", "ABI 2.0"},
-                      Case{"abi_minor", "ABI 1.1"},
+                      Case{"abi_minor", "ABI 1." + std::to_string(MODRT_ABI_MINOR + 1)},
                       Case{"null_entry", "no descriptor"},
                       Case{"corrupt", "cannot be loaded"},
                       Case{"duplicate", "already provided by"}),

@@ -77,7 +77,7 @@ set(reg ${app}/registry)
 set(pp --plugin-path ${app}/plugins --log-level error)
 
 run(plugins COMMAND ${modrt} plugins ${pp})
-expect("${plugins_OUT}" "${app}/plugins/acme.pools.so\n  name: acme.pools  version: 1.0.0  abi: 1.0\n  provides: pool.counting\n"
+expect("${plugins_OUT}" "${app}/plugins/acme.pools.so\n  name: acme.pools  version: 1.0.0  abi: [0-9]+\\.[0-9]+\n  provides: pool.counting\n"
        "modrt plugins lists acme.pools")
 
 run(validate COMMAND ${modrt} validate ${reg} ${pp})

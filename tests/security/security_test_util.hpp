@@ -3,6 +3,8 @@
 
 #include <modrt/kernel/runtime.hpp>
 
+#include "common/scratch_registry.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -26,21 +28,10 @@ using modrt::kernel::Runtime;
 using modrt::kernel::Value;
 
 /// A fresh directory (unique per process and call).
-inline fs::path scratch_dir() {
-    static std::atomic<int> counter{0};
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string test = info ? std::string(info->test_suite_name()) + "." + info->name() : "none";
-    fs::path dir = fs::path(ST_SCRATCH_DIR) / (test + "." + std::to_string(::getpid()) + "." + std::to_string(counter++));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+inline fs::path scratch_dir() { return modrt::test::scratch_dir(ST_SCRATCH_DIR); }
 
 /// `text` with every "@LIB@" replaced by the native test library.
-inline std::string with_lib(std::string text) {
-    for (size_t at; (at = text.find("@LIB@")) != std::string::npos;) text.replace(at, 5, ST_NATIVE_LIB);
-    return text;
-}
+inline std::string with_lib(std::string text) { return modrt::test::with_lib(std::move(text), ST_NATIVE_LIB); }
 
 /// Write each (file, yaml) pair into one registry directory and load it; errors come back
 /// formatted in `errors` (or are expected to be none).

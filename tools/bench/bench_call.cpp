@@ -67,6 +67,32 @@ void BM_Baseline_lua_pcall(benchmark::State& state) {
 
 void BM_Call_lua_inline(benchmark::State& state) { call_loop(state, "bench:lua_add"); }
 
+kernel::Value sum_args() {
+    kernel::Value pair = kernel::Value::map();
+    pair.insert("a") = kernel::Value::integer(20);
+    pair.insert("b") = kernel::Value::integer(22);
+    kernel::Value args = kernel::Value::array();
+    args.push() = std::move(pair);
+    return args;
+}
+
+void sum_loop(benchmark::State& state, std::string_view id) {
+    kernel::Runtime& rt = BenchEnv::get().runtime();
+    kernel::Value args = sum_args();
+    for (auto _ : state) {
+        kernel::CallResult r = rt.call(id, args);
+        if (!r.ok()) {
+            state.SkipWithError(r.error->message.c_str());
+            break;
+        }
+        benchmark::DoNotOptimize(r.value.scalar.i);
+    }
+}
+
+// sum({a, b}) in Lua, bare, and bound to a contract whose schemas check its input and output.
+void BM_Call_lua_sum(benchmark::State& state) { sum_loop(state, "bench:lua_sum"); }
+void BM_Call_contract_validated(benchmark::State& state) { sum_loop(state, "bench:lua_sum_validated"); }
+
 // The same call checked by security.policy: a strict runtime, a scope of 20 policies.
 void BM_Call_lua_inline_secured(benchmark::State& state) {
     call_loop(state, "bench:lua_add", BenchEnv::get().secured_runtime());
@@ -79,5 +105,7 @@ BENCHMARK(BM_Call_native_inline)->Name("BM_Call/native_inline");
 BENCHMARK(BM_Baseline_lua_pcall)->Name("BM_Baseline/lua_pcall");
 BENCHMARK(BM_Call_lua_inline)->Name("BM_Call/lua_inline");
 BENCHMARK(BM_Call_lua_inline_secured)->Name("BM_Call/lua_inline_secured");
+BENCHMARK(BM_Call_lua_sum)->Name("BM_Call/lua_sum");
+BENCHMARK(BM_Call_contract_validated)->Name("BM_Call/contract_validated");
 
 }  // namespace modrt::bench

@@ -20,6 +20,28 @@ std::string entry(const std::string& name, const std::string& kind, const std::s
     return out.str();
 }
 
+// A contract over bench:lua_sum_validated only: every other entry stays uncovered (no cost).
+constexpr const char* kSumContract = R"yaml(  - name: summer
+    kind: contract.definition
+    methods:
+      - name: sum
+        input_schemas:
+          - format: application/schema+json
+            definition:
+              type: object
+              required: [a, b]
+              properties: {a: {type: integer}, b: {type: integer}}
+        output_schemas:
+          - format: application/schema+json
+            definition: {type: integer}
+  - name: summer_impl
+    kind: contract.binding
+    contracts:
+      - contract: bench:summer
+        default: true
+        methods: {sum: bench:lua_sum_validated}
+)yaml";
+
 }  // namespace
 
 BenchEnv& BenchEnv::get() {
@@ -37,6 +59,9 @@ BenchEnv::BenchEnv() {
         << entry("native_add", "function.native", native, "bench_add", "")
         << entry("lua_add", "function.lua", "bench.lua", "add", "")
         << entry("lua_add_static1", "function.lua", "bench.lua", "add", "{type: static, workers: 1}")
+        << entry("lua_sum", "function.lua", "bench.lua", "sum", "")
+        << entry("lua_sum_validated", "function.lua", "bench.lua", "sum", "")
+        << kSumContract
         << entry("lua_work_static2", "function.lua", "bench.lua", "work", "{type: static, workers: 2}")
         << entry("lua_work_adaptive", "function.lua", "bench.lua", "work", "{type: adaptive, max_size: 16}")
         << entry("sleep_adaptive", "function.native", native, "bench_sleep_ms", "{type: adaptive, max_size: 128}");

@@ -9,12 +9,14 @@
 
 namespace modrt::bench {
 
-/// The Lua module of the Lua benchmarks: `add` (what the lua_pcall baseline calls too)
-/// and `work(n)`, a loop of n additions (n = kWorkLoop is ~10 µs with the JIT on).
+/// The Lua module of the Lua benchmarks: `add` (what the lua_pcall baseline calls too),
+/// `work(n)`, a loop of n additions (n = kWorkLoop is ~10 µs with the JIT on), and
+/// `sum({a, b})`, called with and without a contract validating its input and output.
 inline constexpr const char* kLuaBench = R"lua(
 return {
   add = function(a, b) return a + b end,
   work = function(n) local s = 0 for i = 1, n do s = s + i % 7 end return s end,
+  sum = function(p) return p.a + p.b end,
 }
 )lua";
 inline constexpr int64_t kWorkLoop = 10000;

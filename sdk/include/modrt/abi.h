@@ -18,6 +18,12 @@
  *    with the named function.
  *  - Hooks never throw or longjmp across this boundary; failures are returned
  *    as a modrt_error* (NULL means success).
+ *
+ * Minor 1 appended: the host's security_allowed, security_evaluate,
+ * security_scope_policies, contract_resolve and contract_describe; the kind
+ * table's load_finished; the security table's scope_policies; the contract
+ * table's covers. A plugin built against minor 1 that must also run on a
+ * minor-0 kernel checks struct_size before using them.
  */
 #ifndef MODRT_ABI_H
 #define MODRT_ABI_H
@@ -32,7 +38,7 @@ extern "C" {
 /** ABI major: a plugin with another major is refused. */
 #define MODRT_ABI_MAJOR 1
 /** ABI minor: a plugin with a newer minor than the kernel's is refused. */
-#define MODRT_ABI_MINOR 0
+#define MODRT_ABI_MINOR 1
 
 /** Name of the one symbol every plugin exports. */
 #define MODRT_PLUGIN_ENTRY_SYMBOL "modrt_plugin_entry"
