@@ -117,11 +117,11 @@ public:
 
     void bind(Entry& e) {
         if (e.raw.kind == kLimitsKind) {
-            bind_limits(e);
+            bind_single(e, rt_.limits_entry, rt_.limits, &read_limits);
             return;
         }
         if (e.raw.kind == kSecurityKind) {
-            bind_security(e);
+            bind_single(e, rt_.security_entry, rt_.security_settings, &read_security_settings);
             return;
         }
         if (e.raw.kind == kInterceptorDefaultsKind) return;  // read before the load binds anything
@@ -207,19 +207,21 @@ private:
         }
     }
 
-    // The kernel's own kind: one entry sets the runtime's limits.
-    void bind_limits(Entry& e) {
-        if (const Entry* first = rt_.limits_entry) {
-            error(e, "kind", "only one runtime.limits entry is allowed; the first is '" + first->raw.id + "' at " +
+    // The kernel's own single-entry kinds (runtime.limits, runtime.security): the runtime's
+    // first such entry sets `value`; another one is an error naming the first.
+    template <class T>
+    void bind_single(Entry& e, const Entry*& first, T& value, std::vector<FieldProblem> (*read)(const RawEntry&, T&)) {
+        if (first != nullptr) {
+            error(e, "kind", "only one " + e.raw.kind + " entry is allowed; the first is '" + first->raw.id + "' at " +
                                  first->raw.file + ":" + std::to_string(first->raw.line));
             return;
         }
-        Limits limits;
-        std::vector<FieldProblem> problems = read_limits(e.raw, limits);
+        T read_value{};
+        std::vector<FieldProblem> problems = read(e.raw, read_value);
         for (auto& p : problems) error(e, p.field, std::move(p.message));
         if (!problems.empty()) return;
-        rt_.limits = limits;
-        rt_.limits_entry = &e;
+        value = std::move(read_value);
+        first = &e;
     }
 
 public:
@@ -244,21 +246,6 @@ public:
     }
 
 private:
-    // The kernel's own kind: how calls are checked and who calls from outside.
-    void bind_security(Entry& e) {
-        if (const Entry* first = rt_.security_entry) {
-            error(e, "kind", "only one runtime.security entry is allowed; the first is '" + first->raw.id + "' at " +
-                                 first->raw.file + ":" + std::to_string(first->raw.line));
-            return;
-        }
-        SecuritySettings settings;
-        std::vector<FieldProblem> problems = read_security_settings(e.raw, settings);
-        for (auto& p : problems) error(e, p.field, std::move(p.message));
-        if (!problems.empty()) return;
-        rt_.security_settings = std::move(settings);
-        rt_.security_entry = &e;
-    }
-
     // One {id, field, message} from load_finished; an unknown id is reported on `reporter`.
     void report_problem(Entry& reporter, const Value& p) {
         auto text = [&](std::string_view key) {
