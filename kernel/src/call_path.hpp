@@ -25,17 +25,17 @@ modrt_error* invoke_kind(const Entry* e, modrt_frame* frame, const modrt_value* 
 modrt_error* submit_to_pool(const PoolHandle& pool, modrt_task* task);
 
 /// CANCELED / TIMEOUT for a call that never ran.
-modrt_error* canceled_error(modrt_error_kind cause, std::string_view id);
+[[gnu::cold, gnu::noinline]] modrt_error* canceled_error(modrt_error_kind cause, std::string_view id);
 
 /// Find `id` and check it can be called at this depth; *out gets the entry.
 modrt_error* resolve_callable(modrt_runtime* rt, uint32_t depth, std::string_view id, const Entry** out);
 
 /// Apply what a caller changes for this call; the frame owns whatever it introduces.
-void apply_options(modrt_frame& frame, const modrt_call_options* options);
+[[gnu::noinline]] void apply_options(modrt_frame& frame, const modrt_call_options* options);
 
 /// PERMISSION_DENIED unless the frame's actor may call `id` (funcs.call); and for a function's call that sets an actor, scope or context
 /// (`options`), whether its caller `parent` may: funcs.security / funcs.context.
-modrt_error* check_call_permissions(const modrt_frame* parent, const modrt_call_options* options,
+[[gnu::noinline]] modrt_error* check_call_permissions(const modrt_frame* parent, const modrt_call_options* options,
                                     const modrt_frame& frame, std::string_view id);
 
 /// The provider's decision (ALLOW without one, DENY when it fails); strict mode not applied.
@@ -47,6 +47,6 @@ modrt_decision security_decide(modrt_runtime* rt, const modrt_actor* actor, std:
 modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result, bool on_worker);
 
 /// Cancel every asynchronous call started under `frame` that is still running (the caller returned).
-void end_children(modrt_frame& frame);
+[[gnu::noinline]] void end_children(modrt_frame& frame);
 
 }  // namespace modrt::kernel

@@ -3,6 +3,7 @@
 #include "interceptor_chain.hpp"
 #include "logging.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <type_traits>
@@ -56,18 +57,39 @@ size_t h_value_len(const modrt_value* v) { return v ? v->size() : 0; }
 const modrt_value* h_value_at(const modrt_value* v, size_t i) {
     return v && (v->type == MODRT_ARRAY || v->type == MODRT_MAP) && i < v->items.size() ? &v->items[i] : nullptr;
 }
+size_t h_value_scalars(const modrt_value* v, modrt_scalar* out, size_t max) {
+    if (!v || v->type != MODRT_ARRAY) return 0;
+    size_t n = v->items.size();
+    const modrt_value* item = v->items.data();
+    for (size_t i = 0, m = std::min(n, max); i < m; ++i, ++item) {
+        out[i].type = item->type;
+        if (item->type == MODRT_INT || item->type == MODRT_NUMBER)
+            std::memcpy(&out[i].as, &item->scalar, sizeof out[i].as);  // int64_t or double: 8 bytes either way
+        else
+            out[i].as.i = item->type == MODRT_BOOL && item->scalar.b;
+    }
+    return n;
+}
 modrt_str h_value_key_at(const modrt_value* v, size_t i) {
     return v && v->type == MODRT_MAP && i < v->keys.size() ? out_str(v->keys[i]) : modrt_str{nullptr, 0};
 }
 const modrt_value* h_value_find(const modrt_value* v, modrt_str key) { return v ? v->find(in_view(key)) : nullptr; }
 void h_set_nil(modrt_value* v) { v->reset(MODRT_NIL); }
-void h_set_bool(modrt_value* v, int b) { *v = Value::boolean(b != 0); }
+// Scalar setters skip reset() from a scalar: nothing to clear (a function's result slot starts nil).
+void h_set_bool(modrt_value* v, int b) {
+    if (v->type >= MODRT_STRING) v->reset(MODRT_BOOL);
+    v->type = MODRT_BOOL;
+    v->scalar.i = 0;
+    v->scalar.b = b != 0;
+}
 void h_set_int(modrt_value* v, int64_t i) {
-    if (v->type != MODRT_INT) v->reset(MODRT_INT);
+    if (v->type >= MODRT_STRING) v->reset(MODRT_INT);
+    v->type = MODRT_INT;
     v->scalar.i = i;
 }
 void h_set_number(modrt_value* v, double n) {
-    if (v->type != MODRT_NUMBER) v->reset(MODRT_NUMBER);
+    if (v->type >= MODRT_STRING) v->reset(MODRT_NUMBER);
+    v->type = MODRT_NUMBER;
     v->scalar.n = n;
 }
 void h_set_string(modrt_value* v, modrt_str s) {
@@ -270,6 +292,7 @@ modrt_host_api make_host_api(modrt_runtime* rt) {
     h.value_len = h_value_len;
     h.value_at = h_value_at;
     h.value_key_at = h_value_key_at;
+    h.value_scalars = h_value_scalars;
     h.value_find = h_value_find;
     h.value_set_nil = h_set_nil;
     h.value_set_bool = h_set_bool;

@@ -339,6 +339,7 @@ private:
         handle->type = type;
         handle->owner = last_plugin_;
         handle->synchronous = (handle->api->flags & MODRT_POOL_SYNCHRONOUS) != 0;  // 0 when the plugin's table is older
+        handle->caller_runs = handle->synchronous && (handle->api->flags & MODRT_POOL_CALLER_RUNS) != 0;
         if (modrt_error* err = created("pool create", [&] { return handle->api->create(handle->plugin, &options, &handle->handle); })) {
             ErrorPtr owned(err);
             std::string field = "pool";

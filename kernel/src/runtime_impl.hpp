@@ -32,12 +32,20 @@ struct PoolHandle {
     std::string type;  // "inline", "static", ...
     const LoadedPlugin* owner = nullptr;
     bool synchronous = false;  // MODRT_POOL_SYNCHRONOUS: tasks finish inside submit
-    /// The pool's counters (zeros where it reports none), keeping out->struct_size.
+    bool caller_runs = false;  // MODRT_POOL_CALLER_RUNS too: the kernel runs tasks itself, no submit
+    // The calls the kernel ran for a caller_runs pool (the pool never sees them).
+    mutable std::atomic<uint64_t> caller_started{0};
+    mutable std::atomic<uint64_t> caller_completed{0};
+    /// The pool's counters (zeros where it reports none) plus the calls run for it, keeping out->struct_size.
     void read_stats(modrt_pool_stats* out) const {
         size_t size = out->struct_size;
         *out = modrt_pool_stats{};
         out->struct_size = size;
         if (api->stats) api->stats(handle, out);
+        uint64_t completed = caller_completed.load(std::memory_order_relaxed);
+        uint64_t started = caller_started.load(std::memory_order_relaxed);
+        out->busy += started > completed ? started - completed : 0;
+        out->completed += completed;
     }
     ~PoolHandle() {
         if (handle) api->destroy(plugin, handle);

@@ -74,6 +74,38 @@ inline bool push_modrt_scalar(lua_State* L, const modrt_value* value) noexcept {
     return true;
 }
 
+/// The first `max` items of `array` into out[]: one host call where the kernel has
+/// value_scalars (ABI 1.2), else item by item. Returns the array's length.
+inline size_t read_scalars(const modrt_value* array, modrt_scalar* out, size_t max) noexcept {
+    const modrt_host_api& h = host_api();
+    if (h.value_scalars != nullptr) [[likely]]
+        return h.value_scalars(array, out, max);
+    size_t n = h.value_len(array);
+    for (size_t i = 0; i < n && i < max; ++i) {
+        const modrt_value* item = h.value_at(array, i);
+        out[i].type = h.value_type(item);
+        out[i].as.i = 0;
+        if (out[i].type == MODRT_INT) out[i].as.i = h.value_int(item);
+        else if (out[i].type == MODRT_NUMBER) out[i].as.n = h.value_number(item);
+        else if (out[i].type == MODRT_BOOL) out[i].as.i = h.value_bool(item);
+    }
+    return n;
+}
+
+/// Whether push_scalar can push `s` (nil, bool, number, int within +-2^53).
+inline bool pushable_scalar(const modrt_scalar& s) noexcept {
+    if (s.type == MODRT_INT) return s.as.i >= -kMaxExactInt && s.as.i <= kMaxExactInt;  // else an int64_t cdata
+    return s.type == MODRT_NUMBER || s.type == MODRT_BOOL || s.type == MODRT_NIL;
+}
+
+/// Push a scalar that pushable_scalar accepted; never raises.
+inline void push_scalar(lua_State* L, const modrt_scalar& s) noexcept {
+    if (s.type == MODRT_INT) lua_pushnumber(L, static_cast<lua_Number>(s.as.i));
+    else if (s.type == MODRT_NUMBER) lua_pushnumber(L, s.as.n);
+    else if (s.type == MODRT_BOOL) lua_pushboolean(L, s.as.i != 0);
+    else lua_pushnil(L);
+}
+
 /// Write the Lua value at `idx` into `out` when that needs no Lua
 /// allocation: nil, boolean, number, string. Returns false, leaving `out`
 /// alone, for anything else. Never raises.

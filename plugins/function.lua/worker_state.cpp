@@ -212,7 +212,10 @@ struct Slots {
 };
 thread_local Slots t_slots;
 
-bool same_owner(const std::weak_ptr<const void>& w, const std::shared_ptr<const void>& s) noexcept {
+// A template, not shared_ptr<const void>: converting would copy the pointer (two atomic
+// reference count updates per call).
+template <class T>
+bool same_owner(const std::weak_ptr<const void>& w, const std::shared_ptr<T>& s) noexcept {
     return !w.owner_before(s) && !s.owner_before(w);
 }
 
@@ -409,18 +412,16 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
 // can raise: the method is loaded and every argument converts without Lua
 // allocation. Returns false, stack untouched, when the slow path must run.
 bool WorkerState::call_fast(CallCtx& c, int base) noexcept {
-    const modrt_host_api& h = host_api();
     lua_State* L = L_;
     int fn = function_index((*c.spec)->serial);
-    size_t nargs = h.value_len(c.args);
-    if (fn == 0 || nargs > kFastMaxArgs) return false;
+    if (fn == 0) return false;
+    modrt_scalar args[kFastMaxArgs];
+    size_t nargs = read_scalars(c.args, args, kFastMaxArgs);
+    if (nargs > kFastMaxArgs) return false;
+    for (size_t i = 0; i < nargs; ++i)
+        if (!pushable_scalar(args[i])) return false;
     lua_rawgeti(L, kFunctionsSlot, fn);
-    for (size_t i = 0; i < nargs; ++i) {
-        if (!push_modrt_scalar(L, h.value_at(c.args, i))) {
-            lua_settop(L, base);
-            return false;
-        }
-    }
+    for (size_t i = 0; i < nargs; ++i) push_scalar(L, args[i]);
     if (lua_pcall(L, static_cast<int>(nargs), 2, kHandlerSlot) != 0) {
         lua_pushnil(L);  // keeps finish_slow's two values on the stack
         finish_slow(c, true, base + 1);

@@ -8,7 +8,9 @@ namespace {
 
 class InlinePool final : public modrt::Pool {
 public:
-    static constexpr uint32_t kPoolFlags = MODRT_POOL_SYNCHRONOUS;
+    // CALLER_RUNS: submit only runs the task, so the kernel skips it on synchronous calls and
+    // counts them itself; submit still serves asynchronous calls and older kernels.
+    static constexpr uint32_t kPoolFlags = MODRT_POOL_SYNCHRONOUS | MODRT_POOL_CALLER_RUNS;
 
     InlinePool(const modrt::Host&, modrt::ValueView options) {
         if (options.size() > 0)

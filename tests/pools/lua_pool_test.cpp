@@ -22,6 +22,16 @@ end
 
 return {
   add = function(a, b) return a + b end,
+  -- k asynchronous calls of lp:add, each awaited: their sum.
+  fan_out = function(k)
+    local funcs = require("funcs")
+    local sum = 0
+    for i = 1, k do
+      local f = assert(funcs.async("lp:add", i, 0))
+      sum = sum + f:result():data()
+    end
+    return sum
+  end,
   count = function(ms)
     n = n + 1
     local mine = n
@@ -38,6 +48,11 @@ std::string lua_entry(std::string_view name, std::string_view method, std::strin
            std::string(method) + "\n    pool: " + std::string(pool) + "\n";
 }
 
+// With `modules: [funcs]` for functions that call others.
+std::string lua_caller_entry(std::string_view name, std::string_view method, std::string_view pool) {
+    return lua_entry(name, method, pool) + "    modules: [funcs]\n";
+}
+
 std::unique_ptr<Runtime> load_lua(std::initializer_list<std::string> entries) {
     fs::path dir = scratch_dir("lua");
     write_file(dir / "funcs.lua", kLuaSource);
@@ -49,6 +64,24 @@ std::unique_ptr<Runtime> load_lua(std::initializer_list<std::string> entries) {
 }
 
 using LuaPool = PoolTest;
+
+TEST_F(LuaPool, InlinePoolCountsCallsTheKernelRunsAndCallsSubmittedToIt) {
+    // Synchronous calls to pool.inline never reach its submit (MODRT_POOL_CALLER_RUNS: the
+    // kernel runs and counts them); asynchronous ones do. Its stats hold both.
+    auto rt = load_lua({lua_entry("add", "add", "{type: inline}"), lua_caller_entry("fan_out", "fan_out", "{workers: 1}")});
+    for (int n = 0; n < 3; ++n) {
+        auto r = rt->call("lp:add", args({i(n), i(1)}));
+        ASSERT_TRUE(r.ok()) << r.error->message;
+        EXPECT_EQ(as_int(r.value), n + 1);
+    }
+    auto fan = rt->call("lp:fan_out", args({i(4)}));
+    ASSERT_TRUE(fan.ok()) << fan.error->message;
+    EXPECT_EQ(as_int(fan.value), 1 + 2 + 3 + 4);
+    auto st = stats(*rt, "lp:add");
+    EXPECT_EQ(st.completed, 3u + 4u);
+    EXPECT_EQ(st.busy, 0u);
+    EXPECT_EQ(st.workers, 0u);
+}
 
 TEST_F(LuaPool, StaticPoolReturnsTheRightResultToEveryCallerThread) {
     auto rt = load_lua({lua_entry("add", "add", "{workers: 2}")});

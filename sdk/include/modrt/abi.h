@@ -24,6 +24,10 @@
  * table's load_finished; the security table's scope_policies; the contract
  * table's covers. A plugin built against minor 1 that must also run on a
  * minor-0 kernel checks struct_size before using them.
+ *
+ * Minor 2 appended: the host's value_scalars (with modrt_scalar) and the pool
+ * flag MODRT_POOL_CALLER_RUNS. Older kernels leave value_scalars out of the
+ * table (a plugin checks for NULL) and ignore the flag.
  */
 #ifndef MODRT_ABI_H
 #define MODRT_ABI_H
@@ -38,7 +42,7 @@ extern "C" {
 /** ABI major: a plugin with another major is refused. */
 #define MODRT_ABI_MAJOR 1
 /** ABI minor: a plugin with a newer minor than the kernel's is refused. */
-#define MODRT_ABI_MINOR 1
+#define MODRT_ABI_MINOR 2
 
 /** Name of the one symbol every plugin exports. */
 #define MODRT_PLUGIN_ENTRY_SYMBOL "modrt_plugin_entry"
@@ -70,6 +74,15 @@ typedef enum modrt_value_type {
     MODRT_ARRAY = 6,  /**< ordered list of values */
     MODRT_MAP = 7     /**< string-keyed map, insertion ordered, keys unique */
 } modrt_value_type;
+
+/** One item of an array as value_scalars reads it: its type and, for a scalar, its content. */
+typedef struct modrt_scalar {
+    modrt_value_type type; /**< the item's type, whatever it is */
+    union {
+        int64_t i; /**< MODRT_INT; MODRT_BOOL as 0 or 1 */
+        double n;  /**< MODRT_NUMBER */
+    } as;          /**< zero for NIL, STRING, BYTES, ARRAY and MAP (read those with value_at) */
+} modrt_scalar;
 
 /** Error kinds shared by Lua, the C ABI and the CLI. */
 typedef enum modrt_error_kind {
@@ -371,6 +384,10 @@ typedef struct modrt_host_api {
     modrt_error* (*contract_resolve)(modrt_runtime* runtime, modrt_str binding, modrt_str method, modrt_value* out);
     /** Describe every contract into `out` (the shape of modrt_contract_api.describe); UNAVAILABLE without a contract provider. */
     modrt_error* (*contract_describe)(modrt_runtime* runtime, modrt_value* out);
+
+    /* -- minor 2 -- */
+    /** Read the first `max` items of an array into out[0..max) with one call (a kind converting a call's arguments); returns the array's length, which may exceed `max`; 0 for anything but an array. */
+    size_t (*value_scalars)(const modrt_value* array, modrt_scalar* out, size_t max);
 } modrt_host_api;
 
 /* ------------------------------------------------------------------------ */
@@ -416,6 +433,8 @@ typedef struct modrt_pool_api {
 
 /** The pool runs (or drops) every task on the submitting thread before submit returns; the kernel then skips its hand-off machinery. */
 #define MODRT_POOL_SYNCHRONOUS 1u
+/** (minor 2) With SYNCHRONOUS: submit does nothing but run the task at once, so the kernel may run the task itself without calling submit; it then counts those calls (busy, completed) into the pool's stats. */
+#define MODRT_POOL_CALLER_RUNS 2u
 
 /** A link of the interceptor chain. */
 typedef struct modrt_interceptor_api {
