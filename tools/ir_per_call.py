@@ -2,13 +2,14 @@
 """Instructions per call of one modrt-bench benchmark, counted by callgrind.
 
 Wall-clock figures on a shared 2-core machine move by ±20 %; instruction counts
-do not. Callgrind collects only inside kernel::Runtime::call, at two run
-lengths; the difference of the totals divided by the difference of the calls
+do not. Callgrind collects only inside kernel::Runtime::call (or --collect), at
+two run lengths; the difference of the totals divided by the difference of the calls
 leaves out one-off costs (first-call setup, warm-up).
 
     tools/ir_per_call.py 'BM_Call/native_inline$'            # build/bin/modrt-bench
     tools/ir_per_call.py 'BM_Call/lua_inline$' --bench build-perf/bin/modrt-bench
     tools/ir_per_call.py 'BM_Call/lua_inline$' --top 15      # where they go (self cost)
+    tools/ir_per_call.py 'BM_Baseline/lua_pcall$' --collect '*BM_Baseline_lua_pcall*' --count lua_pcall
 """
 import argparse
 import os
@@ -17,17 +18,14 @@ import subprocess
 import sys
 import tempfile
 
-COLLECT = "modrt::kernel::Runtime::call(*"
-
-
-def run(bench, filt, min_time, out):
-    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", f"--toggle-collect={COLLECT}",
+def run(bench, filt, min_time, out, collect):
+    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", f"--toggle-collect={collect}",
                     bench, f"--benchmark_filter={filt}", f"--benchmark_min_time={min_time}"],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def parse(path):
-    """Total Ir, calls into Runtime::call, and self Ir per function."""
+def parse(path, counted):
+    """Total Ir, calls into `counted` (a function name prefix), and self Ir per function."""
     names, total, calls, self_ir = {}, 0, 0, {}
     fn = cfn = None
     pending_calls = None
@@ -55,7 +53,7 @@ def parse(path):
                 if len(parts) < 2:
                     continue
                 if pending_calls is not None:  # the line after calls= is the call's inclusive cost
-                    if cfn and cfn.startswith("modrt::kernel::Runtime::call("):
+                    if cfn and cfn.startswith(counted):
                         calls += pending_calls
                     pending_calls = None
                 else:
@@ -68,15 +66,19 @@ def main():
     ap.add_argument("filter", help="--benchmark_filter regex matching one benchmark")
     ap.add_argument("--bench", default="build/bin/modrt-bench")
     ap.add_argument("--top", type=int, default=0, help="also list the N functions with the most self Ir per call")
+    ap.add_argument("--collect", default="modrt::kernel::Runtime::call(*",
+                    help="callgrind --toggle-collect pattern: what is counted (default: Runtime::call)")
+    ap.add_argument("--count", default="modrt::kernel::Runtime::call(",
+                    help="name prefix of the function whose calls divide the total")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         short, long = os.path.join(tmp, "short.out"), os.path.join(tmp, "long.out")
-        run(args.bench, args.filter, 0.02, short)
-        run(args.bench, args.filter, 0.1, long)
-        t1, c1, s1 = parse(short)
-        t2, c2, s2 = parse(long)
+        run(args.bench, args.filter, 0.02, short, args.collect)
+        run(args.bench, args.filter, 0.1, long, args.collect)
+        t1, c1, s1 = parse(short, args.count)
+        t2, c2, s2 = parse(long, args.count)
     if c2 <= c1:
-        sys.exit(f"no calls into Runtime::call counted for '{args.filter}'")
+        sys.exit(f"no calls into {args.count} counted for '{args.filter}'")
     n = c2 - c1
     print(f"{args.filter}: {(t2 - t1) / n:.0f} Ir per call ({n} calls diffed)")
     if args.top:

@@ -21,6 +21,10 @@ suite() {
 
 suite "${MODRT_BUILD_DIR:-build}"
 if [ "${1:-}" != "--quick" ]; then
+  # Sanitizer builds at -O1 with line tables only: reports still give file:line, and
+  # each compiles in under half the time of -O2 -g (ASan: kernel/src/runtime.cpp 111 s -> 47 s).
+  optimize=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
+            "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG")
   # Sanitizer reports abort the process, so CTest sees them as failures.
   # use_tls=0: LeakSanitizer's exit-time walk of dlopen'ed libraries' thread-local
   # blocks (DTLS) read a stale slot and crashed its tracer in ~1 of 400 tests per
@@ -28,8 +32,8 @@ if [ "${1:-}" != "--quick" ]; then
   LSAN_OPTIONS=use_tls=0 \
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    suite build-asan -DMODRT_SANITIZE=address,undefined -DMODRT_BUILD_BENCH=OFF
+    suite build-asan -DMODRT_SANITIZE=address,undefined -DMODRT_BUILD_BENCH=OFF "${optimize[@]}"
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    suite build-tsan -DMODRT_SANITIZE=thread -DMODRT_BUILD_BENCH=OFF
+    suite build-tsan -DMODRT_SANITIZE=thread -DMODRT_BUILD_BENCH=OFF "${optimize[@]}"
   tools/fuzz.sh "${MODRT_FUZZ_SECONDS:-60}"
 fi
