@@ -14,6 +14,9 @@ struct modrt_future {
     modrt::kernel::Value result;
     modrt::kernel::ErrorPtr error;
     modrt_task task{};
+    // Set by whoever runs the call: the pool's worker, or a waiter that would otherwise
+    // hold a worker of the same pool while the call queues behind it (future_wait).
+    std::atomic<bool> claimed{false};
 
     mutable std::mutex mutex;
     std::condition_variable finished;
@@ -54,6 +57,8 @@ void unlink(modrt_future* f) {
     if (listed) future_release(f);
 }
 
+bool claim(modrt_future* f) { return !f->claimed.exchange(true, std::memory_order_acq_rel); }
+
 void complete(modrt_future* f, modrt_error* err) {
     f->error.reset(err);
     if (err) f->result = Value();
@@ -67,11 +72,10 @@ void complete(modrt_future* f, modrt_error* err) {
     f->finished.notify_all();
     for (auto& [cb, user] : callbacks) cb(user, f);
     unlink(f);
-    future_release(f);  // the reference the running task held
 }
 
-void run_task(void* self) {
-    auto* f = static_cast<modrt_future*>(self);
+/// Run a claimed call on this thread, on behalf of its pool.
+void run_claimed(modrt_future* f) {
     if (f->frame.runtime->closing.load(std::memory_order_relaxed)) {
         complete(f, fail(MODRT_ERR_CANCELED, "the runtime is shutting down; '" + f->entry->raw.id + "' did not run"));
         return;
@@ -83,9 +87,28 @@ void run_task(void* self) {
     complete(f, execute(f->entry, &f->frame, &f->args, &f->result, true));
 }
 
+// The pool's task holds a reference until the pool runs or drops it, whoever ran the call.
+void run_task(void* self) {
+    auto* f = static_cast<modrt_future*>(self);
+    if (claim(f)) run_claimed(f);
+    future_release(f);
+}
+
 void drop_task(void* self, modrt_error* reason) {
     auto* f = static_cast<modrt_future*>(self);
-    complete(f, reason ? reason : fail(MODRT_ERR_UNAVAILABLE, "pool dropped the call to '" + f->entry->raw.id + "'"));
+    if (claim(f))
+        complete(f, reason ? reason : fail(MODRT_ERR_UNAVAILABLE, "pool dropped the call to '" + f->entry->raw.id + "'"));
+    else
+        ErrorPtr unused(reason);  // a waiter ran the call already
+    future_release(f);
+}
+
+/// Whether `waiter` or a synchronous caller of it runs on `pool`: it then holds one of the
+/// pool's workers (the same test as a synchronous call's MODRT_TASK_REENTRANT).
+bool holds_worker_of(const modrt_frame* waiter, const PoolHandle* pool) {
+    for (const modrt_frame* w = waiter; w != nullptr; w = w->parent)
+        if (w->entry != nullptr && w->entry->pool.get() == pool) return true;
+    return false;
 }
 
 /// The async frame owns copies of what a synchronous child would borrow.
@@ -154,8 +177,10 @@ modrt_error* call_async(modrt_runtime* rt, modrt_frame* parent, std::string_view
     const PoolHandle& pool = *e->pool;
     modrt_error* refused = submit_to_pool(pool, &raw->task);
     if (refused) {
+        claim(raw);
         complete(raw, clone_error(*refused).release());  // the future finishes with the refusal too
-        future_release(raw);
+        future_release(raw);  // the task's reference: the pool does not hold it
+        future_release(raw);  // the caller's: it gets the error, not the future
         return refused;
     }
     *out = raw;
@@ -209,6 +234,9 @@ void wake_waiter(void* user, modrt_error_kind) {
 }  // namespace
 
 modrt_error* future_wait(modrt_future* f, const modrt_frame* waiter) {
+    // A call still queued on the pool this waiter holds a worker of might wait behind the
+    // waiter itself (a one-worker pool): run it here instead, as a synchronous call would.
+    if (waiter != nullptr && holds_worker_of(waiter, f->entry->pool.get()) && claim(f)) run_claimed(f);
     modrt_cancel_reg* reg = waiter ? on_cancel(const_cast<modrt_frame*>(waiter), &wake_waiter, f) : nullptr;
     modrt_error_kind cause = MODRT_ERR_UNKNOWN;
     {

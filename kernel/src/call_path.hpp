@@ -7,6 +7,9 @@
 #include <string>
 #include <string_view>
 
+// noinline below: dispatch() is flattened into one body for the common call; these
+// paths are rare (options, security, async children, errors) and stay out of it.
+
 namespace modrt::kernel {
 
 /// An owned error of `kind` with `message`.
@@ -36,7 +39,7 @@ modrt_error* resolve_callable(modrt_runtime* rt, uint32_t depth, std::string_vie
 /// PERMISSION_DENIED unless the frame's actor may call `id` (funcs.call); and for a function's call that sets an actor, scope or context
 /// (`options`), whether its caller `parent` may: funcs.security / funcs.context.
 [[gnu::noinline]] modrt_error* check_call_permissions(const modrt_frame* parent, const modrt_call_options* options,
-                                    const modrt_frame& frame, std::string_view id);
+                                                      const modrt_frame& frame, std::string_view id);
 
 /// The provider's decision (ALLOW without one, DENY when it fails); strict mode not applied.
 modrt_decision security_decide(modrt_runtime* rt, const modrt_actor* actor, std::string_view scope,

@@ -52,8 +52,8 @@ modrt_error* check_next_arguments(const InterceptorHandle& caller, const modrt_f
 /// The function itself on its pool: `on_worker` (an async call already on the pool) and
 /// caller_runs pools invoke it here; other pools get a task.
 modrt_error* run_function(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result, bool on_worker) {
-    const PoolHandle& pool = *e->pool;
     if (on_worker) return invoke_kind(e, frame, args, result);
+    const PoolHandle& pool = *e->pool;
     if (pool.caller_runs) [[likely]] {  // pool.inline: its submit would only run the task
         // The check a task makes when it starts (an interceptor may have waited since dispatch's).
         if (modrt_error_kind cause = frame_canceled(frame); cause != 0) return canceled_error(cause, e->raw.id);
@@ -266,9 +266,8 @@ namespace {
 }  // namespace
 
 modrt_error* resolve_callable(modrt_runtime* rt, uint32_t depth, std::string_view id, const Entry** out) {
-    const Entry* e = rt->find(id);
-    if (e != nullptr && e->load_error.empty() && e->callable() && depth <= rt->limits.max_depth &&
-        !rt->closing.load(std::memory_order_relaxed)) [[likely]] {
+    const Entry* e = rt->closing.load(std::memory_order_relaxed) ? nullptr : rt->find(id);
+    if (e != nullptr && e->load_error.empty() && e->callable() && depth <= rt->limits.max_depth) [[likely]] {
         *out = e;
         return nullptr;
     }

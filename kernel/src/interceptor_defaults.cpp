@@ -7,15 +7,11 @@ namespace modrt::kernel {
 
 std::vector<FieldProblem> read_interceptor_defaults(const RawEntry& entry, InterceptorDefaults& out) {
     std::vector<FieldProblem> problems;
-    const Value& f = entry.fields;
-    for (size_t i = 0; i < f.keys.size(); ++i) {
-        const std::string& key = f.keys[i];
-        const Value& v = f.items[i];
-        if (key == "name" || key == "kind" || key == "meta") continue;
+    for_each_own_field(entry, [&](const std::string& key, const Value& v) {
         if (key == "defaults") {
             if (v.type != MODRT_MAP) {
                 problems.push_back({key, "defaults: expected a map of interceptor name -> options map"});
-                continue;
+                return;
             }
             for (size_t j = 0; j < v.keys.size(); ++j) {
                 if (v.items[j].type != MODRT_MAP)
@@ -27,14 +23,14 @@ std::vector<FieldProblem> read_interceptor_defaults(const RawEntry& entry, Inter
             for (const auto& item : v.items) ok = ok && item.type == MODRT_STRING && !item.str.empty();
             if (!ok) {
                 problems.push_back({key, "order: expected a list of interceptor names, outermost first"});
-                continue;
+                return;
             }
             out.order.clear();
             for (const auto& item : v.items) out.order.push_back(item.str);
         } else {
             problems.push_back({key, "unknown field '" + key + "' (runtime.interceptors takes defaults, order)"});
         }
-    }
+    });
     return problems;
 }
 

@@ -5,11 +5,7 @@ namespace modrt::kernel {
 
 PluginConfigEntry read_plugin_config(const RawEntry& entry) {
     PluginConfigEntry out;
-    const Value& f = entry.fields;
-    for (size_t i = 0; i < f.keys.size(); ++i) {
-        const std::string& key = f.keys[i];
-        const Value& v = f.items[i];
-        if (key == "name" || key == "kind" || key == "meta") continue;
+    for_each_own_field(entry, [&](const std::string& key, const Value& v) {
         if (key == "plugin") {
             if (v.type != MODRT_STRING || v.str.empty()) out.problems.emplace_back(key, "plugin: expected a plugin name, e.g. function.lua");
             else out.plugin = v.str;
@@ -19,8 +15,8 @@ PluginConfigEntry read_plugin_config(const RawEntry& entry) {
         } else {
             out.problems.emplace_back(key, "unknown field '" + key + "' (plugin.config takes plugin, config)");
         }
-    }
-    if (out.plugin.empty() && f.find("plugin") == nullptr) out.problems.emplace_back("", "plugin is required: the name of the plugin to configure");
+    });
+    if (out.plugin.empty() && entry.fields.find("plugin") == nullptr) out.problems.emplace_back("", "plugin is required: the name of the plugin to configure");
     return out;
 }
 

@@ -34,6 +34,17 @@ struct FieldProblem {
     std::string message;
 };
 
+/// Call f(key, value) for each field of a kernel-read entry (runtime.*, plugin.config)
+/// except those every entry has (name, kind, meta).
+template <class F>
+void for_each_own_field(const RawEntry& entry, F&& f) {
+    const Value& fields = entry.fields;
+    for (size_t i = 0; i < fields.keys.size(); ++i) {
+        const std::string& key = fields.keys[i];
+        if (key != "name" && key != "kind" && key != "meta") f(key, fields.items[i]);
+    }
+}
+
 /// Read every *.yaml / *.yml under `root` (or `root` itself when a file), sorted by path.
 /// Appends each problem to `errors` and returns the entries that passed the kernel's checks.
 /// `overrides` replace fields of the entries they name before anything reads them;

@@ -41,7 +41,8 @@ modrt_runtime::~modrt_runtime() {
     // workers), then entries, then the plugins that made them.
     closing.store(true, std::memory_order_release);
     CallTask::wake_parked(this);
-    for (auto& e : entries) e->pool.reset();
+    for (auto& e : entries)
+        if (e->pool) e->pool->shut_down();  // in place: workers of other pools may still read e->pool
     while (waiting_callers.load(std::memory_order_acquire) != 0) std::this_thread::yield();
     entries.clear();
     catalog.unload_all();

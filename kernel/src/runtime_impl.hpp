@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace modrt::kernel {
@@ -47,9 +48,12 @@ struct PoolHandle {
         out->busy += started > completed ? started - completed : 0;
         out->completed += completed;
     }
-    ~PoolHandle() {
-        if (handle) api->destroy(plugin, handle);
+    /// Destroy the pool instance (it drops queued calls and joins its workers); the handle
+    /// itself stays readable, so a worker still finishing a call may look at its entry's pool.
+    void shut_down() {
+        if (handle) api->destroy(plugin, std::exchange(handle, nullptr));
     }
+    ~PoolHandle() { shut_down(); }
 };
 
 /// An interceptor instance made for one entry.

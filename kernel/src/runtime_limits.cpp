@@ -31,11 +31,7 @@ bool add_size(const Value& v, uint64_t limit, uint64_t& total, int nesting) noex
 
 std::vector<FieldProblem> read_limits(const RawEntry& entry, Limits& limits) {
     std::vector<FieldProblem> problems;
-    const Value& f = entry.fields;
-    for (size_t i = 0; i < f.keys.size(); ++i) {
-        const std::string& key = f.keys[i];
-        const Value& v = f.items[i];
-        if (key == "name" || key == "kind" || key == "meta") continue;
+    for_each_own_field(entry, [&](const std::string& key, const Value& v) {
         if (key == "max_depth") {
             if (v.type != MODRT_INT || v.scalar.i < 1 || v.scalar.i > 100000)
                 problems.push_back({key, "max_depth: expected a whole number from 1 to 100000"});
@@ -52,7 +48,7 @@ std::vector<FieldProblem> read_limits(const RawEntry& entry, Limits& limits) {
         } else {
             problems.push_back({key, "unknown field '" + key + "' (runtime.limits takes max_depth, max_value_size)"});
         }
-    }
+    });
     return problems;
 }
 

@@ -5,11 +5,7 @@ namespace modrt::kernel {
 
 std::vector<FieldProblem> read_security_settings(const RawEntry& entry, SecuritySettings& out) {
     std::vector<FieldProblem> problems;
-    const Value& f = entry.fields;
-    for (size_t i = 0; i < f.keys.size(); ++i) {
-        const std::string& key = f.keys[i];
-        const Value& v = f.items[i];
-        if (key == "name" || key == "kind" || key == "meta") continue;
+    for_each_own_field(entry, [&](const std::string& key, const Value& v) {
         if (key == "strict") {
             if (v.type != MODRT_BOOL) problems.push_back({key, "strict: expected true or false"});
             else out.strict = v.scalar.b;
@@ -34,7 +30,7 @@ std::vector<FieldProblem> read_security_settings(const RawEntry& entry, Security
         } else {
             problems.push_back({key, "unknown field '" + key + "' (runtime.security takes strict, actor, scope)"});
         }
-    }
+    });
     return problems;
 }
 

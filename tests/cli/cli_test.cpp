@@ -390,6 +390,26 @@ TEST(CliList, ShowsIdKindAndPool) {
     }
 }
 
+TEST(CliList, ColumnsLineUpWithKindsLongerThanTheHeader) {
+    // contract.definition and contract.binding are longer than function.native.
+    auto r = run_modrt({"list", CLI_CONTRACTS_REGISTRY, "--log-level", "error"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    std::istringstream lines(r.out);
+    std::string header, line;
+    std::getline(lines, header);
+    size_t kind_at = header.find("KIND"), pool_at = header.find("POOL");
+    ASSERT_NE(pool_at, std::string::npos) << header;
+    bool saw_definition = false;
+    while (std::getline(lines, line)) {
+        ASSERT_GT(line.size(), pool_at) << line;
+        // Each column starts where its header does, after a space.
+        EXPECT_TRUE(line[kind_at] != ' ' && line[kind_at - 1] == ' ') << line;
+        EXPECT_TRUE(line[pool_at] != ' ' && line[pool_at - 1] == ' ') << line;
+        saw_definition = saw_definition || line.find(" contract.definition ") != std::string::npos;
+    }
+    EXPECT_TRUE(saw_definition) << r.out;
+}
+
 TEST(CliList, BrokenRegistryFails) {
     auto r = run_modrt({"list", kBroken});
     EXPECT_EQ(r.exit_code, 1) << dump(r);

@@ -35,38 +35,17 @@ CallOptions in_scope(std::string scope) {
     return o;
 }
 
-Runtime* load(std::initializer_list<const char*> dirs) {
-    Runtime* rt = make_runtime().release();
-    for (const char* dir : dirs)
-        for (const auto& e : rt->load(fixture(dir))) ADD_FAILURE() << e.format();
-    return rt;
-}
-
 // A runtime without a security provider (everything allowed).
-class LuaContract : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() { rt_ = load({"contract/common"}); }
-    static void TearDownTestSuite() {
-        delete rt_;
-        rt_ = nullptr;
-    }
-    static CallResult call(std::string_view id, const Value& a = Value::array()) { return rt_->call(id, a); }
-    static inline Runtime* rt_ = nullptr;
+struct CommonFixture {
+    static constexpr std::string_view dirs[] = {"contract/common"};
 };
+using LuaContract = SharedRuntime<CommonFixture>;
 
 // Strict security (fixtures/contract/secure/policies.yaml); the outside caller is service:ct in test.ctsec:full.
-class LuaContractSecure : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() { rt_ = load({"contract/secure", "contract/common"}); }
-    static void TearDownTestSuite() {
-        delete rt_;
-        rt_ = nullptr;
-    }
-    static CallResult call(std::string_view id, const Value& a = Value::array(), const CallOptions& o = {}) {
-        return rt_->call(id, a, o);
-    }
-    static inline Runtime* rt_ = nullptr;
+struct SecureFixture {
+    static constexpr std::string_view dirs[] = {"contract/secure", "contract/common"};
 };
+using LuaContractSecure = SharedRuntime<SecureFixture>;
 
 // -- opening and calling --
 
@@ -272,7 +251,8 @@ TEST_F(LuaContract, ContractValuesAndImplementations) {
 }
 
 TEST(LuaContractNoProvider, EverythingIsUnavailableButMalformedArguments) {
-    std::unique_ptr<Runtime> rt(load({"contract/none"}));
+    static constexpr std::string_view kNone[] = {"contract/none"};
+    std::unique_ptr<Runtime> rt = load_fixtures(kNone);
     auto r = rt->call("test.ctc:probe_errors", Value::array());
     ASSERT_TRUE(r.ok()) << r.error->message;
     const Value& v = r.value;

@@ -38,40 +38,19 @@ constexpr const char* kBase = "test.security:base";
 constexpr const char* kOutside =
     R"({"actor":"service:test","meta":{"clearance":5,"role":"tester"},"scope":"test.security:trusted"})";
 
-class SecurityTest : public ::testing::Test {
-protected:
-    static Runtime* load(const char* dir) {
-        Runtime* rt = make_runtime().release();
-        for (const auto& e : rt->load(fixture(dir))) ADD_FAILURE() << e.format();
-        return rt;
-    }
+struct StrictFixture {
+    static constexpr std::string_view dirs[] = {"security/strict"};
+};
+struct PermissiveFixture {
+    static constexpr std::string_view dirs[] = {"security/permissive"};
+};
+struct LenientFixture {
+    static constexpr std::string_view dirs[] = {"security/lenient"};
 };
 
-class LuaSecurity : public SecurityTest {
-protected:
-    static void SetUpTestSuite() { rt_ = load("security/strict"); }
-    static void TearDownTestSuite() {
-        delete rt_;
-        rt_ = nullptr;
-    }
-    static CallResult call(std::string_view id, const Value& a = Value::array(), const CallOptions& o = {}) {
-        return rt_->call(id, a, o);
-    }
-    static inline Runtime* rt_ = nullptr;
-};
-
-class LuaSecurityPermissive : public SecurityTest {
-protected:
-    static void SetUpTestSuite() { rt_ = load("security/permissive"); }
-    static void TearDownTestSuite() {
-        delete rt_;
-        rt_ = nullptr;
-    }
-    static CallResult call(std::string_view id, const Value& a = Value::array(), const CallOptions& o = {}) {
-        return rt_->call(id, a, o);
-    }
-    static inline Runtime* rt_ = nullptr;
-};
+using LuaSecurity = SharedRuntime<StrictFixture>;
+using LuaSecurityPermissive = SharedRuntime<PermissiveFixture>;
+using LuaSecurityLenient = SharedRuntime<LenientFixture>;
 
 // -- the running call's actor and scope --
 
@@ -404,15 +383,6 @@ TEST_F(LuaSecurity, DocsModelPage) {
 
 // -- a non-strict runtime, an anonymous caller without a scope --
 
-class LuaSecurityLenient : public SecurityTest {
-protected:
-    static void SetUpTestSuite() { rt_ = load("security/lenient"); }
-    static void TearDownTestSuite() {
-        delete rt_;
-        rt_ = nullptr;
-    }
-    static inline Runtime* rt_ = nullptr;
-};
 
 TEST_F(LuaSecurityLenient, NoActorNoScopeAndUndefinedAllows) {
     auto r = rt_->call("test.lenient:anonymous", Value::array());

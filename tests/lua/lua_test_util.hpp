@@ -7,6 +7,7 @@
 
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -40,21 +41,36 @@ inline const Value& at(const Value& v, std::string_view key) {
     return found ? *found : nil;
 }
 
-/// Every test of a suite derived from this shares one loaded runtime.
-class BasicRegistry : public ::testing::Test {
+/// A runtime with fixtures/<dir> loaded for each dir in order; every load error fails the test.
+inline std::unique_ptr<Runtime> load_fixtures(std::span<const std::string_view> dirs) {
+    auto rt = make_runtime();
+    for (std::string_view dir : dirs)
+        for (const auto& e : rt->load(fixture(dir))) ADD_FAILURE() << e.format();
+    return rt;
+}
+
+/// Every test of a suite derived from SharedRuntime<Dirs> shares one runtime, loaded once
+/// per suite from the fixtures Dirs::dirs names (a static array of directory names).
+template <class Dirs>
+class SharedRuntime : public ::testing::Test {
 protected:
-    static void SetUpTestSuite() {
-        rt_ = make_runtime().release();
-        auto errs = rt_->load(fixture("basic"));
-        for (const auto& e : errs) ADD_FAILURE() << e.format();
+    static void SetUpTestSuite() { rt_ = load_fixtures(Dirs::dirs); }
+    static void TearDownTestSuite() { rt_.reset(); }
+    static CallResult call(std::string_view id, const Value& a = Value::array(),
+                           const modrt::kernel::CallOptions& o = {}) {
+        return rt_->call(id, a, o);
     }
-    static void TearDownTestSuite() {
-        delete rt_;
-        rt_ = nullptr;
-    }
-    static CallResult call(std::string_view id, const Value& a = Value::array()) { return rt_->call(id, a); }
+    static inline std::unique_ptr<Runtime> rt_;
+};
+
+struct BasicFixture {
+    static constexpr std::string_view dirs[] = {"basic"};
+};
+
+/// The basic fixture, shared by a suite.
+class BasicRegistry : public SharedRuntime<BasicFixture> {
+protected:
     static CallResult make(std::string_view what) { return call("test.lua:make", args({str(what)})); }
-    static inline Runtime* rt_ = nullptr;
 };
 
 }  // namespace lua_test

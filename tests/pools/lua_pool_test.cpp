@@ -22,6 +22,13 @@ end
 
 return {
   add = function(a, b) return a + b end,
+  -- k nested asynchronous calls of itself, each awaited with :result(): k.
+  recurse_async = function(k)
+    if k == 0 then return 0 end
+    local funcs = require("funcs")
+    local f = assert(funcs.async("lp:recurse_async", k - 1))
+    return 1 + f:result():data()
+  end,
   -- k asynchronous calls of lp:add, each awaited: their sum.
   fan_out = function(k)
     local funcs = require("funcs")
@@ -64,6 +71,20 @@ std::unique_ptr<Runtime> load_lua(std::initializer_list<std::string> entries) {
 }
 
 using LuaPool = PoolTest;
+
+TEST_F(LuaPool, AwaitingAnAsyncCallQueuedOnTheCallersOwnOneWorkerPoolRunsItInPlace) {
+    // Each level's only worker waits on a call queued behind it: :result() runs it there.
+    auto rt = load_lua({lua_caller_entry("recurse_async", "recurse_async", "{workers: 1}")});
+    auto started = std::chrono::steady_clock::now();
+    auto r = call_within(*rt, "lp:recurse_async", args({i(3)}), 3000ms);
+    if (!r) {
+        (void)rt.release();  // a worker waits on itself: the runtime cannot be destroyed
+        FAIL() << "an async call awaited on its caller's one-worker pool deadlocked";
+    }
+    ASSERT_TRUE(r->ok()) << error_text(*r);
+    EXPECT_EQ(as_int(r->value), 3);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2000ms) << "waited for a deadline instead of running in place";
+}
 
 TEST_F(LuaPool, InlinePoolCountsCallsTheKernelRunsAndCallsSubmittedToIt) {
     // Synchronous calls to pool.inline never reach its submit (MODRT_POOL_CALLER_RUNS: the

@@ -17,12 +17,16 @@ int cmd_list(const std::vector<std::string>& args) {
     auto rt = load_runtime(g, registry);
     if (!rt) return kFailed;
     auto entries = rt->entries();
-    size_t width = 2;
-    for (const auto& e : entries) width = std::max(width, e.id.size());
-    std::cout << std::left << std::setw(static_cast<int>(width) + 2) << "ID" << std::setw(18) << "KIND" << "POOL\n";
+    size_t id_width = 2, kind_width = 4;  // the headers' lengths
+    for (const auto& e : entries) {
+        id_width = std::max(id_width, e.id.size());
+        kind_width = std::max(kind_width, e.kind.size());
+    }
+    const int id_col = static_cast<int>(id_width) + 2, kind_col = static_cast<int>(kind_width) + 2;
+    std::cout << std::left << std::setw(id_col) << "ID" << std::setw(kind_col) << "KIND" << "POOL\n";
     for (const auto& e : entries)
-        std::cout << std::setw(static_cast<int>(width) + 2) << e.id << std::setw(18) << e.kind
-                  << (e.pool.empty() ? "-" : e.pool) << "\n";
+        std::cout << std::setw(id_col) << e.id << std::setw(kind_col) << e.kind << (e.pool.empty() ? "-" : e.pool)
+                  << "\n";
     return kOk;
 }
 
