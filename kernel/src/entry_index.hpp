@@ -32,8 +32,8 @@ public:
     }
 
     /// 64-bit hash built on a folded 64x64->128 multiply. An id of up to 16 bytes (most
-    /// are) costs two loads and two multiplies that depend on each other; the serial
-    /// multiply-xorshift rounds plus an avalanche used before took about three times as long.
+    /// are) costs two loads and two dependent multiplies, half the chain of the
+    /// multiply-xorshift rounds plus avalanche used before.
     static uint64_t hash(std::string_view key) noexcept {
         constexpr uint64_t kA = 0x9E3779B97F4A7C15ull, kB = 0xD6E8FEB86659FD93ull, kC = 0xA0761D6478BD642Full;
         const char* p = key.data();
@@ -52,7 +52,7 @@ public:
             a = n == 0 ? 0 : (uint64_t{uint8_t(p[0])} << 16) | (uint64_t{uint8_t(p[n / 2])} << 8) | uint8_t(p[n - 1]);
             b = 0;
         }
-        // Every input bit reaches every output bit through the two folds.
+        // Both words, then the length, go through a full-width multiply each.
         return fold(kB ^ key.size(), fold(a ^ kA, b ^ seed));
     }
 

@@ -81,6 +81,24 @@ MODRT_NATIVE_FUNCTION(types) {
     return {};
 }
 
+// scalars(...) -> [length, [type, content]...] for the first 6 arguments as value_scalars reads
+// them: content is the integer (int, bool 0/1), the number, or 0 for the other types.
+MODRT_NATIVE_FUNCTION(scalars) {
+    (void)frame;
+    modrt_scalar read[6];
+    size_t n = host.api().value_scalars(args.raw(), read, 6);
+    result.set_array();
+    result.push().set_int(static_cast<int64_t>(n));
+    for (size_t i = 0; i < n && i < 6; ++i) {
+        ValueSlot item = result.push();
+        item.set_array();
+        item.push().set_int(read[i].type);
+        if (read[i].type == MODRT_NUMBER) item.push().set_number(read[i].as.n);
+        else item.push().set_int(read[i].as.i);  // zero for nil and non-scalars
+    }
+    return {};
+}
+
 // context(key) -> the frame's context value under key (nil when absent)
 MODRT_NATIVE_FUNCTION(context) {
     result.copy_from(frame.context(args[0].as_string()));

@@ -39,6 +39,10 @@ entries:
     kind: function.native
     source: file://@LIB@
     method: types
+  - name: scalars
+    kind: function.native
+    source: file://@LIB@
+    method: scalars
   - name: add_via
     kind: function.native
     source: file://@LIB@
@@ -178,6 +182,21 @@ TEST_F(KernelNative, TypeTagsAreSeenByTheFunction) {
                            Value::integer(MODRT_NUMBER), Value::integer(MODRT_STRING), Value::integer(MODRT_BYTES),
                            Value::integer(MODRT_ARRAY), Value::integer(MODRT_MAP)});
     EXPECT_EQ(r.value, want);
+}
+
+TEST_F(KernelNative, ValueScalarsReadsTypesAndScalarsInOneCall) {
+    // Seven arguments, six read: the length is still 7; non-scalars come with zero content.
+    auto r = call("nat:scalars", array_of({Value::integer(-7), Value::number(2.5), Value::boolean(true),
+                                           Value::boolean(false), Value(), Value::string("s"), Value::integer(1)}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    auto pair = [](modrt_value_type t, Value content) { return array_of({Value::integer(t), std::move(content)}); };
+    Value want = array_of({Value::integer(7), pair(MODRT_INT, Value::integer(-7)), pair(MODRT_NUMBER, Value::number(2.5)),
+                           pair(MODRT_BOOL, Value::integer(1)), pair(MODRT_BOOL, Value::integer(0)),
+                           pair(MODRT_NIL, Value::integer(0)), pair(MODRT_STRING, Value::integer(0))});
+    EXPECT_EQ(r.value, want);
+    auto none = call("nat:scalars", Value::array());
+    ASSERT_TRUE(none.ok()) << none.error->message;
+    EXPECT_EQ(none.value, array_of({Value::integer(0)}));
 }
 
 TEST_F(KernelNative, NilArgsAreAnEmptyArray) {
