@@ -383,7 +383,6 @@ TEST_F(LuaSecurity, DocsModelPage) {
 
 // -- a non-strict runtime, an anonymous caller without a scope --
 
-
 TEST_F(LuaSecurityLenient, NoActorNoScopeAndUndefinedAllows) {
     auto r = rt_->call("test.lenient:anonymous", Value::array());
     ASSERT_TRUE(r.ok()) << r.error->message;
