@@ -52,26 +52,14 @@ inline void convert_number(lua_Number d, modrt_value* out) noexcept {
         h.value_set_number(out, d);
 }
 
-/// Push `value` when that needs no Lua allocation: nil, bool, number, int
-/// within +-2^53. Returns false, pushing nothing, for anything else. Needs
-/// one free stack slot; never raises (the call fast path relies on it).
-inline bool push_modrt_scalar(lua_State* L, const modrt_value* value) noexcept {
+/// One value's type and, for a scalar, its content, through the host accessors.
+inline modrt_scalar read_scalar(const modrt_value* item) noexcept {
     const modrt_host_api& h = host_api();
-    modrt_value_type type = h.value_type(value);
-    if (type == MODRT_INT) [[likely]] {  // tested first: the usual argument
-        int64_t i = h.value_int(value);
-        if (i < -kMaxExactInt || i > kMaxExactInt) return false;  // needs an int64_t cdata
-        lua_pushnumber(L, static_cast<lua_Number>(i));
-    } else if (type == MODRT_NUMBER) {
-        lua_pushnumber(L, h.value_number(value));
-    } else if (type == MODRT_BOOL) {
-        lua_pushboolean(L, h.value_bool(value));
-    } else if (type == MODRT_NIL) {
-        lua_pushnil(L);
-    } else {
-        return false;
-    }
-    return true;
+    modrt_scalar s{h.value_type(item), {0}};
+    if (s.type == MODRT_INT) s.as.i = h.value_int(item);
+    else if (s.type == MODRT_NUMBER) s.as.n = h.value_number(item);
+    else if (s.type == MODRT_BOOL) s.as.i = h.value_bool(item);
+    return s;
 }
 
 /// The first `max` items of `array` into out[]: one host call where the kernel has
@@ -81,29 +69,30 @@ inline size_t read_scalars(const modrt_value* array, modrt_scalar* out, size_t m
     if (h.value_scalars != nullptr) [[likely]]
         return h.value_scalars(array, out, max);
     size_t n = h.value_len(array);
-    for (size_t i = 0; i < n && i < max; ++i) {
-        const modrt_value* item = h.value_at(array, i);
-        out[i].type = h.value_type(item);
-        out[i].as.i = 0;
-        if (out[i].type == MODRT_INT) out[i].as.i = h.value_int(item);
-        else if (out[i].type == MODRT_NUMBER) out[i].as.n = h.value_number(item);
-        else if (out[i].type == MODRT_BOOL) out[i].as.i = h.value_bool(item);
-    }
+    for (size_t i = 0; i < n && i < max; ++i) out[i] = read_scalar(h.value_at(array, i));
     return n;
 }
 
-/// Whether push_scalar can push `s` (nil, bool, number, int within +-2^53).
+/// Whether push_scalar can push `s` without Lua allocation (nil, bool, number, int within +-2^53).
 inline bool pushable_scalar(const modrt_scalar& s) noexcept {
     if (s.type == MODRT_INT) return s.as.i >= -kMaxExactInt && s.as.i <= kMaxExactInt;  // else an int64_t cdata
     return s.type == MODRT_NUMBER || s.type == MODRT_BOOL || s.type == MODRT_NIL;
 }
 
-/// Push a scalar that pushable_scalar accepted; never raises.
+/// Push a scalar that pushable_scalar accepted; needs one free stack slot, never raises.
 inline void push_scalar(lua_State* L, const modrt_scalar& s) noexcept {
     if (s.type == MODRT_INT) lua_pushnumber(L, static_cast<lua_Number>(s.as.i));
     else if (s.type == MODRT_NUMBER) lua_pushnumber(L, s.as.n);
     else if (s.type == MODRT_BOOL) lua_pushboolean(L, s.as.i != 0);
     else lua_pushnil(L);
+}
+
+/// Push `value` when pushable_scalar accepts it; returns false, pushing nothing, otherwise.
+inline bool push_modrt_scalar(lua_State* L, const modrt_value* value) noexcept {
+    modrt_scalar s = read_scalar(value);
+    if (!pushable_scalar(s)) return false;
+    push_scalar(L, s);
+    return true;
 }
 
 /// Write the Lua value at `idx` into `out` when that needs no Lua
