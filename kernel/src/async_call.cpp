@@ -174,8 +174,7 @@ modrt_error* call_async(modrt_runtime* rt, modrt_frame* parent, std::string_view
     raw->task.run = &run_task;
     raw->task.drop = &drop_task;
     future_retain(raw);  // the running task holds one
-    const PoolHandle& pool = *e->pool;
-    modrt_error* refused = submit_to_pool(pool, &raw->task);
+    modrt_error* refused = submit_to_pool(rt, *e, &raw->task);
     if (refused) {
         claim(raw);
         complete(raw, clone_error(*refused).release());  // the future finishes with the refusal too

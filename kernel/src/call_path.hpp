@@ -24,8 +24,30 @@ inline constexpr std::string_view kBadErrorKind = "plugin error of invalid kind"
 /// Run the function itself on this thread (exceptions from the plugin become INTERNAL errors).
 modrt_error* invoke_kind(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result);
 
-/// Hand `task` to `pool`; an owned error when refused (exceptions from the plugin included).
-modrt_error* submit_to_pool(const PoolHandle& pool, modrt_task* task);
+/// While held and true, a pool's hooks may run: the runtime was not closing, and its
+/// destructor waits for every holder before destroying a pool. Both sides use seq_cst
+/// (store the flag, then read the count; add to the count, then read the flag), so a
+/// call that passed the `closing` check just before shutdown either sees it here or is
+/// waited for.
+class PoolUse {
+public:
+    explicit PoolUse(modrt_runtime* rt) noexcept : rt_(rt) {
+        rt_->pool_users.fetch_add(1, std::memory_order_seq_cst);
+        open_ = !rt_->closing.load(std::memory_order_seq_cst);
+    }
+    ~PoolUse() { rt_->pool_users.fetch_sub(1, std::memory_order_release); }
+    PoolUse(const PoolUse&) = delete;
+    PoolUse& operator=(const PoolUse&) = delete;
+    explicit operator bool() const noexcept { return open_; }
+
+private:
+    modrt_runtime* rt_;
+    bool open_;
+};
+
+/// Hand `task` to `pool`; an owned error when refused (exceptions from the plugin included),
+/// and CANCELED when the runtime is shutting down.
+modrt_error* submit_to_pool(modrt_runtime* rt, const Entry& e, modrt_task* task);
 
 /// CANCELED / TIMEOUT for a call that never ran.
 [[gnu::cold, gnu::noinline]] modrt_error* canceled_error(modrt_error_kind cause, std::string_view id);

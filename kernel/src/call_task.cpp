@@ -162,8 +162,7 @@ modrt_error* CallTask::run_in_place(const Entry* e, modrt_frame* frame, const mo
     InPlaceTask t{{sizeof(modrt_task), frame, MODRT_TASK_CALLER_WAITS, nullptr, &InPlaceTask::run, &InPlaceTask::drop},
                   e, frame, args, result};
     t.task.self = &t;
-    const PoolHandle& pool = *e->pool;
-    modrt_error* refused = submit_to_pool(pool, &t.task);
+    modrt_error* refused = submit_to_pool(frame->runtime, *e, &t.task);
     if (refused != nullptr) return refused;
     // A pool that declared itself synchronous but returned early still holds `t`: wait, never leave it dangling.
     while (!t.finished.load(std::memory_order_acquire)) std::this_thread::yield();
@@ -200,14 +199,13 @@ modrt_error* CallTask::run_on_pool(const Entry* e, modrt_frame* frame, const mod
     t->args_ = args;
     t->result_ = result;
     t->waiter_thread_ = thread_marker();
-    const PoolHandle& pool = *e->pool;
     modrt_runtime* rt = frame->runtime;
     rt->waiting_callers.fetch_add(1, std::memory_order_acq_rel);
     struct Leave {  // the last touch of the runtime by this caller
         modrt_runtime* rt;
         ~Leave() { rt->waiting_callers.fetch_sub(1, std::memory_order_acq_rel); }
     } leave{rt};
-    modrt_error* refused = submit_to_pool(pool, &t->task_);
+    modrt_error* refused = submit_to_pool(rt, *e, &t->task_);
     if (refused != nullptr) {
         recycle(std::move(t));
         return refused;

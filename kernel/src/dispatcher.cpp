@@ -165,7 +165,11 @@ modrt_error* invoke_kind(const Entry* e, modrt_frame* frame, const modrt_value* 
                    [&] { return e->kind->invoke(e->kind_plugin, e->handle, frame, args, result); });
 }
 
-modrt_error* submit_to_pool(const PoolHandle& pool, modrt_task* task) {
+modrt_error* submit_to_pool(modrt_runtime* rt, const Entry& e, modrt_task* task) {
+    PoolUse use(rt);
+    if (!use) [[unlikely]]
+        return fail(MODRT_ERR_CANCELED, "the runtime is shutting down; '" + e.raw.id + "' did not run");
+    const PoolHandle& pool = *e.pool;
     modrt_error* refused = guarded(pool.owner, "submit", [&] { return pool.api->submit(pool.handle, task); });
     // A refusal is the pool's word about itself: make sure it says which pool
     // ("pool.static is full" does, naming its type or its plugin).

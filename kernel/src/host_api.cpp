@@ -223,6 +223,8 @@ modrt_error* h_pool_stats(modrt_runtime* rt, modrt_str id, modrt_pool_stats* out
     const Entry* e = rt->find(in_view(id));
     if (!e) return make_error(MODRT_ERR_NOT_FOUND, "function '" + std::string(in_view(id)) + "' not found").release();
     if (!e->pool) return make_error(MODRT_ERR_INVALID, "'" + e->raw.id + "' has no pool").release();
+    PoolUse use(rt);
+    if (!use) return make_error(MODRT_ERR_UNAVAILABLE, "the runtime is shutting down; no pool stats").release();
     e->pool->read_stats(out);
     return nullptr;
 }

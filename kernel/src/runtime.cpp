@@ -37,10 +37,11 @@ modrt_runtime::modrt_runtime(RuntimeOptions o) : options(std::move(o)), catalog(
 }
 
 modrt_runtime::~modrt_runtime() {
-    // Refuse new calls, then pools (they drop queued calls and join their
-    // workers), then entries, then the plugins that made them.
-    closing.store(true, std::memory_order_release);
+    // Refuse new calls, let hooks already inside a pool return (PoolUse), then pools
+    // (they drop queued calls and join their workers), then entries, then the plugins that made them.
+    closing.store(true, std::memory_order_seq_cst);
     CallTask::wake_parked(this);
+    while (pool_users.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
     for (auto& e : entries)
         if (e->pool) e->pool->shut_down();  // in place: workers of other pools may still read e->pool
     while (waiting_callers.load(std::memory_order_acquire) != 0) std::this_thread::yield();

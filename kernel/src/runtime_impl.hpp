@@ -135,6 +135,9 @@ struct modrt_runtime {
     // Callers inside CallTask::run_on_pool (possibly other threads than the one shutting
     // down): the runtime is not freed under them.
     std::atomic<int> waiting_callers{0};
+    // Threads inside a pool's submit or stats hook (PoolUse). The destructor destroys pools
+    // only once none is, and `closing` turns later ones away: no hook runs on a destroyed pool.
+    std::atomic<int> pool_users{0};
 
     // Shared libraries opened for function.native (host->library_symbol).
     std::mutex libraries_mutex;

@@ -52,27 +52,6 @@ inline void convert_number(lua_Number d, modrt_value* out) noexcept {
         h.value_set_number(out, d);
 }
 
-/// One value's type and, for a scalar, its content, through the host accessors.
-inline modrt_scalar read_scalar(const modrt_value* item) noexcept {
-    const modrt_host_api& h = host_api();
-    modrt_scalar s{h.value_type(item), {0}};
-    if (s.type == MODRT_INT) s.as.i = h.value_int(item);
-    else if (s.type == MODRT_NUMBER) s.as.n = h.value_number(item);
-    else if (s.type == MODRT_BOOL) s.as.i = h.value_bool(item);
-    return s;
-}
-
-/// The first `max` items of `array` into out[]: one host call where the kernel has
-/// value_scalars (ABI 1.2), else item by item. Returns the array's length.
-inline size_t read_scalars(const modrt_value* array, modrt_scalar* out, size_t max) noexcept {
-    const modrt_host_api& h = host_api();
-    if (h.value_scalars != nullptr) [[likely]]
-        return h.value_scalars(array, out, max);
-    size_t n = h.value_len(array);
-    for (size_t i = 0; i < n && i < max; ++i) out[i] = read_scalar(h.value_at(array, i));
-    return n;
-}
-
 /// Whether push_scalar can push `s` without Lua allocation (nil, bool, number, int within +-2^53).
 inline bool pushable_scalar(const modrt_scalar& s) noexcept {
     if (s.type == MODRT_INT) return s.as.i >= -kMaxExactInt && s.as.i <= kMaxExactInt;  // else an int64_t cdata

@@ -415,13 +415,13 @@ bool WorkerState::call_fast(CallCtx& c, int base) noexcept {
     lua_State* L = L_;
     int fn = function_index((*c.spec)->serial);
     if (fn == 0) return false;
-    modrt_scalar args[kFastMaxArgs];
-    size_t nargs = read_scalars(c.args, args, kFastMaxArgs);
+    ScalarArgs<kFastMaxArgs> args{ValueView(c.args)};
+    size_t nargs = args.size();
     if (nargs > kFastMaxArgs) return false;
     for (size_t i = 0; i < nargs; ++i)
-        if (!pushable_scalar(args[i])) return false;
+        if (!pushable_scalar(args.item(i))) return false;
     lua_rawgeti(L, kFunctionsSlot, fn);
-    for (size_t i = 0; i < nargs; ++i) push_scalar(L, args[i]);
+    for (size_t i = 0; i < nargs; ++i) push_scalar(L, args.item(i));
     if (lua_pcall(L, static_cast<int>(nargs), 2, kHandlerSlot) != 0) {
         lua_pushnil(L);  // keeps finish_slow's two values on the stack
         finish_slow(c, true, base + 1);

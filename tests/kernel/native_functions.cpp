@@ -81,6 +81,38 @@ MODRT_NATIVE_FUNCTION(types) {
     return {};
 }
 
+// scalar_args(...) / scalar_args_itemwise(...) -> [size, [type, as_int, as_number, as_bool]...]
+// for items 0..3 as ScalarArgs<3> reads them (item 3 is past N): with value_scalars, and
+// item by item as on a kernel before ABI 1.2.
+namespace {
+modrt::Error describe_scalar_args(ValueView args, ValueSlot result, const modrt_host_api& host) {
+    modrt::ScalarArgs<3> in(args, host);
+    result.set_array();
+    result.push().set_int(static_cast<int64_t>(in.size()));
+    for (size_t i = 0; i < 4; ++i) {
+        ValueSlot item = result.push();
+        item.set_array();
+        item.push().set_int(in.type(i));
+        item.push().set_int(in.as_int(i));
+        item.push().set_number(in.as_number(i));
+        item.push().set_bool(in.as_bool(i));
+    }
+    return {};
+}
+}  // namespace
+
+MODRT_NATIVE_FUNCTION(scalar_args) {
+    (void)frame;
+    return describe_scalar_args(args, result, modrt::host_api());
+}
+
+MODRT_NATIVE_FUNCTION(scalar_args_itemwise) {
+    (void)frame;
+    modrt_host_api old_kernel = modrt::host_api();
+    old_kernel.value_scalars = nullptr;
+    return describe_scalar_args(args, result, old_kernel);
+}
+
 // scalars(...) -> [length, [type, content]...] for the first 6 arguments as value_scalars reads
 // them: content is the integer (int, bool 0/1), the number, or 0 for the other types.
 MODRT_NATIVE_FUNCTION(scalars) {

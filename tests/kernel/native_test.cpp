@@ -43,6 +43,14 @@ entries:
     kind: function.native
     source: file://@LIB@
     method: scalars
+  - name: scalar_args
+    kind: function.native
+    source: file://@LIB@
+    method: scalar_args
+  - name: scalar_args_itemwise
+    kind: function.native
+    source: file://@LIB@
+    method: scalar_args_itemwise
   - name: add_via
     kind: function.native
     source: file://@LIB@
@@ -197,6 +205,33 @@ TEST_F(KernelNative, ValueScalarsReadsTypesAndScalarsInOneCall) {
     auto none = call("nat:scalars", Value::array());
     ASSERT_TRUE(none.ok()) << none.error->message;
     EXPECT_EQ(none.value, array_of({Value::integer(0)}));
+}
+
+TEST_F(KernelNative, ScalarArgsReadsAsValueViewDoesWithOrWithoutValueScalars) {
+    auto read = [](modrt_value_type t, int64_t i, double n, bool b) {
+        return array_of({Value::integer(t), Value::integer(i), Value::number(n), Value::boolean(b)});
+    };
+    Value past = read(MODRT_NIL, 0, 0, false);  // item 3: past N, whatever the array holds
+    struct Case {
+        Value args;
+        Value want;
+    };
+    const Case cases[] = {
+        {array_of({Value::integer(-7), Value::number(2.75), Value::boolean(true), Value::integer(9)}),
+         array_of({Value::integer(4), read(MODRT_INT, -7, -7.0, false), read(MODRT_NUMBER, 2, 2.75, false),
+                   read(MODRT_BOOL, 0, 0, true), past})},
+        {array_of({Value::string("s"), Value::boolean(false)}),
+         array_of({Value::integer(2), read(MODRT_STRING, 0, 0, false), read(MODRT_BOOL, 0, 0, false),
+                   read(MODRT_NIL, 0, 0, false), past})},
+        {Value::array(), array_of({Value::integer(0), past, past, past, past})},
+    };
+    for (const char* id : {"nat:scalar_args", "nat:scalar_args_itemwise"}) {
+        for (const Case& c : cases) {
+            auto r = call(id, c.args);
+            ASSERT_TRUE(r.ok()) << id << ": " << r.error->message;
+            EXPECT_EQ(r.value, c.want) << id;
+        }
+    }
 }
 
 TEST_F(KernelNative, NilArgsAreAnEmptyArray) {

@@ -98,6 +98,12 @@ MODRT_NATIVE_FUNCTION(mark) {
     return {};
 }
 
+// fail_retryable(k) -> counts a run in marks[k], then fails UNAVAILABLE, retryable
+MODRT_NATIVE_FUNCTION(fail_retryable) {
+    g_state.marks[index_arg(args, 0, pool_test::kMarks)].fetch_add(1);
+    return modrt::Error(MODRT_ERR_UNAVAILABLE, "fail_retryable: try again").set_retryable(true);
+}
+
 // call(id, args...) -> the result of calling `id` with the remaining arguments,
 // synchronously, as a child of this call's frame. call() with no arguments
 // returns the thread id (the end of a chain of nested calls).

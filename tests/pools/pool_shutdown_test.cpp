@@ -159,5 +159,26 @@ TEST_F(PoolShutdown, ACallQueuedInAnotherPoolAtShutdownNeverRuns) {
     ASSERT_EQ(destroyer.wait_for(3000ms), std::future_status::ready) << "the Runtime destructor hung";
 }
 
+// outer's worker calls inner through interceptor.retry: the first attempt fails, and
+// the runtime is destroyed during the backoff. inner's pool (declared first) is
+// destroyed while outer's is still joining its worker, which then makes the second
+// attempt: it has passed the `closing` check long ago, and must end CANCELED instead
+// of reaching the destroyed pool.
+TEST_F(PoolShutdown, ACallMadeAfterItsPoolIsDestroyedEndsCanceled) {
+    std::string inner = native_entry("inner", "fail_retryable", "{workers: 1}") +
+                        "    meta: {options: {retry: {max_attempts: 2, initial_delay: 300ms}}}\n";
+    std::unique_ptr<Runtime> rt = load(registry("sd", {inner, native_entry("outer", "call", "{workers: 1}")}));
+    auto outer = call_async(*rt, "sd:outer", args({s("sd:inner"), i(3)}));
+    ASSERT_TRUE(wait_until([&] { return native().marks[3].load() == 1; }));
+    auto destroyer = std::async(std::launch::async, [&rt] { rt.reset(); });
+    ASSERT_TRUE(ready(outer, 3000ms)) << "the outer call never returned";
+    auto res = outer.get();
+    ASSERT_FALSE(res.ok()) << "the retried call succeeded";
+    EXPECT_EQ(res.error->kind, MODRT_ERR_CANCELED) << res.error->message;
+    PT_EXPECT_CONTAINS(res.error->message, "shutting down");
+    EXPECT_EQ(native().marks[3].load(), 1) << "the second attempt ran during shutdown";
+    ASSERT_EQ(destroyer.wait_for(3000ms), std::future_status::ready) << "the Runtime destructor hung";
+}
+
 }  // namespace
 }  // namespace pool_test

@@ -8,7 +8,8 @@
 extern "C" MODRT_EXPORT int64_t bench_add_raw(int64_t a, int64_t b) { return a + b; }
 
 MODRT_NATIVE_FUNCTION(bench_add) {
-    result.set_int(bench_add_raw(args[0].as_int(), args[1].as_int()));
+    modrt::ScalarArgs<2> in(args);  // both arguments in one host call
+    result.set_int(bench_add_raw(in.as_int(0), in.as_int(1)));
     return {};
 }
 
