@@ -67,8 +67,9 @@ modrt_error* resolve_callable(modrt_runtime* rt, uint32_t depth, std::string_vie
 modrt_decision security_decide(modrt_runtime* rt, const modrt_actor* actor, std::string_view scope,
                                std::string_view action, std::string_view resource, const modrt_value* meta) noexcept;
 
-/// Contracts, interceptors and the function itself. `on_worker`: already on the
-/// entry's pool (async), so the end of the chain invokes directly instead of submitting.
+/// Contracts, interceptors and the function itself; the caller has just checked that the
+/// frame is not cancelled. `on_worker`: already on the entry's pool (async), so the end of
+/// the chain invokes directly instead of submitting.
 modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result, bool on_worker);
 
 /// Cancel every asynchronous call started under `frame` that is still running (the caller returned).

@@ -50,13 +50,16 @@ modrt_error* check_next_arguments(const InterceptorHandle& caller, const modrt_f
 }
 
 /// The function itself on its pool: `on_worker` (an async call already on the pool) and
-/// caller_runs pools invoke it here; other pools get a task.
-modrt_error* run_function(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result, bool on_worker) {
+/// caller_runs pools invoke it here; other pools get a task. `checked`: cancellation was
+/// checked just before (no interceptor or contract ran since), so a caller_runs pool skips it.
+modrt_error* run_function(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result,
+                          bool on_worker, bool checked) {
     if (on_worker) return invoke_kind(e, frame, args, result);
     const PoolHandle& pool = *e->pool;
     if (pool.caller_runs) [[likely]] {  // pool.inline: its submit would only run the task
         // The check a task makes when it starts (an interceptor may have waited since dispatch's).
-        if (modrt_error_kind cause = frame_canceled(frame); cause != 0) return canceled_error(cause, e->raw.id);
+        if (!checked)
+            if (modrt_error_kind cause = frame_canceled(frame); cause != 0) return canceled_error(cause, e->raw.id);
         pool.caller_started.fetch_add(1, std::memory_order_relaxed);
         modrt_error* err = invoke_kind(e, frame, args, result);
         pool.caller_completed.fetch_add(1, std::memory_order_relaxed);
@@ -76,7 +79,7 @@ modrt_error* chain_invoke(void* self, modrt_frame* frame, const modrt_value* arg
     const Entry* e = step->entry;
     if (step->index > 0)  // called by an interceptor, not by execute()
         if (modrt_error* bad = check_next_arguments(*e->interceptors[step->index - 1], frame, args, result)) return bad;
-    if (step->index == e->interceptors.size()) return run_function(e, frame, args, result, step->on_worker);
+    if (step->index == e->interceptors.size()) return run_function(e, frame, args, result, step->on_worker, false);
     if (modrt_error_kind cause = frame_canceled(frame); cause != 0) return canceled_error(cause, e->raw.id);
     ChainStep next_step{e, step->index + 1, step->on_worker};
     modrt_next next{&next_step, &chain_invoke};
@@ -294,7 +297,7 @@ modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args
     result->reset(MODRT_NIL);
     modrt_error* err;
     if (e->interceptors.empty()) {
-        err = run_function(e, frame, args, result, on_worker);
+        err = run_function(e, frame, args, result, on_worker, contract == nullptr);
     } else {
         ChainStep first{e, 0, on_worker};
         err = chain_invoke(&first, frame, args, result);
