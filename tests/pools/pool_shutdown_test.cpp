@@ -160,13 +160,13 @@ TEST_F(PoolShutdown, ACallQueuedInAnotherPoolAtShutdownNeverRuns) {
 }
 
 // outer's worker calls inner through interceptor.retry: the first attempt fails, and
-// the runtime is destroyed during the backoff. inner's pool (declared first) is
+// the runtime is destroyed during the backoff (1 s: ample for the destroyer to start). inner's pool (declared first) is
 // destroyed while outer's is still joining its worker, which then makes the second
 // attempt: it has passed the `closing` check long ago, and must end CANCELED instead
 // of reaching the destroyed pool.
 TEST_F(PoolShutdown, ACallMadeAfterItsPoolIsDestroyedEndsCanceled) {
     std::string inner = native_entry("inner", "fail_retryable", "{workers: 1}") +
-                        "    meta: {options: {retry: {max_attempts: 2, initial_delay: 300ms}}}\n";
+                        "    meta: {options: {retry: {max_attempts: 2, initial_delay: 1s}}}\n";
     std::unique_ptr<Runtime> rt = load(registry("sd", {inner, native_entry("outer", "call", "{workers: 1}")}));
     auto outer = call_async(*rt, "sd:outer", args({s("sd:inner"), i(3)}));
     ASSERT_TRUE(wait_until([&] { return native().marks[3].load() == 1; }));

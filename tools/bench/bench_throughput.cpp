@@ -61,10 +61,10 @@ void BM_Throughput_adaptive_blocking(benchmark::State& state) {
 }
 
 // The worker count whose static pool serves the blocking load fastest: each count runs
-// kCalibrationBatches batches (after one unmeasured) and the lowest total wins. Keeping the
-// fastest batch of every iteration instead, as this did before, reported the luckiest of
-// several similar pools (32 and 64 workers are within noise here): that figure was ~5 %
-// above what any one static pool sustains.
+// kCalibrationBatches batches (after one unmeasured) and the lowest total wins; the benchmark
+// then measures that one pool. Keeping the fastest batch across all counts in every iteration
+// would report the luckiest of several similar pools (32 and 64 workers are within noise
+// here), not a throughput any one pool sustains.
 int fastest_static_workers() {
     constexpr int kCalibrationBatches = 5;
     kernel::Value args = one_int(1);
