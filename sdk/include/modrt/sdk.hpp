@@ -117,7 +117,7 @@ class ScalarArgs {
     static_assert(N > 0, "ScalarArgs reads at least one item");
 
 public:
-    /// `host`: the table to read through (the default; a test passes one without value_scalars).
+    /// `h`: the host table to read through (the default; a test passes one without value_scalars).
     explicit ScalarArgs(ValueView array, const modrt_host_api& h = host_api()) noexcept {
         if (h.value_scalars != nullptr) [[likely]] {
             size_ = h.value_scalars(array.raw(), items_, N);
