@@ -77,7 +77,7 @@ void complete(modrt_future* f, modrt_error* err) {
 /// Run a claimed call on this thread, on behalf of its pool.
 void run_claimed(modrt_future* f) {
     if (f->frame.runtime->closing.load(std::memory_order_relaxed)) {
-        complete(f, fail(MODRT_ERR_CANCELED, "the runtime is shutting down; '" + f->entry->raw.id + "' did not run"));
+        complete(f, shutting_down_error(f->entry->raw.id));
         return;
     }
     if (modrt_error_kind cause = frame_canceled(&f->frame); cause != 0) {

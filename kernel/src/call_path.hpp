@@ -49,6 +49,9 @@ private:
 /// and CANCELED when the runtime is shutting down.
 modrt_error* submit_to_pool(modrt_runtime* rt, const Entry& e, modrt_task* task);
 
+/// CANCELED for a call that did not run because the runtime is shutting down.
+[[gnu::cold, gnu::noinline]] modrt_error* shutting_down_error(std::string_view id);
+
 /// CANCELED / TIMEOUT for a call that never ran.
 [[gnu::cold, gnu::noinline]] modrt_error* canceled_error(modrt_error_kind cause, std::string_view id);
 

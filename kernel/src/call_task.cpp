@@ -48,7 +48,7 @@ void CallTask::run(void* self) {
     if (!t->claim()) return;
     modrt_runtime* rt = t->frame_->runtime;
     if (rt->closing.load(std::memory_order_relaxed)) {
-        t->error_ = fail(MODRT_ERR_CANCELED, "the runtime is shutting down; '" + t->entry_->raw.id + "' did not run");
+        t->error_ = shutting_down_error(t->entry_->raw.id);
     } else if (modrt_error_kind cause = frame_canceled(t->frame_); cause != 0) {
         t->error_ = canceled_error(cause, t->entry_->raw.id);
     } else {

@@ -171,7 +171,7 @@ modrt_error* invoke_kind(const Entry* e, modrt_frame* frame, const modrt_value* 
 modrt_error* submit_to_pool(modrt_runtime* rt, const Entry& e, modrt_task* task) {
     PoolUse use(rt);
     if (!use) [[unlikely]]
-        return fail(MODRT_ERR_CANCELED, "the runtime is shutting down; '" + e.raw.id + "' did not run");
+        return shutting_down_error(e.raw.id);
     const PoolHandle& pool = *e.pool;
     modrt_error* refused = guarded(pool.owner, "submit", [&] { return pool.api->submit(pool.handle, task); });
     // A refusal is the pool's word about itself: make sure it says which pool
@@ -181,6 +181,10 @@ modrt_error* submit_to_pool(modrt_runtime* rt, const Entry& e, modrt_task* task)
         refused->message.find("pool." + pool.type) == std::string::npos) [[unlikely]]
         refused->message = plugin_name(pool.owner) + ": pool." + pool.type + " refused the call: " + refused->message;
     return refused;
+}
+
+modrt_error* shutting_down_error(std::string_view id) {
+    return fail(MODRT_ERR_CANCELED, "the runtime is shutting down; '" + std::string(id) + "' did not run");
 }
 
 modrt_error* canceled_error(modrt_error_kind cause, std::string_view id) {
