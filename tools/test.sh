@@ -33,7 +33,7 @@ if [ "${1:-}" != "--quick" ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     suite build-asan -DMODRT_SANITIZE=address,undefined -DMODRT_BUILD_BENCH=OFF "${optimize[@]}"
-  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tools/tsan.supp \
+  TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions='$PWD/tools/tsan.supp'" \
     suite build-tsan -DMODRT_SANITIZE=thread -DMODRT_BUILD_BENCH=OFF "${optimize[@]}"
   tools/fuzz.sh "${MODRT_FUZZ_SECONDS:-60}"
 fi
