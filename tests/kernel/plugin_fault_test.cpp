@@ -7,6 +7,7 @@
 // error of a kind that does not exist, bad arguments to next, a pool's
 // refusal). An error a function returns on purpose is the function's own
 // value and passes through unchanged.
+#include "common/bounded_run.hpp"
 #include "kernel_test_util.hpp"
 
 #include <chrono>
@@ -95,15 +96,13 @@ protected:
     /// rather than having it freed underneath; once returned, it lets go before reporting.
     std::optional<CallResult> call_within(const std::string& id, Value args, CallOptions o = {},
                                           std::chrono::seconds limit = 20s) {
-        auto done = std::make_shared<std::promise<CallResult>>();
-        auto result = done->get_future();
-        std::thread([rt = rt, done, id, args = std::move(args), o = std::move(o)]() mutable {
-            CallResult r = rt->call(id, args, o);
-            rt.reset();
-            done->set_value(std::move(r));
-        }).detach();
-        if (result.wait_for(limit) != std::future_status::ready) return std::nullopt;
-        return result.get();
+        return modrt::test::run_within(
+            [rt = rt, id, args = std::move(args), o = std::move(o)]() mutable {
+                CallResult r = rt->call(id, args, o);
+                rt.reset();
+                return r;
+            },
+            limit);
     }
 
     /// The runtime answers healthy calls on the caller's thread and on a worker.

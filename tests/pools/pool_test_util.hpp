@@ -2,6 +2,7 @@
 // the native library's shared state, polling with deadlines, stats lookup.
 #pragma once
 
+#include "common/bounded_run.hpp"
 #include "pool_test_shared.hpp"
 
 #include <modrt/kernel/runtime.hpp>
@@ -173,14 +174,10 @@ inline std::future<CallResult> call_async(Runtime& rt, std::string id, Value a, 
     });
 }
 
-/// Call on a detached thread and wait at most `limit`. nullopt when it did not return
+/// Call on another thread and wait at most `limit`. nullopt when it did not return
 /// in time (a deadlock): the caller must then leak the runtime (it cannot be destroyed).
 inline std::optional<CallResult> call_within(Runtime& rt, std::string id, Value a, std::chrono::milliseconds limit) {
-    auto promise = std::make_shared<std::promise<CallResult>>();
-    auto future = promise->get_future();
-    std::thread([&rt, promise, id = std::move(id), a = std::move(a)] { promise->set_value(rt.call(id, a)); }).detach();
-    if (future.wait_for(limit) != std::future_status::ready) return std::nullopt;
-    return future.get();
+    return modrt::test::run_within([&rt, id = std::move(id), a = std::move(a)] { return rt.call(id, a); }, limit);
 }
 
 inline bool ready(std::future<CallResult>& f, std::chrono::milliseconds within = 0ms) {
