@@ -290,17 +290,15 @@ const std::string kFrenchNotDefault = R"(  - name: french
 class Resolving : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        loaded_ = new Loaded(load_ok(kHead + kGreeter + kFunctions + kEnglish + kFrenchNotDefault +
+        loaded_ = std::make_unique<Loaded>(load_ok(kHead + kGreeter + kFunctions + kEnglish + kFrenchNotDefault +
                                      "  - name: lonely\n    kind: contract.definition\n    methods: [{name: m}]\n"));
     }
     static void TearDownTestSuite() {
-        delete loaded_;
-        loaded_ = nullptr;
+        loaded_.reset();
     }
     static Runtime& rt() { return *loaded_->rt; }
-    static Loaded* loaded_;
+    static inline std::unique_ptr<Loaded> loaded_;
 };
-Loaded* Resolving::loaded_ = nullptr;
 
 TEST_F(Resolving, ABindingIdGivesItsFunction) {
     CallResult r = resolve(rt(), "app:english", "greet");

@@ -62,10 +62,9 @@ entries:
 
 class ContractValidation : public ::testing::Test {
 protected:
-    static void SetUpTestSuite() { loaded_ = new Loaded(load_ok(kRegistry)); }
+    static void SetUpTestSuite() { loaded_ = std::make_unique<Loaded>(load_ok(kRegistry)); }
     static void TearDownTestSuite() {
-        delete loaded_;
-        loaded_ = nullptr;
+        loaded_.reset();
     }
     static Runtime& rt() { return *loaded_->rt; }
     static CallResult call(std::string_view id, std::string_view json_args) { return rt().call(id, args(json_args)); }
@@ -80,9 +79,8 @@ protected:
         return out;
     }
 
-    static Loaded* loaded_;
+    static inline std::unique_ptr<Loaded> loaded_;
 };
-Loaded* ContractValidation::loaded_ = nullptr;
 
 TEST_F(ContractValidation, ValidInputPassesAndTheFunctionRuns) {
     CallResult r = call("app:person", R"([{"name": "Ada", "age": 36, "role": "admin", "tags": ["math"],

@@ -70,14 +70,13 @@ protected:
         fs::path scratch = fs::path(LUA_SCRATCH_DIR) / ("funcs-" + std::to_string(getpid()));
         fs::create_directories(scratch);
         std::ofstream(scratch / "registry.yaml") << yaml;
-        rt_ = make_runtime().release();
+        rt_ = make_runtime();
         for (const auto& e : rt_->load(scratch)) ADD_FAILURE() << e.format();
         fs::remove_all(scratch);
         ASSERT_NE(native().reset, nullptr) << dlerror();
     }
     static void TearDownTestSuite() {
-        delete rt_;
-        rt_ = nullptr;
+        rt_.reset();
     }
     void SetUp() override {
         // A callee an earlier test cancelled may still be on its way out: let it finish first.
@@ -90,7 +89,7 @@ protected:
         return rt_->call(id, a, o);
     }
     static Value integer(int64_t i) { return Value::integer(i); }
-    static inline Runtime* rt_ = nullptr;
+    static inline std::unique_ptr<Runtime> rt_;
 
 private:
     static void replace_all(std::string& s, std::string_view from, std::string_view to) {

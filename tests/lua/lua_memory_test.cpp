@@ -9,12 +9,11 @@ namespace {
 class LuaMemory : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        rt_ = make_runtime().release();
+        rt_ = make_runtime();
         for (const auto& e : rt_->load(fixture("memory"))) ADD_FAILURE() << e.format();
     }
     static void TearDownTestSuite() {
-        delete rt_;
-        rt_ = nullptr;
+        rt_.reset();
     }
     static void expect_out_of_memory(std::string_view id) {
         CallResult r = rt_->call(id, Value::array());
@@ -29,7 +28,7 @@ protected:
         ASSERT_TRUE(r.ok()) << r.error->message;
         EXPECT_EQ(r.value, Value::integer(mb));
     }
-    static inline Runtime* rt_ = nullptr;
+    static inline std::unique_ptr<Runtime> rt_;
 };
 
 std::string load_errors(std::string_view dir) {

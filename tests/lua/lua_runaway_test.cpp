@@ -12,12 +12,11 @@ namespace {
 class LuaRunaway : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        rt_ = make_runtime().release();
+        rt_ = make_runtime();
         for (const auto& e : rt_->load(fixture("runaway"))) ADD_FAILURE() << e.format();
     }
     static void TearDownTestSuite() {
-        delete rt_;
-        rt_ = nullptr;
+        rt_.reset();
     }
 
     // Call `id` with a 100 ms deadline; expect TIMEOUT well within the bound.
@@ -33,7 +32,7 @@ protected:
         EXPECT_LT(took, 3s) << id;
     }
 
-    static inline Runtime* rt_ = nullptr;
+    static inline std::unique_ptr<Runtime> rt_;
 };
 
 }  // namespace
