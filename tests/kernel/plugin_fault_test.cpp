@@ -12,10 +12,8 @@
 
 #include <chrono>
 #include <cmath>
-#include <future>
 #include <memory>
 #include <optional>
-#include <thread>
 
 namespace kt {
 namespace {
