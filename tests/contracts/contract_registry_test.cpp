@@ -291,7 +291,7 @@ class Resolving : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
         loaded_ = std::make_unique<Loaded>(load_ok(kHead + kGreeter + kFunctions + kEnglish + kFrenchNotDefault +
-                                     "  - name: lonely\n    kind: contract.definition\n    methods: [{name: m}]\n"));
+                                                   "  - name: lonely\n    kind: contract.definition\n    methods: [{name: m}]\n"));
     }
     static void TearDownTestSuite() {
         loaded_.reset();
