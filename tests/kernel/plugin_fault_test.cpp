@@ -91,16 +91,11 @@ protected:
 
     /// The call on another thread, given at most `limit` to return: nullopt when it hangs.
     /// The thread holds the runtime until the call returns, so a hung call leaks it
-    /// rather than having it freed underneath; once returned, it lets go before reporting.
+    /// rather than having it freed underneath; a returned one is joined, which lets go of it.
     std::optional<CallResult> call_within(const std::string& id, Value args, CallOptions o = {},
                                           std::chrono::seconds limit = 20s) {
-        return modrt::test::run_within(
-            [rt = rt, id, args = std::move(args), o = std::move(o)]() mutable {
-                CallResult r = rt->call(id, args, o);
-                rt.reset();
-                return r;
-            },
-            limit);
+        auto call = [rt = rt, id, args = std::move(args), o = std::move(o)] { return rt->call(id, args, o); };
+        return modrt::test::run_within(std::move(call), limit);
     }
 
     /// The runtime answers healthy calls on the caller's thread and on a worker.
