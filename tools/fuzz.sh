@@ -20,11 +20,28 @@ cmake -S . -B "$dir" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clan
 targets=(registry json_lua)
 cmake --build "$dir" -j"$(nproc)" --target "${targets[@]/%/_fuzz}"
 mkdir -p "$dir/artifacts"
+# The targets run side by side (libFuzzer uses one core each), each into its own log.
+pids=()
 for t in "${targets[@]}"; do
   work="$dir/corpus/$t"
   mkdir -p "$work"
   cp -r tests/fuzz/corpus/"$t"/. "$work"/
-  echo "=== fuzz $t for ${seconds}s"
+  echo "=== fuzz $t for ${seconds}s (log: $dir/$t.log)"
   ASAN_OPTIONS=detect_leaks=0 "$dir/bin/${t}_fuzz" "$work" -max_total_time="$seconds" \
-    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/$t-"
+    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/$t-" \
+    >"$dir/$t.log" 2>&1 &
+  pids+=($!)
 done
+status=0
+for i in "${!targets[@]}"; do
+  t=${targets[$i]}
+  if wait "${pids[$i]}"; then
+    echo "=== fuzz $t: clean"
+    grep -E "^(Done|stat::)" "$dir/$t.log"
+  else
+    echo "=== fuzz $t: FAILED"
+    tail -n 150 "$dir/$t.log"  # the crash report and its stack are at the end
+    status=1
+  fi
+done
+exit "$status"
