@@ -22,6 +22,7 @@ cmake --build "$dir" -j"$(nproc)" --target "${targets[@]/%/_fuzz}"
 mkdir -p "$dir/artifacts"
 # The targets run side by side (libFuzzer uses one core each), each into its own log.
 pids=()
+trap '[ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true' EXIT  # none outlives the script
 for t in "${targets[@]}"; do
   work="$dir/corpus/$t"
   mkdir -p "$work"
