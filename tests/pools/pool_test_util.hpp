@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/bounded_run.hpp"
+#include "common/thread_count.hpp"
 #include "pool_test_shared.hpp"
 
 #include <modrt/kernel/runtime.hpp>
@@ -187,19 +188,7 @@ inline bool ready(std::future<CallResult>& f, std::chrono::milliseconds within =
 /// The kernel thread id of the calling thread.
 inline int64_t this_tid() { return static_cast<int64_t>(::gettid()); }
 
-/// Threads of this process now (entries of /proc/self/task).
-/// Threads of this process. The first call starts and joins one thread, so that a
-/// sanitizer's helper thread (TSan starts one with the first thread) already exists.
-inline size_t thread_count() {
-    static const bool warmed = [] {
-        std::thread([] {}).join();
-        return true;
-    }();
-    (void)warmed;
-    size_t n = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/task")) ++n;
-    return n;
-}
+using modrt::test::thread_count;
 
 inline std::string error_text(const CallResult& r) {
     return r.error ? std::to_string(r.error->kind) + ": " + r.error->message : "ok";

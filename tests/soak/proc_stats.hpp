@@ -1,11 +1,12 @@
 // What the soak reads about its own process: resident memory and live threads.
 #pragma once
 
+#include "common/thread_count.hpp"
+
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -19,19 +20,7 @@ inline int64_t rss_bytes() {
     return resident * static_cast<int64_t>(::sysconf(_SC_PAGESIZE));
 }
 
-/// Threads of this process (entries of /proc/self/task). The first call starts and
-/// joins one thread, so a sanitizer's helper thread (TSan starts one with the first
-/// thread) exists before any count is taken.
-inline size_t thread_count() {
-    static const bool warmed = [] {
-        std::thread([] {}).join();
-        return true;
-    }();
-    (void)warmed;
-    size_t n = 0;
-    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
-    return n;
-}
+using modrt::test::thread_count;
 
 /// Poll until `pred` holds or `timeout` passes (a joined thread leaves /proc a moment
 /// after pthread_join returns); returns the last answer.
