@@ -116,6 +116,7 @@ void inherit(modrt_future* f, modrt_runtime* rt, const modrt_frame* parent) {
     modrt_frame& frame = f->frame;
     frame.runtime = rt;
     frame.entry = f->entry;
+    frame.cancellable = true;  // future_cancel, and its caller's end
     frame.storage = std::make_unique<FrameStorage>();
     FrameStorage& s = *frame.storage;
     if (parent) {

@@ -181,6 +181,7 @@ modrt_error* CallTask::run_on_pool(const Entry* e, modrt_frame* frame, const mod
     t->gate_.entry = e;
     t->gate_.depth = frame->depth;
     t->gate_.deadline_ns = frame->deadline_ns;
+    t->gate_.cancellable = true;  // the caller marks it when it gives up
     t->gate_.cancel_cause.store(0, std::memory_order_relaxed);
     t->task_.frame = &t->gate_;
     t->task_.flags = MODRT_TASK_CALLER_WAITS;

@@ -105,6 +105,7 @@ modrt_error* next_invoke_with(const modrt_next* next, modrt_frame* frame, const 
     child.scope = frame->scope;
     child.options = frame->options;
     child.deadline_ns = frame->deadline_ns;
+    child.cancellable = frame->cancellable;
     if (options) apply_options(child, options);
     modrt_error* err = chain_invoke(next->self, &child, args, result);
     if (child.extras.load(std::memory_order_acquire) != nullptr) end_children(child);
@@ -333,6 +334,7 @@ modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args
     frame.depth = depth;
     frame.context = parent ? parent->context : nullptr;
     if (parent) {
+        frame.cancellable = parent->cancellable;
         frame.actor = parent->actor;
         frame.scope = parent->scope;
         frame.deadline_ns = parent->deadline_ns;

@@ -63,6 +63,10 @@ struct modrt_frame {
     const modrt_value* options = nullptr;  // per-call options map or null
     int64_t deadline_ns = 0;               // 0: none; already the min of the caller's
     uint32_t depth = 0;
+    // cancel_frame may reach this frame (it or an ancestor has a canceller or is a future's).
+    // Set where such frames are built and inherited by children: a frame without it and
+    // without a deadline never becomes cancelled, so kinds may skip in-call checks.
+    bool cancellable = false;
     mutable std::atomic<int> cancel_cause{0};  // 0, MODRT_ERR_CANCELED or MODRT_ERR_TIMEOUT
     std::unique_ptr<modrt::kernel::FrameStorage> storage;
     mutable std::atomic<modrt::kernel::FrameExtras*> extras{nullptr};  // owned; see extras_of()
@@ -87,7 +91,11 @@ inline modrt_error_kind frame_canceled(const modrt_frame* f) {
     return MODRT_ERR_UNKNOWN;
 }
 
-/// Cancel a frame and everything beneath it; fires registered callbacks once.
+/// Whether the call may be stopped while it runs: a deadline, or cancellation that can reach it.
+inline bool frame_stoppable(const modrt_frame* f) { return f->cancellable || f->deadline_ns != 0; }
+
+/// Cancel a frame and everything beneath it; fires registered callbacks once. Only for
+/// frames marked `cancellable` (and their children), or a running kind may not notice.
 void cancel_frame(const modrt_frame* frame, modrt_error_kind cause);
 
 modrt_cancel_reg* on_cancel(modrt_frame* frame, modrt_cancel_cb cb, void* user);

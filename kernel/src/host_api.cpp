@@ -156,6 +156,7 @@ const modrt_actor* h_frame_actor(const modrt_frame* f) { return f->actor; }
 modrt_str h_frame_scope(const modrt_frame* f) { return modrt_str{f->scope.data(), f->scope.size()}; }
 const modrt_value* h_frame_options(const modrt_frame* f) { return f->options; }
 modrt_error_kind h_frame_canceled(const modrt_frame* f) { return frame_canceled(f); }
+int h_frame_stoppable(const modrt_frame* f) { return frame_stoppable(f) ? 1 : 0; }
 int64_t h_frame_deadline(const modrt_frame* f) { return f->deadline_ns; }
 
 // -- actors --
@@ -295,6 +296,7 @@ modrt_host_api make_host_api(modrt_runtime* rt) {
     h.value_at = h_value_at;
     h.value_key_at = h_value_key_at;
     h.value_scalars = h_value_scalars;
+    h.frame_stoppable = h_frame_stoppable;
     h.value_find = h_value_find;
     h.value_set_nil = h_set_nil;
     h.value_set_bool = h_set_bool;

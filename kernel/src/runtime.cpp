@@ -539,6 +539,7 @@ CallResult Runtime::call(std::string_view id, const Value& args, const CallOptio
     root.storage->scope = !options.scope.empty() ? options.scope : outside ? std::string(outside->scope) : std::string();
     root.scope = root.storage->scope;
     if (options.timeout.count() > 0) root.deadline_ns = now_ns() + options.timeout.count();
+    root.cancellable = options.canceller != nullptr;
     if (options.canceller) options.canceller->attach(&root);
     r.error.reset(dispatch(impl_.get(), &root, id, &args, nullptr, &r.value));
     if (options.canceller) options.canceller->detach();

@@ -30,6 +30,10 @@ namespace {
 
 // The cancellation hook runs every this many VM instructions during a call.
 constexpr int kHookEvery = 1000;
+// Top-level calls nothing can stop, in a row, before the hook comes off. lua_sethook
+// rewrites LuaJIT's dispatch table (~60 ns), so a worker that mixes stoppable and
+// unstoppable calls must not pay it at every switch.
+constexpr int kUnhookAfter = 64;
 // Check mode: budget of hook ticks (x kHookEvery instructions) for a module's top level.
 constexpr long kCheckBudget = 100000;
 // libraries_ value while a library's chunk runs (distinct from LUA_NOREF/LUA_REFNIL).
@@ -238,10 +242,9 @@ WorkerState::WorkerState(Mode mode, size_t memory_limit) {
     // The resident slots. No allocation: the stack has room, the values exist.
     lua_rawgeti(L_, LUA_REGISTRYINDEX, refs_.handler);
     lua_rawgeti(L_, LUA_REGISTRYINDEX, refs_.functions);
-    // Hooks are set once: lua_sethook rewrites LuaJIT's dispatch table, far too costly per call.
-    // The cancel hook finds the innermost call through current_call() and does nothing between calls.
+    // A count hook slows every interpreted instruction (~40 % on a loop), so a worker state
+    // sets its cancellation hook only for calls that can be stopped (fit_cancel_hook).
     if (mode == Mode::check) lua_sethook(L_, budget_hook, LUA_MASKCOUNT, kHookEvery);
-    else lua_sethook(L_, cancel_hook, LUA_MASKCOUNT, kHookEvery);
 }
 
 WorkerState::~WorkerState() {
@@ -267,6 +270,21 @@ WorkerState& WorkerState::for_thread(const std::shared_ptr<const StateSettings>&
     log(MODRT_LOG_DEBUG, "function.lua", "created a Lua state for this worker thread");
     t_last = &list.back();
     return *list.back().state;
+}
+
+void WorkerState::fit_cancel_hook(bool stoppable, bool nested) noexcept {
+    // Safe mid-call too (a nested call): the hook changes on this thread, between VM instructions.
+    if (stoppable) {
+        plain_calls_ = 0;
+        if (!hooked_) {
+            lua_sethook(L_, cancel_hook, LUA_MASKCOUNT, kHookEvery);
+            hooked_ = true;
+        }
+    } else if (hooked_ && !nested && ++plain_calls_ >= kUnhookAfter) {
+        lua_sethook(L_, nullptr, 0, 0);
+        hooked_ = false;
+        plain_calls_ = 0;
+    }
 }
 
 bool WorkerState::cancel_raised() const noexcept { return call_ != nullptr && call_->canceled != MODRT_ERR_UNKNOWN; }
@@ -376,6 +394,10 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
     if (!lua_checkstack(L, nested ? kNestedStack : kTopStack))
         return h.error_new(MODRT_ERR_INTERNAL, to_str("function.lua: Lua stack overflow"));
 
+    // The cancellation hook (cancel_hook) runs only while a call that can be stopped does: one
+    // without a deadline and with no caller that can be cancelled runs at full interpreter speed.
+    bool stoppable = h.frame_stoppable == nullptr || h.frame_stoppable(frame) != 0;  // null: a kernel before ABI 1.3
+    if (stoppable || hooked_) fit_cancel_hook(stoppable, nested);
     // Fresh globals for this call; a call below it on this state gets its own back at the end.
     int saved = begin_call_globals(L, globals_) ? base + 1 : 0;
     CallCtx c{this, &spec, frame, args, result, nullptr, MODRT_ERR_UNKNOWN, call_};

@@ -37,7 +37,7 @@ struct StateSettings {
 class WorkerState {
 public:
     enum class Mode {
-        worker,  ///< runs calls: JIT on, cancellation hook during calls
+        worker,  ///< runs calls: JIT on, cancellation hook while a call that can be stopped runs
         check,   ///< validates an entry at registry load: JIT off, instruction budget
     };
 
@@ -100,6 +100,8 @@ public:
 private:
     /// Index of the entry's method in the functions table, 0 when not loaded yet.
     int function_index(uint64_t serial) noexcept;
+    /// Arm the cancellation hook for a call that can be stopped; take it off after a run of calls that cannot.
+    void fit_cancel_hook(bool stoppable, bool nested) noexcept;
     bool call_fast(CallCtx& c, int base) noexcept;
     void call_slow(CallCtx& c) noexcept;
     void finish_slow(CallCtx& c, bool failed, int first) noexcept;
@@ -109,6 +111,8 @@ private:
     Refs refs_;
     CallGlobals globals_;
     CallCtx* call_ = nullptr;
+    bool hooked_ = false;   // the cancellation hook is set (worker mode)
+    int plain_calls_ = 0;   // top-level calls in a row, while hooked, that nothing could stop
     modrt_runtime* runtime_ = nullptr;
     std::unordered_map<uint64_t, std::shared_ptr<const ModuleSpec>> specs_;
     std::unordered_map<uint64_t, int> functions_;   // entry serial -> index in the functions table

@@ -32,6 +32,10 @@ entries:
     kind: function.native
     source: file://@LIB@
     method: deadline
+  - name: stoppable
+    kind: function.native
+    source: file://@LIB@
+    method: stoppable
   - name: context
     kind: function.native
     source: file://@LIB@
@@ -176,6 +180,28 @@ TEST_F(KernelDispatch, NoTimeoutMeansNoDeadline) {
     auto w = rt_->call("d:wait_cancel", array_of({Value::integer(5)}));
     ASSERT_TRUE(w.ok()) << w.error->message;
     EXPECT_EQ(w.value.str, "not canceled");
+}
+
+// frame_stoppable: what a kind reads to decide whether to watch for cancellation while it runs.
+TEST_F(KernelDispatch, OnlyACallSomethingCanStopIsStoppable) {
+    auto stoppable = [&](const Value& args, const CallOptions& o) {
+        auto r = rt_->call("d:call", args, o);
+        EXPECT_TRUE(r.ok()) << r.error->message;
+        return r.ok() && r.value == Value::boolean(true);
+    };
+    Value direct = array_of({Value::string("d:stoppable"), Value::array()});
+    EXPECT_FALSE(stoppable(direct, CallOptions{}));  // nothing above it can cancel it, no deadline
+    CallOptions timed;
+    timed.timeout = 10s;
+    EXPECT_TRUE(stoppable(direct, timed));
+    CallOptions cancellable;
+    cancellable.canceller = std::make_shared<modrt::kernel::CallCanceller>();
+    EXPECT_TRUE(stoppable(direct, cancellable));
+    // A nested call with its own timeout, under a caller nothing can stop.
+    Value nested_timed = array_of({Value::string("d:call_with"),
+                                   array_of({Value::string("d:stoppable"), Value::array(), Value::map(),
+                                             Value::string(""), Value::integer(10'000'000'000)})});
+    EXPECT_TRUE(stoppable(nested_timed, CallOptions{}));
 }
 
 TEST_F(KernelDispatch, NestedCallInheritsTheDeadline) {

@@ -177,6 +177,13 @@ MODRT_NATIVE_FUNCTION(deadline) {
     return {};
 }
 
+// stoppable() -> whether something may stop the call while it runs (host frame_stoppable)
+MODRT_NATIVE_FUNCTION(stoppable) {
+    (void)args;
+    result.set_bool(frame.stoppable());
+    return {};
+}
+
 // ---------------------------------------------------------------------------
 // Hand-written functions: these need the `host` parameter (for host->runtime),
 // which the MODRT_NATIVE_FUNCTION body does not see.

@@ -3,6 +3,8 @@
 #include "lua_test_util.hpp"
 
 #include <chrono>
+#include <memory>
+#include <thread>
 
 using namespace lua_test;
 using namespace std::chrono_literals;
@@ -81,6 +83,49 @@ TEST_F(LuaRunaway, WorkerStaysUsableAfterALoopIsStopped) {
         ASSERT_TRUE(r.ok()) << r.error->message;
         EXPECT_EQ(r.value, Value::integer(55));
     }
+}
+
+// A call with no deadline and no caller that can cancel it runs without the
+// cancellation hook, and a worker takes the hook off after a run of such calls;
+// whatever can be stopped must still be stopped after that.
+TEST_F(LuaRunaway, LoopIsStoppedAfterManyCallsNothingCouldStop) {
+    for (int round = 0; round < 2; ++round) {
+        for (int i = 0; i < 200; ++i) {
+            CallResult r = rt_->call("runaway:on_worker", args({Value::integer(10)}));
+            ASSERT_TRUE(r.ok()) << r.error->message;
+            CallResult inline_r = rt_->call("runaway:sum", args({Value::integer(10)}));
+            ASSERT_TRUE(inline_r.ok()) << inline_r.error->message;
+        }
+        expect_stopped("runaway:on_worker");
+        expect_stopped("runaway:arithmetic_loop");
+    }
+}
+
+TEST_F(LuaRunaway, LoopIsStoppedByACancellerAlone) {
+    for (int i = 0; i < 200; ++i) ASSERT_TRUE(rt_->call("runaway:sum", args({Value::integer(10)})).ok());
+    modrt::kernel::CallOptions opts;  // no deadline: only the canceller can stop it
+    opts.canceller = std::make_shared<modrt::kernel::CallCanceller>();
+    std::thread canceller([c = opts.canceller] {
+        std::this_thread::sleep_for(50ms);
+        c->cancel();
+    });
+    auto started = std::chrono::steady_clock::now();
+    CallResult r = rt_->call("runaway:empty_loop", Value::array(), opts);
+    auto took = std::chrono::steady_clock::now() - started;
+    canceller.join();
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_CANCELED) << r.error->message;
+    EXPECT_LT(took, 3s);
+}
+
+TEST_F(LuaRunaway, NestedCallWithADeadlineIsStoppedInsideACallWithout) {
+    for (int i = 0; i < 200; ++i) ASSERT_TRUE(rt_->call("runaway:sum", args({Value::integer(10)})).ok());
+    auto started = std::chrono::steady_clock::now();
+    CallResult r = rt_->call("runaway:nested_timeout", Value::array());
+    auto took = std::chrono::steady_clock::now() - started;
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.value, Value::string("Timeout"));
+    EXPECT_LT(took, 3s);
 }
 
 TEST_F(LuaRunaway, JitOptInComputesTheSameResult) {

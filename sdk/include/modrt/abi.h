@@ -42,7 +42,7 @@ extern "C" {
 /** ABI major: a plugin with another major is refused. */
 #define MODRT_ABI_MAJOR 1
 /** ABI minor: a plugin with a newer minor than the kernel's is refused. */
-#define MODRT_ABI_MINOR 2
+#define MODRT_ABI_MINOR 3
 
 /** Name of the one symbol every plugin exports. */
 #define MODRT_PLUGIN_ENTRY_SYMBOL "modrt_plugin_entry"
@@ -388,6 +388,10 @@ typedef struct modrt_host_api {
     /* -- minor 2 -- */
     /** Read the first `max` items of an array into out[0..max) with one call (a kind converting a call's arguments); returns the array's length, which may exceed `max`; 0 for anything but an array. */
     size_t (*value_scalars)(const modrt_value* array, modrt_scalar* out, size_t max);
+
+    /* -- minor 3 -- */
+    /** 1 when something may stop the call while it runs (a deadline, or a caller that can be cancelled: a canceller, a future); 0 when nothing can, so a kind may skip its in-call cancellation checks. */
+    int (*frame_stoppable)(const modrt_frame* frame);
 } modrt_host_api;
 
 /* ------------------------------------------------------------------------ */

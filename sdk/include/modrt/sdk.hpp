@@ -288,6 +288,11 @@ public:
     /// 0, MODRT_ERR_CANCELED or MODRT_ERR_TIMEOUT.
     modrt_error_kind canceled() const noexcept { return host_api().frame_canceled(f_); }
     int64_t deadline_ns() const noexcept { return host_api().frame_deadline_ns(f_); }
+    /// Whether something may stop the call while it runs (always true on a kernel before ABI 1.3).
+    bool stoppable() const noexcept {
+        const modrt_host_api& h = host_api();
+        return h.frame_stoppable == nullptr || h.frame_stoppable(f_) != 0;
+    }
 
 private:
     modrt_frame* f_;
