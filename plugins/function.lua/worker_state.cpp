@@ -396,7 +396,7 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
 
     // The cancellation hook (cancel_hook) runs only while a call that can be stopped does: one
     // without a deadline and with no caller that can be cancelled runs at full interpreter speed.
-    bool stoppable = h.frame_stoppable == nullptr || h.frame_stoppable(frame) != 0;  // null: a kernel before ABI 1.3
+    bool stoppable = Frame(frame).stoppable();
     if (stoppable || hooked_) fit_cancel_hook(stoppable, nested);
     // Fresh globals for this call; a call below it on this state gets its own back at the end.
     int saved = begin_call_globals(L, globals_) ? base + 1 : 0;
