@@ -38,7 +38,7 @@ for i in "${!targets[@]}"; do
   t=${targets[$i]}
   if wait "${pids[$i]}"; then
     echo "=== fuzz $t: clean"
-    grep -E "^(Done|stat::)" "$dir/$t.log"
+    grep -aE "^(Done|stat::)" "$dir/$t.log" || true  # printing only
   else
     echo "=== fuzz $t: FAILED"
     tail -n 150 "$dir/$t.log"  # the crash report and its stack are at the end
