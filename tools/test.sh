@@ -12,12 +12,14 @@ jobs=$(nproc)
 
 # suite DIR OPT [cmake args...]: OPT is the optimisation level, always with -g1
 # (line tables only: backtraces and sanitizer reports keep file:line, and the
-# build is a quarter shorter than with -g).
+# build is a quarter shorter than with -g). Test executables build as unity
+# batches: GoogleTest's and the kernel's headers are parsed once per batch, not
+# once per file (at -O2, 461 s of compiling tests became 295 s).
 suite() {
   local dir=$1 opt="$2 -g1 -DNDEBUG"
   shift 2
   echo "=== $dir: configure, build, test"
-  cmake -S . -B "$dir" -G Ninja -DMODRT_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  cmake -S . -B "$dir" -G Ninja -DMODRT_WERROR=ON -DMODRT_UNITY_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$opt" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=$opt" "$@"
   cmake --build "$dir" -j"$jobs"
   ctest --test-dir "$dir" --output-on-failure -j"$jobs"

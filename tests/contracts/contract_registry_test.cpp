@@ -25,7 +25,7 @@ size_t error_count(const Loaded& l) { return static_cast<size_t>(std::count(l.er
 
 const std::string kHead = "version: \"1.0\"\nnamespace: app\nentries:\n";
 
-const std::string kGreeter = R"(  - name: greeter
+const std::string kGreeterYaml = R"(  - name: greeter
     kind: contract.definition
     methods:
       - name: greet
@@ -39,7 +39,7 @@ const std::string kGreeter = R"(  - name: greeter
       - name: farewell
 )";
 
-const std::string kFunctions = native("en", "greet_en") + native("fr", "greet_fr") + native("bye", "echo");
+const std::string kGreeterFunctions = native("en", "greet_en") + native("fr", "greet_fr") + native("bye", "echo");
 
 // ---------------------------------------------------------------------------
 // contract.definition: checked on its own at load
@@ -137,7 +137,7 @@ class BindingErrors : public ::testing::TestWithParam<BindingCase> {};
 
 TEST_P(BindingErrors, ReportedAtTheField) {
     const BindingCase& c = GetParam();
-    const std::string yaml = kHead + kGreeter + kFunctions + c.binding;
+    const std::string yaml = kHead + kGreeterYaml + kGreeterFunctions + c.binding;
     Loaded l = load(yaml);
     EXPECT_EQ(error_count(l), 1u) << l.errors;
     // `at` is searched in the binding only (the contract above may hold the same text).
@@ -205,7 +205,7 @@ TEST(BindingErrors, EveryProblemOfOneBindingIsReported) {
     const std::string binding = kBind +
                                 "    contracts:\n      - contract: app:greeter\n        methods:\n"
                                 "          greet: app:gone\n          shout: app:en\n";
-    const std::string yaml = kHead + kGreeter + kFunctions + binding;
+    const std::string yaml = kHead + kGreeterYaml + kGreeterFunctions + binding;
     Loaded l = load(yaml);
     EXPECT_EQ(error_count(l), 3u) << l.errors;
     EXPECT_TRUE(has_error(l, "registry.yaml", line_of(yaml, "greet: app:gone"), "app:b", "'app:gone' not found"));
@@ -215,7 +215,7 @@ TEST(BindingErrors, EveryProblemOfOneBindingIsReported) {
 }
 
 TEST(BindingErrors, AContractThatDidNotLoadIsNamedSo) {
-    const std::string yaml = kHead + kFunctions +
+    const std::string yaml = kHead + kGreeterFunctions +
                              "  - name: broken\n    kind: contract.definition\n    methods: []\n" + kBind +
                              "    contracts:\n      - contract: broken\n        methods: {greet: app:en}\n";
     Loaded l = load(yaml);
@@ -240,7 +240,7 @@ const std::string kFrench = R"(  - name: french
 )";
 
 TEST(BindingErrors, TwoDefaultsAreReportedOnTheSecondNamingTheFirst) {
-    const std::string yaml = kHead + kGreeter + kFunctions + kEnglish + kFrench;
+    const std::string yaml = kHead + kGreeterYaml + kGreeterFunctions + kEnglish + kFrench;
     Loaded l = load(yaml);
     EXPECT_EQ(error_count(l), 1u) << l.errors;
     const std::string first = l.file("registry.yaml") + ":" + std::to_string(line_of(yaml, "name: english"));
@@ -250,7 +250,7 @@ TEST(BindingErrors, TwoDefaultsAreReportedOnTheSecondNamingTheFirst) {
 
 TEST(BindingErrors, TwoDefaultsInTwoFiles) {
     // Files load in name order: a.yaml's binding comes first.
-    const std::string a = kHead + kGreeter + kFunctions + kEnglish;
+    const std::string a = kHead + kGreeterYaml + kGreeterFunctions + kEnglish;
     const std::string b = "version: \"1.0\"\nnamespace: other\nentries:\n" + kFrench;
     Loaded l = load_files({{"a.yaml", a}, {"b.yaml", b}});
     EXPECT_EQ(error_count(l), 1u) << l.errors;
@@ -260,7 +260,7 @@ TEST(BindingErrors, TwoDefaultsInTwoFiles) {
 }
 
 TEST(BindingErrors, ABrokenBindingFailsToResolve) {
-    const std::string yaml = kHead + kGreeter + kFunctions + kBind +
+    const std::string yaml = kHead + kGreeterYaml + kGreeterFunctions + kBind +
                              "    contracts:\n      - contract: app:greeter\n        default: true\n"
                              "        methods: {greet: app:en}\n";
     Loaded l = load(yaml);
@@ -290,7 +290,7 @@ const std::string kFrenchNotDefault = R"(  - name: french
 class Resolving : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        loaded_ = std::make_unique<Loaded>(load_ok(kHead + kGreeter + kFunctions + kEnglish + kFrenchNotDefault +
+        loaded_ = std::make_unique<Loaded>(load_ok(kHead + kGreeterYaml + kGreeterFunctions + kEnglish + kFrenchNotDefault +
                                                    "  - name: lonely\n    kind: contract.definition\n    methods: [{name: m}]\n"));
     }
     static void TearDownTestSuite() {
@@ -384,13 +384,13 @@ TEST_F(Resolving, DescribeShowsMethodsSchemasAndImplementations) {
 }
 
 TEST(Describe, UnavailableWithoutAContractProvider) {
-    Loaded l = load_ok(kHead + kFunctions);
+    Loaded l = load_ok(kHead + kGreeterFunctions);
     CallResult d = l.rt->describe_contracts();
     EXPECT_EQ(kind_of(d), MODRT_ERR_UNAVAILABLE);
 }
 
 TEST(Bindings, ALaterLoadAddsAnImplementation) {
-    Loaded l = load_ok(kHead + kGreeter + kFunctions + kEnglish);
+    Loaded l = load_ok(kHead + kGreeterYaml + kGreeterFunctions + kEnglish);
     fs::path more = scratch_dir() / "more.yaml";
     std::ofstream(more) << "version: \"1.0\"\nnamespace: extra\nentries:\n" + kFrenchNotDefault;
     // A bare name is in the binding's own namespace: extra:greeter does not exist.

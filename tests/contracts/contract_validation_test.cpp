@@ -230,18 +230,18 @@ TEST_F(ContractValidation, ConcurrentCallsSeeTheSameVerdicts) {
 // ---------------------------------------------------------------------------
 
 // Function entries only: the direct plugin instance below gets the contract entries.
-const std::string kFunctions = R"(version: "1.0"
+const std::string kCoverFunctions = R"(version: "1.0"
 namespace: app
 entries:
 )" + native("en", "greet_en") + native("fr", "greet_fr") + native("plain", "echo");
 
-const char* kGreeter = R"({"name": "greeter", "kind": "contract.definition", "methods": [
+const char* kGreeterJson = R"({"name": "greeter", "kind": "contract.definition", "methods": [
     {"name": "greet", "input_schemas": [{"format": "application/schema+json", "definition": {"type": "string", "minLength": 1}}]}]})";
 
 TEST(ContractProvider, CoversExactlyTheFunctionsSomeBindingNames) {
-    Loaded l = load_ok(kFunctions);
+    Loaded l = load_ok(kCoverFunctions);
     DirectPlugin p(*l.rt);
-    EXPECT_EQ(p.add("app:greeter", "contract.definition", kGreeter), "");
+    EXPECT_EQ(p.add("app:greeter", "contract.definition", kGreeterJson), "");
     EXPECT_EQ(p.add("app:english", "contract.binding",
                     R"({"name": "english", "kind": "contract.binding", "contracts": [
                         {"contract": "app:greeter", "default": true, "methods": {"greet": "app:en"}}]})"),
@@ -268,9 +268,9 @@ TEST(ContractProvider, CoversExactlyTheFunctionsSomeBindingNames) {
 }
 
 TEST(ContractProvider, ABrokenBindingCoversNothing) {
-    Loaded l = load_ok(kFunctions);
+    Loaded l = load_ok(kCoverFunctions);
     DirectPlugin p(*l.rt);
-    EXPECT_EQ(p.add("app:greeter", "contract.definition", kGreeter), "");
+    EXPECT_EQ(p.add("app:greeter", "contract.definition", kGreeterJson), "");
     EXPECT_EQ(p.add("app:bad", "contract.binding",
                     R"({"contracts": [{"contract": "app:greeter", "methods": {"greet": "app:missing"}}]})"),
               "");
@@ -284,9 +284,9 @@ TEST(ContractProvider, ABrokenBindingCoversNothing) {
 
 // Calls validate while other threads load more contracts and bindings (run it under TSan).
 TEST(ContractProvider, LoadsWhileCallsRun) {
-    Loaded l = load_ok(kFunctions);
+    Loaded l = load_ok(kCoverFunctions);
     DirectPlugin p(*l.rt);
-    EXPECT_EQ(p.add("app:greeter", "contract.definition", kGreeter), "");
+    EXPECT_EQ(p.add("app:greeter", "contract.definition", kGreeterJson), "");
     EXPECT_EQ(p.add("app:english", "contract.binding",
                     R"({"contracts": [{"contract": "app:greeter", "default": true, "methods": {"greet": "app:en"}}]})"),
               "");
@@ -307,7 +307,7 @@ TEST(ContractProvider, LoadsWhileCallsRun) {
         });
     for (int i = 0; i < 100; ++i) {
         std::string n = std::to_string(i);
-        EXPECT_EQ(p.add("app:c" + n, "contract.definition", kGreeter), "");
+        EXPECT_EQ(p.add("app:c" + n, "contract.definition", kGreeterJson), "");
         EXPECT_EQ(p.add("app:b" + n, "contract.binding",
                         R"({"contracts": [{"contract": "app:c)" + n + R"(", "methods": {"greet": "app:fr"}}]})"),
                   "");

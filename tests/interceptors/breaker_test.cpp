@@ -8,7 +8,7 @@ using namespace it;
 
 namespace {
 
-const char* kRegistry = R"(
+const char* kBreakerRegistry = R"(
 version: "1.0"
 namespace: t
 entries:
@@ -23,8 +23,6 @@ entries:
   - {name: calls, kind: function.native, source: file://@LIB@, method: calls}
 )";
 
-int64_t calls(Runtime& rt, const std::string& key) { return rt.call("t:calls", array_of({str(key)})).value.scalar.i; }
-
 void expect_open(const CallResult& r) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_UNAVAILABLE);
@@ -35,7 +33,7 @@ void expect_open(const CallResult& r) {
 }  // namespace
 
 TEST(CircuitBreaker, OpensHalfOpensAndCloses) {
-    auto rt = load(kRegistry);
+    auto rt = load(kBreakerRegistry);
     Value args = array_of({str("cycle"), Value::integer(3)});  // calls 1-3 fail, then succeed
     EXPECT_FALSE(rt->call("t:flaky", args).ok());
     EXPECT_FALSE(rt->call("t:flaky", args).ok());  // 2 failures: open
@@ -57,7 +55,7 @@ TEST(CircuitBreaker, OpensHalfOpensAndCloses) {
 }
 
 TEST(CircuitBreaker, RatioOverAWindow) {
-    auto rt = load(kRegistry);
+    auto rt = load(kBreakerRegistry);
     auto call = [&](bool fail) { return rt->call("t:maybe", array_of({str("ratio"), Value::boolean(fail)})); };
     EXPECT_TRUE(call(false).ok());
     EXPECT_FALSE(call(true).ok());
@@ -68,7 +66,7 @@ TEST(CircuitBreaker, RatioOverAWindow) {
 }
 
 TEST(CircuitBreaker, CallerErrorsDoNotCount) {
-    auto rt = load(kRegistry);
+    auto rt = load(kBreakerRegistry);
     for (int i = 0; i < 3; ++i) {
         CallResult r = rt->call("t:invalid", array_of({str("invalid")}));
         ASSERT_FALSE(r.ok());
@@ -78,7 +76,7 @@ TEST(CircuitBreaker, CallerErrorsDoNotCount) {
 }
 
 TEST(CircuitBreaker, StateIsSharedByAllCallers) {
-    auto rt = load(kRegistry);
+    auto rt = load(kBreakerRegistry);
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t)
         threads.emplace_back([&] {

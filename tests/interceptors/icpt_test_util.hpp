@@ -66,6 +66,11 @@ inline Value array_of(std::initializer_list<Value> items) {
 
 inline Value str(std::string_view s) { return Value::string(s); }
 
+/// How many times the native `calls` counter under `key` ran (registries name it t:calls).
+inline int64_t calls(Runtime& rt, const std::string& key) {
+    return rt.call("t:calls", array_of({str(key)})).value.scalar.i;
+}
+
 inline double ms_since(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }

@@ -9,7 +9,7 @@ using namespace it;
 
 namespace {
 
-const char* kRegistry = R"(
+const char* kRetryRegistry = R"(
 version: "1.0"
 namespace: t
 entries:
@@ -30,12 +30,10 @@ entries:
   - {name: calls, kind: function.native, source: file://@LIB@, method: calls}
 )";
 
-int64_t calls(Runtime& rt, const std::string& key) { return rt.call("t:calls", array_of({str(key)})).value.scalar.i; }
-
 }  // namespace
 
 TEST(Retry, SucceedsOnTheThirdAttempt) {
-    auto rt = load(kRegistry);
+    auto rt = load(kRetryRegistry);
     CallResult r = rt->call("t:flaky", array_of({str("third"), Value::integer(2)}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(r.value.scalar.i, 3);
@@ -43,14 +41,14 @@ TEST(Retry, SucceedsOnTheThirdAttempt) {
 }
 
 TEST(Retry, RunsOnAPoolToo) {
-    auto rt = load(kRegistry);
+    auto rt = load(kRetryRegistry);
     CallResult r = rt->call("t:on_pool", array_of({str("pool"), Value::integer(2)}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(r.value.scalar.i, 3);
 }
 
 TEST(Retry, GivesUpAfterMaxAttemptsAndSaysSo) {
-    auto rt = load(kRegistry);
+    auto rt = load(kRetryRegistry);
     CallResult r = rt->call("t:flaky", array_of({str("never"), Value::integer(100)}));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_UNAVAILABLE);
@@ -60,7 +58,7 @@ TEST(Retry, GivesUpAfterMaxAttemptsAndSaysSo) {
 }
 
 TEST(Retry, DoesNotRetryNonRetryableErrors) {
-    auto rt = load(kRegistry);
+    auto rt = load(kRetryRegistry);
     auto start = Clock::now();
     CallResult r = rt->call("t:hard", array_of({str("hard")}));
     ASSERT_FALSE(r.ok());
@@ -71,7 +69,7 @@ TEST(Retry, DoesNotRetryNonRetryableErrors) {
 }
 
 TEST(Retry, BackoffGrowsByTheFactor) {
-    auto rt = load(kRegistry);
+    auto rt = load(kRetryRegistry);
     auto start = Clock::now();
     CallResult r = rt->call("t:timed", array_of({str("timed"), Value::integer(3)}));
     double ms = ms_since(start);
@@ -82,7 +80,7 @@ TEST(Retry, BackoffGrowsByTheFactor) {
 }
 
 TEST(Retry, MaxDelayCapsTheBackoff) {
-    auto rt = load(kRegistry);
+    auto rt = load(kRetryRegistry);
     auto start = Clock::now();
     CallResult r = rt->call("t:capped", array_of({str("capped"), Value::integer(3)}));
     double ms = ms_since(start);
@@ -92,7 +90,7 @@ TEST(Retry, MaxDelayCapsTheBackoff) {
 }
 
 TEST(Retry, FullJitterNeverWaitsLongerThanTheDelay) {
-    auto rt = load(kRegistry);
+    auto rt = load(kRetryRegistry);
     auto start = Clock::now();
     CallResult r = rt->call("t:jittery", array_of({str("jitter"), Value::integer(1)}));
     ASSERT_TRUE(r.ok()) << r.error->message;
@@ -100,7 +98,7 @@ TEST(Retry, FullJitterNeverWaitsLongerThanTheDelay) {
 }
 
 TEST(Retry, CancellationDuringBackoffEndsTheWaitAtOnce) {
-    auto rt = load(kRegistry);
+    auto rt = load(kRetryRegistry);
     modrt::kernel::CallOptions options;
     options.canceller = std::make_shared<modrt::kernel::CallCanceller>();
     std::thread canceller([c = options.canceller] {
@@ -120,7 +118,7 @@ TEST(Retry, CancellationDuringBackoffEndsTheWaitAtOnce) {
 }
 
 TEST(Retry, ADeadlineTooCloseForTheNextAttemptEndsTheCall) {
-    auto rt = load(kRegistry);
+    auto rt = load(kRetryRegistry);
     modrt::kernel::CallOptions options;
     options.timeout = std::chrono::milliseconds(500);
     auto start = Clock::now();

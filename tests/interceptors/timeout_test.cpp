@@ -5,7 +5,7 @@ using namespace it;
 
 namespace {
 
-const char* kRegistry = R"(
+const char* kTimeoutRegistry = R"(
 version: "1.0"
 namespace: t
 entries:
@@ -21,14 +21,14 @@ entries:
 }  // namespace
 
 TEST(Timeout, AFastCallPasses) {
-    auto rt = load(kRegistry);
+    auto rt = load(kTimeoutRegistry);
     CallResult r = rt->call("t:sleepy", array_of({str("fast"), Value::integer(1)}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(r.value.str, "slept");
 }
 
 TEST(Timeout, ExpiryCancelsTheCallBeneathAndReturnsTimeout) {
-    auto rt = load(kRegistry);
+    auto rt = load(kTimeoutRegistry);
     for (const char* id : {"t:sleepy", "t:sleepy_pool"}) {
         auto start = Clock::now();
         CallResult r = rt->call(id, array_of({str("slow"), Value::integer(5000)}));
@@ -42,7 +42,7 @@ TEST(Timeout, ExpiryCancelsTheCallBeneathAndReturnsTimeout) {
 }
 
 TEST(Timeout, ALateSuccessIsStillATimeout) {
-    auto rt = load(kRegistry);
+    auto rt = load(kTimeoutRegistry);
     CallResult r = rt->call("t:stubborn", array_of({Value::integer(200)}));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_TIMEOUT);
@@ -50,7 +50,7 @@ TEST(Timeout, ALateSuccessIsStillATimeout) {
 }
 
 TEST(Timeout, TheCallersOwnDeadlineIsReportedAsItIs) {
-    auto rt = load(kRegistry);
+    auto rt = load(kTimeoutRegistry);
     modrt::kernel::CallOptions options;
     options.timeout = std::chrono::milliseconds(30);
     CallResult r = rt->call("t:sleepy", array_of({str("outer"), Value::integer(5000)}), options);

@@ -9,7 +9,7 @@
 namespace kt {
 namespace {
 
-constexpr const char* kRegistry = R"(version: "1.0"
+constexpr const char* kAsyncRegistry = R"(version: "1.0"
 namespace: t
 entries:
   - {name: fan_out, kind: function.native, source: file://@LIB@, method: fan_out}
@@ -26,7 +26,7 @@ class KernelAsync : public ::testing::Test {
 protected:
     void SetUp() override {
         fs::path dir = scratch_dir("async");
-        write_file(dir / "registry.yaml", with_lib(kRegistry));
+        write_file(dir / "registry.yaml", with_lib(kAsyncRegistry));
         auto errors = rt.load(dir);
         ASSERT_TRUE(errors.empty()) << format_all(errors);
         void* lib = ::dlopen(native_lib().c_str(), RTLD_NOW | RTLD_NOLOAD);

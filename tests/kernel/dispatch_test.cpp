@@ -11,7 +11,7 @@ namespace {
 using modrt::kernel::CallOptions;
 using namespace std::chrono_literals;
 
-const char* kRegistry = R"(version: "1.0"
+const char* kDispatchRegistry = R"(version: "1.0"
 namespace: d
 entries:
   - name: add
@@ -70,7 +70,7 @@ class KernelDispatch : public ::testing::Test {
 protected:
     void SetUp() override {
         fs::path dir = scratch_dir("dispatch");
-        write_file(dir / "d.yaml", with_lib(kRegistry));
+        write_file(dir / "d.yaml", with_lib(kDispatchRegistry));
         rt_ = std::make_unique<Runtime>(default_options());
         auto errs = rt_->load(dir);
         ASSERT_TRUE(errs.empty()) << format_all(errs);

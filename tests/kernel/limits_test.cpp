@@ -32,6 +32,8 @@ entries:
 
 const char* kBigLua = "return { big = function(n) return string.rep('x', n) end }\n";
 
+}  // namespace
+
 class KernelLimits : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -44,6 +46,8 @@ protected:
     }
     std::unique_ptr<Runtime> rt_;
 };
+
+namespace {
 
 // Load `yaml` (with @LIB@ replaced) and return its errors, formatted.
 std::string load_errors(const std::string& yaml) {

@@ -12,7 +12,7 @@ namespace {
 
 using modrt::kernel::CallResult;
 
-const char* kRegistry = R"(version: "1.0"
+const char* kNativeRegistry = R"(version: "1.0"
 namespace: nat
 entries:
   - name: add
@@ -65,7 +65,7 @@ class KernelNative : public ::testing::Test {
 protected:
     void SetUp() override {
         dir_ = scratch_dir("native");
-        write_file(dir_ / "native.yaml", with_lib(kRegistry));
+        write_file(dir_ / "native.yaml", with_lib(kNativeRegistry));
         rt_ = std::make_unique<Runtime>(default_options());
         auto errs = rt_->load(dir_);
         ASSERT_TRUE(errs.empty()) << format_all(errs);
@@ -340,7 +340,7 @@ TEST(KernelNativeRegistry, MissingSourceField) {
 TEST(KernelNativeRegistry, SequentialRuntimesInOneProcess) {
     for (int round = 0; round < 3; ++round) {
         fs::path dir = scratch_dir("seq");
-        write_file(dir / "r.yaml", with_lib(kRegistry));
+        write_file(dir / "r.yaml", with_lib(kNativeRegistry));
         Runtime rt(default_options());
         auto errs = rt.load(dir);
         ASSERT_TRUE(errs.empty()) << format_all(errs);

@@ -26,7 +26,7 @@ fs::path fault_dir() { return fs::path(KT_FAULT_PLUGIN_DIR); }
 std::string fault_file(const std::string& stem) { return (fault_dir() / (stem + ".so")).string(); }
 
 // Entries named after what they exercise; @LIB@ is the native test library.
-constexpr const char* kRegistry = R"(version: "1.0"
+constexpr const char* kFaultRegistry = R"(version: "1.0"
 namespace: kt
 entries:
   - {name: ok, kind: function.native, source: file://@LIB@, method: add}
@@ -77,7 +77,7 @@ entries:
 
 class KernelPluginFault : public ::testing::Test {
 protected:
-    void SetUp() override { load(kRegistry); }
+    void SetUp() override { load(kFaultRegistry); }
 
     void load(const std::string& yaml) {
         RuntimeOptions o = default_options();

@@ -7,8 +7,6 @@
 // Also registry-examples/contracts' Lua callers.
 #include "lua_test_util.hpp"
 
-#include <modrt/kernel/json.hpp>
-
 #include <gmock/gmock.h>
 
 #include <chrono>
@@ -20,20 +18,6 @@ using modrt::kernel::CallOptions;
 using ::testing::HasSubstr;
 
 namespace {
-
-std::string json(const Value& v) { return modrt::kernel::to_json(v); }
-
-Value map(std::initializer_list<std::pair<const char*, Value>> pairs) {
-    Value m = Value::map();
-    for (const auto& [k, v] : pairs) m.insert(k) = v;
-    return m;
-}
-
-CallOptions in_scope(std::string scope) {
-    CallOptions o;
-    o.scope = std::move(scope);
-    return o;
-}
 
 // A runtime without a security provider (everything allowed).
 struct CommonFixture {

@@ -1,11 +1,9 @@
 // Shared helpers of the funcs/ctx/channel tests: the fixtures/funcs registry
 // (a template filled with this checkout's paths), the native test library's
-// counters, and JSON views of results.
+// counters.
 #pragma once
 
 #include "lua_test_util.hpp"
-
-#include <modrt/kernel/json.hpp>
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -52,8 +50,6 @@ bool eventually(F done, std::chrono::milliseconds limit = std::chrono::milliseco
     }
     return done();
 }
-
-inline std::string json(const Value& v) { return modrt::kernel::to_json(v); }
 
 /// Every test of a suite derived from this shares one runtime over fixtures/funcs.
 class FuncsRegistry : public ::testing::Test {

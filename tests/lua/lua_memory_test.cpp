@@ -4,8 +4,6 @@
 
 using namespace lua_test;
 
-namespace {
-
 class LuaMemory : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
@@ -30,6 +28,8 @@ protected:
     }
     static inline std::unique_ptr<Runtime> rt_;
 };
+
+namespace {
 
 std::string load_errors(std::string_view dir) {
     auto rt = make_runtime();

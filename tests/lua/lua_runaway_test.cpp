@@ -9,8 +9,6 @@
 using namespace lua_test;
 using namespace std::chrono_literals;
 
-namespace {
-
 class LuaRunaway : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
@@ -36,8 +34,6 @@ protected:
 
     static inline std::unique_ptr<Runtime> rt_;
 };
-
-}  // namespace
 
 TEST_F(LuaRunaway, EmptyWhileLoopIsStopped) { expect_stopped("runaway:empty_loop"); }
 

@@ -5,22 +5,12 @@
 // documented examples.
 #include "lua_test_util.hpp"
 
-#include <modrt/kernel/json.hpp>
-
 using namespace lua_test;
 using modrt::kernel::CallOptions;
 
 namespace {
 
-std::string json(const Value& v) { return modrt::kernel::to_json(v); }
-
 Value integer(int64_t i) { return Value::integer(i); }
-
-Value map(std::initializer_list<std::pair<const char*, Value>> pairs) {
-    Value m = Value::map();
-    for (const auto& [k, v] : pairs) m.insert(k) = v;
-    return m;
-}
 
 CallOptions as(std::string actor, Value meta, std::string scope) {
     CallOptions o;
@@ -29,8 +19,6 @@ CallOptions as(std::string actor, Value meta, std::string scope) {
     o.scope = std::move(scope);
     return o;
 }
-
-CallOptions in_scope(std::string scope) { return as("", Value::map(), std::move(scope)); }
 
 constexpr const char* kBase = "test.security:base";
 

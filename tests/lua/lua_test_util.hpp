@@ -1,6 +1,7 @@
 // Shared helpers of the function.lua tests: one runtime over the basic fixture.
 #pragma once
 
+#include <modrt/kernel/json.hpp>
 #include <modrt/kernel/runtime.hpp>
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace lua_test {
 
@@ -32,6 +34,21 @@ inline Value args(std::initializer_list<Value> items) {
 }
 
 inline Value str(std::string_view s) { return Value::string(s); }
+
+inline Value map(std::initializer_list<std::pair<const char*, Value>> pairs) {
+    Value m = Value::map();
+    for (const auto& [k, v] : pairs) m.insert(k) = v;
+    return m;
+}
+
+inline std::string json(const Value& v) { return modrt::kernel::to_json(v); }
+
+/// Options that run a call in security scope `scope`.
+inline modrt::kernel::CallOptions in_scope(std::string scope) {
+    modrt::kernel::CallOptions o;
+    o.scope = std::move(scope);
+    return o;
+}
 
 /// The value under `key` of a map (fails the test when absent).
 inline const Value& at(const Value& v, std::string_view key) {

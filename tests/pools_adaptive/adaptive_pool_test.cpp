@@ -69,9 +69,9 @@ Value one_int(int64_t n) {
 }
 
 /// `clients` threads calling `id(arg)` until stopped.
-class Load {
+class CallerLoad {
 public:
-    Load(Runtime& rt, std::string id, int64_t arg, int clients) {
+    CallerLoad(Runtime& rt, std::string id, int64_t arg, int clients) {
         for (int i = 0; i < clients; ++i)
             threads_.emplace_back([this, &rt, id, arg] {
                 Value args = one_int(arg);
@@ -81,7 +81,7 @@ public:
                 }
             });
     }
-    ~Load() { stop(); }
+    ~CallerLoad() { stop(); }
     void stop() {
         stop_ = true;
         for (auto& t : threads_)
@@ -114,7 +114,7 @@ TEST(AdaptivePool, GrowsUnderBlockedCallsAndShrinksWhenIdle) {
     auto rt = load(entry("sleep", "adaptive_sleep_ms", "{type: adaptive}"));  // defaults: 1..16 workers, 100ms ticks
     EXPECT_EQ(stats_of(*rt, "ad:sleep").workers, 1u);  // min_size is started up front
 
-    Load load(*rt, "ad:sleep", 5, 8);
+    CallerLoad load(*rt, "ad:sleep", 5, 8);
     uint64_t workers = 0;
     auto grew = wait_for_workers(*rt, "ad:sleep", [](uint64_t w) { return w > 2; }, 2500ms, &workers);
     EXPECT_GT(workers, 2u) << "no growth after " << grew.count() << " ms of blocked calls";
@@ -137,7 +137,7 @@ TEST(AdaptivePool, CpuBoundCallsStayNearTheCores) {
     // 8 callers of 300 µs CPU-bound calls: the CPUs saturate with about 2 workers
     // (this machine's cores), so the pool must not grow towards 8.
     auto rt = load(entry("spin", "adaptive_spin_us", "{type: adaptive, interval: 50ms}"));
-    Load load(*rt, "ad:spin", 300, 8);
+    CallerLoad load(*rt, "ad:spin", 300, 8);
     std::this_thread::sleep_for(600ms);  // settle
     double sum = 0;
     int n = 0;
