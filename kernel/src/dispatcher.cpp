@@ -1,6 +1,7 @@
 // The path of one call (DESIGN.md): resolve, frame, security, interceptors, pool, kind.
 #include "call_path.hpp"
 #include "call_task.hpp"
+#include "host_oom.hpp"
 #include "interceptor_chain.hpp"
 #include "runtime_limits.hpp"
 
@@ -23,15 +24,31 @@ std::string plugin_name(const LoadedPlugin* owner) {
         err->message = plugin_name(owner) + ": " + std::string(hook) + " returned a " + err->message;
 }
 
+// A host function ran out of memory while the hook ran on this thread (host_oom.hpp):
+// what the hook built is incomplete, so the hook fails.
+[[gnu::cold, gnu::noinline]] modrt_error* hook_out_of_memory(modrt_error* err, const LoadedPlugin* owner,
+                                                             std::string_view hook) noexcept {
+    if (err != nullptr) return err;  // already failing: keep its own error
+    try {
+        return fail(MODRT_ERR_INTERNAL, plugin_name(owner) + ": " + std::string(hook) +
+                                            " ran out of memory (a host API allocation failed; its value is incomplete)");
+    } catch (...) {
+        return nullptr;  // not even an error fits: the caller's own guard counts this thread's failure
+    }
+}
+
 // Hooks are noexcept in the SDK; a plugin written without it must still not take the runtime down.
 template <class F>
 modrt_error* guarded(const LoadedPlugin* owner, std::string_view hook, F&& f) noexcept {
     modrt_error* err;
+    const uint64_t failures = host_alloc_failures();
     try {
         err = f();
     } catch (...) {
         return hook_threw(owner, hook);
     }
+    if (host_alloc_failures() != failures) [[unlikely]]
+        return hook_out_of_memory(err, owner, hook);
     if (err != nullptr && err->kind == MODRT_ERR_UNKNOWN) [[unlikely]]
         name_bad_kind(err, owner, hook);
     return err;

@@ -69,13 +69,20 @@ void cancel_frame(const modrt_frame* frame, modrt_error_kind cause) {
     FrameExtras* extras = frame->extras.load(std::memory_order_acquire);
     if (extras == nullptr) return;  // nothing registered
     {
+        // Claim (state 0 -> 1) under the lock: off_cancel unlists under it, then frees a
+        // registration nobody claimed at once and waits for a claimed one to finish. A copy
+        // claimed later could be freed between the copy and the call.
         CancelList& list = extras->cancel_list;
         std::lock_guard lock(list.mutex);
-        regs = list.regs;
+        for (auto* reg : list.regs) {
+            int armed = 0;
+            if (reg->state.compare_exchange_strong(armed, 1, std::memory_order_acq_rel)) regs.push_back(reg);
+        }
     }
-    // A registration cannot be freed while listed: off_cancel unlists it first,
-    // then waits for a firing callback (state 1) to finish.
-    for (auto* reg : regs) fire(reg, cause);
+    for (auto* reg : regs) {
+        reg->cb(reg->user, cause);
+        reg->state.store(2, std::memory_order_release);
+    }
 }
 
 modrt_cancel_reg* on_cancel(modrt_frame* frame, modrt_cancel_cb cb, void* user) {

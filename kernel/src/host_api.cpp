@@ -1,5 +1,6 @@
 // The host API table: how plugins reach values, errors, frames, logging and calls.
 #include "async_call.hpp"
+#include "host_oom.hpp"
 #include "interceptor_chain.hpp"
 #include "logging.hpp"
 
@@ -12,14 +13,33 @@ namespace modrt::kernel {
 
 namespace {
 
+// An error for a failure that may itself be out of memory: NULL if even that fails
+// (the counted failure still fails the hook).
+modrt_error* oom_error(const char* what) noexcept {
+    note_host_alloc_failure();
+    try {
+        return make_error(MODRT_ERR_INTERNAL, std::string("out of memory: ") + what).release();
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+}  // namespace
+
+
+namespace {
+
 modrt_str out_str(const std::string& s) { return modrt_str{s.c_str(), s.size()}; }
 std::string_view in_view(modrt_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : std::string_view(); }
 
 // -- logging, memory, clock --
-void h_log(modrt_log_level level, modrt_str source, modrt_str message) {
+void h_log(modrt_log_level level, modrt_str source, modrt_str message) noexcept {
     auto lvl = static_cast<spdlog::level::level_enum>(level);
     if (!logger()->should_log(lvl)) return;
-    logger()->log(lvl, "[{}] {}", in_view(source), in_view(message));
+    try {
+        logger()->log(lvl, "[{}] {}", in_view(source), in_view(message));
+    } catch (...) {  // a log line that cannot be written is dropped
+    }
 }
 int h_log_enabled(modrt_log_level level) {
     return logger()->should_log(static_cast<spdlog::level::level_enum>(level)) ? 1 : 0;
@@ -29,11 +49,23 @@ void h_free(void* p) { std::free(p); }
 int64_t h_now_ns() { return now_ns(); }
 
 // -- values --
-modrt_value* h_value_new() { return std::make_unique<modrt_value>().release(); }
+modrt_value* h_value_new() noexcept {
+    try {
+        return std::make_unique<modrt_value>().release();
+    } catch (...) {
+        note_host_alloc_failure();
+        return nullptr;  // NULL absorbs writes (host_oom.hpp)
+    }
+}
 void h_value_free(modrt_value* v) { std::unique_ptr<modrt_value> owned(v); }
-void h_value_copy(modrt_value* dst, const modrt_value* src) {
-    if (dst == src) return;
-    *dst = src ? *src : modrt_value();
+void h_value_copy(modrt_value* dst, const modrt_value* src) noexcept {
+    if (dst == src || dst == nullptr) return;
+    try {
+        *dst = src ? *src : modrt_value();
+    } catch (...) {
+        dst->reset(MODRT_NIL);
+        note_host_alloc_failure();
+    }
 }
 modrt_value_type h_value_type(const modrt_value* v) { return v ? v->type : MODRT_NIL; }
 int h_value_bool(const modrt_value* v) { return v && v->type == MODRT_BOOL && v->scalar.b ? 1 : 0; }
@@ -74,46 +106,90 @@ modrt_str h_value_key_at(const modrt_value* v, size_t i) {
     return v && v->type == MODRT_MAP && i < v->keys.size() ? out_str(v->keys[i]) : modrt_str{nullptr, 0};
 }
 const modrt_value* h_value_find(const modrt_value* v, modrt_str key) { return v ? v->find(in_view(key)) : nullptr; }
-void h_set_nil(modrt_value* v) { v->reset(MODRT_NIL); }
+// Every writer ignores a NULL value: what push/insert/value_new return when out of memory.
+void h_set_nil(modrt_value* v) noexcept {
+    if (v) v->reset(MODRT_NIL);
+}
 // Scalar setters skip reset() from a scalar: nothing to clear (a function's result slot starts nil).
-void h_set_bool(modrt_value* v, int b) {
+void h_set_bool(modrt_value* v, int b) noexcept {
+    if (!v) return;
     if (v->type >= MODRT_STRING) v->reset(MODRT_BOOL);
     v->type = MODRT_BOOL;
     v->scalar.i = 0;
     v->scalar.b = b != 0;
 }
-void h_set_int(modrt_value* v, int64_t i) {
+void h_set_int(modrt_value* v, int64_t i) noexcept {
+    if (!v) return;
     if (v->type >= MODRT_STRING) v->reset(MODRT_INT);
     v->type = MODRT_INT;
     v->scalar.i = i;
 }
-void h_set_number(modrt_value* v, double n) {
+void h_set_number(modrt_value* v, double n) noexcept {
+    if (!v) return;
     if (v->type >= MODRT_STRING) v->reset(MODRT_NUMBER);
     v->type = MODRT_NUMBER;
     v->scalar.n = n;
 }
-void h_set_string(modrt_value* v, modrt_str s) {
-    if (v->type != MODRT_STRING) v->reset(MODRT_STRING);
-    v->str.assign(in_view(s));
+// Runs `f` on `v`; an allocation failure (bad_alloc, or length_error for an absurd size)
+// leaves `v` nil and is counted.
+template <class F>
+void write_or_nil(modrt_value* v, F&& f) noexcept {
+    if (!v) return;
+    try {
+        f();
+    } catch (...) {
+        v->reset(MODRT_NIL);
+        note_host_alloc_failure();
+    }
 }
-void h_set_bytes(modrt_value* v, modrt_str s) {
-    if (v->type != MODRT_BYTES) v->reset(MODRT_BYTES);
-    v->str.assign(in_view(s));
+void h_set_string(modrt_value* v, modrt_str s) noexcept {
+    write_or_nil(v, [&] {
+        if (v->type != MODRT_STRING) v->reset(MODRT_STRING);
+        v->str.assign(in_view(s));
+    });
 }
-void h_set_array(modrt_value* v, size_t reserve) {
-    v->reset(MODRT_ARRAY);
-    v->items.reserve(reserve);
+void h_set_bytes(modrt_value* v, modrt_str s) noexcept {
+    write_or_nil(v, [&] {
+        if (v->type != MODRT_BYTES) v->reset(MODRT_BYTES);
+        v->str.assign(in_view(s));
+    });
 }
-void h_set_map(modrt_value* v, size_t reserve) {
-    v->reset(MODRT_MAP);
-    v->items.reserve(reserve);
-    v->keys.reserve(reserve);
+void h_set_array(modrt_value* v, size_t reserve) noexcept {
+    write_or_nil(v, [&] {
+        v->reset(MODRT_ARRAY);
+        v->items.reserve(reserve);
+    });
 }
-modrt_value* h_push(modrt_value* v) { return &v->push(); }
-modrt_value* h_insert(modrt_value* v, modrt_str key) { return &v->insert(in_view(key)); }
+void h_set_map(modrt_value* v, size_t reserve) noexcept {
+    write_or_nil(v, [&] {
+        v->reset(MODRT_MAP);
+        v->items.reserve(reserve);
+        v->keys.reserve(reserve);
+    });
+}
+modrt_value* h_push(modrt_value* v) noexcept {
+    if (!v) return nullptr;
+    try {
+        return &v->push();
+    } catch (...) {
+        note_host_alloc_failure();
+        return nullptr;
+    }
+}
+modrt_value* h_insert(modrt_value* v, modrt_str key) noexcept {
+    if (!v) return nullptr;
+    try {
+        return &v->insert(in_view(key));
+    } catch (...) {
+        note_host_alloc_failure();
+        return nullptr;
+    }
+}
 
 // -- errors --
-modrt_error* h_error_new(modrt_error_kind kind, modrt_str message) {
+// The error functions that allocate return NULL (a new error) or leave the error as it
+// was (stack, wrap) when out of memory; the counted failure still fails the hook.
+modrt_error* h_error_new(modrt_error_kind kind, modrt_str message) noexcept try {
     // A C plugin may pass any int; an out-of-range enum held by the kernel is undefined
     // behaviour in C++ (UBSan aborts on its first load), so it never gets stored. Read
     // through memcpy: a plain read of `kind` would be the very load UBSan rejects.
@@ -124,24 +200,41 @@ modrt_error* h_error_new(modrt_error_kind kind, modrt_str message) {
                                                  std::string(in_view(message)))
             .release();
     return make_error(kind, std::string(in_view(message))).release();
+} catch (...) {
+    note_host_alloc_failure();
+    return nullptr;
 }
 void h_error_free(modrt_error* e) { std::unique_ptr<modrt_error> owned(e); }
-modrt_error* h_error_clone(const modrt_error* e) { return clone_error(*e).release(); }
+modrt_error* h_error_clone(const modrt_error* e) noexcept try {
+    return clone_error(*e).release();
+} catch (...) {
+    note_host_alloc_failure();
+    return nullptr;
+}
 modrt_error_kind h_error_kind(const modrt_error* e) { return e->kind; }
 modrt_str h_error_message(const modrt_error* e) { return out_str(e->message); }
 int h_error_retryable(const modrt_error* e) { return e->retryable ? 1 : 0; }
 void h_error_set_retryable(modrt_error* e, int r) { e->retryable = r != 0; }
 const modrt_value* h_error_details(const modrt_error* e) { return e->details.get(); }
-modrt_value* h_error_details_mut(modrt_error* e) {
+modrt_value* h_error_details_mut(modrt_error* e) noexcept try {
     if (!e->details) e->details = std::make_unique<modrt_value>();
     return e->details.get();
+} catch (...) {
+    note_host_alloc_failure();
+    return nullptr;  // NULL absorbs writes
 }
 modrt_str h_error_stack(const modrt_error* e) {
     return e->stack.empty() ? modrt_str{nullptr, 0} : out_str(e->stack);
 }
-void h_error_set_stack(modrt_error* e, modrt_str s) { e->stack.assign(in_view(s)); }
-void h_error_wrap(modrt_error* e, modrt_str context) {
+void h_error_set_stack(modrt_error* e, modrt_str s) noexcept try {
+    e->stack.assign(in_view(s));
+} catch (...) {
+    note_host_alloc_failure();
+}
+void h_error_wrap(modrt_error* e, modrt_str context) noexcept try {
     e->message = std::string(in_view(context)) + ": " + e->message;
+} catch (...) {
+    note_host_alloc_failure();
 }
 
 // -- frames --
@@ -160,11 +253,14 @@ int h_frame_stoppable(const modrt_frame* f) { return frame_stoppable(f) ? 1 : 0;
 int64_t h_frame_deadline(const modrt_frame* f) { return f->deadline_ns; }
 
 // -- actors --
-modrt_actor* h_actor_new(modrt_str id, const modrt_value* meta) {
+modrt_actor* h_actor_new(modrt_str id, const modrt_value* meta) noexcept try {
     auto a = std::make_unique<modrt_actor>();
     a->id.assign(in_view(id));
     if (meta && meta->type == MODRT_MAP) a->meta = *meta;
     return a.release();  // reference counted: actor_release frees it
+} catch (...) {
+    note_host_alloc_failure();
+    return nullptr;  // an anonymous actor where one was meant: the counted failure fails the hook
 }
 void h_actor_retain(const modrt_actor* a) { actor_retain(a); }
 void h_actor_release(const modrt_actor* a) { actor_release(a); }
@@ -173,18 +269,43 @@ const modrt_value* h_actor_meta(const modrt_actor* a) { return &a->meta; }
 
 // -- calls --
 modrt_error* h_call(modrt_runtime* rt, modrt_frame* parent, modrt_str id, const modrt_value* args,
-                    const modrt_call_options* options, modrt_value* result) {
+                    const modrt_call_options* options, modrt_value* result) noexcept try {
     if (parent && parent->runtime != rt)
         return make_error(MODRT_ERR_INVALID, "parent frame belongs to another runtime").release();
     return dispatch(rt, parent, in_view(id), args, options, result);
+} catch (...) {  // hooks are guarded: only the kernel's own allocations get here
+    return oom_error("the call could not be made");
 }
 modrt_error* h_call_async(modrt_runtime* rt, modrt_frame* parent, modrt_str id, const modrt_value* args,
-                          const modrt_call_options* options, modrt_future** out) {
-    if (parent && parent->runtime != rt) {
-        *out = nullptr;
+                          const modrt_call_options* options, modrt_future** out) noexcept try {
+    *out = nullptr;
+    if (parent && parent->runtime != rt)
         return make_error(MODRT_ERR_INVALID, "parent frame belongs to another runtime").release();
-    }
     return call_async(rt, parent, in_view(id), args, options, out);
+} catch (...) {
+    return oom_error("the call could not be started");
+}
+modrt_error* h_future_result(const modrt_future* f, modrt_value* result) noexcept try {
+    return future_result(f, result);
+} catch (...) {
+    if (result) result->reset(MODRT_NIL);
+    return oom_error("the future's result could not be copied");
+}
+modrt_error* h_future_wait(modrt_future* f, const modrt_frame* waiter) noexcept try {
+    return future_wait(f, waiter);
+} catch (...) {
+    return oom_error("waiting for the future failed");
+}
+void h_future_on_done(modrt_future* f, modrt_future_cb cb, void* user) noexcept try {
+    future_on_done(f, cb, user);
+} catch (...) {  // cannot tell the plugin: the callback will not run, and its hook fails
+    note_host_alloc_failure();
+}
+modrt_cancel_reg* h_frame_on_cancel(modrt_frame* f, modrt_cancel_cb cb, void* user) noexcept try {
+    return on_cancel(f, cb, user);
+} catch (...) {  // NULL: frame_off_cancel ignores it; the counted failure fails the hook
+    note_host_alloc_failure();
+    return nullptr;
 }
 void h_future_release(modrt_future* f) {
     if (!f) return;
@@ -198,7 +319,7 @@ const modrt_entry_info* h_entry_find(modrt_runtime* rt, modrt_str id) {
     return e ? &e->info : nullptr;
 }
 
-void* h_library_symbol(modrt_runtime* rt, modrt_str path, modrt_str symbol, modrt_error** error) {
+void* h_library_symbol(modrt_runtime* rt, modrt_str path, modrt_str symbol, modrt_error** error) noexcept try {
     *error = nullptr;
     std::string file(in_view(path));
     std::string name(in_view(symbol));
@@ -218,9 +339,12 @@ void* h_library_symbol(modrt_runtime* rt, modrt_str path, modrt_str symbol, modr
         *error = make_error(MODRT_ERR_INVALID, "cannot load " + file + ": " + e.what()).release();
         return nullptr;
     }
+} catch (...) {
+    *error = oom_error("the library could not be opened");
+    return nullptr;
 }
 
-modrt_error* h_pool_stats(modrt_runtime* rt, modrt_str id, modrt_pool_stats* out) {
+modrt_error* h_pool_stats(modrt_runtime* rt, modrt_str id, modrt_pool_stats* out) noexcept try {
     const Entry* e = rt->find(in_view(id));
     if (!e) return make_error(MODRT_ERR_NOT_FOUND, "function '" + std::string(in_view(id)) + "' not found").release();
     if (!e->pool) return make_error(MODRT_ERR_INVALID, "'" + e->raw.id + "' has no pool").release();
@@ -228,6 +352,8 @@ modrt_error* h_pool_stats(modrt_runtime* rt, modrt_str id, modrt_pool_stats* out
     if (!use) return make_error(MODRT_ERR_UNAVAILABLE, "the runtime is shutting down; no pool stats").release();
     e->pool->read_stats(out);
     return nullptr;
+} catch (...) {
+    return oom_error("pool stats");
 }
 
 modrt_decision h_security_check(const modrt_frame* f, modrt_str action, modrt_str resource, const modrt_value* meta) {
@@ -255,6 +381,15 @@ modrt_error* h_security_scope_policies(modrt_runtime* rt, modrt_str scope, modrt
     } catch (...) {
         return make_error(MODRT_ERR_INTERNAL, "the security provider's scope_policies threw an exception").release();
     }
+}
+
+uint64_t h_value_size_limit(modrt_runtime* rt) { return rt != nullptr ? rt->limits.max_value_size : Limits{}.max_value_size; }
+
+modrt_error* h_next_invoke_with(const modrt_next* next, modrt_frame* frame, const modrt_call_options* options,
+                                const modrt_value* args, modrt_value* result) noexcept try {
+    return next_invoke_with(next, frame, options, args, result);
+} catch (...) {
+    return oom_error("the rest of the interceptor chain could not be called");
 }
 
 modrt_error* no_contract_provider() {
@@ -328,7 +463,7 @@ modrt_host_api make_host_api(modrt_runtime* rt) {
     h.frame_options = h_frame_options;
     h.frame_canceled = h_frame_canceled;
     h.frame_deadline_ns = h_frame_deadline;
-    h.frame_on_cancel = on_cancel;
+    h.frame_on_cancel = h_frame_on_cancel;
     h.frame_off_cancel = off_cancel;
     h.actor_new = h_actor_new;
     h.actor_retain = h_actor_retain;
@@ -338,10 +473,10 @@ modrt_host_api make_host_api(modrt_runtime* rt) {
     h.call = h_call;
     h.call_async = h_call_async;
     h.future_done = future_done;
-    h.future_wait = future_wait;
-    h.future_result = future_result;
+    h.future_wait = h_future_wait;
+    h.future_result = h_future_result;
     h.future_cancel = future_cancel;
-    h.future_on_done = future_on_done;
+    h.future_on_done = h_future_on_done;
     h.future_release = h_future_release;
     h.entry_find = h_entry_find;
     h.library_symbol = h_library_symbol;
@@ -352,7 +487,8 @@ modrt_host_api make_host_api(modrt_runtime* rt) {
     h.security_scope_policies = h_security_scope_policies;
     h.contract_resolve = h_contract_resolve;
     h.contract_describe = h_contract_describe;
-    h.next_invoke_with = next_invoke_with;
+    h.next_invoke_with = h_next_invoke_with;
+    h.value_size_limit = h_value_size_limit;
     return h;
 }
 

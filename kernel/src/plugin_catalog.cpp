@@ -1,12 +1,14 @@
 #include "plugin_catalog.hpp"
 
 #include "logging.hpp"
+#include "plugin_descriptor_check.hpp"
 
 #include <modrt/kernel/error.hpp>
 
 #include <boost/dll/shared_library.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
@@ -35,48 +37,16 @@ std::shared_ptr<boost::dll::shared_library> open_forever(const fs::path& file) {
     return slot;
 }
 
-size_t minimum_api_size(modrt_extension_type type) {
-    // The hooks of ABI 1.0 that must be present.
-    switch (type) {
-    case MODRT_EXT_FUNCTION_KIND: return offsetof(modrt_kind_api, entry_destroy) + sizeof(void*);
-    case MODRT_EXT_POOL: return offsetof(modrt_pool_api, submit) + sizeof(void*);
-    case MODRT_EXT_INTERCEPTOR: return offsetof(modrt_interceptor_api, intercept) + sizeof(void*);
-    case MODRT_EXT_CONTRACT: return offsetof(modrt_contract_api, validate_output) + sizeof(void*);
-    case MODRT_EXT_SECURITY: return offsetof(modrt_security_api, evaluate) + sizeof(void*);
-    }
-    return SIZE_MAX;
+bool unsafe_allowed_by_environment() {
+    const char* v = std::getenv(kUnsafePluginPathEnv);
+    return v != nullptr && *v != '\0' && std::string_view(v) != "0";
 }
 
-std::string abi_text(uint32_t major, uint32_t minor) {
-    return std::to_string(major) + "." + std::to_string(minor);
-}
-
-/// Check a descriptor; returns the reason it is refused, or "".
-std::string check_descriptor(const modrt_plugin_descriptor* d) {
-    if (d == nullptr) return "entry symbol returned no descriptor";
-    if (d->struct_size < offsetof(modrt_plugin_descriptor, abi_minor) + sizeof(uint32_t))
-        return "descriptor is too small to hold an ABI version";
-    if (d->abi_major != MODRT_ABI_MAJOR || d->abi_minor > MODRT_ABI_MINOR)
-        return "built for modrt ABI " + abi_text(d->abi_major, d->abi_minor) + ", but this kernel speaks ABI " +
-               abi_text(MODRT_ABI_MAJOR, MODRT_ABI_MINOR) +
-               (d->abi_major != MODRT_ABI_MAJOR ? " (the major must match)" : " (the plugin's minor is newer)");
-    if (d->struct_size < offsetof(modrt_plugin_descriptor, init) + sizeof(void*))
-        return "descriptor is smaller than ABI " + abi_text(d->abi_major, d->abi_minor) + " requires";
-    if (d->name == nullptr || *d->name == '\0') return "descriptor has no plugin name";
-    if (d->init == nullptr) return "descriptor has no init hook";
-    if (d->provides_count > 0 && d->provides == nullptr) return "descriptor lists provides but gives no array";
-    for (size_t i = 0; i < d->provides_count; ++i) {
-        const modrt_provide& p = d->provides[i];
-        if (p.name == nullptr || *p.name == '\0') return "provides item " + std::to_string(i) + " has no name";
-        if (p.api == nullptr) return std::string("'") + p.name + "' has no interface table";
-        size_t need = minimum_api_size(p.type);
-        if (need == SIZE_MAX) return std::string("'") + p.name + "' has an unknown interface type";
-        size_t size = *static_cast<const size_t*>(p.api);
-        if (size < need) return std::string("'") + p.name + "' interface table is smaller than ABI 1.0 requires";
+/// "provides 'x' twice" when a name repeats, else "".
+std::string repeated_provide(const std::vector<std::string>& provides) {
+    for (size_t i = 0; i < provides.size(); ++i)
         for (size_t j = 0; j < i; ++j)
-            if (std::strcmp(d->provides[j].name, p.name) == 0)
-                return std::string("provides '") + p.name + "' twice";
-    }
+            if (provides[i] == provides[j]) return "provides '" + provides[i] + "' twice";
     return "";
 }
 
@@ -104,7 +74,7 @@ OpenedPlugin open_descriptor(const fs::path& file) {
     } catch (...) {
         throw std::runtime_error("entry symbol threw an exception");
     }
-    std::string why = check_descriptor(d);
+    std::string why = check_plugin_descriptor(d);
     if (!why.empty()) throw std::runtime_error(why);
     return {std::move(lib), d};
 }
@@ -155,8 +125,55 @@ const ProvidedApi* LoadedPlugin::find(std::string_view name) const {
     return nullptr;
 }
 
+std::string PluginCatalog::describe(PluginRecord& record, std::optional<PluginManifest>& manifest,
+                                    PluginPathTrust& trust, bool allow_unsafe) {
+    const fs::path& file = record.file;
+    if (std::string why = trust.check_file(file); !why.empty()) {
+        if (!allow_unsafe) return "not trusted: " + why;
+        logger()->warn("plugin {} is used although {} ({} is set)", file.string(), why, kUnsafePluginPathEnv);
+    }
+    // Before anything opens it: dlopen's own errors for a wrong-machine file are misleading.
+    ElfFacts elf = inspect_elf(file);
+    if (!elf.refused.empty()) return "cannot be loaded: " + elf.refused;
+
+    const fs::path manifest_file = manifest_path(file);
+    std::error_code ec;
+    std::string why_not;
+    if (std::string why = fs::exists(manifest_file, ec) ? trust.check_file(manifest_file) : "";
+        !why.empty() && !allow_unsafe) {
+        why_not = "manifest not trusted: " + why;
+    } else {
+        manifest = read_manifest(file, elf.build_id, why_not);
+    }
+    if (manifest) {
+        record.name = manifest->name;
+        record.version = manifest->version;
+        record.abi_major = manifest->abi_major;
+        record.abi_minor = manifest->abi_minor;
+        record.provides = manifest->provides;
+        if (std::string why = check_plugin_abi(record.abi_major, record.abi_minor); !why.empty()) return why;
+        return repeated_provide(record.provides);
+    }
+    record.manifest = why_not;
+    logger()->info("plugin {}: {}; opening it to read what it provides", file.string(), why_not);
+    try {
+        record.opened = true;
+        const modrt_plugin_descriptor* d = open_descriptor(file).descriptor;
+        record.name = d->name;
+        record.version = d->version ? d->version : "";
+        record.abi_major = d->abi_major;
+        record.abi_minor = d->abi_minor;
+        for (size_t i = 0; i < d->provides_count; ++i) record.provides.emplace_back(d->provides[i].name);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "";
+}
+
 void PluginCatalog::scan() {
     scanned_ = true;
+    const bool allow_unsafe = allow_unsafe_ || unsafe_allowed_by_environment();
+    PluginPathTrust trust;
     std::vector<fs::path> files;
     for (const auto& dir : path_) {
         std::error_code ec;
@@ -168,6 +185,10 @@ void PluginCatalog::scan() {
             logger()->debug("plugin path entry {} is not a directory; skipped", dir.string());
             continue;
         }
+        // Said once per directory; each plugin in it is refused with the same reason.
+        if (std::string why = trust.check_directory(dir); !why.empty())
+            logger()->warn("plugin directory {}: {}{}", dir.string(), why,
+                           allow_unsafe ? " (used anyway: unsafe plugin paths are allowed)" : "");
         std::vector<fs::path> here;
         for (const auto& item : fs::directory_iterator(dir, ec))
             if (item.path().extension() == ".so") here.push_back(fs::absolute(item.path()));
@@ -178,22 +199,12 @@ void PluginCatalog::scan() {
         if (std::any_of(records_.begin(), records_.end(), [&](const auto& r) { return r.file == file; })) continue;
         PluginRecord record;
         record.file = file;
-        try {
-            OpenedPlugin opened = open_descriptor(file);
-            const modrt_plugin_descriptor* d = opened.descriptor;
-            record.name = d->name;
-            record.version = d->version ? d->version : "";
-            record.abi_major = d->abi_major;
-            record.abi_minor = d->abi_minor;
-            for (size_t i = 0; i < d->provides_count; ++i) record.provides.emplace_back(d->provides[i].name);
-            for (const auto& name : record.provides) {
-                auto it = providers_.find(name);
-                if (it != providers_.end() && record.refused.empty())
-                    record.refused = "provides '" + name + "', already provided by " +
-                                     records_[it->second].file.string();
-            }
-        } catch (const std::exception& e) {
-            record.refused = e.what();
+        std::optional<PluginManifest> manifest;
+        record.refused = describe(record, manifest, trust, allow_unsafe);
+        for (const auto& name : record.provides) {
+            auto it = providers_.find(name);
+            if (it != providers_.end() && record.refused.empty())
+                record.refused = "provides '" + name + "', already provided by " + records_[it->second].file.string();
         }
         if (record.refused.empty()) {
             for (const auto& name : record.provides) providers_.emplace(name, records_.size());
@@ -201,6 +212,7 @@ void PluginCatalog::scan() {
             logger()->warn("plugin {} refused: {}", file.string(), record.refused);
         }
         records_.push_back(std::move(record));
+        manifests_.push_back(std::move(manifest));
     }
 }
 
@@ -209,10 +221,42 @@ const std::vector<PluginRecord>& PluginCatalog::records() {
     return records_;
 }
 
+const std::vector<PluginRecord>& PluginCatalog::inspect_all() {
+    if (!scanned_) scan();
+    for (size_t i = 0; i < records_.size(); ++i) {
+        if (!records_[i].refused.empty() || records_[i].opened) continue;
+        try {
+            open_checked(i);
+        } catch (const std::exception&) {
+            // open_checked refused the record; the listing shows why.
+        }
+    }
+    return records_;
+}
+
 const PluginRecord* PluginCatalog::provider_of(std::string_view name) {
     if (!scanned_) scan();
     auto it = providers_.find(name);
     return it == providers_.end() ? nullptr : &records_[it->second];
+}
+
+const modrt_plugin_descriptor* PluginCatalog::open_checked(size_t index) {
+    PluginRecord& r = records_[index];
+    if (!r.refused.empty()) throw std::runtime_error(r.refused);
+    try {
+        r.opened = true;
+        const modrt_plugin_descriptor* d = open_descriptor(r.file).descriptor;  // stays open: the process cache holds it
+        if (const auto& manifest = manifests_[index]) {
+            if (std::string why = manifest_mismatch(*manifest, *d); !why.empty())
+                throw std::runtime_error("does not match its manifest: " + why + "; rebuild the plugin (which " +
+                                         "rewrites the manifest) or delete " + manifest_path(r.file).string());
+        }
+        return d;
+    } catch (const std::exception& e) {
+        r.refused = e.what();
+        logger()->warn("plugin {} refused: {}", r.file.string(), r.refused);
+        throw;
+    }
 }
 
 std::string PluginCatalog::refused_note() {
@@ -225,9 +269,10 @@ std::string PluginCatalog::refused_note() {
 LoadedPlugin& PluginCatalog::load(const PluginRecord& record, const modrt_host_api& host) {
     for (auto& p : loaded_)
         if (&p->record() == &record) return *p;
+    auto index = static_cast<size_t>(&record - records_.data());
     const modrt_plugin_descriptor* d = nullptr;
     try {
-        d = open_descriptor(record.file).descriptor;  // stays open: the process cache holds it
+        d = open_checked(index);
     } catch (const std::exception& e) {
         throw std::runtime_error("plugin " + record.file.string() + " " + e.what());
     }

@@ -1,5 +1,10 @@
 // Finding plugins on the plugin path, checking them, and loading the ones a registry uses.
+// A plugin with a manifest is described from it and opened (its code run) only when a
+// registry needs one of its names; one without is opened at scan to read its descriptor.
 #pragma once
+
+#include "plugin_file_check.hpp"
+#include "plugin_manifest.hpp"
 
 #include <modrt/abi.h>
 #include <modrt/kernel/runtime.hpp>
@@ -7,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,11 +56,15 @@ private:
 
 class PluginCatalog {
 public:
-    explicit PluginCatalog(std::vector<std::filesystem::path> path) : path_(std::move(path)) {}
+    /// `allow_unsafe`: use (with a warning) plugins that fail the ownership/mode checks.
+    explicit PluginCatalog(std::vector<std::filesystem::path> path, bool allow_unsafe = false)
+        : path_(std::move(path)), allow_unsafe_(allow_unsafe) {}
 
     /// Every plugin file on the path, scanned once.
     const std::vector<PluginRecord>& records();
-    /// The usable plugin providing `name`, or null.
+    /// Every plugin file, each opened and its descriptor checked against its manifest.
+    const std::vector<PluginRecord>& inspect_all();
+    /// The plugin providing `name` (load() may still refuse it), or null.
     const PluginRecord* provider_of(std::string_view name);
     /// Loaded (initialised) plugin for `record`, loading it on first use. Throws std::runtime_error
     /// naming the file and the reason when it cannot be loaded.
@@ -75,10 +85,18 @@ public:
 
 private:
     void scan();
+    /// Fill `record` from its manifest or, lacking a usable one, from the opened file; returns why it is refused.
+    std::string describe(PluginRecord& record, std::optional<PluginManifest>& manifest, PluginPathTrust& trust,
+                         bool allow_unsafe);
+    /// Open records_[index] and check its descriptor (against the manifest, if it has one);
+    /// on failure the record is refused and runtime_error says why.
+    const modrt_plugin_descriptor* open_checked(size_t index);
 
     std::vector<std::filesystem::path> path_;
+    bool allow_unsafe_ = false;
     bool scanned_ = false;
     std::vector<PluginRecord> records_;
+    std::vector<std::optional<PluginManifest>> manifests_;  // parallel to records_
     std::map<std::string, size_t, std::less<>> providers_;  // name -> index in records_
     std::map<std::string, Value, std::less<>> configs_;     // plugin name -> config for its init
     std::vector<std::unique_ptr<LoadedPlugin>> loaded_;

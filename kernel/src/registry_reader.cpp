@@ -5,6 +5,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <yaml-cpp/depthguard.h>
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -16,7 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int64_t line_of(const YAML::Node& n) { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
+int64_t line_of(const YAML::Node& n) { return yaml_line(n); }
 
 bool valid_name(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -46,11 +48,48 @@ void record_lines(RawEntry& e, const std::string& path, const YAML::Node& node, 
     }
 }
 
+bool is_within(const fs::path& path, const fs::path& root) {
+    return std::mismatch(root.begin(), root.end(), path.begin(), path.end()).first == root.end();
+}
+
+// An absolute path with every symlink of its existing part resolved.
+fs::path resolved(const fs::path& p) {
+    std::error_code ec;
+    fs::path abs = fs::absolute(p, ec);
+    if (ec) return p.lexically_normal();
+    fs::path out = fs::weakly_canonical(abs, ec);
+    return ec ? abs.lexically_normal() : out;
+}
+
+// What every file of one load shares: its options and where its sources may live.
+struct LoadContext {
+    LoadContext(const RuntimeOptions& o, const fs::path& registry_dir, std::vector<bool>* m)
+        : options(o), directory(resolved(registry_dir)), matched(m) {
+        roots.push_back(directory);
+        for (const auto& r : o.source_roots) roots.push_back(resolved(r));
+    }
+
+    /// True when `path` (resolved) lies in the registry's directory or a --source-root.
+    bool allows(const fs::path& path) const {
+        return std::any_of(roots.begin(), roots.end(), [&](const fs::path& r) { return is_within(path, r); });
+    }
+
+    /// Why `shown` (resolving to a path outside every root) is refused.
+    std::string outside(const std::string& what, const std::string& shown) const {
+        return what + " '" + shown + "' is outside the registry directory " + directory.string() +
+               " (add --source-root to allow it)";
+    }
+
+    const RuntimeOptions& options;
+    fs::path directory;          // resolved
+    std::vector<fs::path> roots; // resolved: the directory, then each source root
+    std::vector<bool>* matched;  // null: not tracked
+};
+
 class FileReader {
 public:
-    FileReader(std::string file, std::vector<RegistryError>& errors, const std::vector<EntryOverride>* overrides = nullptr,
-               std::vector<bool>* matched = nullptr)
-        : file_(std::move(file)), errors_(errors), overrides_(overrides), matched_(matched) {}
+    FileReader(std::string file, std::vector<RegistryError>& errors, const LoadContext& load)
+        : file_(std::move(file)), errors_(errors), load_(load), budget_(load.options.registry_limits) {}
 
     void error(int64_t line, std::string entry, std::string message) {
         errors_.push_back(RegistryError{file_, line, std::move(entry), std::move(message)});
@@ -62,17 +101,34 @@ public:
             error(0, "", "cannot read the file");
             return;
         }
-        std::stringstream text;
-        text << in.rdbuf();
-        read_text(text.str(), out);
+        // Read at most one byte past the limit, never the whole of a file that may not end.
+        const uint64_t limit = load_.options.registry_limits.max_bytes;
+        std::string text;
+        char chunk[64 * 1024];
+        while (text.size() <= limit && in.read(chunk, sizeof chunk).gcount() > 0)
+            text.append(chunk, static_cast<size_t>(in.gcount()));
+        read_text(text, out);
     }
 
     void read_text(const std::string& text, std::vector<RawEntry>& out) {
+        const RegistryLimits& limits = load_.options.registry_limits;
+        if (text.size() > limits.max_bytes) {
+            error(0, "", "the file is larger than " + std::to_string(limits.max_bytes) +
+                             " bytes; the limit is --registry-max-bytes (RuntimeOptions::registry_limits.max_bytes)");
+            return;
+        }
         YAML::Node root;
         try {
             root = YAML::Load(text);
+            check_yaml_document(root, limits);
+        } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own message for it is "bad file"
+            error(e.mark.line + 1, "", "invalid YAML: nested deeper than " + std::to_string(e.depth()) + " levels");
+            return;
         } catch (const YAML::ParserException& e) {
             error(e.mark.line + 1, "", "invalid YAML: " + e.msg);
+            return;
+        } catch (const YamlProblem& e) {
+            error(e.line(), "", e.what());
             return;
         } catch (const std::exception& e) {
             error(0, "", std::string("cannot read: ") + e.what());
@@ -105,17 +161,21 @@ public:
             error(line_of(entries), "", "'entries' must be a list");
             return;
         }
-        for (const auto& node : entries) read_entry(node, ns, out);
+        for (const auto& node : entries) {
+            read_entry(node, ns, out);
+            if (over_budget_) return;  // every later entry would say the same
+        }
     }
 
 private:
     // Replace the fields `-o id:field=value` names; false (after reporting) when a path is bad.
     bool apply_overrides(YAML::Node entry, const std::string& id) {
         bool ok = true;
-        for (size_t i = 0; i < overrides_->size(); ++i) {
-            const EntryOverride& o = (*overrides_)[i];
+        const std::vector<EntryOverride>& overrides = load_.options.overrides;
+        for (size_t i = 0; i < overrides.size(); ++i) {
+            const EntryOverride& o = overrides[i];
             if (o.id != id) continue;
-            if (matched_ != nullptr) (*matched_)[i] = true;
+            if (load_.matched != nullptr) (*load_.matched)[i] = true;
             std::string problem = set_path(entry, o.field, o.value);
             if (!problem.empty()) {
                 error(line_of(entry), id, "override " + o.id + ":" + o.field + ": " + problem);
@@ -126,7 +186,10 @@ private:
     }
 
     // Walk `path` (dot-separated; list items by index) creating missing map keys; "" when set.
-    static std::string set_path(YAML::Node node, const std::string& path, const std::string& value) {
+    std::string set_path(YAML::Node node, const std::string& path, const std::string& value) const {
+        const RegistryLimits& limits = load_.options.registry_limits;
+        if (value.size() > limits.max_bytes)
+            return "the value is larger than " + std::to_string(limits.max_bytes) + " bytes (--registry-max-bytes)";
         YAML::Node parsed;
         try {
             parsed = YAML::Load(value);
@@ -134,6 +197,12 @@ private:
             parsed = YAML::Node(value);  // not YAML: the text itself
         }
         if (parsed.IsNull() && !value.empty() && value != "null" && value != "~") parsed = YAML::Node(value);
+        try {
+            check_yaml_document(parsed, limits);  // one -o value is a document of its own
+        } catch (const YamlProblem& e) {
+            return std::string("the value: ") + e.what() +
+                   (e.line() > 1 ? " (line " + std::to_string(e.line()) + " of the value)" : "");
+        }
         std::vector<std::string> keys;
         std::stringstream ss(path);
         for (std::string k; std::getline(ss, k, '.');) keys.push_back(k);
@@ -185,7 +254,7 @@ private:
         }
         bool ok = !e.id.empty();
         YAML::Node entry = node;  // shares the document: overrides write into it
-        if (ok && overrides_ != nullptr) ok = apply_overrides(entry, e.id);
+        if (ok && !load_.options.overrides.empty()) ok = apply_overrides(entry, e.id);
         YAML::Node kind = entry["kind"];
         if (!kind) {
             error(line, label, "entry has no 'kind'");
@@ -197,9 +266,10 @@ private:
             e.kind = kind.Scalar();
         }
         try {
-            e.fields = yaml_to_value(entry);
-        } catch (const std::exception& ex) {
-            error(line, label, ex.what());
+            e.fields = yaml_to_value(entry, budget_);
+        } catch (const YamlProblem& ex) {
+            error(ex.line() > 0 ? ex.line() : line, label, ex.what());
+            over_budget_ = std::string_view(ex.what()).starts_with("document expands");
             return;
         }
         for (const auto& kv : entry) {
@@ -256,22 +326,29 @@ private:
             error(e.line_of("source"), label, "'source' must be a file:// reference, got '" + source + "'");
             return false;
         }
-        fs::path p = source.substr(kFile.size());
+        const std::string written = source.substr(kFile.size());
+        fs::path p = written;
         if (p.is_relative()) p = fs::path(file_).parent_path() / p;
+        // Confined before anything else is said about it: whether a file outside exists is not ours to tell.
+        fs::path real = resolved(p);
+        if (!load_.allows(real)) {
+            error(e.line_of("source"), label, load_.outside("source", written));
+            return false;
+        }
         std::error_code ec;
-        fs::path resolved = fs::weakly_canonical(p, ec);
-        if (ec || !fs::is_regular_file(resolved, ec)) {
+        if (!fs::is_regular_file(real, ec)) {
             error(e.line_of("source"), label, "source file not found: " + p.lexically_normal().string());
             return false;
         }
-        e.source_path = resolved.string();
+        e.source_path = real.string();
         return true;
     }
 
     std::string file_;
     std::vector<RegistryError>& errors_;
-    const std::vector<EntryOverride>* overrides_;  // null: none
-    std::vector<bool>* matched_;                   // null: not tracked
+    const LoadContext& load_;
+    YamlBudget budget_;         // what this document's entries have converted so far
+    bool over_budget_ = false;  // the budget ran out: the rest of the document is not read
 };
 
 }  // namespace
@@ -284,19 +361,23 @@ int64_t RawEntry::line_of(std::string_view field) const {
 }
 
 std::vector<RawEntry> read_registry_text(const std::string& text, const std::string& file,
-                                        std::vector<RegistryError>& errors) {
+                                        std::vector<RegistryError>& errors, const RuntimeOptions& options) {
     std::vector<RawEntry> entries;
-    FileReader(file, errors).read_text(text, entries);
+    fs::path dir = fs::path(file).parent_path();
+    LoadContext load(options, dir.empty() ? fs::path(".") : dir, nullptr);
+    FileReader(file, errors, load).read_text(text, entries);
     return entries;
 }
 
 std::vector<RawEntry> read_registry(const fs::path& root, std::vector<RegistryError>& errors,
-                                    const std::vector<EntryOverride>& overrides, std::vector<bool>* matched) {
+                                    const RuntimeOptions& options, std::vector<bool>* matched) {
     std::vector<RawEntry> entries;
     std::error_code ec;
     std::vector<fs::path> files;
+    fs::path directory = root;
     if (fs::is_regular_file(root, ec)) {
         files.push_back(root);
+        directory = root.parent_path().empty() ? fs::path(".") : root.parent_path();
     } else if (fs::is_directory(root, ec)) {
         for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
              it.increment(ec)) {
@@ -308,8 +389,20 @@ std::vector<RawEntry> read_registry(const fs::path& root, std::vector<RegistryEr
     } else {
         errors.push_back({root.string(), 0, "", "registry not found (expected a directory or a YAML file)"});
     }
-    if (matched != nullptr) matched->assign(overrides.size(), false);
-    for (const auto& f : files) FileReader(f.lexically_normal().string(), errors, &overrides, matched).read(entries);
+    if (matched != nullptr) matched->assign(options.overrides.size(), false);
+    LoadContext load(options, directory, matched);
+    for (const auto& f : files) {
+        std::string file = f.lexically_normal().string();
+        // A registry file found in the directory is held to the same rule as a source: a
+        // symlink to a file elsewhere is not read (its text would show in errors).
+        if (fs::path real = resolved(f); f != root && !load.allows(real)) {
+            errors.push_back({file, 0, "",
+                              "registry file is a symlink to " + real.string() + ", outside the registry directory " +
+                                  load.directory.string() + " (add --source-root to allow it)"});
+            continue;
+        }
+        FileReader(file, errors, load).read(entries);
+    }
 
     // Duplicate ids (within this load or against earlier ones) are found by Runtime::load.
     return entries;
@@ -322,6 +415,11 @@ std::optional<EntryOverride> EntryOverride::parse(std::string_view text) {
     size_t eq = second == std::string_view::npos ? second : text.find('=', second + 1);
     if (first == 0 || second == std::string_view::npos || second == first + 1 || eq == std::string_view::npos ||
         eq == second + 1)
+        return std::nullopt;
+    // The field is names joined by '.' (list items by index), and never the entry's name.
+    std::string_view field = text.substr(second + 1, eq - second - 1);
+    if (field.front() == '.' || field.back() == '.' || field.find("..") != std::string_view::npos ||
+        field == "name" || field.starts_with("name."))
         return std::nullopt;
     return EntryOverride{std::string(text.substr(0, second)), std::string(text.substr(second + 1, eq - second - 1)),
                          std::string(text.substr(eq + 1))};

@@ -47,15 +47,16 @@ void for_each_own_field(const RawEntry& entry, F&& f) {
 
 /// Read every *.yaml / *.yml under `root` (or `root` itself when a file), sorted by path.
 /// Appends each problem to `errors` and returns the entries that passed the kernel's checks.
-/// `overrides` replace fields of the entries they name before anything reads them;
-/// `matched[i]` is set when overrides[i] named an entry of this load.
+/// `options.overrides` replace fields of the entries they name before anything reads them;
+/// `matched[i]` is set when overrides[i] named an entry of this load. Each document is held to
+/// `options.registry_limits`; `source: file://` must resolve (symlinks too) inside the registry's
+/// directory (`root`, or its directory when a file) or one of `options.source_roots`.
 std::vector<RawEntry> read_registry(const std::filesystem::path& root, std::vector<RegistryError>& errors,
-                                    const std::vector<EntryOverride>& overrides = {},
-                                    std::vector<bool>* matched = nullptr);
+                                    const RuntimeOptions& options, std::vector<bool>* matched = nullptr);
 
 /// Read one registry document from memory, as if it were `file` (for fuzzing and tests;
-/// duplicate ids across documents are not checked).
+/// duplicate ids across documents are not checked; sources are confined to `file`'s directory).
 std::vector<RawEntry> read_registry_text(const std::string& text, const std::string& file,
-                                        std::vector<RegistryError>& errors);
+                                        std::vector<RegistryError>& errors, const RuntimeOptions& options = {});
 
 }  // namespace modrt::kernel

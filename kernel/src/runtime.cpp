@@ -32,7 +32,8 @@ std::string RegistryError::format() const {
 
 using namespace modrt::kernel;
 
-modrt_runtime::modrt_runtime(RuntimeOptions o) : options(std::move(o)), catalog(options.plugin_path) {
+modrt_runtime::modrt_runtime(RuntimeOptions o)
+    : options(std::move(o)), catalog(options.plugin_path, options.allow_unsafe_plugin_path) {
     host = make_host_api(this);
 }
 
@@ -459,7 +460,7 @@ std::vector<RegistryError> Runtime::load(const fs::path& registry) {
     std::vector<RegistryError> errors;
     modrt_runtime& rt = *impl_;
     std::vector<bool> matched;
-    std::vector<RawEntry> raws = read_registry(registry, errors, rt.options.overrides, &matched);
+    std::vector<RawEntry> raws = read_registry(registry, errors, rt.options, &matched);
     for (size_t i = 0; i < matched.size(); ++i)  // an earlier load's entry is not overridden: say so too
         if (!matched[i])
             errors.push_back({registry.string(), 0, rt.options.overrides[i].id,
@@ -603,6 +604,7 @@ std::vector<InterceptorStats> Runtime::interceptor_stats() const {
 }
 
 std::vector<PluginRecord> Runtime::plugins() const { return impl_->catalog.records(); }
+std::vector<PluginRecord> Runtime::inspect_plugins() const { return impl_->catalog.inspect_all(); }
 
 std::vector<fs::path> Runtime::default_plugin_path(const fs::path& exe) {
     // A build tree and an install share the layout bin/modrt + lib/modrt/plugins/.

@@ -9,7 +9,10 @@ namespace modrt::kernel {
 
 namespace {
 
-constexpr uint64_t kPerValue = 16;
+// What one value occupies in memory besides its bytes, so that max_value_size bounds the
+// memory a value really takes (a value shared many times in Lua becomes that many copies).
+constexpr uint64_t kPerValue = 96;
+static_assert(sizeof(Value) <= kPerValue, "kPerValue (and function.lua's copy) must cover a Value");
 // Past this depth of nesting a value is rejected whatever its bytes: walking it would
 // recurse too deep (the JSON reader and Lua converter stop well before).
 constexpr int kMaxNesting = 1000;

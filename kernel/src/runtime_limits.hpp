@@ -35,7 +35,7 @@ std::vector<FieldProblem> read_limits(const RawEntry& entry, Limits& limits);
 bool value_walk_larger_than(const Value& v, uint64_t limit) noexcept;
 
 /// Whether `v` takes more than `limit` bytes, counting string and key bytes
-/// plus 16 per value (what a Value holds inline). Stops as soon as it knows.
+/// plus 96 per value (what a Value occupies in memory). Stops as soon as it knows.
 /// Inline: the common call (a few scalars) is decided without a call.
 inline bool value_larger_than(const Value& v, uint64_t limit) noexcept {
     if (v.type == MODRT_ARRAY && v.items.size() <= 4 && limit >= 1024) {

@@ -54,20 +54,50 @@ modrt_value& modrt_value::push() {
     return items.emplace_back();
 }
 
+namespace {
+// Where `key` is, or where it would go, in sorted keys.
+std::vector<std::string>::const_iterator sorted_position(const std::vector<std::string>& keys, std::string_view key) {
+    return std::lower_bound(keys.begin(), keys.end(), key,
+                            [](const std::string& a, std::string_view b) { return std::string_view(a) < b; });
+}
+}  // namespace
+
 modrt_value& modrt_value::insert(std::string_view key) {
     if (type != MODRT_MAP) reset(MODRT_MAP);
-    auto it = std::find(keys.begin(), keys.end(), key);
-    if (it != keys.end()) {
-        modrt_value& slot = items[static_cast<size_t>(it - keys.begin())];
-        slot.reset(MODRT_NIL);
-        return slot;
+    if (keys.empty()) keys_sorted = true;
+    bool after_last = keys.empty() || std::string_view(keys.back()) < key;
+    if (!after_last) {
+        auto it = keys_sorted ? sorted_position(keys, key) : std::find(keys.begin(), keys.end(), key);
+        if (it != keys.end() && *it == key) {
+            modrt_value& slot = items[static_cast<size_t>(it - keys.begin())];
+            slot.reset(MODRT_NIL);
+            return slot;
+        }
+    } else if (!keys_sorted) {  // unsorted keys: a larger key may still be among them
+        if (auto it = std::find(keys.begin(), keys.end(), key); it != keys.end()) {
+            modrt_value& slot = items[static_cast<size_t>(it - keys.begin())];
+            slot.reset(MODRT_NIL);
+            return slot;
+        }
     }
-    keys.emplace_back(key);
-    return items.emplace_back();
+    // Append; keys and items stay parallel even when an allocation throws.
+    items.emplace_back();
+    try {
+        keys.emplace_back(key);
+    } catch (...) {
+        items.pop_back();
+        throw;
+    }
+    keys_sorted = keys_sorted && after_last;
+    return items.back();
 }
 
 const modrt_value* modrt_value::find(std::string_view key) const {
     if (type != MODRT_MAP) return nullptr;
+    if (keys_sorted) {
+        auto it = sorted_position(keys, key);
+        return it != keys.end() && *it == key ? &items[static_cast<size_t>(it - keys.begin())] : nullptr;
+    }
     for (size_t i = 0; i < keys.size(); ++i)
         if (keys[i] == key) return &items[i];
     return nullptr;

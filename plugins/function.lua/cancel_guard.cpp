@@ -1,4 +1,4 @@
-// pcall, xpcall and coroutine.resume that let a cancellation through (cancel_guard.hpp).
+// pcall, xpcall, coroutine.resume and coroutine.wrap that let a cancellation through (cancel_guard.hpp).
 #include "cancel_guard.hpp"
 
 namespace modrt::lua {
@@ -20,14 +20,31 @@ int guarded_pcall(lua_State* L) {
     return lua_gettop(L);
 }
 
+// The message handler xpcall installs: the function's handler (upvalue 2),
+// except for an interruption, which passes through untouched (cancel_guard.hpp).
+int xpcall_handler(lua_State* L) {
+    if (cancelled(L)) {
+        lua_settop(L, 1);
+        return 1;
+    }
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 // xpcall(f, handler, ...) -> true, results... | false, handler(err)
 int guarded_xpcall(lua_State* L) {
     luaL_checkany(L, 2);
     int nargs = lua_gettop(L) - 2;
-    lua_pushvalue(L, 1);  // handler below f: f, handler, args..., f
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, xpcall_handler, 2);
+    lua_replace(L, 2);  // f, handler', args...
+    lua_pushvalue(L, 1);
     lua_pushvalue(L, 2);
     lua_replace(L, 1);
-    lua_replace(L, 2);  // handler, f, args...
+    lua_replace(L, 2);  // handler', f, args...
     int status = lua_pcall(L, nargs, LUA_MULTRET, 1);
     if (status != 0 && cancelled(L)) return lua_error(L);
     lua_pushboolean(L, status == 0);
@@ -48,6 +65,39 @@ int guarded_resume(lua_State* L) {
     return lua_gettop(L);
 }
 
+// The function coroutine.wrap returns: resumes its coroutine (upvalue 3)
+// through the original resume (upvalue 2); an error is raised again, a
+// string one with the caller's position, as LuaJIT's wrap does.
+int wrap_resume(lua_State* L) {
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_pushvalue(L, lua_upvalueindex(3));
+    lua_insert(L, 1);
+    lua_insert(L, 1);
+    lua_call(L, n + 1, LUA_MULTRET);
+    if (lua_toboolean(L, 1)) return lua_gettop(L) - 1;
+    lua_settop(L, 2);
+    if (!cancelled(L) && lua_type(L, 2) == LUA_TSTRING) {
+        luaL_where(L, 1);
+        lua_insert(L, 2);
+        lua_concat(L, 2);
+    }
+    return lua_error(L);
+}
+
+// coroutine.wrap(f): the original create (upvalue 3) checks f.
+int guarded_wrap(lua_State* L) {
+    lua_settop(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(3));
+    lua_insert(L, 1);
+    lua_call(L, 1, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_pushvalue(L, 1);
+    lua_pushcclosure(L, wrap_resume, 3);
+    return 1;
+}
+
 }  // namespace
 
 void install_cancel_guards(lua_State* L, CancelledFn fn) {
@@ -59,6 +109,11 @@ void install_cancel_guards(lua_State* L, CancelledFn fn) {
     lua_pushcclosure(L, guarded_xpcall, 1);
     lua_setglobal(L, "xpcall");
     lua_getglobal(L, "coroutine");
+    lua_pushlightuserdata(L, ud);
+    lua_getfield(L, -2, "resume");
+    lua_getfield(L, -3, "create");
+    lua_pushcclosure(L, guarded_wrap, 3);
+    lua_setfield(L, -2, "wrap");
     lua_pushlightuserdata(L, ud);
     lua_getfield(L, -2, "resume");
     lua_pushcclosure(L, guarded_resume, 2);

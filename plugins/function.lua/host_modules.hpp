@@ -1,7 +1,8 @@
 // Host modules a function may `require` when its entry lists them under
 // `modules:`: funcs (lua_funcs.hpp), ctx (lua_ctx.hpp), security
-// (lua_security.hpp) and contract (lua_contract.hpp). Each is opened once per
-// state and shared, read-only, by every module of that state.
+// (lua_security.hpp) and contract (lua_contract.hpp). Each module that
+// requires one gets its own read-only instance, bound to it
+// (module_binding.hpp).
 #pragma once
 
 #include <lua.hpp>
@@ -12,7 +13,8 @@ namespace modrt::lua {
 
 struct HostModule {
     const char* name;
-    /// Pushes the module value (called once per state); nullptr: not implemented yet.
+    /// Pushes the table of the module's C functions (called once per requiring
+    /// module and state; lua_require binds and seals it); nullptr: not implemented yet.
     lua_CFunction open;
 };
 

@@ -13,4 +13,8 @@ CallEnv current_call(lua_State* L) noexcept {
     return {frame, ws->runtime()};
 }
 
+void interrupt_point(lua_State* L, long ticks) {
+    if (WorkerState* ws = WorkerState::of(L)) ws->check_interrupt(L, ticks);
+}
+
 }  // namespace modrt::lua

@@ -18,6 +18,12 @@ struct CallEnv {
 /// call (a module's top level checked at registry load, a foreign state).
 CallEnv current_call(lua_State* L) noexcept;
 
+/// For long-running C code on a state (pattern matching, value conversion):
+/// raises CANCELED/TIMEOUT as the cancellation hook does when the running call
+/// was cancelled; at registry load, charges `ticks` hook ticks against the
+/// top-level budget. Returns normally otherwise, and on a foreign state.
+void interrupt_point(lua_State* L, long ticks);
+
 /// The message for host-module use outside a call (Wippy's "no execution context").
 inline constexpr const char* kNoCallMessage = "no function call is running (host modules work only inside a call)";
 

@@ -67,7 +67,7 @@ int open_contract_module(lua_State* L) {
                                    {nullptr, nullptr}};
     lua_createtable(L, 0, 4);
     luaL_register(L, nullptr, fns);
-    seal_host_module(L, "contract");
+    // lua_require binds and seals it per requiring module (module_binding.hpp).
     return 1;
 }
 

@@ -2,6 +2,7 @@
 #include "lua_contract_def.hpp"
 
 #include "lua_contract_open.hpp"
+#include "module_binding.hpp"
 #include "lua_owned.hpp"
 
 #include <modrt/sdk.hpp>
@@ -160,6 +161,7 @@ void push_contract_metatable(lua_State* L) {
     lua_createtable(L, 0, 5);
     lua_createtable(L, 0, 9);
     luaL_register(L, nullptr, methods);
+    bind_methods(L, -1, "contract");  // a Contract acts only where the module that made it may
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, contract_gc);
     lua_setfield(L, -2, "__gc");

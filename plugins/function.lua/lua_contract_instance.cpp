@@ -2,6 +2,7 @@
 #include "lua_contract_instance.hpp"
 
 #include "lua_owned.hpp"
+#include "module_binding.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -38,6 +39,7 @@ void push_view(lua_State* L, modrt_str s) { lua_pushlstring(L, s.ptr != nullptr 
 int call_method(lua_State* L) {
     const modrt_host_api& h = host_api();
     InstanceBox& box = check_instance(L, 1);
+    check_object_binding(L, 1, "contract");  // only where the module that opened it may act
     int top = lua_gettop(L);
     size_t len = 0;
     const char* name = lua_tolstring(L, lua_upvalueindex(1), &len);

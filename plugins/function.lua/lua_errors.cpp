@@ -1,6 +1,7 @@
 // The `errors` global and the error userdata (see lua_errors.hpp).
 #include "lua_errors.hpp"
 
+#include "lua_owned.hpp"
 #include "lua_value.hpp"
 
 #include <modrt/error_kinds.hpp>
@@ -360,15 +361,32 @@ void error_to_modrt(lua_State* L, int idx, modrt_error** out) {
         returned_error_to_modrt(L, idx, out);
         return;
     }
-    *out = h.error_new(e->kind, to_str(e->message));
-    if (e->retryable >= 0) h.error_set_retryable(*out, e->retryable);
-    if (!e->stack.empty()) h.error_set_stack(*out, to_str(e->stack));
+    // Details first, into a value Lua owns, so that a failure cannot leave *out half made: details
+    // that cannot be converted (too large, a function) are dropped and the message says why, but
+    // the function's own error (kind, message) still reaches its caller.
+    int top = lua_gettop(L);
+    OwnedKernel* details = nullptr;
+    const char* message = e->message.c_str();
     if (e->has_details) {
         lua_getfenv(L, idx);
         lua_getfield(L, -1, "details");
-        to_modrt_value(L, -1, h.error_details_mut(*out), "error details");
-        lua_pop(L, 2);
+        details = push_owned(L);
+        if (!to_modrt_protected(L, -2, details->value, "error details")) {
+            const ErrorData* why = test_error(L, -1);
+            lua_pushfstring(L, "%s (its details were dropped: %s)", message,
+                            why != nullptr ? why->message.c_str() : "they could not be converted");
+            message = lua_tostring(L, -1);
+            release_owned(details);
+        }
     }
+    *out = h.error_new(e->kind, to_str(message));
+    if (e->retryable >= 0) h.error_set_retryable(*out, e->retryable);
+    if (!e->stack.empty()) h.error_set_stack(*out, to_str(e->stack));
+    if (details != nullptr && details->value != nullptr) {
+        h.value_copy(h.error_details_mut(*out), details->value);
+        release_owned(details);
+    }
+    lua_settop(L, top);
 }
 
 void returned_error_to_modrt(lua_State* L, int idx, modrt_error** out) {

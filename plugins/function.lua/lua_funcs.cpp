@@ -10,6 +10,7 @@
 #include "host_modules.hpp"
 #include "lua_call.hpp"
 #include "lua_owned.hpp"
+#include "module_binding.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -60,6 +61,7 @@ void push_exec_metatable(lua_State* L) {
     lua_createtable(L, 0, 4);
     lua_createtable(L, 0, 6);
     luaL_register(L, nullptr, methods);
+    bind_methods(L, -1, "funcs");  // an executor acts only where the module that made it may
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, exec_gc);
     lua_setfield(L, -2, "__gc");
@@ -155,7 +157,7 @@ int open_funcs_module(lua_State* L) {
     static const luaL_Reg fns[] = {{"call", funcs_call}, {"async", funcs_async}, {"new", funcs_new}, {nullptr, nullptr}};
     lua_createtable(L, 0, 3);
     luaL_register(L, nullptr, fns);
-    seal_host_module(L, "funcs");
+    // lua_require binds and seals it per requiring module (module_binding.hpp).
     return 1;
 }
 

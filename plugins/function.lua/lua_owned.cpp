@@ -38,8 +38,8 @@ int push_modrt_body(lua_State* L) {
 int as_error_value(lua_State* L) {
     if (test_error(L, 1) != nullptr) return 1;
     size_t len = 0;
-    std::string_view msg = lua_type(L, 1) == LUA_TSTRING ? std::string_view(lua_tolstring(L, 1, &len), len)
-                                                         : std::string_view("conversion failed");
+    const char* s = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &len) : nullptr;  // sets len first
+    std::string_view msg = s != nullptr ? std::string_view(s, len) : std::string_view("conversion failed");
     push_error(L, MODRT_ERR_INTERNAL, msg);
     return 1;
 }

@@ -2,6 +2,8 @@
 #include "lua_require.hpp"
 
 #include "host_modules.hpp"
+#include "library_view.hpp"
+#include "module_binding.hpp"
 #include "worker_state.hpp"
 
 #include <string_view>
@@ -9,10 +11,12 @@
 namespace modrt::lua {
 namespace {
 
-// Registry key of the per-state table of opened host modules.
+// Registry key of the per-state table of opened host modules: name -> {spec serial -> instance}.
 char kHostModulesKey;
 
-void push_host_module(lua_State* L, const HostModule& m) {
+// Push the instance of host module `m` bound to the module with spec `serial`
+// (module_binding.hpp), made once per state and module.
+void push_host_module(lua_State* L, const HostModule& m, uint64_t serial) {
     lua_pushlightuserdata(L, &kHostModulesKey);
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_isnil(L, -1)) {
@@ -25,10 +29,21 @@ void push_host_module(lua_State* L, const HostModule& m) {
     lua_getfield(L, -1, m.name);
     if (lua_isnil(L, -1)) {
         lua_pop(L, 1);
-        lua_pushcfunction(L, m.open);
-        lua_call(L, 0, 1);
+        lua_newtable(L);
         lua_pushvalue(L, -1);
         lua_setfield(L, -3, m.name);
+    }
+    lua_remove(L, -2);
+    lua_pushnumber(L, static_cast<lua_Number>(serial));
+    lua_rawget(L, -2);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushcfunction(L, m.open);
+        lua_call(L, 0, 1);
+        push_bound_module(L, m.name, serial);
+        lua_pushnumber(L, static_cast<lua_Number>(serial));
+        lua_pushvalue(L, -2);
+        lua_rawset(L, -4);
     }
     lua_remove(L, -2);
 }
@@ -45,6 +60,7 @@ int sandbox_require(lua_State* L) {
     for (const auto& import : spec->imports) {
         if (import.first == wanted) {
             ws->push_library(L, import.second);
+            push_library_view(L, import.second->id.c_str());  // read-only to importers (library_view.hpp)
             return 1;
         }
     }
@@ -53,7 +69,7 @@ int sandbox_require(lua_State* L) {
             const HostModule* m = find_host_module(wanted);
             if (m == nullptr || m->open == nullptr)
                 return luaL_error(L, "module '%s' is not available in this modrt build yet", name);
-            push_host_module(L, *m);
+            push_host_module(L, *m, serial);
             return 1;
         }
     }

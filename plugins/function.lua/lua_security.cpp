@@ -176,7 +176,7 @@ int open_security_module(lua_State* L) {
                                    {nullptr, nullptr}};
     lua_createtable(L, 0, 7);
     luaL_register(L, nullptr, fns);
-    seal_host_module(L, "security");
+    // lua_require binds and seals it per requiring module (module_binding.hpp).
     return 1;
 }
 

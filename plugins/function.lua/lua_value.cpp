@@ -4,14 +4,18 @@
 // functions keep only trivially destructible locals.
 #include "lua_value.hpp"
 
+#include "library_view.hpp"
+#include "lua_call_env.hpp"
 #include "lua_errors.hpp"
 #include "lua_payload.hpp"
 
 #include <modrt/sdk.hpp>
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <cstdio>
 
 namespace modrt::lua {
 namespace {
@@ -44,6 +48,33 @@ void push_registry(lua_State* L, char* key) {
     lua_rawget(L, LUA_REGISTRYINDEX);
 }
 
+// What one to_modrt_value has built so far, measured as the kernel measures a
+// value (runtime.limits max_value_size: string and key bytes + 96 per value).
+// A table reached twice is counted twice: the output is a tree, so sharing
+// (`t = {t, t}` sixty times) would otherwise expand to 2^60 nodes before any
+// check. Trivially destructible: conversion raises Lua errors (longjmp).
+struct Budget {
+    uint64_t used = 0;
+    uint64_t limit = 0;
+    uint32_t until_check = 0;  // nodes until the next cancellation check
+};
+
+// Per value, as the kernel counts it (runtime_limits.cpp).
+constexpr uint64_t kPerValue = 96;
+// A cancellation check costs a host call; every 1024 nodes keeps it far below the conversion's own cost.
+constexpr uint32_t kCheckEvery = 1024;
+// A kernel before ABI 1.4 does not say its limit: its default.
+constexpr uint64_t kDefaultValueSizeLimit = uint64_t{64} << 20;
+
+uint64_t value_size_limit(modrt_runtime* runtime) noexcept {
+    const modrt_host_api& h = host_api();
+    if (runtime == nullptr ||
+        h.struct_size < offsetof(modrt_host_api, value_size_limit) + sizeof h.value_size_limit ||
+        h.value_size_limit == nullptr)
+        return kDefaultValueSizeLimit;
+    return h.value_size_limit(runtime);
+}
+
 [[noreturn]] void raise_invalid(lua_State* L, const char* what, const char* fmt, const char* arg) {
     lua_pushfstring(L, fmt, arg);
     lua_pushfstring(L, "%s: %s", what, lua_tostring(L, -1));
@@ -62,7 +93,10 @@ void push_int64(lua_State* L, int64_t i) {
     lua_call(L, 2, 1);
 }
 
-void push_value(lua_State* L, const modrt_value* v, int depth) {
+// `until_check`: containers left before the next cancellation check. The value
+// is a tree the kernel has already bounded (max_value_size), so this direction
+// is linear; the check keeps a large one cancellable.
+void push_value(lua_State* L, const modrt_value* v, int depth, uint32_t& until_check) {
     if (push_modrt_scalar(L, v)) return;
     const modrt_host_api& h = host_api();
     switch (h.value_type(v)) {
@@ -84,12 +118,16 @@ void push_value(lua_State* L, const modrt_value* v, int depth) {
             break;
     }
     if (depth >= kMaxDepth) raise_error(L, MODRT_ERR_INVALID, "argument nested deeper than 200 levels");
+    if (--until_check == 0) {
+        until_check = kCheckEvery;
+        interrupt_point(L, 1);
+    }
     if (!lua_checkstack(L, 4)) raise_error(L, MODRT_ERR_INTERNAL, "Lua stack overflow while converting arguments");
     size_t n = h.value_len(v);
     if (h.value_type(v) == MODRT_ARRAY) {
         lua_createtable(L, static_cast<int>(n), 0);
         for (size_t i = 0; i < n; ++i) {
-            push_value(L, h.value_at(v, i), depth + 1);
+            push_value(L, h.value_at(v, i), depth + 1, until_check);
             lua_rawseti(L, -2, static_cast<int>(i + 1));
         }
     } else {
@@ -97,13 +135,33 @@ void push_value(lua_State* L, const modrt_value* v, int depth) {
         for (size_t i = 0; i < n; ++i) {
             modrt_str k = h.value_key_at(v, i);
             lua_pushlstring(L, k.ptr ? k.ptr : "", k.len);
-            push_value(L, h.value_at(v, i), depth + 1);
+            push_value(L, h.value_at(v, i), depth + 1, until_check);
             lua_rawset(L, -3);
         }
     }
 }
 
-void convert(lua_State* L, int idx, modrt_value* out, int depth, int visiting, const char* what);
+[[noreturn, gnu::cold]] void raise_too_large(lua_State* L, const Budget& b, const char* what) {
+    char limit[24];
+    std::snprintf(limit, sizeof limit, "%llu", static_cast<unsigned long long>(b.limit));
+    lua_pushfstring(L, "%s: value too large: more than %s bytes (runtime.limits max_value_size)", what, limit);
+    raise_error(L, MODRT_ERR_INVALID, lua_tostring(L, -1));
+    std::abort();
+}
+
+// Count `bytes` more, before building them; raises once past the limit, and
+// checks the call's cancellation every kCheckEvery nodes.
+inline void charge(lua_State* L, Budget& b, uint64_t bytes, const char* what) {
+    b.used += bytes;
+    if (b.used > b.limit) [[unlikely]]
+        raise_too_large(L, b, what);
+    if (bytes >= kPerValue && --b.until_check == 0) [[unlikely]] {
+        b.until_check = kCheckEvery;
+        interrupt_point(L, 1);  // raises CANCELED/TIMEOUT like the hook
+    }
+}
+
+void convert(lua_State* L, int idx, modrt_value* out, int depth, int visiting, const char* what, Budget& b);
 
 void convert_cdata(lua_State* L, int idx, modrt_value* out, const char* what) {
     const modrt_host_api& h = host_api();
@@ -123,7 +181,7 @@ void convert_cdata(lua_State* L, int idx, modrt_value* out, const char* what) {
     h.value_set_int(out, i);
 }
 
-void convert_table(lua_State* L, int idx, modrt_value* out, int depth, int visiting, const char* what) {
+void convert_table(lua_State* L, int idx, modrt_value* out, int depth, int visiting, const char* what, Budget& b) {
     const modrt_host_api& h = host_api();
     if (depth >= kMaxDepth) raise_invalid(L, what, "%s", "table nested deeper than 200 levels");
     if (!lua_checkstack(L, 8)) raise_error(L, MODRT_ERR_INTERNAL, "Lua stack overflow while converting a value");
@@ -160,7 +218,7 @@ void convert_table(lua_State* L, int idx, modrt_value* out, int depth, int visit
         h.value_set_array(out, count);
         for (size_t i = 1; i <= count; ++i) {
             lua_rawgeti(L, idx, static_cast<int>(i));
-            convert(L, lua_gettop(L), h.value_push(out), depth + 1, visiting, what);
+            convert(L, lua_gettop(L), h.value_push(out), depth + 1, visiting, what, b);
             lua_pop(L, 1);
         }
     } else {
@@ -202,9 +260,10 @@ void convert_table(lua_State* L, int idx, modrt_value* out, int depth, int visit
             lua_rawgeti(L, keys, i);
             size_t klen = 0;
             const char* k = lua_tolstring(L, -1, &klen);
+            charge(L, b, klen, what);
             modrt_value* slot = h.value_insert(out, modrt_str{k, klen});
             lua_rawget(L, by_key);
-            convert(L, lua_gettop(L), slot, depth + 1, visiting, what);
+            convert(L, lua_gettop(L), slot, depth + 1, visiting, what, b);
             lua_pop(L, 1);
         }
         lua_pop(L, 2);
@@ -216,33 +275,47 @@ void convert_table(lua_State* L, int idx, modrt_value* out, int depth, int visit
     lua_rawset(L, visiting);
 }
 
-void convert(lua_State* L, int idx, modrt_value* out, int depth, int visiting, const char* what) {
+void convert(lua_State* L, int idx, modrt_value* out, int depth, int visiting, const char* what, Budget& b) {
     const modrt_host_api& h = host_api();
+    int type = lua_type(L, idx);
+    if (type == LUA_TSTRING) {  // counted before the kernel copies it
+        size_t len = 0;
+        const char* s = lua_tolstring(L, idx, &len);
+        charge(L, b, kPerValue + len, what);
+        h.value_set_string(out, modrt_str{s, len});
+        return;
+    }
+    charge(L, b, kPerValue, what);
     if (scalar_to_modrt(L, idx, out)) return;
-    switch (lua_type(L, idx)) {
+    switch (type) {
         case LUA_TNONE:
             h.value_set_nil(out);
             return;
         case LUA_TTABLE:
-            convert_table(L, idx, out, depth, visiting, what);
+            convert_table(L, idx, out, depth, visiting, what, b);
             return;
         case LUA_TUSERDATA:
             if (const ErrorData* e = test_error(L, idx)) {
-                h.value_set_map(out, 2);
                 std::string_view kind = kind_name(e->kind);
+                // {kind, message}: two more values, their keys and strings.
+                charge(L, b, 2 * kPerValue + 4 + 7 + kind.size() + e->message.size(), what);
+                h.value_set_map(out, 2);
                 h.value_set_string(h.value_insert(out, to_str("kind")), to_str(kind));
                 h.value_set_string(h.value_insert(out, to_str("message")), to_str(e->message));
                 return;
             }
-            if (push_payload_data(L, idx)) {  // a future's result passed on: its data
+            // A future's result passed on, or a library table's read-only view: what it stands for.
+            if (push_payload_data(L, idx) || push_view_target(L, idx)) {
                 if (depth >= kMaxDepth) raise_invalid(L, what, "%s", "table nested deeper than 200 levels");
                 if (visiting == 0) {  // the data may be a table: cycle detection needs the set
                     lua_newtable(L);
                     visiting = lua_gettop(L);
-                    convert(L, visiting - 1, out, depth + 1, visiting, what);
+                    b.used -= kPerValue;  // the userdata is not a value of its own: what it stands for is
+                    convert(L, visiting - 1, out, depth + 1, visiting, what, b);
                     lua_pop(L, 2);
                 } else {
-                    convert(L, lua_gettop(L), out, depth + 1, visiting, what);
+                    b.used -= kPerValue;
+                    convert(L, lua_gettop(L), out, depth + 1, visiting, what, b);
                     lua_pop(L, 1);
                 }
                 return;
@@ -280,18 +353,22 @@ void install_value_helpers(lua_State* L) {
 
 void push_modrt_value(lua_State* L, const modrt_value* value) {
     if (!lua_checkstack(L, 4)) raise_error(L, MODRT_ERR_INTERNAL, "Lua stack overflow while converting arguments");
-    push_value(L, value, 0);
+    uint32_t until_check = kCheckEvery;
+    push_value(L, value, 0, until_check);
 }
 
 void to_modrt_value(lua_State* L, int idx, modrt_value* out, const char* what) {
+    Budget b;
+    b.limit = value_size_limit(current_call(L).runtime);
+    b.until_check = kCheckEvery;
     if (lua_type(L, idx) != LUA_TTABLE) {  // no table, no cycle to detect
-        convert(L, idx, out, 0, 0, what);
+        convert(L, idx, out, 0, 0, what, b);
         return;
     }
     idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
     if (!lua_checkstack(L, 8)) raise_error(L, MODRT_ERR_INTERNAL, "Lua stack overflow while converting a value");
     lua_newtable(L);  // tables being converted, for cycle detection
-    convert(L, idx, out, 0, lua_gettop(L), what);
+    convert(L, idx, out, 0, lua_gettop(L), what, b);
     lua_pop(L, 1);
 }
 

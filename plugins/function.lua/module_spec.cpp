@@ -3,11 +3,13 @@
 
 #include "host_modules.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 namespace modrt::lua {
 namespace {
@@ -35,8 +37,27 @@ std::string absolute_id(std::string_view ref, std::string_view importer_id) {
     return id + ":" + std::string(ref);
 }
 
+// One read_module_spec: the libraries read so far (each read once, however
+// many import paths reach it) and the import chain being followed (for cycles).
+struct ReadState {
+    std::unordered_map<std::string, std::shared_ptr<const ModuleSpec>> done;
+    std::vector<std::string> chain;
+};
+
 std::shared_ptr<const ModuleSpec> read_spec(const Host& host, const EntryInfo& info, bool needs_method,
-                                            std::vector<std::string>& chain) {
+                                            ReadState& rs);
+
+// The library `id` (a library.lua entry), read once per ReadState.
+std::shared_ptr<const ModuleSpec> read_library(const Host& host, const EntryInfo& lib_info, const std::string& id,
+                                               ReadState& rs) {
+    if (auto it = rs.done.find(id); it != rs.done.end()) return it->second;
+    auto spec = read_spec(host, lib_info, false, rs);
+    rs.done.emplace(id, spec);
+    return spec;
+}
+
+std::shared_ptr<const ModuleSpec> read_spec(const Host& host, const EntryInfo& info, bool needs_method,
+                                            ReadState& rs) {
     auto spec = std::make_shared<ModuleSpec>();
     spec->serial = g_next_serial.fetch_add(1);
     spec->id = std::string(info.id());
@@ -79,7 +100,7 @@ std::shared_ptr<const ModuleSpec> read_spec(const Host& host, const EntryInfo& i
     ValueView imports = info.field("imports");
     if (!imports.is_nil()) {
         if (!imports.is_map()) fail("imports", "imports: expected a map of alias: namespace:library");
-        chain.push_back(spec->id);
+        rs.chain.push_back(spec->id);
         for (size_t i = 0; i < imports.size(); ++i) {
             std::string alias(imports.key(i));
             ValueView ref = imports[i];
@@ -91,25 +112,35 @@ std::shared_ptr<const ModuleSpec> read_spec(const Host& host, const EntryInfo& i
             if (lib_info.kind() != "library.lua")
                 fail("imports", "imports: '" + alias + "' refers to '" + id + "', which is a " +
                                     std::string(lib_info.kind()) + " entry, not a library.lua");
-            for (const auto& seen : chain)
+            for (const auto& seen : rs.chain)
                 if (seen == id) fail("imports", "imports: '" + alias + "' makes a cycle through '" + id + "'");
             try {
-                spec->imports.emplace_back(alias, read_spec(host, lib_info, false, chain));
+                spec->imports.emplace_back(alias, read_library(host, lib_info, id, rs));
             } catch (const Failure& f) {
                 Error inner(f.release());
                 fail("imports", "imports: library '" + id + "' is broken: " + std::string(inner.message()));
             }
         }
-        chain.pop_back();
+        rs.chain.pop_back();
     }
+    for (const auto& [alias, lib] : spec->imports) {
+        spec->reach.push_back(lib->id);
+        spec->reach.insert(spec->reach.end(), lib->reach.begin(), lib->reach.end());
+    }
+    std::sort(spec->reach.begin(), spec->reach.end());
+    spec->reach.erase(std::unique(spec->reach.begin(), spec->reach.end()), spec->reach.end());
     return spec;
 }
 
 }  // namespace
 
 std::shared_ptr<const ModuleSpec> read_module_spec(const Host& host, const EntryInfo& info, bool needs_method) {
-    std::vector<std::string> chain;
-    return read_spec(host, info, needs_method, chain);
+    ReadState rs;
+    return read_spec(host, info, needs_method, rs);
+}
+
+bool ModuleSpec::reaches(std::string_view other) const noexcept {
+    return other == id || std::binary_search(reach.begin(), reach.end(), other);
 }
 
 }  // namespace modrt::lua

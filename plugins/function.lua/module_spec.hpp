@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,11 +26,21 @@ struct ModuleSpec {
     bool jit = false;
     /// `imports:` alias -> the library.lua entry it names.
     std::vector<std::pair<std::string, std::shared_ptr<const ModuleSpec>>> imports;
+    /// Ids of every library this module imports, directly or through other
+    /// libraries, sorted: a host module a library required may act in calls of
+    /// its importers (module_binding.hpp).
+    std::vector<std::string> reach;
+
+    /// Whether `id` is this module or one it imports (transitively).
+    bool reaches(std::string_view id) const noexcept;
 };
 
 /// Read and check an entry's registry fields and source file; resolve its
-/// imports through the host (each must be a library.lua entry). Throws
-/// modrt::Failure (INVALID, with the offending field) for registry errors.
+/// imports through the host (each must be a library.lua entry). Each library
+/// is read once per call however many paths reach it (a diamond of imports
+/// repeated at every level is linear, not exponential), and shared by its
+/// importers. Throws modrt::Failure (INVALID, with the offending field) for
+/// registry errors, cycles included.
 std::shared_ptr<const ModuleSpec> read_module_spec(const Host& host, const EntryInfo& info, bool needs_method);
 
 }  // namespace modrt::lua

@@ -1,7 +1,9 @@
 // Per-thread Lua states: creation, module loading, calls (worker_state.hpp).
 #include "worker_state.hpp"
 
+#include "c_stack_guard.hpp"
 #include "cancel_guard.hpp"
+#include "library_view.hpp"
 #include "lua_errors.hpp"
 #include "lua_require.hpp"
 #include "lua_value.hpp"
@@ -79,25 +81,12 @@ WorkerState* self(lua_State* L) {
     return ws;
 }
 
-// Checks the frame of the innermost call; raises CANCELED/TIMEOUT once it is cancelled.
+// Both hooks are WorkerState::check_interrupt at one tick.
 // NOTE: a count hook does not fire inside JIT-compiled traces (REFERENCE.md): a
 // loop that the JIT compiled may run long past cancellation. A later issue
 // decides how to stop such code; this hook covers interpreted code.
-void cancel_hook(lua_State* L, lua_Debug*) {
-    WorkerState* ws = self(L);
-    CallCtx* c = ws != nullptr ? ws->current_call() : nullptr;
-    if (c == nullptr || c->frame == nullptr) return;
-    modrt_error_kind kind = host_api().frame_canceled(c->frame);
-    if (kind == MODRT_ERR_UNKNOWN) return;
-    c->canceled = kind;
-    raise_error(L, kind, kind == MODRT_ERR_TIMEOUT ? "deadline exceeded" : "call canceled");
-}
-
-void budget_hook(lua_State* L, lua_Debug*) {
-    WorkerState* ws = self(L);
-    if (ws != nullptr && --ws->budget_left <= 0)
-        luaL_error(L, "the module's top level ran for more than %d million instructions",
-                   static_cast<int>(kCheckBudget * kHookEvery / 1000000));
+void interrupt_hook(lua_State* L, lua_Debug*) {
+    if (WorkerState* ws = self(L)) ws->check_interrupt(L, 1);
 }
 
 // Convert what the method left at `first` (its error when `failed`, else its
@@ -159,11 +148,13 @@ int init_protected(lua_State* L) {
     }
     install_cancel_guards(L, [](lua_State* L) {
         WorkerState* ws = self(L);
-        return ws != nullptr && ws->cancel_raised();
+        return ws != nullptr && ws->interrupted();
     });
+    install_c_stack_wrapper(L);
     register_error_type(L);
     install_value_helpers(L);
     install_sandbox(L, a->ws->globals());
+    install_library_views(L);
     lua_pushlightuserdata(L, &kSelfKey);
     lua_pushlightuserdata(L, a->ws);
     lua_rawset(L, LUA_REGISTRYINDEX);
@@ -244,7 +235,10 @@ WorkerState::WorkerState(Mode mode, size_t memory_limit) {
     lua_rawgeti(L_, LUA_REGISTRYINDEX, refs_.functions);
     // A count hook slows every interpreted instruction (~40 % on a loop), so a worker state
     // sets its cancellation hook only for calls that can be stopped (fit_cancel_hook).
-    if (mode == Mode::check) lua_sethook(L_, budget_hook, LUA_MASKCOUNT, kHookEvery);
+    if (mode == Mode::check) {
+        check_mode_ = true;
+        lua_sethook(L_, interrupt_hook, LUA_MASKCOUNT, kHookEvery);
+    }
 }
 
 WorkerState::~WorkerState() {
@@ -277,7 +271,7 @@ void WorkerState::fit_cancel_hook(bool stoppable, bool nested) noexcept {
     if (stoppable) {
         plain_calls_ = 0;
         if (!hooked_) {
-            lua_sethook(L_, cancel_hook, LUA_MASKCOUNT, kHookEvery);
+            lua_sethook(L_, interrupt_hook, LUA_MASKCOUNT, kHookEvery);
             hooked_ = true;
         }
     } else if (hooked_ && !nested && ++plain_calls_ >= kUnhookAfter) {
@@ -288,6 +282,24 @@ void WorkerState::fit_cancel_hook(bool stoppable, bool nested) noexcept {
 }
 
 bool WorkerState::cancel_raised() const noexcept { return call_ != nullptr && call_->canceled != MODRT_ERR_UNKNOWN; }
+
+bool WorkerState::interrupted() const noexcept { return check_mode_ ? budget_left <= 0 : cancel_raised(); }
+
+void WorkerState::check_interrupt(lua_State* L, long ticks) {
+    if (check_mode_) {
+        budget_left -= ticks;
+        if (budget_left <= 0)
+            luaL_error(L, "the module's top level ran for more than %d million instructions",
+                       static_cast<int>(kCheckBudget * kHookEvery / 1000000));
+        return;
+    }
+    CallCtx* c = call_;
+    if (c == nullptr || c->frame == nullptr) return;
+    modrt_error_kind kind = host_api().frame_canceled(c->frame);
+    if (kind == MODRT_ERR_UNKNOWN) return;
+    c->canceled = kind;
+    raise_error(L, kind, kind == MODRT_ERR_TIMEOUT ? "deadline exceeded" : "call canceled");
+}
 
 modrt_frame* WorkerState::current_frame() const noexcept { return call_ != nullptr ? call_->frame : nullptr; }
 
@@ -361,6 +373,8 @@ void WorkerState::push_entry_function(lua_State* L, const std::shared_ptr<const 
     functions_.emplace(spec->serial, index);
 }
 
+const ModuleSpec* WorkerState::current_spec() const noexcept { return call_ != nullptr ? call_->spec->get() : nullptr; }
+
 void WorkerState::push_library(lua_State* L, const std::shared_ptr<const ModuleSpec>& lib) {
     auto it = libraries_.find(lib->id);
     if (it != libraries_.end()) {
@@ -393,8 +407,14 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
     int base = lua_gettop(L);
     if (!lua_checkstack(L, nested ? kNestedStack : kTopStack))
         return h.error_new(MODRT_ERR_INTERNAL, to_str("function.lua: Lua stack overflow"));
+    // Nested calls recurse on this thread's native stack (c_stack_guard.hpp).
+    if (nested && c_stack_left() < c_stack_reserve())
+        return h.error_new(MODRT_ERR_INTERNAL,
+                           to_str("function.lua: C stack overflow: calls nested on this thread left " +
+                                  std::to_string(c_stack_left() / 1024) + " KiB of its native stack, below the " +
+                                  std::to_string(c_stack_reserve() / 1024) + " KiB a call keeps free"));
 
-    // The cancellation hook (cancel_hook) runs only while a call that can be stopped does: one
+    // The cancellation hook (interrupt_hook) runs only while a call that can be stopped does: one
     // without a deadline and with no caller that can be cancelled runs at full interpreter speed.
     bool stoppable = Frame(frame).stoppable();
     if (stoppable || hooked_) fit_cancel_hook(stoppable, nested);

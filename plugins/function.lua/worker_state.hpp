@@ -75,8 +75,18 @@ public:
     CallCtx* current_call() const noexcept { return call_; }
     /// Whether the cancellation hook has stopped the innermost call (pcall must not swallow that).
     bool cancel_raised() const noexcept;
+    /// For long-running C code inside a call (pattern matching, ...): raises CANCELED/TIMEOUT
+    /// exactly as the cancellation hook does (so pcall cannot swallow it) when the innermost
+    /// call was cancelled; in check mode, charges `ticks` hook-ticks against the load budget
+    /// and raises when it is spent. Returns normally otherwise.
+    void check_interrupt(lua_State* L, long ticks);
+    /// Whether the innermost call was interrupted (cancelled, or in check mode out of budget):
+    /// pcall, xpcall and resume let such an error through, and xpcall runs no handler for it.
+    bool interrupted() const noexcept;
     /// The frame of the innermost call running on this state (nullptr between calls).
     modrt_frame* current_frame() const noexcept;
+    /// The spec of the innermost call running on this state (nullptr between calls), for module_binding.hpp.
+    const ModuleSpec* current_spec() const noexcept;
     /// The state object that owns `L` (any thread of it); nullptr for a foreign state.
     static WorkerState* of(lua_State* L) noexcept;
     /// The runtime whose calls this state runs (set by the kind before each call), for the funcs module.
@@ -112,6 +122,7 @@ private:
     CallGlobals globals_;
     CallCtx* call_ = nullptr;
     bool hooked_ = false;   // the cancellation hook is set (worker mode)
+    bool check_mode_ = false;  // Mode::check: the hook charges budget_left instead
     int plain_calls_ = 0;   // top-level calls in a row, while hooked, that nothing could stop
     modrt_runtime* runtime_ = nullptr;
     std::unordered_map<uint64_t, std::shared_ptr<const ModuleSpec>> specs_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <memory>
+#include <system_error>
 
 #include <pthread.h>
 #include <time.h>
@@ -22,7 +24,45 @@ int64_t thread_cpu_ns(clockid_t clock) {
     return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
+void* thread_start(void* arg) {
+    std::unique_ptr<std::function<void()>> body(static_cast<std::function<void()>*>(arg));
+    (*body)();
+    return nullptr;
+}
+
 }  // namespace
+
+WorkerThread::WorkerThread(std::function<void()> body) {
+    pthread_attr_t attr;
+    if (int rc = pthread_attr_init(&attr); rc != 0) throw std::system_error(rc, std::generic_category(), "pthread_attr_init");
+    auto owned = std::make_unique<std::function<void()>>(std::move(body));
+    int rc = pthread_attr_setstacksize(&attr, kWorkerStackSize);
+    if (rc == 0) rc = pthread_create(&handle_, &attr, thread_start, owned.get());
+    pthread_attr_destroy(&attr);
+    if (rc != 0) throw std::system_error(rc, std::generic_category(), "cannot start a pool worker thread");
+    owned.release();  // the thread owns it now
+    joinable_ = true;
+}
+
+WorkerThread& WorkerThread::operator=(WorkerThread&& other) noexcept {
+    if (this != &other) {
+        if (joinable_) join();
+        handle_ = other.handle_;
+        joinable_ = other.joinable_;
+        other.joinable_ = false;
+    }
+    return *this;
+}
+
+WorkerThread::~WorkerThread() {
+    if (joinable_) join();
+}
+
+void WorkerThread::join() {
+    if (!joinable_) return;
+    pthread_join(handle_, nullptr);
+    joinable_ = false;
+}
 
 WorkerPool::WorkerPool(WorkerPoolConfig config) : config_(std::move(config)), limit_(config_.max_workers) {
     std::lock_guard lock(mutex_);
@@ -31,7 +71,7 @@ WorkerPool::WorkerPool(WorkerPoolConfig config) : config_(std::move(config)), li
 
 WorkerPool::~WorkerPool() {
     std::deque<modrt_task*> dropped;
-    std::vector<std::thread> threads;
+    std::vector<WorkerThread> threads;
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
@@ -57,12 +97,12 @@ void WorkerPool::start_worker_locked() {
 }
 
 void WorkerPool::reap() {
-    std::vector<std::thread> done;
+    std::vector<WorkerThread> done;
     {
         std::lock_guard lock(mutex_);
         if (exited_.empty()) return;
         for (auto id : exited_) {
-            auto it = std::find_if(threads_.begin(), threads_.end(), [&](const std::thread& t) { return t.get_id() == id; });
+            auto it = std::find_if(threads_.begin(), threads_.end(), [&](const WorkerThread& t) { return t.is(id); });
             if (it != threads_.end()) {
                 done.push_back(std::move(*it));
                 threads_.erase(it);
@@ -159,7 +199,7 @@ void WorkerPool::worker_main() {
     }
     workers_.fetch_sub(1, std::memory_order_relaxed);
     exited_cpu_ += thread_cpu_ns(CLOCK_THREAD_CPUTIME_ID);
-    exited_.push_back(std::this_thread::get_id());
+    exited_.push_back(pthread_self());
 }
 
 std::chrono::nanoseconds WorkerPool::cpu_time() const {
@@ -167,9 +207,9 @@ std::chrono::nanoseconds WorkerPool::cpu_time() const {
     int64_t total = exited_cpu_;
     for (const auto& t : threads_) {
         // A thread that left its loop has added its own time to exited_cpu_ already.
-        if (std::find(exited_.begin(), exited_.end(), t.get_id()) != exited_.end()) continue;
+        if (std::any_of(exited_.begin(), exited_.end(), [&](pthread_t id) { return t.is(id); })) continue;
         clockid_t clock;
-        if (pthread_getcpuclockid(const_cast<std::thread&>(t).native_handle(), &clock) == 0)
+        if (pthread_getcpuclockid(t.native_handle(), &clock) == 0)
             total += thread_cpu_ns(clock);
     }
     return std::chrono::nanoseconds(total);

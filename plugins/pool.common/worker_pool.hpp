@@ -13,9 +13,12 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
+
+#include <pthread.h>
 #include <vector>
 
 namespace modrt::pools {
@@ -28,6 +31,33 @@ struct WorkerPoolConfig {
     size_t queue_capacity = 256;        // queued (not yet running) tasks; beyond it submit fails
     std::chrono::milliseconds idle_timeout{0};  // a worker above min_workers idle this long exits; 0: never
     std::chrono::microseconds spin{20};  // a worker spins this long for new work before parking
+};
+
+/// Native stack of every pool worker thread. std::thread would take the process
+/// default, which follows `ulimit -s`; function.lua keeps 256 KiB of it free
+/// whatever runs (its C stack guard), so calls get the rest for recursion.
+inline constexpr size_t kWorkerStackSize = size_t{8} << 20;
+
+/// A joinable thread with a stack of kWorkerStackSize bytes.
+class WorkerThread {
+public:
+    /// Starts `body`; throws std::system_error when the thread cannot be created.
+    explicit WorkerThread(std::function<void()> body);
+    WorkerThread(WorkerThread&& other) noexcept : handle_(other.handle_), joinable_(other.joinable_) {
+        other.joinable_ = false;
+    }
+    WorkerThread& operator=(WorkerThread&& other) noexcept;
+    WorkerThread(const WorkerThread&) = delete;
+    WorkerThread& operator=(const WorkerThread&) = delete;
+    ~WorkerThread();  // joins a thread nobody joined
+
+    void join();
+    pthread_t native_handle() const noexcept { return handle_; }
+    bool is(pthread_t id) const noexcept { return joinable_ && pthread_equal(handle_, id) != 0; }
+
+private:
+    pthread_t handle_{};
+    bool joinable_ = false;
 };
 
 /// A queue of tasks served by a variable number of worker threads.
@@ -69,8 +99,8 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<modrt_task*> queue_;
-    std::vector<std::thread> threads_;            // every thread ever started and not yet joined
-    std::vector<std::thread::id> exited_;         // threads that left their loop, to join
+    std::vector<WorkerThread> threads_;           // every thread ever started and not yet joined
+    std::vector<pthread_t> exited_;               // threads that left their loop, to join
     size_t parked_ = 0;                           // workers waiting on wake_
     size_t idle_ = 0;                             // workers spinning or parked: free to take a task
     bool stopping_ = false;

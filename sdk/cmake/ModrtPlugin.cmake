@@ -1,7 +1,9 @@
 # modrt_add_plugin(<target> [OUTPUT_NAME <file-stem>] SOURCES <src>...)
 # Builds a modrt plugin: a MODULE library named <file-stem>.so (default: <target>),
 # compiled against the SDK only, with hidden visibility so the one entry symbol is
-# all it exports.
+# all it exports. After each link, modrt-plugin-manifest writes <file-stem>.modrt-manifest
+# beside it (what the plugin provides, read from the plugin itself), so the runtime opens
+# the plugin only when a registry needs it. Install both with modrt_install_plugin().
 function(modrt_add_plugin target)
   cmake_parse_arguments(ARG "" "OUTPUT_NAME" "SOURCES" ${ARGN})
   if(NOT ARG_SOURCES)
@@ -20,5 +22,41 @@ function(modrt_add_plugin target)
     VISIBILITY_INLINES_HIDDEN ON)
   if(NOT MODRT_SANITIZE)
     target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  endif()
+  # A build id lets the runtime tell whether a manifest describes this very build of the file.
+  target_link_options(${target} PRIVATE -Wl,--build-id)
+  set_target_properties(${target} PROPERTIES MODRT_MANIFEST_NAME ${ARG_OUTPUT_NAME}.modrt-manifest)
+  # Without the tool (or when the plugin cannot run here) there is no manifest and the
+  # runtime opens the plugin to read its descriptor, as it always did.
+  if(TARGET modrt::plugin_manifest AND NOT CMAKE_CROSSCOMPILING)
+    add_custom_command(TARGET ${target} POST_BUILD
+      # The tool opens the plugin; in sanitizer builds its leak check at exit is noise.
+      COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=0
+              $<TARGET_FILE:modrt::plugin_manifest> $<TARGET_FILE:${target}>
+      VERBATIM)
+    get_target_property(tool modrt::plugin_manifest ALIASED_TARGET)
+    if(tool)
+      add_dependencies(${target} ${tool})
+    endif()
+  endif()
+endfunction()
+
+# modrt_install_plugin(<target> [DESTINATION <dir>])
+# Installs a plugin made by modrt_add_plugin() and its manifest (default destination:
+# MODRT_PLUGIN_DIR of the found package, or lib/modrt/plugins).
+function(modrt_install_plugin target)
+  cmake_parse_arguments(ARG "" "DESTINATION" "" ${ARGN})
+  if(NOT ARG_DESTINATION)
+    if(MODRT_PLUGIN_DIR)
+      set(ARG_DESTINATION ${MODRT_PLUGIN_DIR})
+    else()
+      set(ARG_DESTINATION ${CMAKE_INSTALL_LIBDIR}/modrt/plugins)
+    endif()
+  endif()
+  install(TARGETS ${target} LIBRARY DESTINATION ${ARG_DESTINATION})
+  get_target_property(manifest ${target} MODRT_MANIFEST_NAME)
+  if(manifest AND TARGET modrt::plugin_manifest AND NOT CMAKE_CROSSCOMPILING)
+    # OPTIONAL: a file that turned out not to be a plugin has no manifest.
+    install(FILES $<TARGET_FILE_DIR:${target}>/${manifest} DESTINATION ${ARG_DESTINATION} OPTIONAL)
   endif()
 endfunction()

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <dlfcn.h>
+#include <signal.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -726,7 +728,7 @@ TEST(CliOverride, UnknownEntryOrBadShapeIsAnError) {
     EXPECT_EQ(r.exit_code, 1) << dump(r);
     EXPECT_THAT(r.err, HasSubstr("override app.api:nope:kind: no entry with this id in this registry"));
     r = run_modrt({"list", CLI_HELLO_REGISTRY, "-o", "greet=1"});
-    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_EQ(r.exit_code, 2) << dump(r);  // a malformed option is a command-line error
     EXPECT_THAT(r.err, HasSubstr("--override takes ns:entry:field=value, got 'greet=1'"));
     r = run_modrt({"list", CLI_HELLO_REGISTRY, "-o", "app.api:greet:imports.text.x=1"});
     EXPECT_EQ(r.exit_code, 1) << dump(r);
@@ -767,4 +769,200 @@ TEST(CliSecurity, DeniedCallAndActorFromTheCommandLine) {
     r = run_modrt({"call", CLI_SECURITY_REGISTRY, "app.docs:whoami", "--scope", "[]", "--log-level", "error"});
     EXPECT_EQ(r.exit_code, 1) << dump(r);
     EXPECT_THAT(r.err, HasSubstr("PermissionDenied"));
+}
+
+// ---------------------------------------------------------------------------
+// Signals: SIGINT cancels (a second one quits at once), SIGTERM cancels and
+// ends the process after its grace period (interrupt_watcher.hpp).
+// ---------------------------------------------------------------------------
+
+namespace {
+
+const fs::path kCliSignalNativeDir = fs::path(CLI_REGISTRIES).parent_path() / "native";
+constexpr std::chrono::milliseconds kCliSignalGrace{2000};  // kDefaultTermGrace
+// Slack for a loaded 2-core CI machine running sanitizer builds.
+constexpr std::chrono::milliseconds kCliSignalMargin{3000};
+
+/// A registry in `dir` with native entries (on cli_native.so) and a runaway Lua loop.
+std::string cli_signal_registry(const TempDir& dir) {
+    const std::string lib = (kCliSignalNativeDir / "cli_native.so").string();
+    dir.write("loop.lua", "local M = {}\nfunction M.spin() while true do end end\nreturn M\n");
+    dir.write("registry.yaml",
+              "version: \"1.0\"\nnamespace: sig\nentries:\n"
+              "  - {name: stubborn, kind: function.native, source: file://" + lib + ", method: stubborn}\n"
+              "  - {name: wait, kind: function.native, source: file://" + lib + ", method: wait}\n"
+              "  - {name: spin, kind: function.lua, source: file://loop.lua, method: spin, jit: false}\n");
+    return dir.str();
+}
+
+/// `modrt call <dir> args...` with the native library's directory allowed as a source root.
+ProcessResult cli_signal_call(const TempDir& dir, std::vector<std::string> call, ProcessOptions options) {
+    std::vector<std::string> args{"call", cli_signal_registry(dir)};
+    args.insert(args.end(), call.begin(), call.end());
+    args.insert(args.end(), {"--source-root", kCliSignalNativeDir.string()});
+    options.limit = std::chrono::milliseconds(30000);
+    return run_modrt(args, options);
+}
+
+ProcessOptions cli_signal_once_stubborn_runs(std::vector<modrt::test::TimedSignal> signals) {
+    ProcessOptions options;
+    options.signals = std::move(signals);
+    options.signals_after_stderr = "stubborn: started";
+    return options;
+}
+
+ProcessOptions cli_signal_after_startup(std::vector<modrt::test::TimedSignal> signals) {
+    ProcessOptions options;
+    options.signals = std::move(signals);
+    options.signals.front().after = std::chrono::milliseconds(1000);  // well after start-up, even under sanitizers
+    return options;
+}
+
+std::string cli_signal_dump(const ProcessResult& r) {
+    return dump(r) + "\n(exit " +
+           (r.exit_after_signal ? std::to_string(r.exit_after_signal->count()) + "ms after the last signal)"
+                                : std::string("without a signal sent)"));
+}
+
+}  // namespace
+
+TEST(CliSignals, SigtermStopsARunawayLuaLoop) {
+    TempDir dir;
+    auto r = cli_signal_call(dir, {"sig:spin"}, cli_signal_after_startup({{{}, SIGTERM}}));
+    ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
+    EXPECT_EQ(r.exit_code, 143) << cli_signal_dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, cancelling the call"));  // the watcher's path, not a default kill
+    ASSERT_TRUE(r.exit_after_signal);
+    EXPECT_LT(*r.exit_after_signal, kCliSignalGrace + kCliSignalMargin) << cli_signal_dump(r);
+}
+
+TEST(CliSignals, SigtermEndsACallThatIgnoresCancellationAfterTheGracePeriod) {
+    TempDir dir;
+    auto r = cli_signal_call(dir, {"sig:stubborn", "60000"}, cli_signal_once_stubborn_runs({{{}, SIGTERM}}));
+    ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
+    EXPECT_EQ(r.exit_code, 143) << cli_signal_dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, cancelling the call (quitting in 2000ms if it does not stop)"));
+    EXPECT_THAT(r.err, HasSubstr("modrt: the call did not stop within 2000ms of SIGTERM, quitting"));
+    ASSERT_TRUE(r.exit_after_signal);
+    EXPECT_GE(*r.exit_after_signal, kCliSignalGrace - std::chrono::milliseconds(100)) << "the grace period was cut short";
+    EXPECT_LT(*r.exit_after_signal, kCliSignalGrace + kCliSignalMargin) << cli_signal_dump(r);
+}
+
+TEST(CliSignals, SigtermOnACallThatFinishesWithinTheGracePeriodKeepsItsResult) {
+    TempDir dir;
+    auto r = cli_signal_call(dir, {"sig:stubborn", "500"}, cli_signal_once_stubborn_runs({{{}, SIGTERM}}));
+    ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
+    EXPECT_EQ(r.exit_code, 0) << cli_signal_dump(r);
+    EXPECT_EQ(r.out, "\"done\"\n");
+    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, cancelling the call"));
+    EXPECT_THAT(r.err, Not(HasSubstr("did not stop")));
+}
+
+TEST(CliSignals, SigtermOnACallThatStopsWhenCancelledExits143WithoutWaitingOutTheGrace) {
+    TempDir dir;
+    auto r = cli_signal_call(dir, {"sig:wait", "60000"}, cli_signal_after_startup({{{}, SIGTERM}}));
+    ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
+    EXPECT_EQ(r.exit_code, 143) << cli_signal_dump(r);
+    EXPECT_THAT(r.err, HasSubstr("Canceled: wait stopped early"));  // the function saw its frame cancelled
+    EXPECT_THAT(r.err, Not(HasSubstr("did not stop")));
+}
+
+TEST(CliSignals, SecondSigtermQuitsAtOnce) {
+    TempDir dir;
+    auto r = cli_signal_call(dir, {"sig:stubborn", "60000"},
+                             cli_signal_once_stubborn_runs({{{}, SIGTERM}, {std::chrono::milliseconds(200), SIGTERM}}));
+    ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
+    EXPECT_EQ(r.exit_code, 143) << cli_signal_dump(r);
+    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM again, quitting"));
+    ASSERT_TRUE(r.exit_after_signal);
+    EXPECT_LT(*r.exit_after_signal, kCliSignalGrace) << cli_signal_dump(r);
+}
+
+TEST(CliSignals, FirstCtrlCCancelsARunawayLuaLoopAndExits130) {
+    TempDir dir;
+    auto r = cli_signal_call(dir, {"sig:spin"}, cli_signal_after_startup({{{}, SIGINT}}));
+    ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
+    EXPECT_EQ(r.exit_code, 130) << cli_signal_dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr("modrt: interrupted, cancelling the call (again to quit at once)"));
+    EXPECT_THAT(r.err, HasSubstr("Canceled"));
+    EXPECT_THAT(r.err, Not(HasSubstr("quitting")));  // the call stopped; no forced exit
+}
+
+TEST(CliSignals, FirstCtrlCWaitsForACallThatIgnoresCancellation) {
+    TempDir dir;
+    auto r = cli_signal_call(dir, {"sig:stubborn", "1500"}, cli_signal_once_stubborn_runs({{{}, SIGINT}}));
+    ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
+    EXPECT_EQ(r.exit_code, 0) << cli_signal_dump(r);  // Ctrl-C has no grace period: the call finished
+    EXPECT_EQ(r.out, "\"done\"\n");
+}
+
+TEST(CliSignals, SecondCtrlCQuitsAtOnce) {
+    TempDir dir;
+    auto r = cli_signal_call(dir, {"sig:stubborn", "60000"},
+                             cli_signal_once_stubborn_runs({{{}, SIGINT}, {std::chrono::milliseconds(200), SIGINT}}));
+    ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
+    EXPECT_EQ(r.exit_code, 130) << cli_signal_dump(r);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, HasSubstr("modrt: interrupted, cancelling the call (again to quit at once)"));
+    EXPECT_THAT(r.err, HasSubstr("modrt: interrupted again, quitting"));
+    ASSERT_TRUE(r.exit_after_signal);
+    EXPECT_LT(*r.exit_after_signal, kCliSignalMargin) << cli_signal_dump(r);
+}
+
+TEST(CliSignals, SigtermAfterCtrlCQuitsAtOnceWith143) {
+    TempDir dir;
+    auto r = cli_signal_call(dir, {"sig:stubborn", "60000"},
+                             cli_signal_once_stubborn_runs({{{}, SIGINT}, {std::chrono::milliseconds(200), SIGTERM}}));
+    ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
+    EXPECT_EQ(r.exit_code, 143) << cli_signal_dump(r);
+    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM again, quitting"));
+    ASSERT_TRUE(r.exit_after_signal);
+    EXPECT_LT(*r.exit_after_signal, kCliSignalMargin) << cli_signal_dump(r);
+}
+
+// ---------------------------------------------------------------------------
+// function.native binds only functions the SDK marked (MODRT_NATIVE_FUNCTION)
+// ---------------------------------------------------------------------------
+
+TEST(CliValidate, NativeSymbolsWithoutTheSdkMarkerAreRefused) {
+    Dl_info info{};
+    ASSERT_NE(::dladdr(reinterpret_cast<void*>(&::getpid), &info), 0);
+    const fs::path libc = info.dli_fname;
+    const std::string lib = (kCliSignalNativeDir / "cli_native.so").string();
+    TempDir dir;
+    dir.write("registry.yaml",
+              "version: \"1.0\"\nnamespace: mark\nentries:\n"
+              "  - {name: pid, kind: function.native, source: file://" + libc.string() + ", method: getpid}\n"
+              "  - {name: abort, kind: function.native, source: file://" + libc.string() + ", method: abort}\n"
+              "  - {name: via_lib, kind: function.native, source: file://" + lib + ", method: exit}\n"
+              "  - {name: good, kind: function.native, source: file://" + lib + ", method: greet}\n");
+    auto r = run_modrt({"validate", dir.str(), "--source-root", libc.parent_path().string(), "--source-root",
+                        kCliSignalNativeDir.string()});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    const std::string yaml = dir.str() + "/registry.yaml:";
+    EXPECT_THAT(r.err, HasSubstr(yaml + "4: entry 'mark:pid': 'getpid' in "));
+    EXPECT_THAT(r.err, HasSubstr(yaml + "5: entry 'mark:abort': 'abort' in "));
+    EXPECT_THAT(r.err, HasSubstr(yaml + "6: entry 'mark:via_lib': 'exit' in " + lib +
+                                 " is not a modrt native function: declare it with MODRT_NATIVE_FUNCTION"
+                                 " (C: MODRT_NATIVE_EXPORT)"));
+    EXPECT_THAT(r.err, Not(HasSubstr("mark:good")));
+    // Calling a refused entry reports the registry error instead of running libc's abort.
+    r = run_modrt({"call", dir.str(), "mark:abort", "--source-root", libc.parent_path().string(), "--source-root",
+                   kCliSignalNativeDir.string()});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("is not a modrt native function"));
+}
+
+TEST(CliValidate, MissingNativeSymbolHintsAtExternC) {
+    const std::string lib = (kCliSignalNativeDir / "cli_native.so").string();
+    TempDir dir;
+    dir.write("registry.yaml", "version: \"1.0\"\nnamespace: mark\nentries:\n"
+                               "  - {name: gone, kind: function.native, source: file://" + lib + ", method: no_such_fn}\n");
+    auto r = run_modrt({"validate", dir.str(), "--source-root", kCliSignalNativeDir.string()});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("symbol 'no_such_fn' not found in " + lib));
+    EXPECT_THAT(r.err, HasSubstr("extern \"C\""));
 }

@@ -72,3 +72,14 @@ MODRT_NATIVE_FUNCTION(wait) {
     result.set_string("waited");
     return {};
 }
+
+// stubborn(ms) -> "done" after ms, never looking at its frame: it ignores cancellation,
+// as a function blocked in a system call would. Logs "stubborn: started" (a warning, so
+// the default log level shows it) for tests that signal the CLI once the call runs.
+MODRT_NATIVE_FUNCTION(stubborn) {
+    int64_t ms = args.size() > 0 ? args[0].as_int() : 0;
+    host.log(MODRT_LOG_WARN, "stubborn: started");
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    result.set_string("done");
+    return {};
+}

@@ -67,29 +67,45 @@ ProcessResult run_process(const std::vector<std::string>& argv_in, const Process
     }
 
     ProcessResult r;
-    auto started = std::chrono::steady_clock::now();
+    using Clock = std::chrono::steady_clock;
+    auto started = Clock::now();
     auto deadline = started + options.limit;
-    std::optional<std::chrono::steady_clock::time_point> interrupt_at;
-    if (options.interrupt_after) interrupt_at = started + *options.interrupt_after;
+    // Every signal to send, in order: interrupt_after first (it counts from start), then `signals`.
+    std::vector<TimedSignal> pending;
+    if (options.interrupt_after) pending.push_back({*options.interrupt_after, SIGINT});
+    pending.insert(pending.end(), options.signals.begin(), options.signals.end());
+    size_t next = 0;
+    std::optional<Clock::time_point> clock_start;  // when the signal schedule starts
+    if (!options.signals_after_stderr || options.interrupt_after) clock_start = started;
+    std::optional<Clock::time_point> next_at;
+    if (clock_start && next < pending.size()) next_at = *clock_start + pending[next].after;
+    std::optional<Clock::time_point> last_signal;
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     std::string* sinks[2] = {&r.out, &r.err};
     int open_fds = 2;
     char buf[65536];
     while (open_fds > 0) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto now = Clock::now();
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
         if (left.count() <= 0) {
             kill(pid, SIGKILL);
             r.timed_out = true;
             break;
         }
-        if (interrupt_at) {
-            auto until_interrupt = std::chrono::ceil<std::chrono::milliseconds>(*interrupt_at - std::chrono::steady_clock::now());
-            if (until_interrupt.count() <= 0) {
-                kill(pid, SIGINT);
-                interrupt_at.reset();
+        if (!next_at && next < pending.size() && options.signals_after_stderr &&
+            r.err.find(*options.signals_after_stderr) != std::string::npos)
+            next_at = now + pending[next].after;
+        if (next_at) {
+            auto until_signal = std::chrono::ceil<std::chrono::milliseconds>(*next_at - now);
+            if (until_signal.count() <= 0) {
+                kill(pid, pending[next].signo);
+                last_signal = Clock::now();
+                ++next;
+                next_at.reset();
+                if (next < pending.size()) next_at = *last_signal + pending[next].after;
                 continue;
             }
-            left = std::min(left, until_interrupt);
+            left = std::min(left, until_signal);
         }
         int n = poll(fds, 2, static_cast<int>(left.count()));
         if (n < 0 && errno == EINTR) continue;
@@ -111,6 +127,8 @@ ProcessResult run_process(const std::vector<std::string>& argv_in, const Process
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    if (last_signal)
+        r.exit_after_signal = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - *last_signal);
     if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
     else if (WIFSIGNALED(status)) r.exit_code = 128 + WTERMSIG(status);
     return r;

@@ -50,7 +50,8 @@ inline Loaded load_files(const std::vector<std::pair<std::string, std::string>>&
     Loaded l;
     l.dir = scratch_dir();
     for (const auto& [file, yaml] : files) std::ofstream(l.dir / file) << with_lib(yaml);
-    l.rt = std::make_unique<Runtime>(modrt::kernel::RuntimeOptions{{fs::path(MODRT_TEST_PLUGIN_DIR)}});
+    l.rt = std::make_unique<Runtime>(modrt::kernel::RuntimeOptions{
+        .plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR)}, .source_roots = {fs::path(CT_NATIVE_LIB).parent_path()}});
     for (const auto& e : l.rt->load(l.dir)) l.errors += e.format() + "\n";
     return l;
 }

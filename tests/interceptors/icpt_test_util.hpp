@@ -38,7 +38,7 @@ inline std::unique_ptr<Runtime> load(const std::string& yaml) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     std::ofstream(dir / "registry.yaml") << with_lib(yaml);
-    auto rt = std::make_unique<Runtime>(modrt::kernel::RuntimeOptions{{fs::path(MODRT_TEST_PLUGIN_DIR), fs::path(IT_PLUGIN_DIR)}});
+    auto rt = std::make_unique<Runtime>(modrt::kernel::RuntimeOptions{.plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR), fs::path(IT_PLUGIN_DIR)}, .source_roots = {fs::path(IT_NATIVE_LIB).parent_path()}});
     std::string problems;
     for (const auto& e : rt->load(dir)) problems += e.format() + "\n";
     EXPECT_EQ(problems, "");
@@ -52,7 +52,7 @@ inline std::string load_errors(const std::string& yaml) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     std::ofstream(dir / "registry.yaml") << with_lib(yaml);
-    Runtime rt(modrt::kernel::RuntimeOptions{{fs::path(MODRT_TEST_PLUGIN_DIR), fs::path(IT_PLUGIN_DIR)}});
+    Runtime rt(modrt::kernel::RuntimeOptions{.plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR), fs::path(IT_PLUGIN_DIR)}, .source_roots = {fs::path(IT_NATIVE_LIB).parent_path()}});
     std::string out;
     for (const auto& e : rt.load(dir)) out += e.format() + "\n";
     return out;

@@ -3,7 +3,10 @@
 
 #include <modrt/kernel/runtime.hpp>
 
+#include <algorithm>
+#include <string>
 #include <thread>
+#include <vector>
 
 using namespace it;
 
@@ -89,12 +92,29 @@ TEST(Retry, MaxDelayCapsTheBackoff) {
     EXPECT_LT(ms, 2500);  // uncapped it would wait 50ms + 500ms + 5s
 }
 
+// t:jittery makes two attempts with one full-jitter wait, uniform in [0, 300ms], between
+// them: each call's duration is that one wait (plus microseconds of work). Each sample
+// is checked on its own; a wait of delay + jitter (or no jitter at all) fails the bound
+// or the spread.
 TEST(Retry, FullJitterNeverWaitsLongerThanTheDelay) {
+    constexpr double kRetryJitterDelayMs = 300;
+    // A sleep on a loaded 2-core CI machine (sanitizers on) can wake this much late.
+    constexpr double kRetryJitterWakeSlackMs = 120;
+    constexpr int kRetryJitterSamples = 10;
     auto rt = load(kRetryRegistry);
-    auto start = Clock::now();
-    CallResult r = rt->call("t:jittery", array_of({str("jitter"), Value::integer(1)}));
-    ASSERT_TRUE(r.ok()) << r.error->message;
-    EXPECT_LT(ms_since(start), 300 + 2000);
+    std::vector<double> waits;
+    for (int i = 0; i < kRetryJitterSamples; ++i) {
+        const std::string key = "jitter" + std::to_string(i);
+        auto start = Clock::now();
+        CallResult r = rt->call("t:jittery", array_of({str(key), Value::integer(1)}));
+        waits.push_back(ms_since(start));
+        ASSERT_TRUE(r.ok()) << r.error->message;
+        ASSERT_EQ(calls(*rt, key), 2) << "one retry, so exactly one wait";
+        EXPECT_LT(waits.back(), kRetryJitterDelayMs + kRetryJitterWakeSlackMs) << "sample " << i;
+    }
+    // Full jitter spreads the waits over [0, delay]: with 10 uniform samples, all of them
+    // in the top third has probability (1/3)^10 < 2e-5; a fixed delay always is.
+    EXPECT_LT(*std::min_element(waits.begin(), waits.end()), kRetryJitterDelayMs * 2 / 3);
 }
 
 TEST(Retry, CancellationDuringBackoffEndsTheWaitAtOnce) {

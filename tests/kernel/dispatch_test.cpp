@@ -64,6 +64,15 @@ entries:
     kind: function.native
     source: file://@LIB@
     method: call_with
+  - name: runs
+    kind: function.native
+    source: file://@LIB@
+    method: runs
+  - name: runs_pool
+    kind: function.native
+    source: file://@LIB@
+    method: runs
+    pool: {workers: 1}
 )";
 
 class KernelDispatch : public ::testing::Test {
@@ -124,14 +133,42 @@ TEST_F(KernelDispatch, UnboundedRecursionHitsTheDepthLimit) {
     EXPECT_TRUE(ok.ok());
 }
 
+// runs([true]) reports how often runs() ran, without running itself.
+int64_t dispatch_runs_so_far(Runtime& rt) {
+    auto r = rt.call("d:runs", array_of({Value::boolean(true)}));
+    EXPECT_TRUE(r.ok()) << r.error->message;
+    return r.ok() ? r.value.scalar.i : -1;
+}
+
 TEST_F(KernelDispatch, ExpiredTimeoutIsTimeoutBeforeRunning) {
-    CallOptions o;
-    o.timeout = 1ns;
-    std::this_thread::sleep_for(1ms);
-    auto r = rt_->call("d:add", array_of({Value::integer(1), Value::integer(1)}), o);
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error->kind, MODRT_ERR_TIMEOUT);
-    EXPECT_TRUE(r.error->retryable);
+    for (const char* id : {"d:runs", "d:runs_pool"}) {
+        const int64_t before = dispatch_runs_so_far(*rt_);
+        CallOptions o;
+        o.timeout = 1ns;
+        std::this_thread::sleep_for(1ms);
+        auto r = rt_->call(id, array_of({Value::boolean(false)}), o);
+        ASSERT_FALSE(r.ok()) << id;
+        EXPECT_EQ(r.error->kind, MODRT_ERR_TIMEOUT) << id;
+        EXPECT_TRUE(r.error->retryable) << id;
+        EXPECT_EQ(dispatch_runs_so_far(*rt_), before) << id << " ran although its deadline had passed";
+        // The same function runs (and is counted) with time to spare: the counter works.
+        auto ok = rt_->call(id, array_of({Value::boolean(false)}));
+        ASSERT_TRUE(ok.ok()) << id << ": " << ok.error->message;
+        EXPECT_EQ(dispatch_runs_so_far(*rt_), before + 1) << id;
+    }
+}
+
+TEST_F(KernelDispatch, CancelledBeforeTheCallIsCanceledBeforeRunning) {
+    for (const char* id : {"d:runs", "d:runs_pool"}) {
+        const int64_t before = dispatch_runs_so_far(*rt_);
+        CallOptions o;
+        o.canceller = std::make_shared<modrt::kernel::CallCanceller>();
+        o.canceller->cancel();
+        auto r = rt_->call(id, array_of({Value::boolean(false)}), o);
+        ASSERT_FALSE(r.ok()) << id;
+        EXPECT_EQ(r.error->kind, MODRT_ERR_CANCELED) << id;
+        EXPECT_EQ(dispatch_runs_so_far(*rt_), before) << id << " ran although its call was cancelled";
+    }
 }
 
 TEST_F(KernelDispatch, RunningFunctionSeesItsDeadlinePass) {

@@ -25,8 +25,12 @@ inline fs::path good_plugin_dir() { return fs::path(KT_GOOD_PLUGIN_DIR); }
 inline fs::path bad_dir(const std::string& c) { return fs::path(KT_BAD_DIR) / c; }
 inline std::string native_lib() { return KT_NATIVE_LIB; }
 
-/// The build's plugins plus the good test plugin.
-inline RuntimeOptions default_options() { return RuntimeOptions{{fs::path(MODRT_TEST_PLUGIN_DIR), good_plugin_dir()}}; }
+/// The build's plugins plus the good test plugin; sources may also name the native test library (built outside every registry).
+inline RuntimeOptions default_options() {
+    RuntimeOptions o{{fs::path(MODRT_TEST_PLUGIN_DIR), good_plugin_dir()}};
+    o.source_roots = {fs::path(KT_NATIVE_LIB).parent_path()};
+    return o;
+}
 
 /// A fresh directory for registries written by a test (unique per process and call).
 inline fs::path scratch_dir(const std::string& name) {

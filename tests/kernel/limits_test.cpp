@@ -2,6 +2,9 @@
 // call, set by the registry, with clear errors past them and for bad settings.
 #include "kernel_test_util.hpp"
 
+#include <cstddef>
+#include <limits>
+
 namespace kt {
 namespace {
 
@@ -28,9 +31,14 @@ entries:
     kind: function.lua
     source: file://big.lua
     method: big
+  - name: big_table
+    kind: function.lua
+    source: file://big.lua
+    method: big_table
 )";
 
-const char* kBigLua = "return { big = function(n) return string.rep('x', n) end }\n";
+const char* kBigLua = "return { big = function(n) return string.rep('x', n) end,\n"
+                      "         big_table = function(n) return {string.rep('x', n)} end }\n";
 
 }  // namespace
 
@@ -94,13 +102,20 @@ TEST_F(KernelLimits, AResultPastTheSizeLimitFailsTheCall) {
     auto r = rt_->call("l:big", array_of({Value::integer(10000)}));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.value.type, MODRT_NIL);  // nothing of the oversized result reaches the caller
-    KT_EXPECT_CONTAINS(r.error->message, "'l:big': result exceeds max_value_size");
+    EXPECT_EQ(r.error->kind, MODRT_ERR_INVALID);
+    KT_EXPECT_CONTAINS(r.error->message, "'l:big': result exceeds max_value_size");  // a string: the kernel's check
+    // A table: function.lua counts while it converts and stops at the limit, before the kernel sees it.
+    auto table = rt_->call("l:big_table", array_of({Value::integer(10000)}));
+    ASSERT_FALSE(table.ok());
+    EXPECT_EQ(table.value.type, MODRT_NIL);
+    EXPECT_EQ(table.error->kind, MODRT_ERR_INVALID);
+    KT_EXPECT_CONTAINS(table.error->message, "result: value too large: more than 4096 bytes (runtime.limits max_value_size)");
 }
 
 TEST_F(KernelLimits, ANestedResultPastTheLimitIsTheNestedCallsError) {
     auto r = rt_->call("l:call", array_of({Value::string("l:big"), array_of({Value::integer(10000)})}));
     ASSERT_FALSE(r.ok());
-    KT_EXPECT_CONTAINS(r.error->message, "'l:big': result exceeds");
+    KT_EXPECT_CONTAINS(r.error->message, "value too large: more than 4096 bytes (runtime.limits max_value_size)");
 }
 
 TEST_F(KernelLimits, TheLimitsEntryCannotBeCalled) {
@@ -176,6 +191,70 @@ TEST(KernelPluginConfig, APluginIsConfiguredOnceBeforeItInitialises) {
     fs::path second = scratch_dir("second");
     write_file(second / "b.yaml", "version: \"1.0\"\nnamespace: b\nentries:\n" + entry("cfg"));
     KT_EXPECT_CONTAINS(format_all(rt.load(second)), "'function.lua' is already initialised by an earlier registry load");
+}
+
+}  // namespace kt
+
+// ---- Host API functions never throw across the C boundary (issue 19) ----
+
+namespace kt {
+
+class KernelHostOutOfMemory : public ::testing::Test {
+protected:
+    void SetUp() override { rt_ = std::make_unique<Runtime>(default_options()); }
+    std::unique_ptr<Runtime> rt_;
+};
+
+// An impossible size makes the allocation fail deterministically (length_error or bad_alloc):
+// the writer leaves the value nil instead of throwing into the plugin.
+TEST_F(KernelHostOutOfMemory, WritersLeaveTheValueNilAndNeverThrow) {
+    const modrt_host_api& h = rt_->host_api();
+    const size_t huge = std::numeric_limits<size_t>::max() / 2;
+    modrt_value* v = h.value_new();
+    ASSERT_NE(v, nullptr);
+    h.value_set_int(v, 7);
+    h.value_set_array(v, huge);
+    EXPECT_EQ(h.value_type(v), MODRT_NIL);
+    h.value_set_map(v, huge);
+    EXPECT_EQ(h.value_type(v), MODRT_NIL);
+    static const char kByte = 'x';
+    h.value_set_string(v, modrt_str{&kByte, huge});  // length checked before any byte is read
+    EXPECT_EQ(h.value_type(v), MODRT_NIL);
+    h.value_set_bytes(v, modrt_str{&kByte, huge});
+    EXPECT_EQ(h.value_type(v), MODRT_NIL);
+    // The value still works afterwards.
+    h.value_set_string(v, modrt_str{"ok", 2});
+    EXPECT_EQ(h.value_type(v), MODRT_STRING);
+    h.value_free(v);
+}
+
+TEST_F(KernelHostOutOfMemory, NullSlotsAbsorbWrites) {
+    // What push/insert/value_new return when an allocation fails: every writer ignores it.
+    const modrt_host_api& h = rt_->host_api();
+    h.value_set_nil(nullptr);
+    h.value_set_bool(nullptr, 1);
+    h.value_set_int(nullptr, 1);
+    h.value_set_number(nullptr, 1.5);
+    h.value_set_string(nullptr, modrt_str{"s", 1});
+    h.value_set_bytes(nullptr, modrt_str{"s", 1});
+    h.value_set_array(nullptr, 4);
+    h.value_set_map(nullptr, 4);
+    h.value_copy(nullptr, nullptr);
+    EXPECT_EQ(h.value_push(nullptr), nullptr);
+    EXPECT_EQ(h.value_insert(nullptr, modrt_str{"k", 1}), nullptr);
+    EXPECT_EQ(h.value_type(nullptr), MODRT_NIL);
+    EXPECT_EQ(h.value_len(nullptr), 0u);
+}
+
+TEST_F(KernelHostOutOfMemory, TheLimitIsReadableByPlugins) {
+    const modrt_host_api& h = rt_->host_api();
+    ASSERT_GE(h.struct_size, offsetof(modrt_host_api, value_size_limit) + sizeof h.value_size_limit);
+    EXPECT_EQ(h.value_size_limit(h.runtime), uint64_t{64} << 20);  // the default
+}
+
+TEST_F(KernelLimits, PluginsReadTheRegistrysValueSizeLimit) {
+    const modrt_host_api& h = rt_->host_api();
+    EXPECT_EQ(h.value_size_limit(h.runtime), uint64_t{4} << 10);
 }
 
 }  // namespace kt

@@ -2,7 +2,9 @@
 // (not a plugin) against sdk.hpp only; each function is named by `method:`.
 #include <modrt/sdk.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -185,8 +187,8 @@ MODRT_NATIVE_FUNCTION(stoppable) {
 }
 
 // ---------------------------------------------------------------------------
-// Hand-written functions: these need the `host` parameter (for host->runtime),
-// which the MODRT_NATIVE_FUNCTION body does not see.
+// Written against the C ABI (MODRT_NATIVE_RAW_FUNCTION): they use the raw host
+// table (host->call with a runtime pointer), which the MODRT_NATIVE_FUNCTION body does not see.
 // ---------------------------------------------------------------------------
 
 namespace {
@@ -194,15 +196,13 @@ modrt_str str_of(const modrt_host_api* host, const modrt_value* v) { return host
 }  // namespace
 
 // call(id, args_array) -> result of calling id(args...) as a child of this frame
-extern "C" MODRT_EXPORT modrt_error* call_other(const modrt_host_api* host, modrt_frame* frame,
-                                                const modrt_value* args, modrt_value* result) {
+MODRT_NATIVE_RAW_FUNCTION(call_other) {
     return host->call(host->runtime, frame, str_of(host, host->value_at(args, 0)), host->value_at(args, 1), nullptr,
                       result);
 }
 
 // call_with(id, args_array, context_map, scope, timeout_ns) -> call with modrt_call_options
-extern "C" MODRT_EXPORT modrt_error* call_with(const modrt_host_api* host, modrt_frame* frame,
-                                               const modrt_value* args, modrt_value* result) {
+MODRT_NATIVE_RAW_FUNCTION(call_with) {
     modrt_call_options o{};
     o.struct_size = sizeof(o);
     o.context = host->value_at(args, 2);
@@ -213,8 +213,7 @@ extern "C" MODRT_EXPORT modrt_error* call_with(const modrt_host_api* host, modrt
 }
 
 // add_via(id, a, b) -> id([a, b]) + 1000, nested through host->call
-extern "C" MODRT_EXPORT modrt_error* add_via(const modrt_host_api* host, modrt_frame* frame, const modrt_value* args,
-                                             modrt_value* result) {
+MODRT_NATIVE_RAW_FUNCTION(add_via) {
     modrt_value* inner_args = host->value_new();
     host->value_set_array(inner_args, 2);
     host->value_copy(host->value_push(inner_args), host->value_at(args, 1));
@@ -228,14 +227,12 @@ extern "C" MODRT_EXPORT modrt_error* add_via(const modrt_host_api* host, modrt_f
 }
 
 // recurse() -> calls its own target again, forever: the kernel's depth limit must stop it
-extern "C" MODRT_EXPORT modrt_error* recurse(const modrt_host_api* host, modrt_frame* frame, const modrt_value* args,
-                                             modrt_value* result) {
+MODRT_NATIVE_RAW_FUNCTION(recurse) {
     return host->call(host->runtime, frame, host->frame_target(frame), args, nullptr, result);
 }
 
 // actor() -> {id, meta} of the frame's actor, or nil when anonymous
-extern "C" MODRT_EXPORT modrt_error* actor(const modrt_host_api* host, modrt_frame* frame, const modrt_value*,
-                                           modrt_value* result) {
+MODRT_NATIVE_RAW_FUNCTION(actor) {
     const modrt_actor* a = host->frame_actor(frame);
     if (a == nullptr) {
         host->value_set_nil(result);
@@ -244,5 +241,58 @@ extern "C" MODRT_EXPORT modrt_error* actor(const modrt_host_api* host, modrt_fra
     host->value_set_map(result, 2);
     host->value_set_string(host->value_insert(result, modrt_str{"id", 2}), host->actor_id(a));
     host->value_copy(host->value_insert(result, modrt_str{"meta", 4}), host->actor_meta(a));
+    return nullptr;
+}
+
+// runs(peek) -> how many times runs() has run with peek == false (counted before returning);
+// with peek == true it only reports. Lets a test prove a call never reached the function.
+namespace {
+std::atomic<int64_t> g_native_runs{0};
+}  // namespace
+MODRT_NATIVE_FUNCTION(runs) {
+    if (args.size() > 0 && args[0].as_bool()) {
+        result.set_int(g_native_runs.load());
+        return {};
+    }
+    result.set_int(++g_native_runs);
+    return {};
+}
+
+// ---------------------------------------------------------------------------
+// Exports function.native must refuse (native_test.cpp, KernelNativeMarker): each
+// would be callable through modrt_native_fn if the SDK's marker were not required.
+// ---------------------------------------------------------------------------
+
+// The right signature, exported, but declared without MODRT_NATIVE_FUNCTION: no marker.
+extern "C" MODRT_EXPORT modrt_error* unmarked(const modrt_host_api* host, modrt_frame*, const modrt_value*,
+                                             modrt_value* result) {
+    host->value_set_int(result, 1);
+    return nullptr;
+}
+
+// A marker symbol holding something else than MODRT_NATIVE_MARKER.
+extern "C" MODRT_EXPORT const uint64_t modrt_native_marker_wrong_magic = 0x0123456789abcdefULL;
+extern "C" MODRT_EXPORT modrt_error* wrong_magic(const modrt_host_api* host, modrt_frame*, const modrt_value*,
+                                                modrt_value* result) {
+    host->value_set_int(result, 2);
+    return nullptr;
+}
+
+// A marker with the right tag from another ABI major (a library built against another SDK).
+extern "C" MODRT_EXPORT const uint64_t modrt_native_marker_other_abi =
+    (MODRT_NATIVE_MARKER & ~uint64_t{0xffff}) | uint64_t{MODRT_ABI_MAJOR + 1};
+extern "C" MODRT_EXPORT modrt_error* other_abi(const modrt_host_api* host, modrt_frame*, const modrt_value*,
+                                              modrt_value* result) {
+    host->value_set_int(result, 3);
+    return nullptr;
+}
+
+// A data symbol: calling it would jump into data.
+extern "C" MODRT_EXPORT const int64_t native_data_symbol[4] = {1, 2, 3, 4};
+
+// Exported with C++ linkage: its symbol name is mangled, so `method: mangled` finds nothing.
+MODRT_EXPORT modrt_error* mangled(const modrt_host_api*, modrt_frame*, const modrt_value*, modrt_value*);
+MODRT_EXPORT modrt_error* mangled(const modrt_host_api* host, modrt_frame*, const modrt_value*, modrt_value* result) {
+    host->value_set_int(result, 4);
     return nullptr;
 }

@@ -3,6 +3,7 @@
 #include "kernel_test_util.hpp"
 
 #include <cmath>
+#include <dlfcn.h>
 #include <cstdlib>
 #include <sys/wait.h>
 #include <limits>
@@ -333,6 +334,136 @@ TEST(KernelNativeRegistry, MissingSourceField) {
     ASSERT_EQ(errs.size(), 1u) << format_all(errs);
     EXPECT_EQ(errs[0].line, 3);
     KT_EXPECT_CONTAINS(errs[0].message, "source");
+}
+
+// -- only symbols the SDK marked may be bound (MODRT_NATIVE_FUNCTION / MODRT_NATIVE_EXPORT) --
+
+std::string native_marker_entry(const std::string& name, const std::string& source, const std::string& method) {
+    return "  - name: " + name + "\n    kind: function.native\n    source: file://" + source + "\n    method: " +
+           method + "\n";
+}
+
+// The test options, with the native library's directory allowed as a source root.
+RuntimeOptions native_marker_options() {
+    RuntimeOptions options = default_options();
+    options.source_roots.push_back(fs::path(native_lib()).parent_path());
+    return options;
+}
+
+// The one error of a registry holding a single entry `nat:bad` with that source and method.
+RegistryError native_marker_refusal(const std::string& source, const std::string& method) {
+    fs::path dir = scratch_dir("marker");
+    fs::path file = write_file(dir / "r.yaml", "namespace: nat\nentries:\n" + native_marker_entry("bad", source, method));
+    Runtime rt(native_marker_options());
+    auto errs = rt.load(dir);
+    EXPECT_EQ(errs.size(), 1u) << format_all(errs);
+    if (errs.empty()) return RegistryError{};
+    EXPECT_EQ(errs[0].file, file.lexically_normal().string());
+    EXPECT_EQ(errs[0].line, 6) << "points at the method line";
+    EXPECT_EQ(errs[0].entry, "nat:bad");
+    auto r = rt.call("nat:bad", Value::array());  // the refused entry fails its calls, it does not run
+    EXPECT_FALSE(r.ok());
+    return errs[0];
+}
+
+std::string native_marker_not_a_function(const std::string& method, const std::string& lib) {
+    return "'" + method + "' in " + lib +
+           " is not a modrt native function: declare it with MODRT_NATIVE_FUNCTION (C: MODRT_NATIVE_EXPORT)";
+}
+
+// libc, found through a function of it this test binary links.
+std::string native_marker_libc_path() {
+    Dl_info info{};
+    EXPECT_NE(::dladdr(reinterpret_cast<void*>(&::getpid), &info), 0);
+    return info.dli_fname ? info.dli_fname : "";
+}
+
+TEST(KernelNativeMarker, UnmarkedFunctionWithTheRightSignatureIsRefused) {
+    auto e = native_marker_refusal(native_lib(), "unmarked");
+    EXPECT_EQ(e.message, native_marker_not_a_function("unmarked", native_lib()));
+}
+
+TEST(KernelNativeMarker, LibcFunctionsAreRefusedNotCalled) {
+    const fs::path libc = native_marker_libc_path();
+    ASSERT_FALSE(libc.empty());
+    for (const char* fn : {"getpid", "abort", "exit", "malloc"}) {
+        fs::path dir = scratch_dir("libc");
+        write_file(dir / "r.yaml", "namespace: nat\nentries:\n" + native_marker_entry("bad", libc.string(), fn));
+        RuntimeOptions options = native_marker_options();
+        options.source_roots.push_back(libc.parent_path());  // sources are confined to the registry's directory
+        Runtime rt(options);
+        auto errs = rt.load(dir);
+        ASSERT_EQ(errs.size(), 1u) << fn << "\n" << format_all(errs);
+        EXPECT_EQ(errs[0].line, 6) << fn;
+        KT_EXPECT_CONTAINS(errs[0].message, "'" + std::string(fn) + "' in ");
+        KT_EXPECT_CONTAINS(errs[0].message, "libc.so.6 is not a modrt native function: declare it with "
+                                            "MODRT_NATIVE_FUNCTION (C: MODRT_NATIVE_EXPORT)");
+        EXPECT_FALSE(rt.call("nat:bad", Value::array()).ok()) << fn;  // and the process is still here
+    }
+}
+
+TEST(KernelNativeMarker, LibcFunctionsReachedThroughAMarkedLibraryAreRefused) {
+    // dlsym on a library also finds what its dependencies export (libc's abort).
+    for (const char* fn : {"getpid", "abort"}) {
+        auto e = native_marker_refusal(native_lib(), fn);
+        EXPECT_EQ(e.message, native_marker_not_a_function(fn, native_lib()));
+    }
+}
+
+TEST(KernelNativeMarker, MarkerWithAForeignValueIsRefused) {
+    auto e = native_marker_refusal(native_lib(), "wrong_magic");
+    KT_EXPECT_CONTAINS(e.message, "'wrong_magic' in " + native_lib());
+    KT_EXPECT_CONTAINS(e.message, "modrt_native_marker_wrong_magic symbol that is not a modrt marker");
+}
+
+TEST(KernelNativeMarker, MarkerFromAnotherAbiMajorIsRefused) {
+    auto e = native_marker_refusal(native_lib(), "other_abi");
+    KT_EXPECT_CONTAINS(e.message, "was built for modrt ABI " + std::to_string(MODRT_ABI_MAJOR + 1));
+    KT_EXPECT_CONTAINS(e.message, "rebuild the library");
+}
+
+TEST(KernelNativeMarker, DataSymbolIsRefused) {
+    auto e = native_marker_refusal(native_lib(), "native_data_symbol");
+    EXPECT_EQ(e.message, native_marker_not_a_function("native_data_symbol", native_lib()));
+}
+
+TEST(KernelNativeMarker, MarkerNameAloneIsNotAFunction) {
+    // `method: modrt_native_marker_add` names the marker itself (data): it has no marker of its own.
+    auto e = native_marker_refusal(native_lib(), "modrt_native_marker_add");
+    KT_EXPECT_CONTAINS(e.message, "is not a modrt native function");
+}
+
+TEST(KernelNativeMarker, MissingSymbolHintsAtNameMangling) {
+    for (const char* fn : {"mangled", "no_such_symbol"}) {
+        auto e = native_marker_refusal(native_lib(), fn);
+        KT_EXPECT_CONTAINS(e.message, "symbol '" + std::string(fn) + "' not found in " + native_lib());
+        KT_EXPECT_CONTAINS(e.message, "MODRT_NATIVE_FUNCTION or extern \"C\", otherwise its name is mangled");
+    }
+}
+
+TEST(KernelNativeMarker, MarkedFunctionsStillWorkBesideRefusedOnes) {
+    fs::path dir = scratch_dir("marked");
+    write_file(dir / "r.yaml", "namespace: nat\nentries:\n" + native_marker_entry("add", native_lib(), "add") +
+                                   native_marker_entry("raw", native_lib(), "add_via") +
+                                   native_marker_entry("c_add", native_lib(), "c_add") +
+                                   native_marker_entry("c_answer", native_lib(), "c_answer") +
+                                   native_marker_entry("bad", native_lib(), "unmarked"));
+    Runtime rt(native_marker_options());
+    auto errs = rt.load(dir);
+    ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+    EXPECT_EQ(errs[0].entry, "nat:bad");
+    auto add = rt.call("nat:add", array_of({Value::integer(2), Value::integer(3)}));
+    ASSERT_TRUE(add.ok()) << add.error->message;
+    EXPECT_EQ(add.value.scalar.i, 5);
+    auto raw = rt.call("nat:raw", array_of({Value::string("nat:add"), Value::integer(1), Value::integer(2)}));
+    ASSERT_TRUE(raw.ok()) << raw.error->message;
+    EXPECT_EQ(raw.value.scalar.i, 1003);
+    auto c_add = rt.call("nat:c_add", array_of({Value::integer(40), Value::integer(2)}));
+    ASSERT_TRUE(c_add.ok()) << c_add.error->message;
+    EXPECT_EQ(c_add.value.scalar.i, 42);
+    auto c_answer = rt.call("nat:c_answer", Value::array());
+    ASSERT_TRUE(c_answer.ok()) << c_answer.error->message;
+    EXPECT_EQ(c_answer.value.scalar.i, 42);
 }
 
 // Runtimes come and go within one process; plugins are never unloaded, so whatever a

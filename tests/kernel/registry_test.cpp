@@ -2,6 +2,8 @@
 // and a load reports all of its problems.
 #include "kernel_test_util.hpp"
 
+#include "common/bounded_run.hpp"
+
 #include <algorithm>
 
 namespace kt {
@@ -257,5 +259,382 @@ TEST(KernelRegistry, EntryCreateErrorPointsAtTheFieldNamedInDetails) {
     expect_single(errs, (dir / "r.yaml").lexically_normal().string(), 6, "kt:picky", "test.data refuses");
 }
 
+
+// ---------------------------------------------------------------------------
+// YAML expansion limits (aliases, "billion laughs"), nesting, duplicate keys
+// ---------------------------------------------------------------------------
+
+// `levels` anchors, each a list (or map) of `fan` aliases of the previous one, inside one
+// entry whose first anchor is on line 5: level k expands to about fan^k nodes.
+std::string c1_bomb(int levels, int fan, bool maps = false, const std::string& leaf = "lol") {
+    std::string doc = "namespace: kt.bomb\nentries:\n  - name: bomb\n    kind: test.data\n";
+    for (int l = 0; l < levels; ++l) {
+        std::string item = l == 0 ? leaf : "*l" + std::to_string(l - 1);
+        doc += "    l" + std::to_string(l) + ": &l" + std::to_string(l) + (maps ? " {" : " [");
+        for (int i = 0; i < fan; ++i)
+            doc += (i ? ", " : "") + (maps ? "k" + std::to_string(i) + ": " : std::string()) + item;
+        doc += maps ? "}\n" : "]\n";
+    }
+    return doc;
+}
+
+/// Load `text` as dir/registry.yaml with `options`, within 20 s (a regression must fail, not hang).
+std::vector<RegistryError> c1_load_text(const std::string& text, RuntimeOptions options = default_options(),
+                                        std::string* file = nullptr) {
+    fs::path dir = scratch_dir("yaml");
+    fs::path f = write_file(dir / "registry.yaml", text);
+    if (file != nullptr) *file = f.lexically_normal().string();
+    auto errors = modrt::test::run_within(
+        [dir, options] {
+            Runtime rt(options);
+            return rt.load(dir);
+        },
+        std::chrono::seconds(20));
+    if (!errors) ADD_FAILURE() << "loading did not finish within 20 s";
+    return errors.value_or(std::vector<RegistryError>{});
+}
+
+TEST(KernelRegistryYaml, BillionLaughsInListsStopsAtTheAnchorPastTheNodeLimit) {
+    std::string file;
+    auto errs = c1_load_text(c1_bomb(9, 10), default_options(), &file);  // 10^9 nodes
+    // l4 (line 9) is the first level past 100000 nodes: 1 + 10 * 11111.
+    expect_single(errs, file, 9, "", "document expands to more than 100000 nodes (aliases?)");
+    KT_EXPECT_CONTAINS(errs[0].message, "--registry-max-nodes");
+}
+
+TEST(KernelRegistryYaml, BillionLaughsInMapsAndWideFansAreBoundedToo) {
+    std::string file;
+    auto errs = c1_load_text(c1_bomb(7, 20, true), default_options(), &file);  // maps of 20 aliases each
+    ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+    KT_EXPECT_CONTAINS(errs[0].message, "document expands to more than 100000 nodes");
+    EXPECT_GE(errs[0].line, 5);
+    EXPECT_LE(errs[0].line, 11);
+    errs = c1_load_text(c1_bomb(3, 1000), default_options(), &file);  // three levels of 1000
+    ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+    EXPECT_EQ(errs[0].line, 6);  // l1: 1 + 1000 * 1001 nodes
+    KT_EXPECT_CONTAINS(errs[0].message, "more than 100000 nodes");
+}
+
+TEST(KernelRegistryYaml, AliasesOfLongStringsHitTheByteLimit) {
+    std::string file;
+    // 10 KB string * 20 * 20 = 4 MB of text in 421 nodes.
+    auto errs = c1_load_text(c1_bomb(3, 20, false, "\"" + std::string(10000, 'x') + "\""), default_options(), &file);
+    expect_single(errs, file, 7, "", "document expands to more than 4194304 bytes of text");
+    KT_EXPECT_CONTAINS(errs[0].message, "--registry-max-bytes");
+    EXPECT_EQ(errs[0].message.find("xxxxxxxxxx"), std::string::npos) << "the text itself is not echoed";
+}
+
+TEST(KernelRegistryYaml, AliasesInKeysAndEntriesAreCountedOrRefused) {
+    std::string file;
+    // A bomb used as a map key is not a string key.
+    auto errs = c1_load_text(c1_bomb(2, 10) + "    keyed: {? *l1 : v}\n", default_options(), &file);
+    expect_single(errs, file, 6, "", "map keys must be strings");  // an alias shows where its anchor is
+    // A bomb spread over many entries (each an alias of the same entry) counts per document.
+    std::string doc = "namespace: kt.many\nentries:\n  - &e {name: one, kind: test.data, big: [" ;
+    for (int i = 0; i < 2000; ++i) doc += (i ? ",x" : "x");
+    doc += "]}\n";
+    for (int i = 0; i < 100; ++i) doc += "  - *e\n";
+    errs = c1_load_text(doc, default_options(), &file);
+    ASSERT_FALSE(errs.empty());
+    KT_EXPECT_CONTAINS(errs[0].message, "document expands to more than 100000 nodes");
+    EXPECT_EQ(errs[0].line, 3);  // the list of entries: no one entry is past the limit
+}
+
+TEST(KernelRegistryYaml, AnAliasInsideItsOwnAnchorIsRefused) {
+    std::string file;
+    auto errs = c1_load_text("namespace: kt.cyc\nentries:\n  - name: c\n    kind: test.data\n    loop: &a [*a, *a]\n",
+                             default_options(), &file);
+    expect_single(errs, file, 5, "", "an alias refers to a node that contains it");
+    errs = c1_load_text("namespace: kt.cyc\nentries:\n  - name: c\n    kind: test.data\n    loop: &m {a: *m, b: [*m]}\n",
+                        default_options(), &file);
+    ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+    KT_EXPECT_CONTAINS(errs[0].message, "an alias refers to a node that contains it");
+}
+
+TEST(KernelRegistryYaml, DeepNestingIsAnErrorNotACrash) {
+    std::string file;
+    // Past yaml-cpp's own guard (500 levels): flow lists, flow maps, block maps.
+    for (const std::string& doc : {std::string(100000, '[') + std::string(100000, ']'), std::string(100000, '['),
+                                   [] {
+                                       std::string d;
+                                       for (int i = 0; i < 50000; ++i) d += "{a: ";
+                                       return d;
+                                   }(),
+                                   [] {
+                                       std::string d;
+                                       for (int i = 0; i < 2000; ++i) d += std::string(i, ' ') + "a:\n";
+                                       return d;
+                                   }()}) {
+        auto errs = c1_load_text(doc, default_options(), &file);
+        ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+        KT_EXPECT_CONTAINS(errs[0].message, "invalid YAML: nested deeper than");
+        EXPECT_EQ(errs[0].file, file);
+    }
+    // Deeper than the kernel's 256 but within yaml-cpp's guard.
+    auto errs = c1_load_text("namespace: kt.deep\nentries:\n  - name: d\n    kind: test.data\n    deep: " +
+                                 std::string(300, '[') + std::string(300, ']') + "\n",
+                             default_options(), &file);
+    expect_single(errs, file, 5, "", "nested deeper than 256 levels");
+}
+
+TEST(KernelRegistryYaml, AChainOfAliasesIsAsDeepAsItExpands) {
+    // Each anchor wraps the previous one: shallow in the file, 400 levels deep expanded.
+    std::string doc = "namespace: kt.chain\nentries:\n  - name: c\n    kind: test.data\n    a0: &a0 [x]\n";
+    for (int i = 1; i < 400; ++i) doc += "    a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) + "]\n";
+    std::string file;
+    auto errs = c1_load_text(doc, default_options(), &file);
+    ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+    KT_EXPECT_CONTAINS(errs[0].message, "nested deeper than 256 levels");
+    EXPECT_EQ(errs[0].file, file);
+}
+
+TEST(KernelRegistryYaml, LongScalarsAndLargeFilesHitTheByteLimit) {
+    std::string file;
+    std::string entry = "namespace: kt.long\nentries:\n  - name: l\n    kind: test.data\n    text: ";
+    auto errs = c1_load_text(entry + std::string(5 << 20, 'y') + "\n", default_options(), &file);
+    expect_single(errs, file, 0, "", "the file is larger than 4194304 bytes");
+    EXPECT_EQ(errs[0].message.find("yyyy"), std::string::npos);
+    // A lower limit applies to the scalars' text even when the file is smaller than it.
+    RuntimeOptions small = default_options();
+    small.registry_limits.max_bytes = 2000;
+    errs = c1_load_text(entry + "&t \"" + std::string(500, 'z') + "\"\n    more: [*t, *t, *t, *t]\n", small, &file);
+    ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+    KT_EXPECT_CONTAINS(errs[0].message, "more than 2000 bytes");
+}
+
+TEST(KernelRegistryYaml, TheLimitsAreSettable) {
+    std::string doc = c1_bomb(2, 400);  // l1: 1 + 400 * 401 = 160,401 nodes, past the default
+    auto errs = c1_load_text(doc);
+    ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+    KT_EXPECT_CONTAINS(errs[0].message, "more than 100000 nodes");
+    RuntimeOptions wide = default_options();
+    wide.registry_limits.max_nodes = 200'000;
+    errs = c1_load_text(doc, wide);
+    EXPECT_TRUE(errs.empty()) << format_all(errs);
+    RuntimeOptions narrow = default_options();
+    narrow.registry_limits.max_nodes = 50;
+    std::string file;
+    errs = c1_load_text(c1_bomb(2, 10), narrow, &file);
+    expect_single(errs, file, 6, "", "more than 50 nodes");
+    // An ordinary registry is far below the defaults.
+    errs = c1_load_text("namespace: kt.ok\nentries:\n  - {name: a, kind: test.data, meta: {x: &x [1, 2]}, y: *x}\n");
+    EXPECT_TRUE(errs.empty()) << format_all(errs);
+}
+
+TEST(KernelRegistryYaml, OverrideValuesAreBoundedLikeDocuments) {
+    const std::string doc = "namespace: kt.o\nentries:\n  - name: e\n    kind: test.data\n";
+    std::string bomb = "[&a [l,l,l,l,l,l,l,l,l,l]";
+    for (char c = 'b'; c <= 'j'; ++c) {
+        bomb += std::string(", &") + c + " [";
+        for (int i = 0; i < 10; ++i) bomb += std::string(i ? ",*" : "*") + char(c - 1);
+        bomb += "]";
+    }
+    bomb += "]";
+    RuntimeOptions o = default_options();
+    o.overrides.push_back({"kt.o:e", "meta.bomb", bomb});
+    std::string file;
+    auto errs = c1_load_text(doc, o, &file);
+    expect_single(errs, file, 3, "kt.o:e", "override kt.o:e:meta.bomb: the value: document expands to more than 100000 nodes");
+    // Deeply nested -o text is not YAML to yaml-cpp: it stays a string, checked like one.
+    o.overrides = {{"kt.o:e", "meta.deep", std::string(100000, '[')}};
+    errs = c1_load_text(doc, o);
+    EXPECT_TRUE(errs.empty()) << format_all(errs);
+}
+
+TEST(KernelRegistryYaml, AnOverrideInsideAnAliasedNodeIsCountedAsItExpands) {
+    // x is used 1000 times; an override writes into x itself, so its value is too.
+    const std::string doc = "namespace: kt.o\nentries:\n  - name: e\n    kind: test.data\n"
+                            "    x: &x {v: 1}\n    l: &l [*x,*x,*x,*x,*x,*x,*x,*x,*x,*x]\n"
+                            "    m: &m [*l,*l,*l,*l,*l,*l,*l,*l,*l,*l]\n    n: [*m,*m,*m,*m,*m,*m,*m,*m,*m,*m]\n";
+    std::string list = "[";
+    for (int i = 0; i < 200; ++i) list += (i ? ",0" : "0");
+    list += "]";
+    RuntimeOptions o = default_options();
+    o.overrides.push_back({"kt.o:e", "x.v", list});
+    std::string file;
+    auto errs = c1_load_text(doc, o, &file);
+    ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+    EXPECT_EQ(errs[0].entry, "kt.o:e");
+    KT_EXPECT_CONTAINS(errs[0].message, "document expands to more than 100000 nodes");
+    o.overrides = {{"kt.o:e", "x.v", "[0, 1]"}};
+    errs = c1_load_text(doc, o);
+    EXPECT_TRUE(errs.empty()) << format_all(errs);
+}
+
+TEST(KernelRegistryDuplicateKeys, AtTheTopLevel) {
+    std::string file;
+    auto errs = c1_load_text("namespace: kt.a\nentries: []\nnamespace: kt.b\n", default_options(), &file);
+    expect_single(errs, file, 3, "", "duplicate key 'namespace' (first at line 1)");
+    errs = c1_load_text("namespace: kt.a\nentries:\n  - {name: x, kind: test.data}\nentries: []\n", default_options(), &file);
+    expect_single(errs, file, 4, "", "duplicate key 'entries' (first at line 2)");
+}
+
+TEST(KernelRegistryDuplicateKeys, InAnEntry) {
+    std::string file;
+    auto errs = c1_load_text("namespace: kt.d\nentries:\n  - name: x\n    kind: test.data\n    kind: test.probe\n",
+                             default_options(), &file);
+    expect_single(errs, file, 5, "", "duplicate key 'kind' (first at line 4)");
+    errs = c1_load_text("namespace: kt.d\nentries:\n  - {name: x, kind: test.data, name: y}\n", default_options(), &file);
+    expect_single(errs, file, 3, "", "duplicate key 'name'");
+    // Quoting a key does not make it another key.
+    errs = c1_load_text("namespace: kt.d\nentries:\n  - name: x\n    kind: test.data\n    \"pool\": {}\n    pool: {}\n",
+                        default_options(), &file);
+    expect_single(errs, file, 6, "", "duplicate key 'pool' (first at line 5)");
+}
+
+TEST(KernelRegistryDuplicateKeys, NestedInMetaOrOptions) {
+    std::string file;
+    auto errs = c1_load_text("namespace: kt.d\nentries:\n  - name: x\n    kind: test.data\n    meta:\n      options:\n"
+                             "        retries: 1\n        deep: {a: {b: 1, b: 2}}\n",
+                             default_options(), &file);
+    expect_single(errs, file, 8, "", "duplicate key 'b'");
+    errs = c1_load_text("namespace: kt.d\nentries:\n  - name: x\n    kind: test.data\n    meta:\n      comment: a\n"
+                        "      tags: [1]\n      comment: b\n",
+                        default_options(), &file);
+    expect_single(errs, file, 8, "", "duplicate key 'comment' (first at line 6)");
+    // Different keys that look alike are not duplicates.
+    errs = c1_load_text("namespace: kt.d\nentries:\n  - {name: x, kind: test.data, meta: {a: 1, A: 2, \"a \": 3}}\n");
+    EXPECT_TRUE(errs.empty()) << format_all(errs);
+}
+
+TEST(KernelRegistryDuplicateKeys, InOverrideValues) {
+    RuntimeOptions o = default_options();
+    o.overrides.push_back({"kt.d:x", "meta.options", "{a: 1, b: 2, a: 3}"});
+    std::string file;
+    auto errs = c1_load_text("namespace: kt.d\nentries:\n  - name: x\n    kind: test.data\n", o, &file);
+    expect_single(errs, file, 3, "kt.d:x", "override kt.d:x:meta.options: the value: duplicate key 'a'");
+    o.overrides = {{"kt.d:x", "meta", "options:\n  n: 1\n  n: 2\n"}};
+    errs = c1_load_text("namespace: kt.d\nentries:\n  - name: x\n    kind: test.data\n", o, &file);
+    ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+    KT_EXPECT_CONTAINS(errs[0].message, "duplicate key 'n' (first at line 2) (line 3 of the value)");
+}
+
+// ---------------------------------------------------------------------------
+// `source: file://` is confined to the registry's directory
+// ---------------------------------------------------------------------------
+
+constexpr const char* kC1Secret = "C1-SECRET-TOKEN-do-not-echo";
+
+/// A registry directory `<scratch>/reg` beside a secret file `<scratch>/secret.lua`.
+struct C1Confined {
+    fs::path top = scratch_dir("confine");
+    fs::path reg = top / "reg";
+    fs::path secret = write_file(top / "secret.lua", std::string("local x = ") + kC1Secret + " +\n");
+    fs::path inside = write_file(reg / "handlers" / "ok.lua", "return {}\n");
+
+    std::vector<RegistryError> load_source(const std::string& source, RuntimeOptions options = default_options()) {
+        write_file(reg / "registry.yaml", "namespace: kt.c\nentries:\n  - name: x\n    kind: test.probe\n"
+                                          "    method: run\n    source: file://" + source + "\n");
+        Runtime rt(options);
+        return rt.load(reg);
+    }
+    std::string file() const { return (reg / "registry.yaml").lexically_normal().string(); }
+};
+
+void c1_expect_outside(const std::vector<RegistryError>& errs, const std::string& file, const std::string& source,
+                       const fs::path& reg) {
+    expect_single(errs, file, 6, "kt.c:x",
+                  "source '" + source + "' is outside the registry directory " + fs::canonical(reg).string() +
+                      " (add --source-root to allow it)");
+    EXPECT_EQ(errs[0].message.find(kC1Secret), std::string::npos);
+}
+
+TEST(KernelRegistryConfine, DotDotTraversalIsRefused) {
+    C1Confined c;
+    c1_expect_outside(c.load_source("../secret.lua"), c.file(), "../secret.lua", c.reg);
+    c1_expect_outside(c.load_source("handlers/../../secret.lua"), c.file(), "handlers/../../secret.lua", c.reg);
+    c1_expect_outside(c.load_source("../../../../../../../../etc/passwd"), c.file(), "../../../../../../../../etc/passwd",
+                      c.reg);
+    // Inside, `..` is fine.
+    auto errs = c.load_source("handlers/../handlers/ok.lua");
+    EXPECT_TRUE(errs.empty()) << format_all(errs);
+}
+
+TEST(KernelRegistryConfine, AbsolutePathsOutsideAreRefused) {
+    C1Confined c;
+    for (const std::string& p : {std::string("/etc/passwd"), std::string("/etc/shadow"), std::string("/proc/self/environ"),
+                                 c.secret.string(), std::string("/no/such/file.lua")})
+        c1_expect_outside(c.load_source(p), c.file(), p, c.reg);  // whether it exists is not told either
+    auto errs = c.load_source(c.inside.string());  // an absolute path inside is fine
+    EXPECT_TRUE(errs.empty()) << format_all(errs);
+}
+
+TEST(KernelRegistryConfine, SymlinksAreResolvedBeforeTheCheck) {
+    C1Confined c;
+    fs::create_symlink(c.secret, c.reg / "link.lua");
+    c1_expect_outside(c.load_source("link.lua"), c.file(), "link.lua", c.reg);
+    fs::create_directory_symlink(c.top, c.reg / "up");
+    c1_expect_outside(c.load_source("up/secret.lua"), c.file(), "up/secret.lua", c.reg);
+    fs::create_symlink(c.inside, c.reg / "inner.lua");  // a symlink staying inside is fine
+    auto errs = c.load_source("inner.lua");
+    EXPECT_TRUE(errs.empty()) << format_all(errs);
+}
+
+TEST(KernelRegistryConfine, ASymlinkedRegistryFileOutsideIsNotRead) {
+    C1Confined c;
+    write_file(c.top / "elsewhere" / "other.yaml", std::string("namespace: ") + kC1Secret + "\nentries: []\n");
+    write_file(c.reg / "registry.yaml", "namespace: kt.c\nentries: []\n");
+    fs::create_symlink(c.top / "elsewhere" / "other.yaml", c.reg / "other.yaml");
+    Runtime rt(default_options());
+    auto errs = rt.load(c.reg);
+    ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+    KT_EXPECT_CONTAINS(errs[0].message, "registry file is a symlink to");
+    KT_EXPECT_CONTAINS(errs[0].message, "outside the registry directory");
+    EXPECT_EQ(errs[0].message.find(kC1Secret), std::string::npos);
+}
+
+TEST(KernelRegistryConfine, ASourceRootWidensIt) {
+    C1Confined c;
+    RuntimeOptions wide = default_options();
+    wide.source_roots.push_back(c.top);
+    auto errs = c.load_source("../secret.lua", wide);
+    EXPECT_TRUE(errs.empty()) << format_all(errs);
+    fs::create_symlink(c.secret, c.reg / "link.lua");
+    errs = c.load_source("link.lua", wide);
+    EXPECT_TRUE(errs.empty()) << format_all(errs);
+    // Only what is under the root: /etc stays out.
+    c1_expect_outside(c.load_source("/etc/passwd", wide), c.file(), "/etc/passwd", c.reg);
+    // A root given through a symlink is resolved too.
+    fs::create_directory_symlink(c.top, c.top.parent_path() / (c.top.filename().string() + ".link"));
+    RuntimeOptions via_link = default_options();
+    via_link.source_roots.push_back(c.top.parent_path() / (c.top.filename().string() + ".link"));
+    errs = c.load_source("../secret.lua", via_link);
+    EXPECT_TRUE(errs.empty()) << format_all(errs);
+}
+
+TEST(KernelRegistryConfine, ASingleFileIsConfinedToItsDirectory) {
+    C1Confined c;
+    c.load_source("../secret.lua");
+    Runtime rt(default_options());
+    auto errs = rt.load(c.reg / "registry.yaml");
+    c1_expect_outside(errs, c.file(), "../secret.lua", c.reg);
+}
+
+TEST(KernelRegistryConfine, NativeLibrariesAreConfinedToo) {
+    fs::path dir = scratch_dir("native");
+    write_file(dir / "r.yaml", with_lib("namespace: kt.c\nentries:\n  - name: x\n    kind: function.native\n"
+                                        "    source: file://@LIB@\n    method: add\n"));
+    RuntimeOptions confined = default_options();
+    confined.source_roots.clear();  // default_options() lets every test name the library
+    Runtime rt(confined);
+    auto errs = rt.load(dir);
+    ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+    KT_EXPECT_CONTAINS(errs[0].message, "is outside the registry directory");
+    RuntimeOptions wide = confined;
+    wide.source_roots.push_back(fs::path(native_lib()).parent_path());
+    Runtime allowed(wide);
+    errs = allowed.load(dir);
+    EXPECT_TRUE(errs.empty()) << format_all(errs);
+}
+
+TEST(KernelRegistryConfine, TheFixtureReachingIntoASiblingDirectoryStaysInside) {
+    // fixtures/relative/sub/registry.yaml names ../shared/data.txt: inside fixtures/relative when the
+    // directory is loaded, outside fixtures/relative/sub when the file alone is.
+    Runtime rt(default_options());
+    auto errs = rt.load(fixtures() / "relative" / "sub" / "registry.yaml");
+    ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+    EXPECT_EQ(errs[0].entry, "kt.rel:parent");
+    KT_EXPECT_CONTAINS(errs[0].message, "source '../shared/data.txt' is outside the registry directory");
+}
 }  // namespace
 }  // namespace kt

@@ -5,6 +5,12 @@
 
 #include <cmath>
 #include <limits>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
 
 namespace kt {
 namespace {
@@ -188,4 +194,159 @@ TEST(KernelErrors, KindNamesParseBothSpellings) {
 }
 
 }  // namespace
+}  // namespace kt
+
+// ---- Numbers on output, linear maps (issue 19) ----
+
+namespace kt {
+namespace {
+
+using modrt::kernel::write_json;
+
+Value vjb_numbers(std::initializer_list<double> ds) {
+    Value v = Value::array();
+    for (double d : ds) v.items.push_back(Value::number(d));
+    return v;
+}
+
+bool vjb_same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+}  // namespace
+
+TEST(KernelJsonNumbers, IntegralDoublesBeyondTwoToThe53PrintTheirExactDigits) {
+    EXPECT_EQ(to_json(vjb_numbers({9223372036854775808.0})), "[9223372036854775808.0]");
+    EXPECT_EQ(to_json(vjb_numbers({-9223372036854775808.0})), "[-9223372036854775808.0]");
+    EXPECT_EQ(to_json(vjb_numbers({18446744073709551616.0})), "[18446744073709551616.0]");
+    EXPECT_EQ(to_json(vjb_numbers({9007199254740994.0})), "[9007199254740994.0]");
+    // Past 10^21 and below 2^53: the shortest text, as before.
+    EXPECT_EQ(to_json(vjb_numbers({1e308, 5e-324, -0.0, 0.1, 1.0, 1e21})), "[1e+308,5e-324,-0.0,0.1,1.0,1e+21]");
+}
+
+TEST(KernelJsonNumbers, EveryFiniteDoubleAndInt64RoundTrips) {
+    std::vector<double> ds = {0.0, -0.0, 0.1, 1.0 / 3, 1e308, -1e308, 5e-324, -5e-324, 2.2250738585072014e-308,
+                              9007199254740992.0, 9007199254740993.0, 9223372036854775808.0, -9223372036854775808.0,
+                              18446744073709551616.0, 1e21, 999999999999999868928.0, 123456789.125,
+                              std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest()};
+    uint64_t bits = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 20000; ++i) {  // random bit patterns: every exponent
+        bits ^= bits << 13, bits ^= bits >> 7, bits ^= bits << 17;
+        double d;
+        std::memcpy(&d, &bits, sizeof d);
+        if (std::isfinite(d)) ds.push_back(d);
+    }
+    for (double d : ds) {
+        Value back = parse_ok(to_json(Value::number(d)));
+        ASSERT_EQ(back.type, MODRT_NUMBER) << to_json(Value::number(d));
+        EXPECT_TRUE(vjb_same_bits(back.scalar.n, d)) << to_json(Value::number(d));
+    }
+    for (int64_t i : {int64_t{0}, int64_t{-1}, std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min(),
+                      int64_t{1} << 53, (int64_t{1} << 53) + 1}) {
+        Value back = parse_ok(to_json(Value::integer(i)));
+        ASSERT_EQ(back.type, MODRT_INT);
+        EXPECT_EQ(back.scalar.i, i);
+    }
+}
+
+TEST(KernelJsonNumbers, IntegersBeyondInt64ReadAsTheNearestDouble) {
+    for (const char* text : {"9223372036854775808", "18446744073709551615", "18446744073709551616",
+                             "123456789012345678901234567890"}) {
+        Value v = parse_ok(text);
+        ASSERT_EQ(v.type, MODRT_NUMBER) << text;
+        EXPECT_TRUE(vjb_same_bits(v.scalar.n, std::strtod(text, nullptr))) << text;
+        EXPECT_TRUE(vjb_same_bits(parse_ok(to_json(v)).scalar.n, v.scalar.n)) << text << " -> " << to_json(v);
+    }
+}
+
+TEST(KernelJsonNumbers, NumbersTooLargeForADoubleAreRefused) {
+    for (const char* text : {"1e400", "-1e400", "[1, 2e999]"}) {
+        Value v;
+        auto err = parse_json(text, v);
+        ASSERT_NE(err, nullptr) << text;
+        EXPECT_EQ(err->kind, MODRT_ERR_INVALID);
+        KT_EXPECT_CONTAINS(err->message, "number overflow");
+    }
+}
+
+TEST(KernelJsonNumbers, NaNAndInfinityAreAnErrorNamingTheirPath) {
+    struct Case {
+        double n;
+        const char* name;
+    };
+    for (Case c : {Case{std::nan(""), "NaN"}, Case{std::numeric_limits<double>::infinity(), "Infinity"},
+                   Case{-std::numeric_limits<double>::infinity(), "-Infinity"}}) {
+        Value stats = Value::map();
+        stats.insert("count") = Value::integer(3);
+        stats.insert("mean") = Value::number(c.n);
+        Value result = Value::map();
+        result.insert("items").push() = Value::string("a");
+        result.insert("stats") = stats;
+        std::string out = "left over";
+        auto err = write_json(result, out, 2, "result");
+        ASSERT_NE(err, nullptr) << c.name;
+        EXPECT_EQ(err->kind, MODRT_ERR_INVALID);
+        EXPECT_EQ(err->message, std::string("result.stats.mean is ") + c.name + "; JSON has no NaN or Infinity");
+        EXPECT_TRUE(out.empty());
+        Value list = vjb_numbers({1.0, c.n});
+        err = write_json(list, out, -1, "value");
+        ASSERT_NE(err, nullptr);
+        EXPECT_EQ(err->message, std::string("value[1] is ") + c.name + "; JSON has no NaN or Infinity");
+    }
+    std::string out;
+    EXPECT_EQ(write_json(vjb_numbers({1.5}), out), nullptr);
+    EXPECT_EQ(out, "[1.5]");
+}
+
+TEST(KernelJsonNumbers, PrettyOutputKeepsItsLayout) {
+    Value v = parse_ok(R"({"a":[1,{"b":[]}],"c":{},"d":"x"})");
+    EXPECT_EQ(to_json(v, 2), "{\n  \"a\": [\n    1,\n    {\n      \"b\": []\n    }\n  ],\n  \"c\": {},\n  \"d\": \"x\"\n}");
+    EXPECT_EQ(to_json(Value::string("bad \xff utf8 \"q\"\n")), "\"bad \xEF\xBF\xBD utf8 \\\"q\\\"\\n\"");
+}
+
+TEST(KernelJsonLinear, BigObjectsInAnyKeyOrderParseAndPrintQuickly) {
+    constexpr int kKeys = 100000;  // quadratic key handling: 5*10^9 compares
+    for (bool reversed : {false, true}) {
+        std::string text = "{";
+        for (int i = 0; i < kKeys; ++i) {
+            int k = reversed ? kKeys - 1 - i : i;
+            if (i > 0) text += ',';
+            char key[16];
+            std::snprintf(key, sizeof key, "k%07d", k);
+            text += "\"" + std::string(key) + "\":" + std::to_string(k);
+        }
+        text += ",\"k0000007\":-7}";  // a duplicate: the last wins
+        auto started = std::chrono::steady_clock::now();
+        Value v = parse_ok(text);
+        ASSERT_EQ(v.keys.size(), static_cast<size_t>(kKeys));
+        ASSERT_NE(v.find("k0000007"), nullptr);
+        EXPECT_EQ(v.find("k0000007")->scalar.i, -7);
+        EXPECT_EQ(v.find("k0099999")->scalar.i, 99999);
+        std::string out = to_json(v);
+        EXPECT_EQ(parse_ok(out), v);
+        EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << (reversed ? "reversed" : "sorted");
+    }
+}
+
+TEST(KernelJsonLinear, InsertAndFindAgreeWhateverTheKeyOrder) {
+    for (const std::vector<std::string>& order : {std::vector<std::string>{"a", "b", "c", "d"},
+                                                  std::vector<std::string>{"d", "c", "b", "a"},
+                                                  std::vector<std::string>{"b", "d", "a", "c"}}) {
+        Value m = Value::map();
+        for (size_t i = 0; i < order.size(); ++i) m.insert(order[i]) = Value::integer(static_cast<int64_t>(i));
+        for (const auto& k : order) m.insert(k) = Value::string(k);  // replace, never add
+        ASSERT_EQ(m.keys.size(), order.size());
+        EXPECT_EQ(m.keys, order);  // insertion order kept
+        for (const auto& k : order) {
+            ASSERT_NE(m.find(k), nullptr) << k;
+            EXPECT_EQ(m.find(k)->str, k);
+        }
+        EXPECT_EQ(m.find("e"), nullptr);
+        EXPECT_EQ(m.find(""), nullptr);
+        Value copy = m;
+        copy.insert("a0") = Value::integer(1);
+        EXPECT_EQ(copy.keys.size(), order.size() + 1);
+        EXPECT_NE(copy.find("a0"), nullptr);
+        EXPECT_NE(copy.find("c"), nullptr);
+    }
+}
+
 }  // namespace kt

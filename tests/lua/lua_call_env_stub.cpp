@@ -6,4 +6,6 @@ namespace modrt::lua {
 
 CallEnv current_call(lua_State*) noexcept { return {}; }
 
+void interrupt_point(lua_State*, long) {}  // a bare state is never interrupted
+
 }  // namespace modrt::lua

@@ -75,7 +75,7 @@ TEST_F(LuaContract, QueryParametersBecomeContextValues) {
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(at(r.value, "impl"), str("en"));
     EXPECT_EQ(json(at(r.value, "ctx")),
-              R"({"big":1e+20,"debug":true,"flag":"","name":"x y z","neg":-3,"off":false,"ratio":0.5,)"
+              R"({"big":100000000000000000000.0,"debug":true,"flag":"","name":"x y z","neg":-3,"off":false,"ratio":0.5,)"
               R"("timeout":5000,"word":"5s"})");
 }
 

@@ -51,8 +51,12 @@ TEST_F(LuaSandbox, StdlibIsReadOnly) {
     auto r = call("test.lua:tamper");
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_NE(at(r.value, "string_write").str.find("read-only table 'string'"), std::string::npos);
-    EXPECT_NE(at(r.value, "rawset_string").str.find("read-only"), std::string::npos);
-    EXPECT_NE(at(r.value, "setmetatable_string").str.find("protected metatable"), std::string::npos);
+    // The proxies are userdata (issue 19 class 10): raw writers refuse them outright.
+    EXPECT_NE(at(r.value, "rawset_string").str.find("bad argument #1 to 'rawset' (table expected, got userdata)"),
+              std::string::npos)
+        << at(r.value, "rawset_string").str;
+    EXPECT_NE(at(r.value, "setmetatable_string").str.find("table expected, got userdata"), std::string::npos)
+        << at(r.value, "setmetatable_string").str;
     EXPECT_NE(at(r.value, "errors_write").str.find("read-only table 'errors'"), std::string::npos);
     EXPECT_NE(at(r.value, "os_write").str.find("read-only table 'os'"), std::string::npos);
     EXPECT_EQ(at(r.value, "format_ok"), Value::boolean(true));
@@ -124,3 +128,27 @@ TEST(LuaRuntimes, ANewRuntimeGetsFreshStates) {
         EXPECT_EQ(r.value, Value::integer(1)) << "round " << round;
     }
 }
+
+// Issue 19 class 10: no standard function can write to the shared library proxies
+// (raw writers included), and a later call of another entry sees nothing changed.
+struct LuaReadOnlyFixtureDirs {
+    static constexpr std::string_view dirs[] = {"hostile_a1/calls"};
+};
+
+class LuaReadOnlyProxies : public SharedRuntime<LuaReadOnlyFixtureDirs>,
+                           public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(LuaReadOnlyProxies, EveryWriterFailsAndAnotherEntrySeesNothing) {
+    CallResult w = call("hostile_a1:write", args({str(GetParam())}));
+    ASSERT_TRUE(w.ok()) << w.error->message;
+    const Value& succeeded = at(w.value, "succeeded");
+    EXPECT_TRUE(succeeded.items.empty()) << GetParam() << ": these writers succeeded: " << json(succeeded);
+    EXPECT_EQ(at(w.value, "hidden"), Value::boolean(true));
+    // Inline pool: the same thread and lua_State run the other entry.
+    CallResult o = call("hostile_a1:observe");
+    ASSERT_TRUE(o.ok()) << o.error->message;
+    EXPECT_TRUE(o.value.items.empty()) << "after writes to " << GetParam() << ": " << json(o.value);
+}
+
+INSTANTIATE_TEST_SUITE_P(Libraries, LuaReadOnlyProxies,
+                         ::testing::Values("string", "math", "table", "bit", "coroutine", "os", "errors", "channel"));

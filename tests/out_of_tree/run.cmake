@@ -74,7 +74,8 @@ endif()
 
 # 3. Run the installed modrt with the app's plugins.
 set(reg ${app}/registry)
-set(pp --plugin-path ${app}/plugins --log-level error)
+# The app keeps its libraries in lib/, beside registry/: outside the registry directory, so allowed explicitly.
+set(pp --plugin-path ${app}/plugins --log-level error --source-root ${app}/lib)
 
 run(plugins COMMAND ${modrt} plugins ${pp})
 expect("${plugins_OUT}" "${app}/plugins/acme.pools.so\n  name: acme.pools  version: 1.0.0  abi: [0-9]+\\.[0-9]+\n  provides: pool.counting\n"
@@ -107,11 +108,11 @@ if(NOT shout_three_OUT STREQUAL "")
 endif()
 
 # $MODRT_PLUGIN_PATH works as well as --plugin-path.
-run(shout_env COMMAND ${modrt} call ${reg} acme.text:shout "\"env\"" --log-level error ENV MODRT_PLUGIN_PATH=${app}/plugins)
+run(shout_env COMMAND ${modrt} call ${reg} acme.text:shout "\"env\"" --log-level error --source-root ${app}/lib ENV MODRT_PLUGIN_PATH=${app}/plugins)
 expect("${shout_env_OUT}" "^\"ENV\"\n$" "shout via MODRT_PLUGIN_PATH")
 
 # Without the plugin the registry does not load, and the error says why.
-run(no_plugin COMMAND ${modrt} call ${reg} acme.text:shout "\"x\"" --log-level error EXPECT_EXIT 1)
+run(no_plugin COMMAND ${modrt} call ${reg} acme.text:shout "\"x\"" --log-level error --source-root ${app}/lib EXPECT_EXIT 1)
 expect("${no_plugin_ERR}" "acme.yaml:10: entry 'acme.text:shout': no plugin on the plugin path provides 'pool.counting'"
        "missing plugin")
 

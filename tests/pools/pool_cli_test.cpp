@@ -32,7 +32,8 @@ TEST_F(PoolCli, CallWithStatsPrintsThePoolLine) {
     fs::path file = write_file(scratch_dir("cli") / "registry.yaml",
                                registry("cli", {native_entry("tid", "thread_id", "{workers: 2}"),
                                                 native_entry("plain", "thread_id")}));
-    Output out = run(quoted(MODRT_CLI) + " call --stats --plugin-path " + quoted(MODRT_TEST_PLUGIN_DIR) + " " +
+    Output out = run(quoted(MODRT_CLI) + " call --stats --plugin-path " + quoted(MODRT_TEST_PLUGIN_DIR) +
+                     " --source-root " + quoted(fs::path(native_lib()).parent_path().string()) + " " +
                      quoted(file.string()) + " cli:tid");
     ASSERT_EQ(out.status, 0) << out.text;
     PT_EXPECT_CONTAINS(out.text, "pool stats:");

@@ -99,7 +99,8 @@ inline std::string registry(std::string_view ns, std::initializer_list<std::stri
 }
 
 inline std::unique_ptr<Runtime> make_runtime() {
-    return std::make_unique<Runtime>(RuntimeOptions{{fs::path(MODRT_TEST_PLUGIN_DIR)}});
+    return std::make_unique<Runtime>(RuntimeOptions{.plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR)},
+                                                     .source_roots = {fs::path(POOL_NATIVE_LIB).parent_path()}});
 }
 
 inline std::string format_all(const std::vector<RegistryError>& errs) {

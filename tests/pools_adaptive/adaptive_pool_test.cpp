@@ -46,7 +46,8 @@ std::string entry(const std::string& name, const std::string& method, const std:
 std::unique_ptr<Runtime> load(const std::string& entries, std::string* errors = nullptr) {
     fs::path dir = scratch("adaptive");
     std::ofstream(dir / "adaptive.yaml") << "version: \"1.0\"\nnamespace: ad\nentries:\n" << entries;
-    auto rt = std::make_unique<Runtime>(RuntimeOptions{{fs::path(MODRT_TEST_PLUGIN_DIR)}});
+    auto rt = std::make_unique<Runtime>(RuntimeOptions{.plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR)},
+                                                       .source_roots = {fs::path(ADAPTIVE_NATIVE_LIB).parent_path()}});
     auto errs = rt->load(dir);
     std::string all;
     for (const auto& e : errs) all += e.format() + "\n";

@@ -136,7 +136,8 @@ TEST(Soak, EveryCallCompletesExactlyOnceMemorySettlesNoThreadLeft) {
     reset(calls);
 
     const size_t threads_before = thread_count();
-    auto rt = std::make_unique<Runtime>(RuntimeOptions{{fs::path(MODRT_TEST_PLUGIN_DIR)}});
+    auto rt = std::make_unique<Runtime>(RuntimeOptions{.plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR)},
+                                                       .source_roots = {fs::path(SOAK_NATIVE_LIB).parent_path()}});
     fs::path dir = fs::path(SOAK_SCRATCH_DIR) / ("soak." + std::to_string(::getpid()));
     fs::create_directories(dir);
     std::ofstream(dir / "registry.yaml") << registry_yaml(SOAK_NATIVE_LIB);

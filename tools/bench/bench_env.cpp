@@ -1,5 +1,6 @@
 #include "bench_env.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -10,6 +11,9 @@ namespace modrt::bench {
 namespace fs = std::filesystem;
 
 namespace {
+
+// The registries live in a temporary directory; the native library they name does not.
+fs::path native_dir() { return fs::path(MODRT_BENCH_NATIVE_LIB).parent_path(); }
 
 std::string entry(const std::string& name, const std::string& kind, const std::string& source,
                   const std::string& method, const std::string& pool) {
@@ -69,7 +73,8 @@ BenchEnv::BenchEnv() {
         reg << entry("sleep_static" + std::to_string(workers), "function.native", native, "bench_sleep_ms",
                      "{type: static, workers: " + std::to_string(workers) + "}");
     std::ofstream(dir_ / "registry.yaml") << reg.str();
-    runtime_ = std::make_unique<kernel::Runtime>(kernel::RuntimeOptions{{MODRT_BENCH_PLUGIN_DIR}});
+    runtime_ = std::make_unique<kernel::Runtime>(kernel::RuntimeOptions{.plugin_path = {MODRT_BENCH_PLUGIN_DIR},
+                                                                       .source_roots = {native_dir()}});
     auto errors = runtime_->load(dir_);
     if (!errors.empty()) throw std::runtime_error("bench registry: " + errors.front().format());
 }
@@ -91,7 +96,8 @@ kernel::Runtime& BenchEnv::secured_runtime() {
             << "      effect: allow\n    groups: [callers]\n";
     }
     std::ofstream(dir / "registry.yaml") << reg.str();
-    secured_ = std::make_unique<kernel::Runtime>(kernel::RuntimeOptions{{MODRT_BENCH_PLUGIN_DIR}});
+    secured_ = std::make_unique<kernel::Runtime>(kernel::RuntimeOptions{.plugin_path = {MODRT_BENCH_PLUGIN_DIR},
+                                                                       .source_roots = {native_dir()}});
     auto errors = secured_->load(dir);
     if (!errors.empty()) throw std::runtime_error("secured bench registry: " + errors.front().format());
     return *secured_;

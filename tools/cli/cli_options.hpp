@@ -21,10 +21,19 @@ struct GlobalOptions {
     std::vector<std::string> plugin_path;
     std::vector<std::string> overrides;  // ns:entry:field=value
     std::string log_level = "warn";
+    std::vector<std::string> source_roots;
+    // Filled as the command line is parsed (each checked there: a bad one is a usage error).
+    std::vector<kernel::EntryOverride> parsed_overrides;
+    kernel::RegistryLimits registry_limits;
 };
 
-/// --plugin-path / --log-level, accepted before or after the command.
+/// The options every command takes (--plugin-path, --log-level, -o, --source-root,
+/// --registry-max-nodes/-bytes), accepted before or after the command. Their values are
+/// checked when parsed: a malformed one makes parse() fail (exit 2).
 po::options_description global_options(GlobalOptions& g);
+
+/// The names of the global options that take a value ("--plugin-path", ..., "-o").
+const std::vector<std::string>& global_value_options();
 
 /// Apply --log-level; prints the problem and returns false when the level is unknown.
 bool apply_log_level(const GlobalOptions& g);

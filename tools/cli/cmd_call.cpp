@@ -5,7 +5,10 @@
 
 #include <modrt/kernel/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cmath>
 #include <iostream>
 
 namespace modrt::cli {
@@ -25,8 +28,39 @@ bool parse_duration(const std::string& text, std::chrono::nanoseconds& out) {
     else if (unit == "us") scale = 1e3;
     else if (unit == "ns") scale = 1;
     else return false;
-    out = std::chrono::nanoseconds(static_cast<int64_t>(amount * scale));
+    double ns = amount * scale;  // from_chars accepts "inf" and "nan": neither converts to an integer
+    if (!std::isfinite(ns) || ns >= 9e18) return false;
+    out = std::chrono::nanoseconds(static_cast<int64_t>(ns));
     return out.count() > 0;  // "0" or a rounding to nothing would silently mean "no timeout"
+}
+
+bool valid_name(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    });
+}
+
+/// "ns:name", as a policy id or a policy group is written.
+bool valid_id(std::string_view s) {
+    size_t colon = s.find(':');
+    return colon != std::string_view::npos && valid_name(s.substr(0, colon)) && valid_name(s.substr(colon + 1));
+}
+
+/// A policy group "ns:group", or a list of policies "[ns:p1, ns:p2]" ("[]": none, every call undefined).
+bool valid_scope(std::string_view s) {
+    if (!s.starts_with('[')) return valid_id(s);
+    if (!s.ends_with(']') || s.size() < 2) return false;
+    s = s.substr(1, s.size() - 2);
+    if (s.find_first_not_of(' ') == std::string_view::npos) return true;
+    for (;;) {
+        size_t comma = s.find(',');
+        std::string_view id = s.substr(0, comma);
+        while (!id.empty() && id.front() == ' ') id.remove_prefix(1);
+        while (!id.empty() && id.back() == ' ') id.remove_suffix(1);
+        if (!valid_id(id)) return false;
+        if (comma == std::string_view::npos) return true;
+        s.remove_prefix(comma + 1);
+    }
 }
 
 /// key=value pairs; a value that parses as JSON keeps its type, anything else is a string.
@@ -79,12 +113,21 @@ int cmd_call(const std::vector<std::string>& args) {
         std::cerr << "modrt: call needs REGISTRY and ID (see modrt call --help)\n";
         return kUsage;
     }
-    if (!timeout.empty() && !parse_duration(timeout, options.timeout)) {
+    if (vm.count("timeout") && !parse_duration(timeout, options.timeout)) {
         std::cerr << "modrt: --timeout takes a positive duration such as 500ms or 2s, got '" << timeout << "'\n";
         return kUsage;
     }
     if (!parse_pairs(context, "--context", options.context) || !parse_pairs(actor_meta, "--actor-meta", options.actor_meta))
         return kUsage;
+    if (vm.count("actor") && options.actor_id.empty()) {
+        std::cerr << "modrt: --actor takes a non-empty actor id\n";
+        return kUsage;
+    }
+    if (vm.count("scope") && !valid_scope(options.scope)) {
+        std::cerr << "modrt: --scope takes a policy group ns:group or a list [ns:p1,ns:p2], got '" << options.scope
+                  << "'\n";
+        return kUsage;
+    }
     if (!actor_meta.empty() && options.actor_id.empty()) {
         std::cerr << "modrt: --actor-meta needs --actor\n";
         return kUsage;
@@ -108,10 +151,9 @@ int cmd_call(const std::vector<std::string>& args) {
     }
     if (!r.ok()) {
         print_error(std::cerr, *r.error);
-        return interrupts.interrupted() ? kInterrupted : kFailed;
+        return interrupts.interrupted() ? interrupts.exit_code() : kFailed;  // 130 SIGINT, 143 SIGTERM
     }
-    std::cout << kernel::to_json(r.value, 2) << "\n";
-    return kOk;
+    return print_result(std::cout, std::cerr, r.value) ? kOk : kFailed;
 }
 
 }  // namespace modrt::cli

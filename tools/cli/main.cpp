@@ -1,6 +1,7 @@
 // modrt: run and inspect function registries.
 #include "commands.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 
@@ -20,6 +21,13 @@ options of every command (before or after it):
   --log-level LEVEL           trace, debug, info, warn (default), error, off
   -o, --override ns:entry:field=value
                               replace a field of an entry as the registry loads (repeatable)
+  --source-root DIR           let `source: file://` name files under DIR, besides the
+                              registry's own directory (repeatable)
+  --registry-max-nodes N      most nodes one registry file may expand to (default 100000)
+  --registry-max-bytes SIZE   most bytes one registry file may hold or expand to (default 4MiB)
+
+exit codes: 0 ok, 1 the call or the registry failed, 2 the command line was wrong, 130 interrupted
+(Ctrl-C), 143 terminated (SIGTERM: the call is cancelled and gets 2s to return)
 
 'modrt <command> --help' shows a command's own options.
 )";
@@ -29,11 +37,12 @@ options of every command (before or after it):
 std::vector<std::string> global_options_after_command(std::vector<std::string> words) {
     std::vector<std::string> globals;
     size_t i = 0;
+    const auto& names = modrt::cli::global_value_options();
     while (i < words.size()) {
         const std::string& w = words[i];
-        bool joined = w.rfind("--plugin-path=", 0) == 0 || w.rfind("--log-level=", 0) == 0 || w.rfind("--override=", 0) == 0;
-        bool separate =
-            (w == "--plugin-path" || w == "--log-level" || w == "--override" || w == "-o") && i + 1 < words.size();
+        bool joined = std::any_of(names.begin(), names.end(),
+                                  [&](const std::string& n) { return n.starts_with("--") && w.starts_with(n + "="); });
+        bool separate = std::find(names.begin(), names.end(), w) != names.end() && i + 1 < words.size();
         if (!joined && !separate) break;
         globals.push_back(w);
         if (separate) globals.push_back(words[i + 1]);

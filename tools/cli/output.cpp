@@ -4,9 +4,25 @@
 
 namespace modrt::cli {
 
+bool print_result(std::ostream& out, std::ostream& err, const kernel::Value& result) {
+    std::string text;
+    if (kernel::ErrorPtr bad = kernel::write_json(result, text, 2, "result")) {
+        print_error(err, *bad);
+        return false;
+    }
+    out << text << "\n";
+    return true;
+}
+
 void print_error(std::ostream& out, const modrt_error& e) {
     out << kernel::describe(e) << "\n";
-    if (e.details && e.details->type != MODRT_NIL) out << "details: " << kernel::to_json(*e.details, 2) << "\n";
+    if (e.details && e.details->type != MODRT_NIL) {
+        std::string text;
+        if (kernel::ErrorPtr bad = kernel::write_json(*e.details, text, 2, "details"))
+            out << "details: (not printable as JSON: " << bad->message << ")\n";
+        else
+            out << "details: " << text << "\n";
+    }
     if (!e.stack.empty()) out << e.stack << (e.stack.back() == '\n' ? "" : "\n");
 }
 

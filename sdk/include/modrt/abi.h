@@ -28,6 +28,9 @@
  * Minor 2 appended: the host's value_scalars (with modrt_scalar) and the pool
  * flag MODRT_POOL_CALLER_RUNS. Older kernels leave value_scalars out of the
  * table (a plugin checks for NULL) and ignore the flag.
+ *
+ * Minor 4 appended: the host's value_size_limit. A plugin that must also run
+ * on an older kernel checks struct_size and assumes the default (64 MiB).
  */
 #ifndef MODRT_ABI_H
 #define MODRT_ABI_H
@@ -42,7 +45,7 @@ extern "C" {
 /** ABI major: a plugin with another major is refused. */
 #define MODRT_ABI_MAJOR 1
 /** ABI minor: a plugin with a newer minor than the kernel's is refused. */
-#define MODRT_ABI_MINOR 3
+#define MODRT_ABI_MINOR 4
 
 /** Name of the one symbol every plugin exports. */
 #define MODRT_PLUGIN_ENTRY_SYMBOL "modrt_plugin_entry"
@@ -230,7 +233,7 @@ typedef struct modrt_host_api {
     int64_t (*now_ns)(void);
 
     /* -- values: creation and release -- */
-    /** New nil value; owned: release with value_free. */
+    /** New nil value; owned: release with value_free. NULL when out of memory (see value writing). */
     modrt_value* (*value_new)(void);
     /** Release a value from value_new (never a child slot). NULL is ignored. */
     void (*value_free)(modrt_value* value);
@@ -257,7 +260,10 @@ typedef struct modrt_host_api {
     /** Value stored under `key` in a map; NULL when absent or not a map. */
     const modrt_value* (*value_find)(const modrt_value* value, modrt_str key);
 
-    /* -- values: writing (replace the content of `value`) -- */
+    /* -- values: writing (replace the content of `value`) --
+     * Out of memory, a writer leaves `value` nil, and value_push/value_insert return NULL;
+     * every writer ignores a NULL value. Nothing is thrown: the kernel instead fails the
+     * hook that was running on this thread with INTERNAL "ran out of memory". */
     /** Set to nil. */
     void (*value_set_nil)(modrt_value* value);
     /** Set to a bool. */
@@ -392,6 +398,10 @@ typedef struct modrt_host_api {
     /* -- minor 3 -- */
     /** 1 when something may stop the call while it runs (a deadline, or a caller that can be cancelled: a canceller, a future); 0 when nothing can, so a kind may skip its in-call cancellation checks. */
     int (*frame_stoppable)(const modrt_frame* frame);
+
+    /* -- minor 4 -- */
+    /** The runtime's max_value_size (runtime.limits): the most bytes one call's arguments or result may take, counting string and key bytes plus 96 per value (what a value occupies in memory). A kind converting a value counts as it goes and stops as soon as it passes this, instead of building the whole value first. */
+    uint64_t (*value_size_limit)(modrt_runtime* runtime);
 } modrt_host_api;
 
 /* ------------------------------------------------------------------------ */
@@ -511,6 +521,15 @@ typedef const modrt_plugin_descriptor* (*modrt_plugin_entry_fn)(void);
 
 /** Signature of a `function.native` function: `method: symbol` names one of these in `source: file://lib.so`. */
 typedef modrt_error* (*modrt_native_fn)(const modrt_host_api* host, modrt_frame* frame, const modrt_value* args, modrt_value* result);
+
+/** function.native binds `name` only if the library also exports `modrt_native_marker_<name>` (a uint64_t) holding this value: a fixed tag plus the ABI major. */
+#define MODRT_NATIVE_MARKER (UINT64_C(0x6d6f6472746e0000) | (uint64_t)MODRT_ABI_MAJOR)
+/** C only: `MODRT_NATIVE_EXPORT(name);` declares modrt_native_fn `name` and exports its marker (also usable as `MODRT_NATIVE_EXPORT(name) { body }`). */
+#define MODRT_NATIVE_EXPORT(NAME)                                                   \
+    MODRT_EXPORT extern const uint64_t modrt_native_marker_##NAME;                  \
+    MODRT_EXPORT const uint64_t modrt_native_marker_##NAME = MODRT_NATIVE_MARKER;   \
+    MODRT_EXPORT modrt_error* NAME(const modrt_host_api* host, modrt_frame* frame, \
+                                   const modrt_value* args, modrt_value* result)
 
 #ifdef __cplusplus
 } /* extern "C" */

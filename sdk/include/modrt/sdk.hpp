@@ -755,8 +755,10 @@ constexpr detail::Provide<MODRT_EXT_CONTRACT, C> provide_contract(const char* na
 
 /// Define a `function.native` function: MODRT_NATIVE_FUNCTION(add) { ...; return {}; }
 /// The body sees `host` (a modrt::Host of the calling runtime, for host.call), `frame`,
-/// `args` (ValueView of the argument array) and `result` (ValueSlot).
+/// `args` (ValueView of the argument array) and `result` (ValueSlot). It also exports the
+/// marker `modrt_native_marker_NAME` (abi.h MODRT_NATIVE_MARKER): function.native binds no symbol without one.
 #define MODRT_NATIVE_FUNCTION(NAME)                                                                        \
+    extern "C" MODRT_EXPORT const uint64_t modrt_native_marker_##NAME = MODRT_NATIVE_MARKER;                \
     static ::modrt::Error NAME##_modrt_body([[maybe_unused]] const ::modrt::Host& host,                    \
                                             [[maybe_unused]] ::modrt::Frame frame,                         \
                                             [[maybe_unused]] ::modrt::ValueView args,                      \
@@ -774,5 +776,15 @@ constexpr detail::Provide<MODRT_EXT_CONTRACT, C> provide_contract(const char* na
                                             [[maybe_unused]] ::modrt::Frame frame,                         \
                                             [[maybe_unused]] ::modrt::ValueView args,                      \
                                             [[maybe_unused]] ::modrt::ValueSlot result)
+
+/// A `function.native` function written against the C ABI (it sees the raw `host`, `frame`,
+/// `args` and `result` pointers): MODRT_NATIVE_RAW_FUNCTION(add) { ...; return nullptr; }.
+/// Exports the same marker as MODRT_NATIVE_FUNCTION; it must not throw.
+#define MODRT_NATIVE_RAW_FUNCTION(NAME)                                                                    \
+    extern "C" MODRT_EXPORT const uint64_t modrt_native_marker_##NAME = MODRT_NATIVE_MARKER;                \
+    extern "C" MODRT_EXPORT modrt_error* NAME([[maybe_unused]] const modrt_host_api* host,                 \
+                                              [[maybe_unused]] modrt_frame* frame,                         \
+                                              [[maybe_unused]] const modrt_value* args,                    \
+                                              [[maybe_unused]] modrt_value* result)
 
 #endif  // MODRT_SDK_HPP

@@ -36,6 +36,8 @@ struct PluginRecord {
     std::vector<std::string> provides;
     std::string refused;  // why it cannot be used; empty when usable
     bool loaded = false;  // initialised because the registry uses it
+    bool opened = false;  // dlopened (its code ran): no usable manifest, needed by a registry, or inspected
+    std::string manifest; // "" when described by its manifest (<stem>.modrt-manifest), else why not
 };
 
 /// One entry as `modrt list` shows it.
@@ -71,11 +73,24 @@ struct EntryOverride {
     static std::optional<EntryOverride> parse(std::string_view text);
 };
 
+/// Bounds on one registry document (a YAML file, or one `-o` value) as it is read; an
+/// alias counts each time it is used, so a small file cannot expand into a huge tree.
+struct RegistryLimits {
+    uint64_t max_nodes = 100'000;  // maps, lists, scalars and map keys
+    uint64_t max_bytes = 4 << 20;  // the file's size, and the text of its scalars and keys
+};
+
 struct RuntimeOptions {
     /// Directories searched for plugins, in order (earlier wins on duplicate provides).
     std::vector<std::filesystem::path> plugin_path;
     /// Applied to every registry load, to the entries they name; one naming no entry is a registry error.
     std::vector<EntryOverride> overrides;
+    /// Use plugin files and directories writable by group/others or owned by another user,
+    /// with a warning, instead of refusing them (also $MODRT_ALLOW_UNSAFE_PLUGIN_PATH=1).
+    bool allow_unsafe_plugin_path = false;
+    /// Directories besides the registry's own that `source: file://` may name (symlinks resolved).
+    std::vector<std::filesystem::path> source_roots;
+    RegistryLimits registry_limits;
 };
 
 /// Cancels a root call from another thread (the CLI does on Ctrl-C). Shared
@@ -136,6 +151,8 @@ public:
     std::vector<InterceptorStats> interceptor_stats() const;
     /// Every plugin file on the path (scanned on first use).
     std::vector<PluginRecord> plugins() const;
+    /// Every plugin file on the path, each opened and checked against its manifest (`modrt plugins`).
+    std::vector<PluginRecord> inspect_plugins() const;
     /// Every contract with its methods, schemas and implementations, as the contract
     /// provider describes them (modrt_contract_api.describe); UNAVAILABLE without one.
     CallResult describe_contracts() const;

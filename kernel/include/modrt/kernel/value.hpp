@@ -12,6 +12,12 @@
 // see this layout, only the host API functions that read and write it.
 struct modrt_value {
     modrt_value_type type = MODRT_NIL;
+    // True only while every MAP key was added by insert in strictly ascending byte
+    // order (as function.lua produces them): insert and find then binary-search, so
+    // building a map of n keys is O(n log n), not O(n^2). Code that appends to `keys`
+    // directly starts from a fresh map (false) and leaves it false. Sits in the
+    // padding after `type`.
+    bool keys_sorted = false;
     union {
         bool b;
         int64_t i;
@@ -39,6 +45,7 @@ struct modrt_value {
         }
         type = t;
         scalar = {};
+        keys_sorted = false;
     }
     modrt_value& push();
     /// Insert or replace `key`; the slot is reset to nil.

@@ -1,0 +1,3 @@
+local M = {}
+function M.run() while true do end end
+return M

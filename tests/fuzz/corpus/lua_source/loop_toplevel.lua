@@ -1,0 +1,2 @@
+while true do end
+return {run = function() return 1 end}

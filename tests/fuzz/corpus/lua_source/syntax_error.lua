@@ -1,0 +1,2 @@
+local M = {
+function M.run( end
