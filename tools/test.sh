@@ -36,7 +36,7 @@ if [ "${1:-}" != "--quick" ]; then
   # run (GCC 12 / glibc 2.36). Thread-locals are destroyed before that scan anyway,
   # provided no thread is still exiting: tests join every thread they start
   # (tests/common/bounded_run.hpp), or a cached object in one is reported as a leak.
-  LSAN_OPTIONS=use_tls=0 \
+  LSAN_OPTIONS="use_tls=0:suppressions='$PWD/tools/lsan.supp'" \
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     suite build-asan -O0 -DMODRT_SANITIZE=address,undefined -DMODRT_BUILD_BENCH=OFF
