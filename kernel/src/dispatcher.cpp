@@ -1,4 +1,4 @@
-// The path of one call (DESIGN.md): resolve, frame, security, interceptors, pool, kind.
+// The path of one call (README.md, "Calling from native code"): resolve, frame, security, interceptors, pool, kind.
 #include "call_path.hpp"
 #include "call_task.hpp"
 #include "host_oom.hpp"

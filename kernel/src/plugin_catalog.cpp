@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Plugins are never unloaded (DESIGN.md): thread-local destructors and objects
+// Plugins are never unloaded: thread-local destructors and objects
 // they made may still point into their code. One process-wide cache of opened
 // libraries is what the dynamic loader forces on us anyway. A file opened only
 // to read its descriptor stays open too: dlclose of a library with thread-local

@@ -269,7 +269,7 @@ private:
             e.fields = yaml_to_value(entry, budget_);
         } catch (const YamlProblem& ex) {
             error(ex.line() > 0 ? ex.line() : line, label, ex.what());
-            over_budget_ = std::string_view(ex.what()).starts_with("document expands");
+            over_budget_ = ex.over_limit();
             return;
         }
         for (const auto& kv : entry) {

@@ -98,8 +98,8 @@ private:
             total.height = std::max(total.height, 1);
         }
         // The innermost node past a limit is the one to show: usually the anchor that multiplies.
-        if (total.nodes > limits_.max_nodes) throw YamlProblem(yaml_line(node), yaml_nodes_limit_message(limits_));
-        if (total.bytes > limits_.max_bytes) throw YamlProblem(yaml_line(node), yaml_bytes_limit_message(limits_));
+        if (total.nodes > limits_.max_nodes) throw YamlProblem(yaml_line(node), yaml_nodes_limit_message(limits_), true);
+        if (total.bytes > limits_.max_bytes) throw YamlProblem(yaml_line(node), yaml_bytes_limit_message(limits_), true);
         total.done = true;
         size = total;  // still valid: an unordered_map never moves its elements
         return size;
@@ -163,8 +163,8 @@ std::string yaml_bytes_limit_message(const RegistryLimits& limits) {
 void YamlBudget::charge(size_t bytes, int64_t line) {
     nodes_ = saturating_add(nodes_, 1);
     bytes_ = saturating_add(bytes_, bytes);
-    if (nodes_ > limits_.max_nodes) throw YamlProblem(line, yaml_nodes_limit_message(limits_));
-    if (bytes_ > limits_.max_bytes) throw YamlProblem(line, yaml_bytes_limit_message(limits_));
+    if (nodes_ > limits_.max_nodes) throw YamlProblem(line, yaml_nodes_limit_message(limits_), true);
+    if (bytes_ > limits_.max_bytes) throw YamlProblem(line, yaml_bytes_limit_message(limits_), true);
 }
 
 void check_yaml_document(const YAML::Node& root, const RegistryLimits& limits) { DocumentCheck(limits).run(root); }

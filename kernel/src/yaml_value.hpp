@@ -16,11 +16,15 @@ namespace modrt::kernel {
 /// A problem at one node of a document: its 1-based line (0 when unknown) and what is wrong.
 class YamlProblem : public std::runtime_error {
 public:
-    YamlProblem(int64_t line, const std::string& message) : std::runtime_error(message), line_(line) {}
+    YamlProblem(int64_t line, const std::string& message, bool over_limit = false)
+        : std::runtime_error(message), line_(line), over_limit_(over_limit) {}
     int64_t line() const { return line_; }
+    /// The document passed a size limit (nodes or bytes): the rest of it would say the same.
+    bool over_limit() const { return over_limit_; }
 
 private:
     int64_t line_;
+    bool over_limit_;
 };
 
 /// Deepest nesting of maps and lists a registry value may have (aliases count as what they expand to).

@@ -82,7 +82,7 @@ WorkerState* self(lua_State* L) {
 }
 
 // Both hooks are WorkerState::check_interrupt at one tick.
-// NOTE: a count hook does not fire inside JIT-compiled traces (REFERENCE.md): a
+// NOTE: a count hook does not fire inside JIT-compiled traces (plugins/function.lua/README.md, Cancellation): a
 // loop that the JIT compiled may run long past cancellation. A later issue
 // decides how to stop such code; this hook covers interpreted code.
 void interrupt_hook(lua_State* L, lua_Debug*) {
@@ -318,7 +318,7 @@ void WorkerState::load_module(lua_State* L, const std::shared_ptr<const ModuleSp
         lua_pushfstring(L, "syntax error: %s", lua_tostring(L, -1));
         raise_error(L, MODRT_ERR_INVALID, lua_tostring(L, -1));
     }
-    // The count hook never runs inside a compiled trace (REFERENCE.md), so
+    // The count hook never runs inside a compiled trace (README.md, Cancellation), so
     // only code that opted in may be compiled; the flag covers every function
     // the chunk defines, and a trace reaching one of them aborts.
     if (!spec->jit) luaJIT_setmode(L, -1, LUAJIT_MODE_ALLFUNC | LUAJIT_MODE_OFF);

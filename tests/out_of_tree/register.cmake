@@ -22,7 +22,7 @@ endfunction()
 # Same compiler as modrt itself.
 modrt_add_out_of_tree_test(out_of_tree_sdk CXX_COMPILER ${CMAKE_CXX_COMPILER})
 
-# DESIGN.md: "A plugin built by another compiler ... must load and work."
+# The ABI promise (sdk/include/modrt/abi.h): a plugin built by another compiler must load and work.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   find_program(MODRT_OTHER_CXX NAMES clang++ clang++-18 clang++-17 clang++-16 clang++-15 clang++-14)
 elseif(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
