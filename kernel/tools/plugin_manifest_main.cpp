@@ -3,9 +3,9 @@
 // modrt_add_plugin() runs it after every link. A file that is not a usable plugin (a
 // native function library, a broken descriptor) gets no manifest: the runtime then opens
 // it as before and reports why it is refused.
-#include "plugin_descriptor_check.hpp"
-#include "plugin_file_check.hpp"
-#include "plugin_manifest.hpp"
+#include "loading/plugin_descriptor_check.hpp"
+#include "loading/plugin_file_check.hpp"
+#include "loading/plugin_manifest.hpp"
 
 #include <dlfcn.h>
 

@@ -1,6 +1,6 @@
 // The function.lua plugin: the function.lua kind and the library.lua data kind.
-#include "library_kind.hpp"
-#include "lua_kind.hpp"
+#include "loading/library_kind.hpp"
+#include "loading/lua_kind.hpp"
 
 #include <modrt/sdk.hpp>
 

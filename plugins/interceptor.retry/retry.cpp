@@ -92,7 +92,7 @@ private:
         return nanoseconds(std::uniform_int_distribution<int64_t>(0, delay.count())(rng_));
     }
 
-    // Sleep out the backoff unless the caller is cancelled first; a deadline that would pass
+    // Sleep out the backoff unless the caller is canceled first; a deadline that would pass
     // before the next attempt could start ends the call now rather than after a useless wait.
     Error wait(Frame frame, nanoseconds delay, int64_t attempts, const Error& last) const {
         const modrt_host_api& h = modrt::host_api();

@@ -311,8 +311,8 @@ TEST(CliCall, CtrlCCancelsTheCall) {
     auto took = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(r.exit_code, 130) << dump(r);
     EXPECT_EQ(r.out, "");
-    EXPECT_THAT(r.err, HasSubstr("interrupted, cancelling the call"));
-    EXPECT_THAT(r.err, HasSubstr("Canceled: wait stopped early"));  // the function saw its frame cancelled
+    EXPECT_THAT(r.err, HasSubstr("interrupted, canceling the call"));
+    EXPECT_THAT(r.err, HasSubstr("Canceled: wait stopped early"));  // the function saw its frame canceled
     EXPECT_LT(took, std::chrono::seconds(10));
 }
 
@@ -660,7 +660,7 @@ TEST_F(CliHelloExample, ValidateAndList) {
 }
 
 // ---------------------------------------------------------------------------
-// modrt contracts, and -o overrides (registry-examples/contracts)
+// modrt contracts, and -o overrides (examples/registries/contracts)
 // ---------------------------------------------------------------------------
 
 TEST(CliContracts, MarkdownDocumentsMethodsSchemasAndImplementations) {
@@ -736,7 +736,7 @@ TEST(CliOverride, UnknownEntryOrBadShapeIsAnError) {
 }
 
 // ---------------------------------------------------------------------------
-// registry-examples/security: policies, the outside caller, --actor/--scope
+// examples/registries/security: policies, the outside caller, --actor/--scope
 // ---------------------------------------------------------------------------
 
 TEST(CliSecurity, OutsideCallerComesFromRuntimeSecurity) {
@@ -832,7 +832,7 @@ TEST(CliSignals, SigtermStopsARunawayLuaLoop) {
     ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
     EXPECT_EQ(r.exit_code, 143) << cli_signal_dump(r);
     EXPECT_EQ(r.out, "");
-    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, cancelling the call"));  // the watcher's path, not a default kill
+    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, canceling the call"));  // the watcher's path, not a default kill
     ASSERT_TRUE(r.exit_after_signal);
     EXPECT_LT(*r.exit_after_signal, kCliSignalGrace + kCliSignalMargin) << cli_signal_dump(r);
 }
@@ -843,7 +843,7 @@ TEST(CliSignals, SigtermEndsACallThatIgnoresCancellationAfterTheGracePeriod) {
     ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
     EXPECT_EQ(r.exit_code, 143) << cli_signal_dump(r);
     EXPECT_EQ(r.out, "");
-    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, cancelling the call (quitting in 2000ms if it does not stop)"));
+    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, canceling the call (quitting in 2000ms if it does not stop)"));
     EXPECT_THAT(r.err, HasSubstr("modrt: the call did not stop within 2000ms of SIGTERM, quitting"));
     ASSERT_TRUE(r.exit_after_signal);
     EXPECT_GE(*r.exit_after_signal, kCliSignalGrace - std::chrono::milliseconds(100)) << "the grace period was cut short";
@@ -856,16 +856,16 @@ TEST(CliSignals, SigtermOnACallThatFinishesWithinTheGracePeriodKeepsItsResult) {
     ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
     EXPECT_EQ(r.exit_code, 0) << cli_signal_dump(r);
     EXPECT_EQ(r.out, "\"done\"\n");
-    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, cancelling the call"));
+    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, canceling the call"));
     EXPECT_THAT(r.err, Not(HasSubstr("did not stop")));
 }
 
-TEST(CliSignals, SigtermOnACallThatStopsWhenCancelledExits143WithoutWaitingOutTheGrace) {
+TEST(CliSignals, SigtermOnACallThatStopsWhenCanceledExits143WithoutWaitingOutTheGrace) {
     TempDir dir;
     auto r = cli_signal_call(dir, {"sig:wait", "60000"}, cli_signal_after_startup({{{}, SIGTERM}}));
     ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
     EXPECT_EQ(r.exit_code, 143) << cli_signal_dump(r);
-    EXPECT_THAT(r.err, HasSubstr("Canceled: wait stopped early"));  // the function saw its frame cancelled
+    EXPECT_THAT(r.err, HasSubstr("Canceled: wait stopped early"));  // the function saw its frame canceled
     EXPECT_THAT(r.err, Not(HasSubstr("did not stop")));
 }
 
@@ -886,7 +886,7 @@ TEST(CliSignals, FirstCtrlCCancelsARunawayLuaLoopAndExits130) {
     ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
     EXPECT_EQ(r.exit_code, 130) << cli_signal_dump(r);
     EXPECT_EQ(r.out, "");
-    EXPECT_THAT(r.err, HasSubstr("modrt: interrupted, cancelling the call (again to quit at once)"));
+    EXPECT_THAT(r.err, HasSubstr("modrt: interrupted, canceling the call (again to quit at once)"));
     EXPECT_THAT(r.err, HasSubstr("Canceled"));
     EXPECT_THAT(r.err, Not(HasSubstr("quitting")));  // the call stopped; no forced exit
 }
@@ -906,7 +906,7 @@ TEST(CliSignals, SecondCtrlCQuitsAtOnce) {
     ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
     EXPECT_EQ(r.exit_code, 130) << cli_signal_dump(r);
     EXPECT_EQ(r.out, "");
-    EXPECT_THAT(r.err, HasSubstr("modrt: interrupted, cancelling the call (again to quit at once)"));
+    EXPECT_THAT(r.err, HasSubstr("modrt: interrupted, canceling the call (again to quit at once)"));
     EXPECT_THAT(r.err, HasSubstr("modrt: interrupted again, quitting"));
     ASSERT_TRUE(r.exit_after_signal);
     EXPECT_LT(*r.exit_after_signal, kCliSignalMargin) << cli_signal_dump(r);

@@ -1,4 +1,4 @@
-// registry-examples/contracts: it loads, its functions run, its bindings swap the
+// examples/registries/contracts: it loads, its functions run, its bindings swap the
 // implementation, its contract checks the calls.
 #include "contract_test_util.hpp"
 
@@ -12,7 +12,7 @@ protected:
     void SetUp() override {
         rt_ = std::make_unique<Runtime>(modrt::kernel::RuntimeOptions{{fs::path(MODRT_TEST_PLUGIN_DIR)}});
         std::string all;
-        for (const auto& e : rt_->load(fs::path(MODRT_SOURCE_DIR) / "registry-examples/contracts")) all += e.format() + "\n";
+        for (const auto& e : rt_->load(fs::path(MODRT_SOURCE_DIR) / "examples/registries/contracts")) all += e.format() + "\n";
         ASSERT_EQ(all, "");
     }
     std::unique_ptr<Runtime> rt_;

@@ -4,7 +4,7 @@
 // call that returns long after its deadline is a finding.
 #include <modrt/kernel/runtime.hpp>
 
-#include "../common/sanitizer.hpp"
+#include "support/sanitizer.hpp"
 
 #include <atomic>
 #include <chrono>

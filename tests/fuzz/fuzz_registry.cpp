@@ -1,5 +1,5 @@
 // Fuzz target: registry YAML text in, entries or errors out; never a crash.
-#include "registry_reader.hpp"
+#include "loading/registry_reader.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -120,15 +120,15 @@ TEST(Retry, FullJitterNeverWaitsLongerThanTheDelay) {
 TEST(Retry, CancellationDuringBackoffEndsTheWaitAtOnce) {
     auto rt = load(kRetryRegistry);
     modrt::kernel::CallOptions options;
-    options.canceller = std::make_shared<modrt::kernel::CallCanceller>();
-    std::thread canceller([c = options.canceller] {
+    options.canceler = std::make_shared<modrt::kernel::CallCanceler>();
+    std::thread canceler([c = options.canceler] {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         c->cancel();
     });
     auto start = Clock::now();
     CallResult r = rt->call("t:slow_backoff", array_of({str("cancel"), Value::integer(100)}), options);
     double ms = ms_since(start);
-    canceller.join();
+    canceler.join();
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_CANCELED);
     IT_EXPECT_CONTAINS(r.error->message, "while waiting to retry after 1 attempt");

@@ -37,7 +37,7 @@ TEST(Timeout, ExpiryCancelsTheCallBeneathAndReturnsTimeout) {
         EXPECT_EQ(r.error->kind, MODRT_ERR_TIMEOUT) << id;
         IT_EXPECT_CONTAINS(r.error->message, "timed out after 100ms");
         EXPECT_GE(ms, 95) << id;
-        EXPECT_LT(ms, 3000) << id;  // the function would sleep 5s: it was cancelled
+        EXPECT_LT(ms, 3000) << id;  // the function would sleep 5s: it was canceled
     }
 }
 

@@ -158,16 +158,16 @@ TEST_F(KernelDispatch, ExpiredTimeoutIsTimeoutBeforeRunning) {
     }
 }
 
-TEST_F(KernelDispatch, CancelledBeforeTheCallIsCanceledBeforeRunning) {
+TEST_F(KernelDispatch, CanceledBeforeTheCallIsCanceledBeforeRunning) {
     for (const char* id : {"d:runs", "d:runs_pool"}) {
         const int64_t before = dispatch_runs_so_far(*rt_);
         CallOptions o;
-        o.canceller = std::make_shared<modrt::kernel::CallCanceller>();
-        o.canceller->cancel();
+        o.canceler = std::make_shared<modrt::kernel::CallCanceler>();
+        o.canceler->cancel();
         auto r = rt_->call(id, array_of({Value::boolean(false)}), o);
         ASSERT_FALSE(r.ok()) << id;
         EXPECT_EQ(r.error->kind, MODRT_ERR_CANCELED) << id;
-        EXPECT_EQ(dispatch_runs_so_far(*rt_), before) << id << " ran although its call was cancelled";
+        EXPECT_EQ(dispatch_runs_so_far(*rt_), before) << id << " ran although its call was canceled";
     }
 }
 
@@ -182,28 +182,28 @@ TEST_F(KernelDispatch, RunningFunctionSeesItsDeadlinePass) {
     EXPECT_LT(took, 3s);
 }
 
-TEST_F(KernelDispatch, CancellerStopsARunningCallFromAnotherThread) {
+TEST_F(KernelDispatch, CancelerStopsARunningCallFromAnotherThread) {
     CallOptions o;
-    o.canceller = std::make_shared<modrt::kernel::CallCanceller>();
-    std::thread canceller([c = o.canceller] {
+    o.canceler = std::make_shared<modrt::kernel::CallCanceler>();
+    std::thread canceler([c = o.canceler] {
         std::this_thread::sleep_for(50ms);
         c->cancel();
     });
     auto start = std::chrono::steady_clock::now();
     auto r = rt_->call("d:call", array_of({Value::string("d:wait_cancel"), array_of({Value::integer(10000)})}), o);
     auto took = std::chrono::steady_clock::now() - start;
-    canceller.join();
+    canceler.join();
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_CANCELED);
     EXPECT_EQ(r.error->message, "observed cancellation");  // the nested call saw it while running
     EXPECT_LT(took, 5s);
-    EXPECT_TRUE(o.canceller->cancelled());
+    EXPECT_TRUE(o.canceler->canceled());
 }
 
-TEST_F(KernelDispatch, CancellerUsedBeforeTheCallFailsItAtOnce) {
+TEST_F(KernelDispatch, CancelerUsedBeforeTheCallFailsItAtOnce) {
     CallOptions o;
-    o.canceller = std::make_shared<modrt::kernel::CallCanceller>();
-    o.canceller->cancel();
+    o.canceler = std::make_shared<modrt::kernel::CallCanceler>();
+    o.canceler->cancel();
     auto r = rt_->call("d:wait_cancel", array_of({Value::integer(10000)}), o);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_CANCELED);
@@ -231,9 +231,9 @@ TEST_F(KernelDispatch, OnlyACallSomethingCanStopIsStoppable) {
     CallOptions timed;
     timed.timeout = 10s;
     EXPECT_TRUE(stoppable(direct, timed));
-    CallOptions cancellable;
-    cancellable.canceller = std::make_shared<modrt::kernel::CallCanceller>();
-    EXPECT_TRUE(stoppable(direct, cancellable));
+    CallOptions cancelable;
+    cancelable.canceler = std::make_shared<modrt::kernel::CallCanceler>();
+    EXPECT_TRUE(stoppable(direct, cancelable));
     // A nested call with its own timeout, under a caller nothing can stop.
     Value nested_timed = array_of({Value::string("d:call_with"),
                                    array_of({Value::string("d:stoppable"), Value::array(), Value::map(),

@@ -1,6 +1,6 @@
 // The call path's id -> entry table: every id is found, misses stay misses,
 // and ids that differ only in their last characters do not pile up.
-#include "entry_index.hpp"
+#include "loading/entry_index.hpp"
 
 #include <gtest/gtest.h>
 

@@ -160,7 +160,7 @@ MODRT_NATIVE_FUNCTION(target) {
     return {};
 }
 
-// wait_cancel(max_ms) -> waits until the frame is cancelled; returns an error of the cause
+// wait_cancel(max_ms) -> waits until the frame is canceled; returns an error of the cause
 MODRT_NATIVE_FUNCTION(wait_cancel) {
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(args[0].as_int());
     while (std::chrono::steady_clock::now() < until) {

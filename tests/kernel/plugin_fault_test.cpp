@@ -7,7 +7,7 @@
 // error of a kind that does not exist, bad arguments to next, a pool's
 // refusal). An error a function returns on purpose is the function's own
 // value and passes through unchanged.
-#include "common/bounded_run.hpp"
+#include "support/bounded_run.hpp"
 #include "kernel_test_util.hpp"
 
 #include <chrono>
@@ -250,7 +250,7 @@ TEST_F(KernelPluginFault, AsyncCallOnAPoolThatNeverRunsItIsEndedByTheWaitersDead
     KT_EXPECT_CONTAINS(r->error->message, "waiting for 'kt:p_blackhole'");
     expect_still_serving();
     // Destroying the runtime makes the pool drop what it still holds (the abandoned
-    // synchronous task and the cancelled future): nothing leaks (ASan), nothing crashes.
+    // synchronous task and the canceled future): nothing leaks (ASan), nothing crashes.
     rt.reset();
 }
 

@@ -518,7 +518,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_F(PluginTrustTest, CliCallOpensOnlyWhatTheRegistryNeeds) {
     fs::path dir = plugin_dir("cli_call");
-    auto r = modrt::test::run_process({MODRT_CLI, "call", std::string(MODRT_SOURCE_DIR) + "/registry-examples/hello",
+    auto r = modrt::test::run_process({MODRT_CLI, "call", std::string(MODRT_SOURCE_DIR) + "/examples/registries/hello",
                                        "app.api:greet", "\"Ada\"", "--plugin-path", dir.string()});
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_FALSE(constructed(dir / "marker.so"));

@@ -2,7 +2,7 @@
 // and a load reports all of its problems.
 #include "kernel_test_util.hpp"
 
-#include "common/bounded_run.hpp"
+#include "support/bounded_run.hpp"
 
 #include <algorithm>
 

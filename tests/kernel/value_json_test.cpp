@@ -1,5 +1,5 @@
 // kernel::parse_json / to_json and the value model's equality and map rules.
-#include "common/sanitizer.hpp"
+#include "support/sanitizer.hpp"
 #include "kernel_test_util.hpp"
 
 #include <modrt/kernel/json.hpp>

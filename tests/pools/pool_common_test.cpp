@@ -1,4 +1,4 @@
-// The worker core shared by the threaded pools (plugins/pool.common), seen
+// The worker core shared by the threaded pools (libs/pool.common), seen
 // through pool.static / pool.lazy: errors pass through, workers survive
 // failures, calls across pools, the inline pool's counters.
 #include "pool_test_util.hpp"

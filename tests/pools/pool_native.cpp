@@ -56,7 +56,7 @@ MODRT_NATIVE_FUNCTION(thread_id) {
 }
 
 // sleep_ms(n) -> thread id; sleeps in 1 ms steps and fails early with the
-// frame's cancellation kind (CANCELED / TIMEOUT) once the frame is cancelled.
+// frame's cancellation kind (CANCELED / TIMEOUT) once the frame is canceled.
 MODRT_NATIVE_FUNCTION(sleep_ms) {
     Running running;
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(args[0].as_int());
@@ -71,7 +71,7 @@ MODRT_NATIVE_FUNCTION(sleep_ms) {
 
 // block_until(flag, mark = 0) -> thread id; counts a run in marks[mark], then
 // waits until flags[flag] != 0. Fails with the frame's cancellation kind when
-// cancelled, and with INTERNAL after 10 s (a test forgot to open the gate).
+// canceled, and with INTERNAL after 10 s (a test forgot to open the gate).
 MODRT_NATIVE_FUNCTION(block_until) {
     Running running;
     int flag = index_arg(args, 0, pool_test::kFlags);

@@ -2,8 +2,8 @@
 // the native library's shared state, polling with deadlines, stats lookup.
 #pragma once
 
-#include "common/bounded_run.hpp"
-#include "common/thread_count.hpp"
+#include "support/bounded_run.hpp"
+#include "support/thread_count.hpp"
 #include "pool_test_shared.hpp"
 
 #include <modrt/kernel/runtime.hpp>

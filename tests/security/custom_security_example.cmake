@@ -1,9 +1,9 @@
 # cmake -P script behind custom_security_example: install the main build into a
-# scratch prefix, build registry-examples/custom-security against that prefix
+# scratch prefix, build examples/plugins/custom-security against that prefix
 # only (as a third party would), and run the installed modrt with its provider.
 # Inputs (-D): MAIN_BUILD, EXAMPLE_DIR, WORK, GENERATOR, CXX_COMPILER (optional)
 cmake_minimum_required(VERSION 3.22)
-include(${CMAKE_CURRENT_LIST_DIR}/../out_of_tree/script_helpers.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/../sdk_package/script_helpers.cmake)
 build_example(${EXAMPLE_DIR})
 
 run(plugins COMMAND ${modrt} plugins ${pp})

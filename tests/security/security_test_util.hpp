@@ -3,7 +3,7 @@
 
 #include <modrt/kernel/runtime.hpp>
 
-#include "common/scratch_registry.hpp"
+#include "support/scratch_registry.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

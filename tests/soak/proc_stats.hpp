@@ -1,7 +1,7 @@
 // What the soak reads about its own process: resident memory and live threads.
 #pragma once
 
-#include "common/thread_count.hpp"
+#include "support/thread_count.hpp"
 
 #include <unistd.h>
 

@@ -14,7 +14,7 @@ namespace {
 
 soak::SoakState g_state;
 
-/// Run for `us` microseconds, returning early with the cause when the frame is cancelled.
+/// Run for `us` microseconds, returning early with the cause when the frame is canceled.
 modrt::Error busy_sleep(modrt::Frame frame, int64_t us) {
     auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
     for (;;) {
@@ -123,7 +123,7 @@ MODRT_NATIVE_FUNCTION(soak_fan) {
     }
     for (size_t i = 0; i < futures.size(); ++i) {
         if (cancel_mask & (1 << i)) futures[i].cancel();
-        if (release_mask & (1 << i)) futures[i] = modrt::Future();  // released unwaited: cancelled if still running
+        if (release_mask & (1 << i)) futures[i] = modrt::Future();  // released unwaited: canceled if still running
     }
     for (size_t i = 0; i < futures.size(); ++i) {
         if (release_mask & (1 << i)) continue;

@@ -1,6 +1,6 @@
 // The call a soak sequence number makes: a pure function of the number, so a
 // failing run can be replayed call by call. The mix covers the three pools,
-// nested synchronous calls, async fan-outs with cancelled and abandoned futures,
+// nested synchronous calls, async fan-outs with canceled and abandoned futures,
 // and root deadlines that cut calls short while queued or running.
 #pragma once
 
@@ -49,7 +49,7 @@ inline CallPlan plan_for(int64_t seq) {
         p.id = std::string("soak:relay_") + pick_pool(m);
         for (int64_t hops = m.below(3); hops > 0; --hops) p.args.push() = Value::string(std::string("soak:relay_") + pick_pool(m));
         if (m.below(4) == 0) p.timeout = std::chrono::microseconds(20 + m.below(300));
-    } else if (roll < 85) {  // async fan-out: 1 to 3 children, some cancelled, some released unwaited
+    } else if (roll < 85) {  // async fan-out: 1 to 3 children, some canceled, some released unwaited
         p.id = std::string("soak:fan_") + pick_pool(m);
         int64_t n = 1 + m.below(3);
         Value ids = Value::array();

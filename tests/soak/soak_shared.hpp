@@ -15,7 +15,7 @@ inline constexpr int64_t kMaxChildren = 3;
 
 /// Bits of SoakState::child_state.
 inline constexpr uint8_t kChildStarted = 1;  // call_async succeeded
-inline constexpr uint8_t kChildWaited = 2;   // waited, not cancelled, and returned its slot: must have run once
+inline constexpr uint8_t kChildWaited = 2;   // waited, not canceled, and returned its slot: must have run once
 
 struct SoakState {
     int64_t calls = 0;                                // root calls this run is sized for

@@ -1,6 +1,6 @@
 // Soak: a long run of mixed calls through real plugins (function.native on the
 // inline, static and lazy pools; nested calls; async fan-outs whose futures are
-// waited, cancelled or released; root deadlines), checking that
+// waited, canceled or released; root deadlines), checking that
 //   - every root call completes exactly once, with its own result or, only when
 //     it had a deadline, TIMEOUT/CANCELED; every function ran at most once, and
 //     exactly once when its caller got its result;

@@ -96,7 +96,7 @@ typedef enum modrt_error_kind {
     MODRT_ERR_PERMISSION_DENIED = 4, /**< the actor may not do this */
     MODRT_ERR_UNAVAILABLE = 5,       /**< temporarily unable (overload, open circuit) */
     MODRT_ERR_INTERNAL = 6,          /**< a bug or broken invariant */
-    MODRT_ERR_CANCELED = 7,          /**< the call was cancelled */
+    MODRT_ERR_CANCELED = 7,          /**< the call was canceled */
     MODRT_ERR_CONFLICT = 8,          /**< concurrent modification */
     MODRT_ERR_TIMEOUT = 9,           /**< the deadline passed */
     MODRT_ERR_RATE_LIMITED = 10      /**< too many requests */
@@ -194,7 +194,7 @@ typedef struct modrt_pool_stats {
     uint64_t busy;       /**< workers running a task now */
     uint64_t queued;     /**< tasks waiting */
     uint64_t completed;  /**< tasks run to the end */
-    uint64_t rejected;   /**< tasks refused (queue full) or dropped (cancelled before start, shutdown) */
+    uint64_t rejected;   /**< tasks refused (queue full) or dropped (canceled before start, shutdown) */
 } modrt_pool_stats;
 
 /** Result of a security evaluation. */
@@ -328,7 +328,7 @@ typedef struct modrt_host_api {
     modrt_error_kind (*frame_canceled)(const modrt_frame* frame);
     /** Absolute deadline on the now_ns clock; 0 when none. */
     int64_t (*frame_deadline_ns)(const modrt_frame* frame);
-    /** Call `cb` once when this frame (or an ancestor) is cancelled or its deadline passes; called at once if already so. Owned: release with frame_off_cancel. */
+    /** Call `cb` once when this frame (or an ancestor) is canceled or its deadline passes; called at once if already so. Owned: release with frame_off_cancel. */
     modrt_cancel_reg* (*frame_on_cancel)(modrt_frame* frame, modrt_cancel_cb cb, void* user);
     /** Remove a registration; after it returns the callback is not running and will not run. NULL is ignored. */
     void (*frame_off_cancel)(modrt_cancel_reg* reg);
@@ -352,7 +352,7 @@ typedef struct modrt_host_api {
     modrt_error* (*call_async)(modrt_runtime* runtime, modrt_frame* parent, modrt_str id, const modrt_value* args, const modrt_call_options* options, modrt_future** out);
     /** 1 when the future has finished (with a result, an error or cancellation). */
     int (*future_done)(const modrt_future* future);
-    /** Block until done, or until `waiter` (may be NULL) is cancelled; returns owned error (CANCELED/TIMEOUT of the waiter) or NULL when done. */
+    /** Block until done, or until `waiter` (may be NULL) is canceled; returns owned error (CANCELED/TIMEOUT of the waiter) or NULL when done. */
     modrt_error* (*future_wait)(modrt_future* future, const modrt_frame* waiter);
     /** Copy the finished result into `result`; returns the call's error (owned copy) or NULL. UNAVAILABLE if not done. */
     modrt_error* (*future_result)(const modrt_future* future, modrt_value* result);
@@ -360,7 +360,7 @@ typedef struct modrt_host_api {
     int (*future_cancel)(modrt_future* future);
     /** Call `cb` once when done (at once if already done), from the finishing thread. */
     void (*future_on_done)(modrt_future* future, modrt_future_cb cb, void* user);
-    /** Drop the caller's reference; an unfinished call is cancelled. NULL is ignored. */
+    /** Drop the caller's reference; an unfinished call is canceled. NULL is ignored. */
     void (*future_release)(modrt_future* future);
 
     /* -- registry and runtime -- */
@@ -374,7 +374,7 @@ typedef struct modrt_host_api {
     modrt_decision (*security_check)(const modrt_frame* frame, modrt_str action, modrt_str resource, const modrt_value* meta);
 
     /* -- interceptors (present when struct_size covers them) -- */
-    /** Like next->invoke, but the rest of the chain runs in a child frame of `frame` with `options` applied (context merged, actor, scope, timeout; options->options replaces the per-call options when set). Cancelling `frame` cancels the child. Returns owned error or NULL. */
+    /** Like next->invoke, but the rest of the chain runs in a child frame of `frame` with `options` applied (context merged, actor, scope, timeout; options->options replaces the per-call options when set). Canceling `frame` cancels the child. Returns owned error or NULL. */
     modrt_error* (*next_invoke_with)(const modrt_next* next, modrt_frame* frame, const modrt_call_options* options, const modrt_value* args, modrt_value* result);
 
     /* -- security (present when struct_size covers them) -- */
@@ -396,7 +396,7 @@ typedef struct modrt_host_api {
     size_t (*value_scalars)(const modrt_value* array, modrt_scalar* out, size_t max);
 
     /* -- minor 3 -- */
-    /** 1 when something may stop the call while it runs (a deadline, or a caller that can be cancelled: a canceller, a future); 0 when nothing can, so a kind may skip its in-call cancellation checks. */
+    /** 1 when something may stop the call while it runs (a deadline, or a caller that can be canceled: a canceler, a future); 0 when nothing can, so a kind may skip its in-call cancellation checks. */
     int (*frame_stoppable)(const modrt_frame* frame);
 
     /* -- minor 4 -- */

@@ -94,22 +94,22 @@ struct RuntimeOptions {
 };
 
 /// Cancels a root call from another thread (the CLI does on Ctrl-C). Shared
-/// through CallOptions::canceller; cancel() may come before, during or after
+/// through CallOptions::canceler; cancel() may come before, during or after
 /// the call.
-class CallCanceller {
+class CallCanceler {
 public:
     /// Cancel the call and every call beneath it; a call not yet started fails with CANCELED at once.
     void cancel();
-    bool cancelled() const;
+    bool canceled() const;
 
 private:
     friend class Runtime;
-    void attach(modrt_frame* root);  // the call started (cancelled at once if cancel() came first)
+    void attach(modrt_frame* root);  // the call started (canceled at once if cancel() came first)
     void detach();                   // the call returned
 
     mutable std::mutex mutex_;
     modrt_frame* frame_ = nullptr;
-    bool cancelled_ = false;
+    bool canceled_ = false;
 };
 
 /// What a root caller may set for one call.
@@ -119,7 +119,7 @@ struct CallOptions {
     Value actor_meta = Value::map();
     std::string scope;
     std::chrono::nanoseconds timeout{0};  // 0: none
-    std::shared_ptr<CallCanceller> canceller;  // null: not cancellable from outside
+    std::shared_ptr<CallCanceler> canceler;  // null: not cancelable from outside
 };
 
 struct CallResult {

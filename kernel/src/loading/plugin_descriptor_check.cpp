@@ -1,0 +1,57 @@
+#include "loading/plugin_descriptor_check.hpp"
+
+#include <cstddef>
+#include <cstring>
+
+namespace modrt::kernel {
+
+namespace {
+
+size_t minimum_api_size(modrt_extension_type type) {
+    // The hooks of ABI 1.0 that must be present.
+    switch (type) {
+    case MODRT_EXT_FUNCTION_KIND: return offsetof(modrt_kind_api, entry_destroy) + sizeof(void*);
+    case MODRT_EXT_POOL: return offsetof(modrt_pool_api, submit) + sizeof(void*);
+    case MODRT_EXT_INTERCEPTOR: return offsetof(modrt_interceptor_api, intercept) + sizeof(void*);
+    case MODRT_EXT_CONTRACT: return offsetof(modrt_contract_api, validate_output) + sizeof(void*);
+    case MODRT_EXT_SECURITY: return offsetof(modrt_security_api, evaluate) + sizeof(void*);
+    }
+    return SIZE_MAX;
+}
+
+}  // namespace
+
+std::string abi_text(uint32_t major, uint32_t minor) { return std::to_string(major) + "." + std::to_string(minor); }
+
+std::string check_plugin_abi(uint32_t major, uint32_t minor) {
+    if (major == MODRT_ABI_MAJOR && minor <= MODRT_ABI_MINOR) return "";
+    return "built for modrt ABI " + abi_text(major, minor) + ", but this kernel speaks ABI " +
+           abi_text(MODRT_ABI_MAJOR, MODRT_ABI_MINOR) +
+           (major != MODRT_ABI_MAJOR ? " (the major must match)" : " (the plugin's minor is newer)");
+}
+
+std::string check_plugin_descriptor(const modrt_plugin_descriptor* d) {
+    if (d == nullptr) return "entry symbol returned no descriptor";
+    if (d->struct_size < offsetof(modrt_plugin_descriptor, abi_minor) + sizeof(uint32_t))
+        return "descriptor is too small to hold an ABI version";
+    if (std::string why = check_plugin_abi(d->abi_major, d->abi_minor); !why.empty()) return why;
+    if (d->struct_size < offsetof(modrt_plugin_descriptor, init) + sizeof(void*))
+        return "descriptor is smaller than ABI " + abi_text(d->abi_major, d->abi_minor) + " requires";
+    if (d->name == nullptr || *d->name == '\0') return "descriptor has no plugin name";
+    if (d->init == nullptr) return "descriptor has no init hook";
+    if (d->provides_count > 0 && d->provides == nullptr) return "descriptor lists provides but gives no array";
+    for (size_t i = 0; i < d->provides_count; ++i) {
+        const modrt_provide& p = d->provides[i];
+        if (p.name == nullptr || *p.name == '\0') return "provides item " + std::to_string(i) + " has no name";
+        if (p.api == nullptr) return std::string("'") + p.name + "' has no interface table";
+        size_t need = minimum_api_size(p.type);
+        if (need == SIZE_MAX) return std::string("'") + p.name + "' has an unknown interface type";
+        size_t size = *static_cast<const size_t*>(p.api);
+        if (size < need) return std::string("'") + p.name + "' interface table is smaller than ABI 1.0 requires";
+        for (size_t j = 0; j < i; ++j)
+            if (std::strcmp(d->provides[j].name, p.name) == 0) return std::string("provides '") + p.name + "' twice";
+    }
+    return "";
+}
+
+}  // namespace modrt::kernel

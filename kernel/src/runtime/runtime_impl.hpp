@@ -1,0 +1,158 @@
+// The runtime's state behind the opaque modrt_runtime: entries, plugins, providers.
+#pragma once
+
+#include "loading/entry_index.hpp"
+#include "calling/frame.hpp"
+#include "loading/plugin_catalog.hpp"
+#include "loading/registry_reader.hpp"
+#include "runtime/runtime_limits.hpp"
+#include "providers/runtime_security.hpp"
+
+#include <modrt/kernel/error.hpp>
+#include <modrt/kernel/runtime.hpp>
+
+#include <boost/dll/shared_library.hpp>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace modrt::kernel {
+
+class CallTask;
+
+/// A pool instance made by a pool plugin for one entry.
+struct PoolHandle {
+    const modrt_pool_api* api = nullptr;
+    void* plugin = nullptr;
+    void* handle = nullptr;
+    std::string type;  // "inline", "static", ...
+    const LoadedPlugin* owner = nullptr;
+    bool synchronous = false;  // MODRT_POOL_SYNCHRONOUS: tasks finish inside submit
+    bool caller_runs = false;  // MODRT_POOL_CALLER_RUNS too: the kernel runs tasks itself, no submit
+    // The calls the kernel ran for a caller_runs pool (the pool never sees them).
+    mutable std::atomic<uint64_t> caller_started{0};
+    mutable std::atomic<uint64_t> caller_completed{0};
+    /// The pool's counters (zeros where it reports none) plus the calls run for it, keeping out->struct_size.
+    void read_stats(modrt_pool_stats* out) const {
+        size_t size = out->struct_size;
+        *out = modrt_pool_stats{};
+        out->struct_size = size;
+        if (api->stats) api->stats(handle, out);
+        uint64_t completed = caller_completed.load(std::memory_order_relaxed);
+        uint64_t started = caller_started.load(std::memory_order_relaxed);
+        out->busy += started > completed ? started - completed : 0;
+        out->completed += completed;
+    }
+    /// Destroy the pool instance (it drops queued calls and joins its workers); the handle
+    /// itself stays readable, so a worker still finishing a call may look at its entry's pool.
+    void shut_down() {
+        if (handle) api->destroy(plugin, std::exchange(handle, nullptr));
+    }
+    ~PoolHandle() { shut_down(); }
+};
+
+/// An interceptor instance made for one entry.
+struct InterceptorHandle {
+    const modrt_interceptor_api* api = nullptr;
+    void* plugin = nullptr;
+    void* handle = nullptr;
+    std::string name;  // "interceptor.retry"
+    const LoadedPlugin* owner = nullptr;
+    ~InterceptorHandle() {
+        if (handle) api->destroy(plugin, handle);
+    }
+};
+
+/// A registry entry bound to the plugin of its kind.
+struct Entry {
+    RawEntry raw;
+    modrt_entry_info info{};
+    const modrt_kind_api* kind = nullptr;
+    void* kind_plugin = nullptr;
+    const LoadedPlugin* kind_owner = nullptr;
+    void* handle = nullptr;  // from entry_create
+    std::unique_ptr<PoolHandle> pool;
+    std::vector<std::unique_ptr<InterceptorHandle>> interceptors;
+
+    std::string load_error;  // why binding failed ("" when it did not); such an entry is never run
+    // The contract provider validates this entry's calls (set after each registry load).
+    std::atomic<bool> contract_checked{false};
+
+    bool callable() const { return kind != nullptr && kind->invoke != nullptr; }
+    ~Entry();
+};
+
+/// The runtime's contract provider behind a kernel-made table: a hook that throws
+/// becomes an INTERNAL error naming the plugin, and a NULL hook means "valid".
+/// The call path calls it like any provider (runtime.cpp fills it in).
+struct GuardedContract {
+    modrt_contract_api api{};  // the kernel's table, handed out as modrt_runtime::contract
+    const modrt_contract_api* inner = nullptr;
+    void* plugin = nullptr;
+    const LoadedPlugin* owner = nullptr;
+};
+
+}  // namespace modrt::kernel
+
+struct modrt_runtime {
+    explicit modrt_runtime(modrt::kernel::RuntimeOptions o);
+    ~modrt_runtime();
+
+    modrt::kernel::RuntimeOptions options;
+    modrt::kernel::PluginCatalog catalog;
+    modrt_host_api host{};  // template copied into each loaded plugin
+    std::vector<std::unique_ptr<modrt::kernel::Entry>> entries;  // declaration order
+    modrt::kernel::EntryIndex index;                             // the call path's lookup into `entries`
+
+    // At most one of each, from the loaded plugins; null when none.
+    const modrt_security_api* security = nullptr;
+    void* security_plugin = nullptr;
+    const modrt::kernel::LoadedPlugin* security_owner = nullptr;
+    bool security_strict = true;  // UNDEFINED denies; from runtime.security, else the provider
+    modrt::kernel::SecuritySettings security_settings;  // from a runtime.security entry
+    const modrt::kernel::Entry* security_entry = nullptr;  // that entry, when loaded
+    // The parent of calls from outside (Runtime::call) when runtime.security names an
+    // actor or scope; null otherwise. Never canceled, never carries a deadline.
+    std::unique_ptr<modrt_frame> outside;
+    const modrt_contract_api* contract = nullptr;  // &contract_guard.api once a provider is loaded
+    void* contract_plugin = nullptr;               // &contract_guard
+    modrt::kernel::GuardedContract contract_guard;
+
+    modrt::kernel::Limits limits;  // from a runtime.limits entry, else the defaults
+    const modrt::kernel::Entry* limits_entry = nullptr;  // that entry, when loaded
+    // Set when the runtime starts to shut down: new calls are refused while pools
+    // drain, so a call still running cannot reach a pool already destroyed.
+    std::atomic<bool> closing{false};
+    // Callers parked waiting on a queued call (CallTask): woken at shutdown so that a call
+    // queued in any pool returns CANCELED at once, not after other pools have drained.
+    std::mutex parked_mutex;
+    std::vector<modrt::kernel::CallTask*> parked;
+    // Callers inside CallTask::run_on_pool (possibly other threads than the one shutting
+    // down): the runtime is not freed under them.
+    std::atomic<int> waiting_callers{0};
+    // Threads inside a pool's submit or stats hook (PoolUse). The destructor destroys pools
+    // only once none is, and `closing` turns later ones away: no hook runs on a destroyed pool.
+    std::atomic<int> pool_users{0};
+
+    // Shared libraries opened for function.native (host->library_symbol).
+    std::mutex libraries_mutex;
+    std::unordered_map<std::string, std::shared_ptr<boost::dll::shared_library>> libraries;
+
+    const modrt::kernel::Entry* find(std::string_view id) const { return index.find(id); }
+};
+
+namespace modrt::kernel {
+
+/// The host API table every plugin of `rt` receives.
+modrt_host_api make_host_api(modrt_runtime* rt);
+
+/// The call path: resolve, frame, security, interceptors, pool, kind. Returns owned error or null.
+modrt_error* dispatch(modrt_runtime* rt, const modrt_frame* parent, std::string_view id, const modrt_value* args,
+                      const modrt_call_options* options, modrt_value* result);
+
+}  // namespace modrt::kernel

@@ -1,0 +1,38 @@
+// The table of host modules (host_modules.hpp).
+#include "loading/host_modules.hpp"
+
+#include "modules/contract/lua_contract.hpp"
+#include "modules/ctx/lua_ctx.hpp"
+#include "modules/funcs/lua_funcs.hpp"
+#include "modules/security/lua_security.hpp"
+#include "vm/sandbox.hpp"
+
+namespace modrt::lua {
+namespace {
+
+constexpr HostModule kModules[] = {
+    {"funcs", open_funcs_module},
+    {"ctx", open_ctx_module},
+    {"security", open_security_module},
+    {"contract", open_contract_module},
+};
+
+}  // namespace
+
+const HostModule* find_host_module(std::string_view name) noexcept {
+    for (const auto& m : kModules)
+        if (name == m.name) return &m;
+    return nullptr;
+}
+
+const char* host_module_names() noexcept { return "funcs, ctx, security, contract"; }
+
+void seal_host_module(lua_State* L, const char* name) {
+    // A userdata, not a table: rawset cannot reach into it.
+    lua_newuserdata(L, 0);
+    push_readonly_meta(L, -2, "module", name);
+    lua_setmetatable(L, -2);
+    lua_replace(L, -2);
+}
+
+}  // namespace modrt::lua

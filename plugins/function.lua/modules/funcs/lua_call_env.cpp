@@ -1,0 +1,20 @@
+// The running call of a state (lua_call_env.hpp).
+#include "modules/funcs/lua_call_env.hpp"
+
+#include "vm/worker_state.hpp"
+
+namespace modrt::lua {
+
+CallEnv current_call(lua_State* L) noexcept {
+    WorkerState* ws = WorkerState::of(L);
+    if (ws == nullptr) return {};
+    modrt_frame* frame = ws->current_frame();
+    if (frame == nullptr) return {};
+    return {frame, ws->runtime()};
+}
+
+void interrupt_point(lua_State* L, long ticks) {
+    if (WorkerState* ws = WorkerState::of(L)) ws->check_interrupt(L, ticks);
+}
+
+}  // namespace modrt::lua

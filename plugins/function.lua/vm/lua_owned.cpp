@@ -1,0 +1,107 @@
+// Kernel objects owned by Lua userdata, and protected conversions (lua_owned.hpp).
+#include "vm/lua_owned.hpp"
+
+#include "values/lua_errors.hpp"
+#include "values/lua_value.hpp"
+
+#include <modrt/sdk.hpp>
+
+namespace modrt::lua {
+namespace {
+
+char kOwnedMetaKey;  // registry key (its address) of the OwnedKernel metatable
+
+int owned_gc(lua_State* L) {
+    release_owned(static_cast<OwnedKernel*>(lua_touserdata(L, 1)));
+    return 0;
+}
+
+struct ToModrt {
+    modrt_value* out;
+    const char* what;
+};
+
+// to_modrt_body(args, value): the value is passed along, since a C function sees only its own stack.
+int to_modrt_body(lua_State* L) {
+    auto* a = static_cast<ToModrt*>(lua_touserdata(L, 1));
+    to_modrt_value(L, 2, a->out, a->what);
+    return 0;
+}
+
+int push_modrt_body(lua_State* L) {
+    push_modrt_value(L, static_cast<const modrt_value*>(lua_touserdata(L, 1)));
+    return 1;
+}
+
+// The message handler leaves error userdata alone and turns anything else (a
+// memory error message) into one, so callers always get an error value.
+int as_error_value(lua_State* L) {
+    if (test_error(L, 1) != nullptr) return 1;
+    size_t len = 0;
+    const char* s = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &len) : nullptr;  // sets len first
+    std::string_view msg = s != nullptr ? std::string_view(s, len) : std::string_view("conversion failed");
+    push_error(L, MODRT_ERR_INTERNAL, msg);
+    return 1;
+}
+
+}  // namespace
+
+OwnedKernel* push_owned(lua_State* L) {
+    auto* o = static_cast<OwnedKernel*>(lua_newuserdata(L, sizeof(OwnedKernel)));
+    *o = OwnedKernel{};
+    lua_pushlightuserdata(L, &kOwnedMetaKey);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 2);
+        lua_pushcfunction(L, owned_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+        lua_pushlightuserdata(L, &kOwnedMetaKey);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, LUA_REGISTRYINDEX);
+    }
+    lua_setmetatable(L, -2);
+    o->value = host_api().value_new();
+    return o;
+}
+
+void release_owned(OwnedKernel* o) noexcept {
+    const modrt_host_api& h = host_api();
+    if (o->value != nullptr) h.value_free(o->value);
+    if (o->error != nullptr) h.error_free(o->error);
+    *o = OwnedKernel{};
+}
+
+bool to_modrt_protected(lua_State* L, int idx, modrt_value* out, const char* what) {
+    idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
+    ToModrt args{out, what};
+    lua_pushcfunction(L, as_error_value);
+    lua_pushcfunction(L, to_modrt_body);
+    lua_pushlightuserdata(L, &args);
+    lua_pushvalue(L, idx);
+    if (lua_pcall(L, 2, 0, -4) != 0) {
+        lua_remove(L, -2);  // the handler
+        return false;
+    }
+    lua_pop(L, 1);
+    return true;
+}
+
+bool push_modrt_protected(lua_State* L, const modrt_value* value) {
+    lua_pushcfunction(L, as_error_value);
+    lua_pushcfunction(L, push_modrt_body);
+    lua_pushlightuserdata(L, const_cast<modrt_value*>(value));
+    bool ok = lua_pcall(L, 1, 1, -3) == 0;
+    lua_remove(L, -2);  // the handler
+    return ok;
+}
+
+int return_error(lua_State* L, modrt_error_kind kind, const char* message) {
+    lua_pushnil(L);
+    push_error(L, kind, message)->retryable = 0;  // Wippy's tables: none of these is retryable
+    return 2;
+}
+
+}  // namespace modrt::lua

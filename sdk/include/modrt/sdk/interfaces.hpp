@@ -1,0 +1,89 @@
+// modrt SDK, The interfaces a plugin author implements: kinds, pools, interceptors, security and contract providers.
+// Part of the header-only C++ layer; include <modrt/sdk.hpp>.
+#ifndef MODRT_SDK_INTERFACES_HPP
+#define MODRT_SDK_INTERFACES_HPP
+
+#include <modrt/sdk/calls.hpp>
+
+#include <string_view>
+
+namespace modrt {
+
+/// One prepared registry entry of a function kind.
+class FunctionEntry {
+public:
+    virtual ~FunctionEntry() = default;
+    /// Run the call on this thread; return an Error (or throw Failure) to fail.
+    virtual Error invoke(Frame frame, ValueView args, ValueSlot result) = 0;
+};
+
+/// A registry entry kind. Constructed once per runtime from (const Host&).
+class FunctionKind {
+public:
+    virtual ~FunctionKind() = default;
+    /// Check and prepare an entry; throw Failure (with set_field) for registry errors.
+    virtual std::unique_ptr<FunctionEntry> create_entry(const EntryInfo& info) = 0;
+    /// After a registry load created every entry: check references between entries.
+    /// Append one map {id, field, message} per problem to the array `problems`.
+    virtual void load_finished(ValueSlot problems) { (void)problems; }
+};
+
+/// Append a {id, field, message} problem for FunctionKind::load_finished.
+inline void add_load_problem(ValueSlot problems, std::string_view id, std::string_view field, std::string_view message) {
+    ValueSlot p = problems.push();
+    p.set_map(3);
+    p.insert("id").set_string(id);
+    p.insert("field").set_string(field);
+    p.insert("message").set_string(message);
+}
+
+/// A pool. Constructed per registry `pool:` from (const Host&, ValueView options).
+class Pool {
+public:
+    virtual ~Pool() = default;
+    /// Take the task: later call exactly one of task->run/drop; or return an error to refuse it.
+    virtual Error submit(modrt_task* task) = 0;
+    virtual void stats(modrt_pool_stats&) {}
+};
+
+/// An interceptor instance for one entry. Constructed from (const Host&, const EntryInfo&, ValueView options).
+class Interceptor {
+public:
+    virtual ~Interceptor() = default;
+    virtual Error intercept(Frame frame, ValueView args, ValueSlot result, const modrt_next& next) = 0;
+    /// Counters worth showing (`modrt call --stats`): write a map into `out`; leave it nil for none.
+    virtual void stats(ValueSlot out) { (void)out; }
+};
+
+/// A security provider. Constructed once per runtime from (const Host&).
+class SecurityProvider {
+public:
+    virtual ~SecurityProvider() = default;
+    /// Decide for `actor` (null: anonymous) within `scope` (a scope string, see abi.h); throwing denies.
+    virtual modrt_decision evaluate(const modrt_actor* actor, std::string_view scope, std::string_view action,
+                                    std::string_view resource, ValueView meta) = 0;
+    /// Whether UNDEFINED denies when runtime.security does not say.
+    virtual bool strict() { return true; }
+    /// The ids of the policies `scope` holds, as an array of strings; throw Failure(NOT_FOUND) for unknown ones.
+    virtual void scope_policies(std::string_view scope, ValueSlot out) {
+        (void)scope;
+        (void)out;
+        throw Failure(MODRT_ERR_UNAVAILABLE, "this security provider does not list scopes");
+    }
+};
+
+/// A contract provider. Constructed once per runtime from (const Host&).
+class ContractProvider {
+public:
+    virtual ~ContractProvider() = default;
+    virtual Error validate_input(std::string_view target, ValueView args) = 0;
+    virtual Error validate_output(std::string_view target, ValueView result) = 0;
+    virtual Error resolve(std::string_view binding, std::string_view method, ValueSlot out) = 0;
+    virtual Error describe(ValueSlot out) = 0;
+    /// False when no contract covers calls to `target` (the kernel then skips validation for it).
+    virtual bool covers(std::string_view target) { (void)target; return true; }
+};
+
+}  // namespace modrt
+
+#endif  // MODRT_SDK_INTERFACES_HPP

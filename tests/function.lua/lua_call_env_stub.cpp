@@ -1,0 +1,11 @@
+// lua_test_unit runs the sandbox on a bare lua_State, with no WorkerState and
+// no call: this stands in for lua_call_env.cpp (which needs worker_state.cpp).
+#include "modules/funcs/lua_call_env.hpp"
+
+namespace modrt::lua {
+
+CallEnv current_call(lua_State*) noexcept { return {}; }
+
+void interrupt_point(lua_State*, long) {}  // a bare state is never interrupted
+
+}  // namespace modrt::lua
