@@ -3,36 +3,18 @@
 #include "interrupt_watcher.hpp"
 #include "output.hpp"
 
+#include <modrt/duration.hpp>
 #include <modrt/kernel/json.hpp>
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
-#include <cmath>
+#include <chrono>
 #include <iostream>
+#include <optional>
 
 namespace modrt::cli {
 
 namespace {
-
-/// "500ms", "2s", "1m", "250us" or a bare number of milliseconds.
-bool parse_duration(const std::string& text, std::chrono::nanoseconds& out) {
-    double amount = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), amount);
-    if (ec != std::errc() || amount < 0) return false;
-    std::string unit(end, text.data() + text.size());
-    double scale = 0;
-    if (unit.empty() || unit == "ms") scale = 1e6;
-    else if (unit == "s") scale = 1e9;
-    else if (unit == "m") scale = 60e9;
-    else if (unit == "us") scale = 1e3;
-    else if (unit == "ns") scale = 1;
-    else return false;
-    double ns = amount * scale;  // from_chars accepts "inf" and "nan": neither converts to an integer
-    if (!std::isfinite(ns) || ns >= 9e18) return false;
-    out = std::chrono::nanoseconds(static_cast<int64_t>(ns));
-    return out.count() > 0;  // "0" or a rounding to nothing would silently mean "no timeout"
-}
 
 bool valid_name(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -89,7 +71,7 @@ int cmd_call(const std::vector<std::string>& args) {
                               "with each ARG as one JSON value; print the result as JSON.\n\nOptions");
     d.add_options()("help", "show this help")("context", po::value(&context)->composing(),
                                               "key=value added to the call's context; repeatable")(
-        "timeout", po::value(&timeout), "deadline for the call, e.g. 500ms, 2s")(
+        "timeout", po::value(&timeout), "deadline for the call, e.g. 500ms, 2s, 1.5m, 1h (a bare number: milliseconds)")(
         "actor", po::value(&options.actor_id), "id of the actor making the call")(
         "actor-meta", po::value(&actor_meta)->composing(), "key=value metadata of the actor; repeatable")(
         "scope", po::value(&options.scope), "security scope for the call: a policy group ns:group or a list [ns:p1,ns:p2]")(
@@ -113,9 +95,16 @@ int cmd_call(const std::vector<std::string>& args) {
         std::cerr << "modrt: call needs REGISTRY and ID (see modrt call --help)\n";
         return kUsage;
     }
-    if (vm.count("timeout") && !parse_duration(timeout, options.timeout)) {
-        std::cerr << "modrt: --timeout takes a positive duration such as 500ms or 2s, got '" << timeout << "'\n";
-        return kUsage;
+    if (vm.count("timeout")) {
+        // The project's one duration syntax (modrt/duration.hpp); zero, or a value that rounds to
+        // nothing, would silently mean "no timeout", so it is refused.
+        std::optional<std::chrono::nanoseconds> d = modrt::parse_duration(timeout, modrt::kMaxTimeout);
+        if (!d || d->count() <= 0) {
+            std::cerr << "modrt: --timeout takes a positive duration such as 500ms, 2s or 1h, got '" << timeout
+                      << "'\n";
+            return kUsage;
+        }
+        options.timeout = *d;
     }
     if (!parse_pairs(context, "--context", options.context) || !parse_pairs(actor_meta, "--actor-meta", options.actor_meta))
         return kUsage;

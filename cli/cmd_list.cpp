@@ -43,6 +43,9 @@ int cmd_validate(const std::vector<std::string>& args) {
     auto rt = load_runtime(g, registry);
     if (!rt) return kFailed;
     std::cout << "ok: " << rt->entries().size() << " entries in " << registry << "\n";
+    // Said here rather than on every call: validating is when the setup is being looked at.
+    if (!rt->has_security_provider())
+        std::cout << "note: no security plugin loaded: every call is allowed (permissive mode)\n";
     return kOk;
 }
 

@@ -12,8 +12,10 @@ constexpr const char* kUsageText = R"(usage: modrt [--help] [--version] <command
 commands:
   call REGISTRY ID [ARG...]   call a function; each ARG is one JSON value; prints the result as JSON
   list REGISTRY               list entries: id, kind, pool
-  validate REGISTRY           report every problem in a registry (exit 1 if any)
-  plugins                     list plugins on the plugin path
+  validate REGISTRY           report every problem in a registry (exit 1 if any), and notes
+                              such as running without a security plugin
+  plugins                     list plugins on the plugin path (--format json; exit 1 if any
+                              is refused)
   contracts REGISTRY          document every contract: methods, schemas, implementations (--format json)
 
 options of every command (before or after it):

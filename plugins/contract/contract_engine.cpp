@@ -12,28 +12,22 @@ constexpr std::string_view kBindingKind = "contract.binding";
 
 std::string str(std::string_view s) { return std::string(s); }
 
-/// A contract.definition entry: data, never invoked; destroying it removes the contract.
-class ContractEntry : public FunctionEntry {
+/// A contract.definition entry (data); destroying it removes the contract.
+class ContractEntry : public DataEntry {
 public:
     ContractEntry(ContractEngine& engine, std::unique_ptr<Contract> c) : engine_(engine), contract_(std::move(c)) {}
     ~ContractEntry() override { engine_.remove(contract_.get()); }
-    Error invoke(Frame, ValueView, ValueSlot) override {
-        return Error(MODRT_ERR_INVALID, "'" + contract_->id + "' is a contract.definition and cannot be called");
-    }
 
 private:
     ContractEngine& engine_;
     std::unique_ptr<Contract> contract_;
 };
 
-/// A contract.binding entry: data, never invoked; destroying it removes the binding.
-class BindingEntry : public FunctionEntry {
+/// A contract.binding entry (data); destroying it removes the binding.
+class BindingEntry : public DataEntry {
 public:
     BindingEntry(ContractEngine& engine, std::unique_ptr<Binding> b) : engine_(engine), binding_(std::move(b)) {}
     ~BindingEntry() override { engine_.remove(binding_.get()); }
-    Error invoke(Frame, ValueView, ValueSlot) override {
-        return Error(MODRT_ERR_INVALID, "'" + binding_->id + "' is a contract.binding and cannot be called");
-    }
 
 private:
     ContractEngine& engine_;
@@ -55,7 +49,7 @@ ContractEngine::~ContractEngine() = default;
 // The entry kinds
 // ---------------------------------------------------------------------------
 
-std::unique_ptr<FunctionEntry> ContractEngine::create_entry(const EntryInfo& info) {
+std::unique_ptr<DataEntry> ContractEngine::create_entry(const EntryInfo& info) {
     if (info.kind() == kDefinitionKind) {
         std::unique_ptr<Contract> c = parse_contract(host_.api(), info);  // compiles the schemas: outside the lock
         const Contract* p = c.get();
@@ -280,48 +274,90 @@ bool ContractEngine::covers(std::string_view target) {
 // Resolving and describing
 // ---------------------------------------------------------------------------
 
+const Binding* ContractEngine::find_binding(std::string_view id, const Contract** via_contract, Error& err) const {
+    *via_contract = nullptr;
+    if (auto b = bindings_.find(id); b != bindings_.end()) {
+        const Binding* binding = b->second;
+        if (binding->state == Binding::State::Pending) {
+            err = Error(MODRT_ERR_UNAVAILABLE, "binding '" + str(id) + "' is still loading");
+            return nullptr;
+        }
+        if (binding->state == Binding::State::Broken) {
+            err = Error(MODRT_ERR_UNAVAILABLE, "binding '" + str(id) + "' did not load: " + binding->problem)
+                      .set_retryable(false);
+            return nullptr;
+        }
+        return binding;
+    }
+    auto c = contracts_.find(id);
+    if (c == contracts_.end()) {
+        err = Error(MODRT_ERR_NOT_FOUND, "no contract or binding '" + str(id) + "'");
+        return nullptr;
+    }
+    *via_contract = c->second;
+    const Binding* binding = default_of(c->second->id);
+    if (binding == nullptr)
+        err = Error(MODRT_ERR_NOT_FOUND, "contract '" + c->second->id +
+                                             "' has no default binding (open a binding by its id, or mark one "
+                                             "binding's item `default: true`)");
+    return binding;
+}
+
 Error ContractEngine::resolve(std::string_view id, std::string_view method, ValueSlot out) {
     if (!valid_id(id))
         return Error(MODRT_ERR_INVALID, "'" + str(id) + "' is not a binding or contract id (expected ns:name)");
     if (method.empty()) return Error(MODRT_ERR_INVALID, "resolve: the method name is empty");
     std::shared_lock lock(mutex_);
-    const Binding* binding = nullptr;
-    if (auto b = bindings_.find(id); b != bindings_.end()) {
-        binding = b->second;
-        if (binding->state == Binding::State::Pending)
-            return Error(MODRT_ERR_UNAVAILABLE, "binding '" + str(id) + "' is still loading");
-        if (binding->state == Binding::State::Broken)
-            return Error(MODRT_ERR_UNAVAILABLE, "binding '" + str(id) + "' did not load: " + binding->problem)
-                .set_retryable(false);
-        for (const BindingItem& item : binding->items)
-            if (const std::string* fn = item.function_of(method)) {
-                out.set_string(*fn);
-                return {};
-            }
-        std::string contracts;
-        for (const BindingItem& item : binding->items) contracts += (contracts.empty() ? "" : ", ") + item.contract;
-        return Error(MODRT_ERR_NOT_FOUND,
-                     "binding '" + str(id) + "' has no method '" + str(method) + "' (it implements " + contracts + ")");
-    }
-    auto c = contracts_.find(id);
-    if (c == contracts_.end()) return Error(MODRT_ERR_NOT_FOUND, "no contract or binding '" + str(id) + "'");
-    const Contract& contract = *c->second;
-    if (contract.find(method) == nullptr)
-        return Error(MODRT_ERR_NOT_FOUND, "contract '" + contract.id + "' has no method '" + str(method) +
-                                              "' (its methods: " + contract.method_names() + ")");
-    binding = default_of(contract.id);
-    if (binding == nullptr)
-        return Error(MODRT_ERR_NOT_FOUND, "contract '" + contract.id +
-                                              "' has no default binding (open a binding by its id, or mark one "
-                                              "binding's item `default: true`)");
+    const Contract* contract = nullptr;
+    Error err;
+    const Binding* binding = find_binding(id, &contract, err);
+    if (contract != nullptr && contract->find(method) == nullptr)  // a missing method says more than a missing default
+        return Error(MODRT_ERR_NOT_FOUND, "contract '" + contract->id + "' has no method '" + str(method) +
+                                              "' (its methods: " + contract->method_names() + ")");
+    if (binding == nullptr) return err;
     for (const BindingItem& item : binding->items)
-        if (item.contract == contract.id)
+        if (contract == nullptr || item.contract == contract->id)
             if (const std::string* fn = item.function_of(method)) {
                 out.set_string(*fn);
                 return {};
             }
-    return Error(MODRT_ERR_INTERNAL, "default binding '" + binding->id + "' of '" + contract.id +
-                                         "' does not bind method '" + str(method) + "'");
+    if (contract != nullptr)
+        return Error(MODRT_ERR_INTERNAL, "default binding '" + binding->id + "' of '" + contract->id +
+                                             "' does not bind method '" + str(method) + "'");
+    std::string contracts;
+    for (const BindingItem& item : binding->items) contracts += (contracts.empty() ? "" : ", ") + item.contract;
+    return Error(MODRT_ERR_NOT_FOUND,
+                 "binding '" + str(id) + "' has no method '" + str(method) + "' (it implements " + contracts + ")");
+}
+
+Error ContractEngine::describe_binding(std::string_view id, ValueSlot out) {
+    if (!valid_id(id))
+        return Error(MODRT_ERR_INVALID, "'" + str(id) + "' is not a binding or contract id (expected ns:name)");
+    std::shared_lock lock(mutex_);
+    const Contract* contract = nullptr;
+    Error err;
+    const Binding* binding = find_binding(id, &contract, err);
+    if (binding == nullptr) return err;
+    out.set_map(3);
+    out.insert("binding").set_string(binding->id);
+    if (contract != nullptr) out.insert("default_of").set_string(contract->id);
+    ValueSlot items = out.insert("contracts");
+    items.set_array(binding->items.size());
+    for (const BindingItem& item : binding->items) {
+        ValueSlot c = items.push();
+        c.set_map(4);
+        c.insert("contract").set_string(item.contract);
+        c.insert("default").set_bool(item.is_default);
+        {
+            ValueSlot methods = c.insert("methods");  // filled before the next insert into c
+            methods.set_map(item.methods.size());
+            for (const auto& [m, fn] : item.methods) methods.insert(m).set_string(fn);
+        }
+        ValueSlot keys = c.insert("context_required");
+        keys.set_array(item.context_required.size());
+        for (const std::string& k : item.context_required) keys.push().set_string(k);
+    }
+    return {};
 }
 
 Error ContractEngine::describe(ValueSlot out) {

@@ -19,13 +19,13 @@
 
 namespace modrt::contract {
 
-class ContractEngine final : public FunctionKind, public ContractProvider {
+class ContractEngine final : public DataKind, public ContractProvider {
 public:
     explicit ContractEngine(const Host& host);
     ~ContractEngine() override;
 
     // -- the two entry kinds --
-    std::unique_ptr<FunctionEntry> create_entry(const EntryInfo& info) override;
+    std::unique_ptr<DataEntry> create_entry(const EntryInfo& info) override;
     void load_finished(ValueSlot problems) override;
 
     // -- the contract provider --
@@ -34,6 +34,7 @@ public:
     Error resolve(std::string_view binding, std::string_view method, ValueSlot out) override;
     Error describe(ValueSlot out) override;
     bool covers(std::string_view target) override;
+    Error describe_binding(std::string_view id, ValueSlot out) override;
 
     /// Drop a contract or binding whose entry is destroyed.
     void remove(const Contract* c);
@@ -56,6 +57,8 @@ private:
     void rebuild();  // under the exclusive lock: targets_ and defaults_ from the Ready bindings
     void check(Binding& b, std::vector<Problem>& problems);  // under the exclusive lock
     const Binding* default_of(std::string_view contract) const;  // under a lock
+    // Under a lock: the binding `id` names, or (via_contract set) its contract's default binding; else an error.
+    const Binding* find_binding(std::string_view id, const Contract** via_contract, Error& err) const;
     Error invalid_call(const Target& t, std::string_view target, bool input, ValueView instance,
                        const json_schema::Schema* schema) const;
 

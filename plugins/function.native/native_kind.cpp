@@ -24,16 +24,29 @@ modrt_error* invalid(const modrt_host_api* host, const std::string& message, con
 
 std::string view(modrt_str s) { return std::string(s.ptr, s.len); }
 
+// How a C++ compiler names `modrt_error* NAME(const modrt_host_api*, modrt_frame*, const
+// modrt_value*, modrt_value*)` at namespace scope (Itanium ABI, as GCC and Clang do): finding
+// it means the author exported the function without extern "C".
+std::string cxx_mangled(const std::string& name) {
+    return "_Z" + std::to_string(name.size()) + name + "PK14modrt_host_apiP11modrt_framePK11modrt_valuePS4_";
+}
+
 // Turn a library_symbol failure into a registry error on the field to fix: a missing
 // symbol is the method's (with the usual cause spelled out), a bad library the source's.
-modrt_error* symbol_error(const modrt_host_api* host, modrt_error* err) {
+modrt_error* symbol_error(const modrt_host_api* host, const modrt_entry_info* info, modrt_error* err) {
     const bool missing = host->error_kind(err) == MODRT_ERR_NOT_FOUND;
     std::string message = view(host->error_message(err));
     host->error_free(err);
-    if (missing)
-        message += " (a C++ function needs MODRT_NATIVE_FUNCTION or extern \"C\", otherwise its name is mangled;"
-                   " a C function needs MODRT_NATIVE_EXPORT)";
-    return invalid(host, message, missing ? "method" : "source");
+    if (!missing) return invalid(host, message, "source");
+    const std::string mangled = cxx_mangled(view(info->method));
+    modrt_error* probe = nullptr;
+    if (host->library_symbol(host->runtime, info->source_path, modrt::to_str(mangled), &probe) != nullptr)
+        message += ": the library exports it with C++ linkage, as " + mangled;
+    else
+        host->error_free(probe);
+    message += " (a C++ function needs MODRT_NATIVE_FUNCTION or extern \"C\", otherwise its name is mangled;"
+               " a C function needs MODRT_NATIVE_EXPORT)";
+    return invalid(host, message, "method");
 }
 
 // A symbol is bound only when the SDK marked it (MODRT_NATIVE_FUNCTION / MODRT_NATIVE_EXPORT
@@ -49,7 +62,8 @@ modrt_error* check_marker(const modrt_host_api* host, const modrt_entry_info* in
         host->error_free(err);
         return invalid(host,
                        where + " is not a modrt native function: declare it with MODRT_NATIVE_FUNCTION"
-                               " (C: MODRT_NATIVE_EXPORT)",
+                               " (C: MODRT_NATIVE_EXPORT), which also exports its marker " + marker_name +
+                           ", missing here",
                        "method");
     }
     uint64_t value = 0;
@@ -73,7 +87,7 @@ modrt_error* entry_create(void* plugin, const modrt_entry_info* info, void** out
     if (info->method.len == 0) return invalid(host, "function.native needs 'method' (the exported symbol)", "method");
     modrt_error* err = nullptr;
     void* symbol = host->library_symbol(host->runtime, info->source_path, info->method, &err);
-    if (symbol == nullptr) return symbol_error(host, err);
+    if (symbol == nullptr) return symbol_error(host, info, err);
     if (modrt_error* refused = check_marker(host, info)) return refused;
     *out = symbol;
     return nullptr;
@@ -96,7 +110,7 @@ const modrt_kind_api kKind{sizeof(modrt_kind_api), &entry_create, &entry_destroy
 const modrt_provide kProvides[] = {{sizeof(modrt_provide), MODRT_EXT_FUNCTION_KIND, "function.native", &kKind}};
 const modrt_plugin_descriptor kDescriptor{sizeof(modrt_plugin_descriptor),
                                           MODRT_ABI_MAJOR,
-                                          MODRT_ABI_MINOR,
+                                          MODRT_TARGET_ABI_MINOR,  // the oldest minor it needs (abi.h, the rule)
                                           "function.native",
                                           "0.1.0",
                                           kProvides,

@@ -6,14 +6,11 @@
 namespace modrt::security {
 namespace {
 
-/// A policy entry: it is data, so the kernel never invokes it; destroying it removes the policy.
-class PolicyEntry : public FunctionEntry {
+/// A policy entry (data); destroying it removes the policy.
+class PolicyEntry : public DataEntry {
 public:
     PolicyEntry(PolicyEngine& engine, std::unique_ptr<Policy> policy) : engine_(engine), policy_(std::move(policy)) {}
     ~PolicyEntry() override { engine_.remove(policy_.get()); }
-    Error invoke(Frame, ValueView, ValueSlot) override {
-        return Error(MODRT_ERR_INVALID, "'" + policy_->id + "' is a security.policy and cannot be called");
-    }
 
 private:
     PolicyEngine& engine_;
@@ -27,7 +24,7 @@ PolicyEngine::PolicyEngine(const Host& host) : host_(host) {
     cache_.store(caches_.back().get(), std::memory_order_release);
 }
 
-std::unique_ptr<FunctionEntry> PolicyEngine::create_entry(const EntryInfo& info) {
+std::unique_ptr<DataEntry> PolicyEngine::create_entry(const EntryInfo& info) {
     std::unique_ptr<Policy> policy = parse_policy(info);
     const Policy* p = policy.get();
     auto entry = std::make_unique<PolicyEntry>(*this, std::move(policy));

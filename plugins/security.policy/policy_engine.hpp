@@ -15,11 +15,11 @@
 
 namespace modrt::security {
 
-class PolicyEngine final : public FunctionKind, public SecurityProvider {
+class PolicyEngine final : public DataKind, public SecurityProvider {
 public:
     explicit PolicyEngine(const Host& host);
 
-    std::unique_ptr<FunctionEntry> create_entry(const EntryInfo& info) override;
+    std::unique_ptr<DataEntry> create_entry(const EntryInfo& info) override;
     modrt_decision evaluate(const modrt_actor* actor, std::string_view scope, std::string_view action,
                             std::string_view resource, ValueView meta) override;
     void scope_policies(std::string_view scope, ValueSlot out) override;

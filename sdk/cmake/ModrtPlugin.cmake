@@ -1,16 +1,23 @@
-# modrt_add_plugin(<target> [OUTPUT_NAME <file-stem>] SOURCES <src>...)
+# modrt_add_plugin(<target> [OUTPUT_NAME <file-stem>] [TARGET_ABI_MINOR <n>] SOURCES <src>...)
 # Builds a modrt plugin: a MODULE library named <file-stem>.so (default: <target>),
 # compiled against the SDK only, with hidden visibility so the one entry symbol is
-# all it exports. After each link, modrt-plugin-manifest writes <file-stem>.modrt-manifest
+# all it exports. TARGET_ABI_MINOR defines MODRT_TARGET_ABI_MINOR for every source: the
+# oldest ABI minor the plugin needs, so it loads in kernels since that minor (abi.h, the rule). After each link, modrt-plugin-manifest writes <file-stem>.modrt-manifest
 # beside it (what the plugin provides, read from the plugin itself), so the runtime opens
 # the plugin only when a registry needs it. Install both with modrt_install_plugin().
 function(modrt_add_plugin target)
-  cmake_parse_arguments(ARG "" "OUTPUT_NAME" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "" "OUTPUT_NAME;TARGET_ABI_MINOR" "SOURCES" ${ARGN})
   if(NOT ARG_SOURCES)
     set(ARG_SOURCES ${ARG_UNPARSED_ARGUMENTS})
   endif()
   add_library(${target} MODULE ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE modrt::sdk)
+  if(DEFINED ARG_TARGET_ABI_MINOR)
+    if(NOT ARG_TARGET_ABI_MINOR MATCHES "^[0-9]+$")
+      message(FATAL_ERROR "modrt_add_plugin(${target}): TARGET_ABI_MINOR must be a number, got '${ARG_TARGET_ABI_MINOR}'")
+    endif()
+    target_compile_definitions(${target} PRIVATE MODRT_TARGET_ABI_MINOR=${ARG_TARGET_ABI_MINOR})
+  endif()
   if(NOT ARG_OUTPUT_NAME)
     set(ARG_OUTPUT_NAME ${target})
   endif()
@@ -58,5 +65,36 @@ function(modrt_install_plugin target)
   if(manifest AND TARGET modrt::plugin_manifest AND NOT CMAKE_CROSSCOMPILING)
     # OPTIONAL: a file that turned out not to be a plugin has no manifest.
     install(FILES $<TARGET_FILE_DIR:${target}>/${manifest} DESTINATION ${ARG_DESTINATION} OPTIONAL)
+  endif()
+endfunction()
+
+# modrt_add_native_library(<target> [OUTPUT_NAME <file-stem>] SOURCES <src>...)
+# Builds a library of native functions for `kind: function.native` (a registry entry names it
+# with `source: file://<file-stem>.so` and a function with `method: <symbol>`): a MODULE library
+# compiled against the SDK, with hidden visibility so it exports only the functions declared
+# with MODRT_NATIVE_FUNCTION (C: MODRT_NATIVE_EXPORT). It is not a plugin: it has no entry
+# symbol and gets no manifest, so keep it off the plugin path (the runtime would refuse it
+# there); put it, and install it, where the registry's `source:` points.
+function(modrt_add_native_library target)
+  cmake_parse_arguments(ARG "" "OUTPUT_NAME" "SOURCES" ${ARGN})
+  if(NOT ARG_SOURCES)
+    set(ARG_SOURCES ${ARG_UNPARSED_ARGUMENTS})
+  endif()
+  if(NOT ARG_SOURCES)
+    message(FATAL_ERROR "modrt_add_native_library(${target}): no SOURCES")
+  endif()
+  add_library(${target} MODULE ${ARG_SOURCES})
+  target_link_libraries(${target} PRIVATE modrt::sdk)
+  if(NOT ARG_OUTPUT_NAME)
+    set(ARG_OUTPUT_NAME ${target})
+  endif()
+  set_target_properties(${target} PROPERTIES
+    PREFIX ""
+    OUTPUT_NAME ${ARG_OUTPUT_NAME}
+    CXX_VISIBILITY_PRESET hidden
+    C_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  if(NOT MODRT_SANITIZE)
+    target_link_options(${target} PRIVATE -Wl,--no-undefined)
   endif()
 endfunction()

@@ -504,7 +504,7 @@ TEST(CliPlugins, BadSharedObjectIsRefusedWithReason) {
     TempDir dir;
     dir.write("bad.so", "this is not an ELF file\n");
     auto r = run_modrt({"plugins", "--plugin-path", dir.str()});
-    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    ASSERT_EQ(r.exit_code, 1) << dump(r);  // a refused file fails the command, after the whole listing
     EXPECT_THAT(r.out, HasSubstr("  " + dir.str() + "\n"));  // listed on the plugin path
     auto at = r.out.find(dir.str() + "/bad.so\n  refused: ");
     ASSERT_NE(at, std::string::npos) << r.out;
@@ -518,7 +518,7 @@ TEST(CliPlugins, LibraryWithoutEntrySymbolIsRefused) {
     TempDir dir;
     fs::copy_file(kNative + "/../../native/cli_native.so", dir.path() / "not_a_plugin.so");
     auto r = run_modrt({"plugins", "--plugin-path", dir.str()});
-    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    ASSERT_EQ(r.exit_code, 1) << dump(r);
     EXPECT_THAT(r.out, HasSubstr("not_a_plugin.so\n  refused: has no entry symbol 'modrt_plugin_entry'"));
 }
 

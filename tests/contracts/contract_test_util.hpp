@@ -165,6 +165,9 @@ public:
     modrt::kernel::ErrorPtr validate_output(std::string_view target, const Value& result) const {
         return modrt::kernel::ErrorPtr(contract_->validate_output(state_, {target.data(), target.size()}, &result));
     }
+    /// The plugin's contract table and state, for hooks the helpers above do not wrap.
+    const modrt_contract_api& contract_api() const { return *contract_; }
+    void* state() const { return state_; }
     CallResult resolve(std::string_view binding, std::string_view method) const {
         CallResult r;
         r.error.reset(contract_->resolve(state_, {binding.data(), binding.size()}, {method.data(), method.size()}, &r.value));

@@ -1,6 +1,6 @@
 // lua_test_unit runs the sandbox on a bare lua_State, with no WorkerState and
-// no call: this stands in for lua_call_env.cpp (which needs worker_state.cpp).
-#include "modules/funcs/lua_call_env.hpp"
+// no call: this stands in for call_env.cpp (which needs the WorkerState).
+#include "vm/call_env.hpp"
 
 namespace modrt::lua {
 

@@ -1,4 +1,4 @@
-// function.lua: the two call paths (worker_state.cpp). A call whose arguments
+// function.lua: the two call paths (plugins/function.lua/vm/call_paths.cpp). A call whose arguments
 // are all nil, booleans or numbers (and at most 16) takes the fast path, one
 // lua_pcall; anything else, and the first call of an entry on a thread, the
 // slow path. Both must give the same results, errors and globals behaviour.

@@ -85,10 +85,11 @@ MODRT_NATIVE_FUNCTION(types) {
 
 // scalar_args(...) / scalar_args_itemwise(...) -> [size, [type, as_int, as_number, as_bool]...]
 // for items 0..3 as ScalarArgs<3> reads them (item 3 is past N): with value_scalars, and
-// item by item as on a kernel before ABI 1.2.
+// item by item as it does for a plugin targeting a minor before ABI 1.2.
 namespace {
+template <unsigned TargetMinor>
 modrt::Error describe_scalar_args(ValueView args, ValueSlot result, const modrt_host_api& host) {
-    modrt::ScalarArgs<3> in(args, host);
+    modrt::ScalarArgs<3, TargetMinor> in(args, host);
     result.set_array();
     result.push().set_int(static_cast<int64_t>(in.size()));
     for (size_t i = 0; i < 4; ++i) {
@@ -105,14 +106,14 @@ modrt::Error describe_scalar_args(ValueView args, ValueSlot result, const modrt_
 
 MODRT_NATIVE_FUNCTION(scalar_args) {
     (void)frame;
-    return describe_scalar_args(args, result, modrt::host_api());
+    return describe_scalar_args<MODRT_TARGET_ABI_MINOR>(args, result, modrt::host_api());
 }
 
 MODRT_NATIVE_FUNCTION(scalar_args_itemwise) {
     (void)frame;
     modrt_host_api old_kernel = modrt::host_api();
     old_kernel.value_scalars = nullptr;
-    return describe_scalar_args(args, result, old_kernel);
+    return describe_scalar_args<1>(args, result, old_kernel);
 }
 
 // scalars(...) -> [length, [type, content]...] for the first 6 arguments as value_scalars reads

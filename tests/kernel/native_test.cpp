@@ -368,7 +368,8 @@ RegistryError native_marker_refusal(const std::string& source, const std::string
 
 std::string native_marker_not_a_function(const std::string& method, const std::string& lib) {
     return "'" + method + "' in " + lib +
-           " is not a modrt native function: declare it with MODRT_NATIVE_FUNCTION (C: MODRT_NATIVE_EXPORT)";
+           " is not a modrt native function: declare it with MODRT_NATIVE_FUNCTION (C: MODRT_NATIVE_EXPORT), which also"
+           " exports its marker modrt_native_marker_" + method + ", missing here";
 }
 
 // libc, found through a function of it this test binary links.
@@ -439,6 +440,13 @@ TEST(KernelNativeMarker, MissingSymbolHintsAtNameMangling) {
         KT_EXPECT_CONTAINS(e.message, "symbol '" + std::string(fn) + "' not found in " + native_lib());
         KT_EXPECT_CONTAINS(e.message, "MODRT_NATIVE_FUNCTION or extern \"C\", otherwise its name is mangled");
     }
+    // `mangled` is exported, with C++ linkage: the error names the symbol the compiler made of it.
+    auto e = native_marker_refusal(native_lib(), "mangled");
+    KT_EXPECT_CONTAINS(e.message, "symbol 'mangled' not found in " + native_lib() +
+                                      ": the library exports it with C++ linkage, as "
+                                      "_Z7mangledPK14modrt_host_apiP11modrt_framePK11modrt_valuePS4_ (");
+    e = native_marker_refusal(native_lib(), "no_such_symbol");
+    EXPECT_EQ(e.message.find("C++ linkage"), std::string::npos) << e.message;
 }
 
 TEST(KernelNativeMarker, MarkedFunctionsStillWorkBesideRefusedOnes) {

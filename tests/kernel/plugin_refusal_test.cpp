@@ -101,11 +101,14 @@ TEST(KernelPluginRefusal, AbiMajorMessageNamesBothVersions) {
     KT_EXPECT_CONTAINS(r->refused, "ABI " + std::to_string(MODRT_ABI_MAJOR) + "." + std::to_string(MODRT_ABI_MINOR));
 }
 
-TEST(KernelPluginRefusal, AbiMinorNewerIsRefused) {
+TEST(KernelPluginRefusal, AbiMinorNewerIsRefusedNamingBothMinorsAndWhatToDo) {
     Runtime rt(with_bad("abi_minor"));
     auto r = record_of(rt.plugins(), bad_file("abi_minor"));
     ASSERT_TRUE(r);
-    KT_EXPECT_CONTAINS(r->refused, "newer");
+    const std::string kernel_minor = std::to_string(MODRT_ABI_MINOR);
+    KT_EXPECT_CONTAINS(r->refused, "needs modrt ABI 1." + std::to_string(MODRT_ABI_MINOR + 1));
+    KT_EXPECT_CONTAINS(r->refused, "this kernel speaks ABI 1." + kernel_minor);
+    KT_EXPECT_CONTAINS(r->refused, "rebuild the plugin targeting minor " + kernel_minor);
 }
 
 TEST(KernelPluginRefusal, DuplicateNamesTheFirstProvider) {

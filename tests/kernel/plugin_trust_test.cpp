@@ -528,7 +528,7 @@ TEST_F(PluginTrustTest, CliPluginsOpensAndListsEveryPlugin) {
     fs::path dir = plugin_dir("cli_plugins");
     plugin_dir("cli_plugins", false, "zz_bare");  // sorts after marker.so: the duplicate
     auto r = modrt::test::run_process({MODRT_CLI, "plugins", "--plugin-path", dir.string()});
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    ASSERT_EQ(r.exit_code, 1) << r.out << r.err;  // zz_bare.so is refused: listed, and the command fails
     KT_EXPECT_CONTAINS(r.out, (dir / "marker.so").string() + "\n  name: test.marker  version: 0.9.1  abi: ");
     KT_EXPECT_CONTAINS(r.out, "  provides: test.marker\n  manifest: yes\n");
     KT_EXPECT_CONTAINS(r.out, (dir / "zz_bare.so").string() + "\n  refused: provides 'test.marker', already provided by " +
@@ -549,7 +549,7 @@ TEST_F(PluginTrustTest, CliRefusesAWorldWritableDirectoryUnlessAllowed) {
     trust_chmod(dir, 0777);
     auto refused = modrt::test::run_process({MODRT_CLI, "plugins", "--plugin-path", dir.string()},
                                             {.env = {{"MODRT_ALLOW_UNSAFE_PLUGIN_PATH", std::nullopt}}});
-    ASSERT_EQ(refused.exit_code, 0) << refused.err;
+    ASSERT_EQ(refused.exit_code, 1) << refused.err;  // a refused plugin fails `modrt plugins`
     KT_EXPECT_CONTAINS(refused.out, "marker.so\n  refused: not trusted: directory " + dir.string() +
                                         " is writable by group and others (mode 0777)");
     KT_EXPECT_CONTAINS(refused.err, "chmod go-w " + dir.string());  // warned about on stderr too

@@ -55,6 +55,8 @@ if(BUILD_TYPE)
 endif()
 run(configure COMMAND ${CMAKE_COMMAND} ${configure_args})
 expect("${configure_ERR}${configure_OUT}" "Generating done" "configure the external project")
+# find_package(modrt 1.4 REQUIRED) found the package and its ABI version (project/CMakeLists.txt checks the rest).
+expect("${configure_OUT}" "acme: modrt ABI 1\\.[0-9]+\n" "the package exports MODRT_ABI_VERSION_MAJOR/MINOR")
 run(build COMMAND ${CMAKE_COMMAND} --build ${ext_build})
 run(install_app COMMAND ${CMAKE_COMMAND} --install ${ext_build} --prefix ${app})
 file(COPY ${SOURCE_DIR}/registry-invalid DESTINATION ${app})
@@ -78,7 +80,8 @@ set(reg ${app}/registry)
 set(pp --plugin-path ${app}/plugins --log-level error --source-root ${app}/lib)
 
 run(plugins COMMAND ${modrt} plugins ${pp})
-expect("${plugins_OUT}" "${app}/plugins/acme.pools.so\n  name: acme.pools  version: 1.0.0  abi: [0-9]+\\.[0-9]+\n  provides: pool.counting\n"
+# abi: the plugin's target (TARGET_ABI_MINOR 2), not the SDK header's minor.
+expect("${plugins_OUT}" "${app}/plugins/acme.pools.so\n  name: acme.pools  version: 1.0.0  abi: 1\\.2\n  provides: pool.counting\n"
        "modrt plugins lists acme.pools")
 
 run(validate COMMAND ${modrt} validate ${reg} ${pp})

@@ -2,6 +2,8 @@
 // asynchronous ones (async_call.cpp).
 #pragma once
 
+#include "calling/plugin_guard.hpp"
+#include "providers/security/call_permissions.hpp"  // security_decide, check_call_permissions
 #include "runtime/runtime_impl.hpp"
 
 #include <string>
@@ -60,15 +62,6 @@ modrt_error* resolve_callable(modrt_runtime* rt, uint32_t depth, std::string_vie
 
 /// Apply what a caller changes for this call; the frame owns whatever it introduces.
 [[gnu::noinline]] void apply_options(modrt_frame& frame, const modrt_call_options* options);
-
-/// PERMISSION_DENIED unless the frame's actor may call `id` (funcs.call); and for a function's call that sets an actor, scope or context
-/// (`options`), whether its caller `parent` may: funcs.security / funcs.context.
-[[gnu::noinline]] modrt_error* check_call_permissions(const modrt_frame* parent, const modrt_call_options* options,
-                                                      const modrt_frame& frame, std::string_view id);
-
-/// The provider's decision (ALLOW without one, DENY when it fails); strict mode not applied.
-modrt_decision security_decide(modrt_runtime* rt, const modrt_actor* actor, std::string_view scope,
-                               std::string_view action, std::string_view resource, const modrt_value* meta) noexcept;
 
 /// Contracts, interceptors and the function itself; the caller has just checked that the
 /// frame is not canceled. `on_worker`: already on the entry's pool (async), so the end of

@@ -9,19 +9,11 @@ namespace modrt::kernel {
 
 namespace {
 
-std::string plugin_name(const LoadedPlugin* owner) {
-    return owner ? owner->record().name + " (" + owner->record().file.string() + ")" : "plugin";
-}
-
-[[gnu::cold, gnu::noinline]] modrt_error* hook_threw(const LoadedPlugin* owner, std::string_view hook) {
-    return fail(MODRT_ERR_INTERNAL, plugin_name(owner) + ": " + std::string(hook) + " threw an exception");
-}
-
 // An error of a kind that does not exist was made by this plugin or one it called:
 // name the first plugin it passes through (a returned error is otherwise the plugin's own).
 [[gnu::cold, gnu::noinline]] void name_bad_kind(modrt_error* err, const LoadedPlugin* owner, std::string_view hook) {
     if (err->message.starts_with(kBadErrorKind))
-        err->message = plugin_name(owner) + ": " + std::string(hook) + " returned a " + err->message;
+        err->message = plugin_label(owner) + ": " + std::string(hook) + " returned a " + err->message;
 }
 
 // A host function ran out of memory while the hook ran on this thread (host_oom.hpp):
@@ -30,23 +22,19 @@ std::string plugin_name(const LoadedPlugin* owner) {
                                                              std::string_view hook) noexcept {
     if (err != nullptr) return err;  // already failing: keep its own error
     try {
-        return fail(MODRT_ERR_INTERNAL, plugin_name(owner) + ": " + std::string(hook) +
+        return fail(MODRT_ERR_INTERNAL, plugin_label(owner) + ": " + std::string(hook) +
                                             " ran out of memory (a host API allocation failed; its value is incomplete)");
     } catch (...) {
         return nullptr;  // not even an error fits: the caller's own guard counts this thread's failure
     }
 }
 
-// Hooks are noexcept in the SDK; a plugin written without it must still not take the runtime down.
+// A hook on the call path: the plugin guard (a throw becomes an error naming the plugin),
+// then what the hook's return cannot say itself (host_oom.hpp, kBadErrorKind).
 template <class F>
 modrt_error* guarded(const LoadedPlugin* owner, std::string_view hook, F&& f) noexcept {
-    modrt_error* err;
     const uint64_t failures = host_alloc_failures();
-    try {
-        err = f();
-    } catch (...) {
-        return hook_threw(owner, hook);
-    }
+    modrt_error* err = call_plugin(owner, hook, std::forward<F>(f));
     if (host_alloc_failures() != failures) [[unlikely]]
         return hook_out_of_memory(err, owner, hook);
     if (err != nullptr && err->kind == MODRT_ERR_UNKNOWN) [[unlikely]]
@@ -63,7 +51,7 @@ modrt_error* check_next_arguments(const InterceptorHandle& caller, const modrt_f
                        : result == nullptr                         ? "a null result slot"
                                                                    : nullptr;
     if (what == nullptr) return nullptr;
-    return fail(MODRT_ERR_INTERNAL, plugin_name(caller.owner) + ": " + caller.name + " called next with " + what);
+    return fail(MODRT_ERR_INTERNAL, plugin_label(caller.owner) + ": " + caller.name + " called next with " + what);
 }
 
 /// The function itself on its pool: `on_worker` (an async call already on the pool) and
@@ -147,38 +135,6 @@ bool valid_id(std::string_view id) {
            id.find(':', colon + 1) == std::string_view::npos;
 }
 
-bool security_allows(const modrt_frame& frame, std::string_view action, std::string_view resource) {
-    modrt_runtime* rt = frame.runtime;
-    modrt_decision d = security_decide(rt, frame.actor, frame.scope, action, resource, nullptr);
-    return d == MODRT_DECISION_ALLOW || (d == MODRT_DECISION_UNDEFINED && !rt->security_strict);
-}
-
-[[gnu::cold, gnu::noinline]] modrt_error* call_denied(const modrt_frame& frame, std::string_view id) {
-    return fail(MODRT_ERR_PERMISSION_DENIED, "permission denied: funcs.call on '" + std::string(id) + "'" +
-                                                 (frame.actor ? " for actor '" + frame.actor->id + "'" : ""));
-}
-
-[[gnu::cold, gnu::noinline]] modrt_error* option_denied(const modrt_frame& caller, std::string_view id, std::string_view what, std::string_view needs) {
-    return fail(MODRT_ERR_PERMISSION_DENIED, "permission denied: calling '" + std::string(id) + "' with " +
-                                                 std::string(what) + " needs " + std::string(needs) +
-                                                 (caller.actor ? " for actor '" + caller.actor->id + "'" : ""));
-}
-
-// Changing who calls, or what the callee inherits, is itself a permission (Wippy's
-// funcs.security and funcs.context), checked against the caller.
-modrt_error* check_option_permissions(const modrt_frame& caller, const modrt_call_options* o, std::string_view id) {
-    auto has = [&](size_t offset, size_t size) { return o->struct_size >= offset + size; };
-    bool sets_security = (has(offsetof(modrt_call_options, actor), sizeof(void*)) && o->actor) ||
-                         (has(offsetof(modrt_call_options, scope), sizeof(modrt_str)) && o->scope.len > 0);
-    bool sets_context = has(offsetof(modrt_call_options, context), sizeof(void*)) && o->context &&
-                        o->context->type == MODRT_MAP && !o->context->keys.empty();
-    if (sets_security && !security_allows(caller, "funcs.security", "security"))
-        return option_denied(caller, id, "an actor or scope", "funcs.security on 'security'");
-    if (sets_context && !security_allows(caller, "funcs.context", "context"))
-        return option_denied(caller, id, "context", "funcs.context on 'context'");
-    return nullptr;
-}
-
 }  // namespace
 
 modrt_error* invoke_kind(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result) {
@@ -197,7 +153,7 @@ modrt_error* submit_to_pool(modrt_runtime* rt, const Entry& e, modrt_task* task)
     if (refused != nullptr && pool.owner != nullptr &&
         refused->message.find(pool.owner->record().name) == std::string::npos &&
         refused->message.find("pool." + pool.type) == std::string::npos) [[unlikely]]
-        refused->message = plugin_name(pool.owner) + ": pool." + pool.type + " refused the call: " + refused->message;
+        refused->message = plugin_label(pool.owner) + ": pool." + pool.type + " refused the call: " + refused->message;
     return refused;
 }
 
@@ -243,28 +199,6 @@ void apply_options(modrt_frame& frame, const modrt_call_options* o) {
         s.options = *o->options;
         frame.options = &s.options;
     }
-}
-
-modrt_decision security_decide(modrt_runtime* rt, const modrt_actor* actor, std::string_view scope,
-                               std::string_view action, std::string_view resource, const modrt_value* meta) noexcept {
-    if (rt->security == nullptr) return MODRT_DECISION_ALLOW;  // explicitly permissive; warned at load
-    try {
-        modrt_decision d = rt->security->evaluate(rt->security_plugin, actor, modrt_str{scope.data(), scope.size()},
-                                                  modrt_str{action.data(), action.size()},
-                                                  modrt_str{resource.data(), resource.size()}, meta);
-        return d == MODRT_DECISION_ALLOW || d == MODRT_DECISION_UNDEFINED ? d : MODRT_DECISION_DENY;
-    } catch (...) {
-        return MODRT_DECISION_DENY;  // a failing policy engine never grants access
-    }
-}
-
-modrt_error* check_call_permissions(const modrt_frame* parent, const modrt_call_options* options,
-                                    const modrt_frame& frame, std::string_view id) {
-    if (options && parent && parent->entry) [[unlikely]]  // a function's call; outside callers set what they like
-        if (modrt_error* denied = check_option_permissions(*parent, options, id)) return denied;
-    if (security_allows(frame, "funcs.call", id)) [[likely]]
-        return nullptr;
-    return call_denied(frame, id);
 }
 
 namespace {

@@ -376,11 +376,8 @@ modrt_error* h_security_scope_policies(modrt_runtime* rt, modrt_str scope, modrt
         return make_error(MODRT_ERR_UNAVAILABLE, rt->security ? "the security provider does not list scopes"
                                                               : "no security provider is loaded")
             .release();
-    try {
-        return api->scope_policies(rt->security_plugin, scope, out);
-    } catch (...) {
-        return make_error(MODRT_ERR_INTERNAL, "the security provider's scope_policies threw an exception").release();
-    }
+    return call_plugin(rt->security_owner, "security scope_policies",
+                       [&] { return api->scope_policies(rt->security_plugin, scope, out); });
 }
 
 uint64_t h_value_size_limit(modrt_runtime* rt) { return rt != nullptr ? rt->limits.max_value_size : Limits{}.max_value_size; }
@@ -404,6 +401,12 @@ modrt_error* h_contract_resolve(modrt_runtime* rt, modrt_str binding, modrt_str 
 modrt_error* h_contract_describe(modrt_runtime* rt, modrt_value* out) {
     if (rt->contract == nullptr) return no_contract_provider();
     return rt->contract->describe(rt->contract_plugin, out);
+}
+
+modrt_error* h_contract_describe_binding(modrt_runtime* rt, modrt_str binding, modrt_value* out) {
+    if (rt->contract == nullptr) return no_contract_provider();
+    // The guarded table always has the hook: it derives the answer from describe for an older provider.
+    return rt->contract->describe_binding(rt->contract_plugin, binding, out);
 }
 
 }  // namespace
@@ -487,6 +490,7 @@ modrt_host_api make_host_api(modrt_runtime* rt) {
     h.security_scope_policies = h_security_scope_policies;
     h.contract_resolve = h_contract_resolve;
     h.contract_describe = h_contract_describe;
+    h.contract_describe_binding = h_contract_describe_binding;
     h.next_invoke_with = h_next_invoke_with;
     h.value_size_limit = h_value_size_limit;
     return h;

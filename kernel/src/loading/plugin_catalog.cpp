@@ -1,4 +1,5 @@
 #include "loading/plugin_catalog.hpp"
+#include "calling/plugin_guard.hpp"
 
 #include "runtime/logging.hpp"
 #include "loading/plugin_descriptor_check.hpp"
@@ -71,8 +72,8 @@ OpenedPlugin open_descriptor(const fs::path& file) {
     const modrt_plugin_descriptor* d = nullptr;
     try {
         d = entry();
-    } catch (...) {
-        throw std::runtime_error("entry symbol threw an exception");
+    } catch (...) {  // no plugin to name yet: the caller names the file
+        throw std::runtime_error(threw_text("entry symbol"));
     }
     std::string why = check_plugin_descriptor(d);
     if (!why.empty()) throw std::runtime_error(why);
@@ -111,11 +112,8 @@ LoadedPlugin::LoadedPlugin(const PluginRecord& record, const modrt_plugin_descri
 LoadedPlugin::~LoadedPlugin() {
     bool has_shutdown = descriptor_->struct_size >= offsetof(modrt_plugin_descriptor, shutdown) + sizeof(void*);
     if (state_ != nullptr && has_shutdown && descriptor_->shutdown != nullptr) {
-        try {
-            descriptor_->shutdown(state_);
-        } catch (...) {
-            logger()->error("plugin {} threw during shutdown", record_.file.string());
-        }
+        if (std::string threw = call_plugin_void(this, "shutdown", [&] { descriptor_->shutdown(state_); }); !threw.empty())
+            logger()->error("{}", threw);
     }
 }
 
@@ -280,20 +278,14 @@ LoadedPlugin& PluginCatalog::load(const PluginRecord& record, const modrt_host_a
     modrt_error* err = nullptr;
     std::string failure;
     if (auto it = configs_.find(record.name); it != configs_.end()) plugin->config_ = it->second;
-    try {
-        err = d->init(&plugin->host_, &plugin->config_, &plugin->state_);
-    } catch (const std::exception& e) {
-        failure = std::string("threw during init: ") + e.what();
-    } catch (...) {
-        failure = "threw during init";
-    }
+    failure = call_plugin_void(plugin.get(), "init", [&] { err = d->init(&plugin->host_, &plugin->config_, &plugin->state_); });
     if (err != nullptr) {
-        failure = "failed to initialise: " + err->message;
+        failure = "plugin " + record.file.string() + " (" + record.name + ") failed to initialise: " + err->message;
         std::unique_ptr<modrt_error> owned(err);
     }
     if (!failure.empty()) {
         plugin->state_ = nullptr;
-        throw std::runtime_error("plugin " + record.file.string() + " (" + record.name + ") " + failure);
+        throw std::runtime_error(failure);
     }
     for (auto& r : records_)
         if (&r == &record) r.loaded = true;

@@ -23,18 +23,27 @@ size_t minimum_api_size(modrt_extension_type type) {
 
 std::string abi_text(uint32_t major, uint32_t minor) { return std::to_string(major) + "." + std::to_string(minor); }
 
-std::string check_plugin_abi(uint32_t major, uint32_t minor) {
-    if (major == MODRT_ABI_MAJOR && minor <= MODRT_ABI_MINOR) return "";
-    return "built for modrt ABI " + abi_text(major, minor) + ", but this kernel speaks ABI " +
-           abi_text(MODRT_ABI_MAJOR, MODRT_ABI_MINOR) +
-           (major != MODRT_ABI_MAJOR ? " (the major must match)" : " (the plugin's minor is newer)");
+std::string check_plugin_abi(uint32_t major, uint32_t minor, uint32_t kernel_minor) {
+    // The rule of abi.h: same major, and a target minor no newer than the kernel's.
+    if (major == MODRT_ABI_MAJOR && minor <= kernel_minor) return "";
+    const std::string plugin = abi_text(major, minor), kernel = abi_text(MODRT_ABI_MAJOR, kernel_minor);
+    if (major != MODRT_ABI_MAJOR)
+        return "built for modrt ABI " + plugin + ", but this kernel speaks ABI " + kernel +
+               " (the major must match: rebuild the plugin with a modrt " + std::to_string(MODRT_ABI_MAJOR) +
+               ".x SDK)";
+    return "needs modrt ABI " + plugin + " (its target minor is " + std::to_string(minor) +
+           "), but this kernel speaks ABI " + kernel + " (minor " + std::to_string(kernel_minor) +
+           "): upgrade modrt, or rebuild the plugin targeting minor " + std::to_string(kernel_minor) +
+           " (MODRT_TARGET_ABI_MINOR " + std::to_string(kernel_minor) + ", modrt_add_plugin(... TARGET_ABI_MINOR " +
+           std::to_string(kernel_minor) + "))";
 }
 
-std::string check_plugin_descriptor(const modrt_plugin_descriptor* d) {
+std::string check_plugin_descriptor(const modrt_plugin_descriptor* d, uint32_t kernel_minor) {
     if (d == nullptr) return "entry symbol returned no descriptor";
     if (d->struct_size < offsetof(modrt_plugin_descriptor, abi_minor) + sizeof(uint32_t))
         return "descriptor is too small to hold an ABI version";
-    if (std::string why = check_plugin_abi(d->abi_major, d->abi_minor); !why.empty()) return why;
+    if (std::string why = check_plugin_abi(d->abi_major, d->abi_minor, kernel_minor); !why.empty())
+        return why;
     if (d->struct_size < offsetof(modrt_plugin_descriptor, init) + sizeof(void*))
         return "descriptor is smaller than ABI " + abi_text(d->abi_major, d->abi_minor) + " requires";
     if (d->name == nullptr || *d->name == '\0') return "descriptor has no plugin name";

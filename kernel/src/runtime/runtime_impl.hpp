@@ -6,7 +6,8 @@
 #include "loading/plugin_catalog.hpp"
 #include "loading/registry_reader.hpp"
 #include "runtime/runtime_limits.hpp"
-#include "providers/runtime_security.hpp"
+#include "providers/contract/contract_guard.hpp"
+#include "providers/security/security_settings.hpp"
 
 #include <modrt/kernel/error.hpp>
 #include <modrt/kernel/runtime.hpp>
@@ -38,21 +39,10 @@ struct PoolHandle {
     mutable std::atomic<uint64_t> caller_started{0};
     mutable std::atomic<uint64_t> caller_completed{0};
     /// The pool's counters (zeros where it reports none) plus the calls run for it, keeping out->struct_size.
-    void read_stats(modrt_pool_stats* out) const {
-        size_t size = out->struct_size;
-        *out = modrt_pool_stats{};
-        out->struct_size = size;
-        if (api->stats) api->stats(handle, out);
-        uint64_t completed = caller_completed.load(std::memory_order_relaxed);
-        uint64_t started = caller_started.load(std::memory_order_relaxed);
-        out->busy += started > completed ? started - completed : 0;
-        out->completed += completed;
-    }
+    void read_stats(modrt_pool_stats* out) const;
     /// Destroy the pool instance (it drops queued calls and joins its workers); the handle
     /// itself stays readable, so a worker still finishing a call may look at its entry's pool.
-    void shut_down() {
-        if (handle) api->destroy(plugin, std::exchange(handle, nullptr));
-    }
+    void shut_down();
     ~PoolHandle() { shut_down(); }
 };
 
@@ -63,9 +53,7 @@ struct InterceptorHandle {
     void* handle = nullptr;
     std::string name;  // "interceptor.retry"
     const LoadedPlugin* owner = nullptr;
-    ~InterceptorHandle() {
-        if (handle) api->destroy(plugin, handle);
-    }
+    ~InterceptorHandle();
 };
 
 /// A registry entry bound to the plugin of its kind.
@@ -85,16 +73,6 @@ struct Entry {
 
     bool callable() const { return kind != nullptr && kind->invoke != nullptr; }
     ~Entry();
-};
-
-/// The runtime's contract provider behind a kernel-made table: a hook that throws
-/// becomes an INTERNAL error naming the plugin, and a NULL hook means "valid".
-/// The call path calls it like any provider (runtime.cpp fills it in).
-struct GuardedContract {
-    modrt_contract_api api{};  // the kernel's table, handed out as modrt_runtime::contract
-    const modrt_contract_api* inner = nullptr;
-    void* plugin = nullptr;
-    const LoadedPlugin* owner = nullptr;
 };
 
 }  // namespace modrt::kernel

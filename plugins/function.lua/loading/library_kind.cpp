@@ -7,7 +7,7 @@ namespace modrt::lua {
 
 LibraryKind::LibraryKind(const Host& host) : host_(host) {}
 
-std::unique_ptr<FunctionEntry> LibraryKind::create_entry(const EntryInfo& info) {
+std::unique_ptr<DataEntry> LibraryKind::create_entry(const EntryInfo& info) {
     std::shared_ptr<const ModuleSpec> spec = read_module_spec(host_, info, /*needs_method=*/false);
     // Syntax and top-level errors are reported at load; importers load the
     // library again, once per worker state, when they first require it.
@@ -16,9 +16,5 @@ std::unique_ptr<FunctionEntry> LibraryKind::create_entry(const EntryInfo& info) 
 }
 
 LibraryEntry::LibraryEntry(std::shared_ptr<const ModuleSpec> spec) : spec_(std::move(spec)) {}
-
-Error LibraryEntry::invoke(Frame, ValueView, ValueSlot) {
-    return Error(MODRT_ERR_INVALID, spec_->id + " is a library.lua entry; it cannot be called (require it through imports:)");
-}
 
 }  // namespace modrt::lua

@@ -12,21 +12,22 @@
 
 namespace modrt::lua {
 
-class LibraryKind : public FunctionKind {
+class LibraryKind : public DataKind {
 public:
     explicit LibraryKind(const Host& host);
-    std::unique_ptr<FunctionEntry> create_entry(const EntryInfo& info) override;
+    std::unique_ptr<DataEntry> create_entry(const EntryInfo& info) override;
 
 private:
     Host host_;
     LoadChecker checker_;
 };
 
-class LibraryEntry : public FunctionEntry {
+/// A library entry keeps its module spec alive while the registry holds it.
+class LibraryEntry : public DataEntry {
 public:
     explicit LibraryEntry(std::shared_ptr<const ModuleSpec> spec);
-    /// Never called (the kind is registered without invoke); fails if it is.
-    Error invoke(Frame frame, ValueView args, ValueSlot result) override;
+    /// What the entry was read and checked from.
+    const ModuleSpec& spec() const noexcept { return *spec_; }
 
 private:
     std::shared_ptr<const ModuleSpec> spec_;

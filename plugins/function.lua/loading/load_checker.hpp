@@ -11,13 +11,18 @@
 
 namespace modrt::lua {
 
+/// Load `spec` in `state` (Mode::check) and, when it has a method, check that the
+/// chunk returns a table holding a function under it. Throws modrt::Failure
+/// (INVALID, naming the field: `source` or `method`) when it does not.
+void check_module(WorkerState& state, const std::shared_ptr<const ModuleSpec>& spec);
+
 class LoadChecker {
 public:
     /// Load `spec` in the scratch state; throws modrt::Failure (INVALID, with the field) on a problem.
     void check(const std::shared_ptr<const ModuleSpec>& spec) {
         std::lock_guard lock(mutex_);  // entries of one registry may be prepared from several threads
         if (!state_) state_ = std::make_unique<WorkerState>(WorkerState::Mode::check);
-        state_->check(spec);
+        check_module(*state_, spec);
     }
 
 private:

@@ -1,7 +1,7 @@
 // The function.lua kind (lua_kind.hpp).
 #include "loading/lua_kind.hpp"
 
-#include "vm/worker_state.hpp"
+#include "vm/thread_states.hpp"
 
 #include <modrt/byte_size.hpp>
 
@@ -50,7 +50,7 @@ LuaEntry::LuaEntry(std::shared_ptr<const ModuleSpec> spec, std::shared_ptr<const
 
 Error LuaEntry::invoke(Frame frame, ValueView args, ValueSlot result) {
     // No cancellation check here: the kernel makes one just before invoking (abi.h).
-    WorkerState& state = WorkerState::for_thread(token_);
+    WorkerState& state = state_for_thread(token_);
     state.set_runtime(runtime_);
     return Error(state.invoke(spec_, frame.raw(), args.raw(), result.raw()));
 }

@@ -4,7 +4,7 @@
 
 #include "loading/load_checker.hpp"
 #include "loading/module_spec.hpp"
-#include "vm/worker_state.hpp"
+#include "vm/thread_states.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -20,7 +20,7 @@ public:
 private:
     Host host_;
     LoadChecker checker_;
-    // Identifies this kind instance to the per-thread states (worker_state.hpp);
+    // Identifies this kind instance to the per-thread states (thread_states.hpp);
     // entries hold a copy, so states live while anything can still call them.
     std::shared_ptr<const StateSettings> token_;
 };

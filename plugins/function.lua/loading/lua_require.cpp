@@ -1,10 +1,9 @@
 // The sandboxed `require` (lua_require.hpp).
 #include "loading/lua_require.hpp"
 
-#include "loading/host_modules.hpp"
+#include "modules/host_modules.hpp"
 #include "loading/library_view.hpp"
-#include "loading/module_binding.hpp"
-#include "vm/worker_state.hpp"
+#include "modules/module_binding.hpp"
 
 #include <string_view>
 
@@ -48,18 +47,18 @@ void push_host_module(lua_State* L, const HostModule& m, uint64_t serial) {
     lua_remove(L, -2);
 }
 
-// upvalue 1: the WorkerState (light userdata); upvalue 2: the module's spec serial.
+// upvalue 1: the ModuleResolver (light userdata); upvalue 2: the module's spec serial.
 int sandbox_require(lua_State* L) {
     size_t len = 0;
     const char* name = luaL_checklstring(L, 1, &len);
     std::string_view wanted(name, len);
-    auto* ws = static_cast<WorkerState*>(lua_touserdata(L, lua_upvalueindex(1)));
+    auto* resolver = static_cast<ModuleResolver*>(lua_touserdata(L, lua_upvalueindex(1)));
     auto serial = static_cast<uint64_t>(lua_tonumber(L, lua_upvalueindex(2)));
-    const ModuleSpec* spec = ws->spec(serial);
+    const ModuleSpec* spec = resolver->spec(serial);
     if (spec == nullptr) return luaL_error(L, "require: unknown module environment");
     for (const auto& import : spec->imports) {
         if (import.first == wanted) {
-            ws->push_library(L, import.second);
+            resolver->push_library(L, import.second);
             push_library_view(L, import.second->id.c_str());  // read-only to importers (library_view.hpp)
             return 1;
         }
@@ -79,8 +78,8 @@ int sandbox_require(lua_State* L) {
 
 }  // namespace
 
-void push_require(lua_State* L, WorkerState* ws, uint64_t serial) {
-    lua_pushlightuserdata(L, ws);
+void push_require(lua_State* L, ModuleResolver* resolver, uint64_t serial) {
+    lua_pushlightuserdata(L, resolver);
     lua_pushnumber(L, static_cast<lua_Number>(serial));
     lua_pushcclosure(L, sandbox_require, 2);
 }

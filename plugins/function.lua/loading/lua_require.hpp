@@ -2,15 +2,16 @@
 // only resolves the names its entry allows (imports: aliases, then modules:).
 #pragma once
 
+#include "loading/module_resolver.hpp"
+
 #include <lua.hpp>
 
 #include <cstdint>
 
 namespace modrt::lua {
 
-class WorkerState;
-
-/// Push the require function of the module with spec `serial` in `ws`.
-void push_require(lua_State* L, WorkerState* ws, uint64_t serial);
+/// Push the require function of the module with spec `serial`, resolving
+/// through `resolver` (which must outlive the state's closures).
+void push_require(lua_State* L, ModuleResolver* resolver, uint64_t serial);
 
 }  // namespace modrt::lua

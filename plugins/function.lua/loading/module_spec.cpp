@@ -1,7 +1,7 @@
 // Reading a Lua entry's registry fields and source (module_spec.hpp).
 #include "loading/module_spec.hpp"
 
-#include "loading/host_modules.hpp"
+#include "modules/host_modules.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -7,7 +7,7 @@
 #include "strings/lua_strings.hpp"
 
 #include "vm/c_stack_guard.hpp"
-#include "modules/funcs/lua_call_env.hpp"
+#include "vm/call_env.hpp"
 #include "strings/lua_pattern.hpp"
 
 #include <cstring>

@@ -1,7 +1,7 @@
 // The `errors` global and the error userdata (see lua_errors.hpp).
 #include "values/lua_errors.hpp"
 
-#include "vm/lua_owned.hpp"
+#include "values/lua_owned.hpp"
 #include "values/lua_value.hpp"
 
 #include <modrt/error_kinds.hpp>

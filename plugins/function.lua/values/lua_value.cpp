@@ -5,7 +5,7 @@
 #include "values/lua_value.hpp"
 
 #include "loading/library_view.hpp"
-#include "modules/funcs/lua_call_env.hpp"
+#include "vm/call_env.hpp"
 #include "values/lua_errors.hpp"
 #include "values/lua_payload.hpp"
 

@@ -1,19 +1,20 @@
-// One lua_State per thread per kind instance.
+// A lua_State set up for modrt: one per thread per kind instance
+// (thread_states.hpp), or a scratch state that checks entries at registry
+// load (load_checker.hpp).
 //
 // States are per worker by design: a lua_State is not thread-safe, creating
 // one costs ~55 us (never per call), and a worker thread runs one call at a
 // time (plus calls nested inside it, which reuse the same state re-entrantly).
-// Each thread keeps its states in a thread_local list keyed by the owning
-// kind's liveness token, and closes them when the thread exits (or, for a
-// kind that is gone, the next time this thread creates a state).
 //
-// A state caches, per entry, the loaded method function (in a table kept on
-// the state's stack, see worker_state.cpp), and per library id the value its
-// chunk returned (a registry ref), so code loads once per state.
+// The jobs of a state live in separate files: creation here
+// (worker_state.cpp), the two call paths (call_paths.cpp), the cancellation
+// hook (cancel_hook.cpp), and loading modules (loading/module_loader.hpp,
+// which caches per state each entry's method and each library's value).
 #pragma once
 
-#include "vm/memory_budget.hpp"
+#include "loading/module_loader.hpp"
 #include "loading/module_spec.hpp"
+#include "vm/memory_budget.hpp"
 #include "vm/sandbox.hpp"
 
 #include <modrt/abi.h>
@@ -21,18 +22,10 @@
 #include <lua.hpp>
 
 #include <memory>
-#include <string>
-#include <unordered_map>
 
 namespace modrt::lua {
 
-struct CallCtx;  // one call in flight (worker_state.cpp)
-
-/// What a kind's states are created with; the kind's shared_ptr to it is also
-/// its liveness token (states of a kind that is gone are closed).
-struct StateSettings {
-    size_t memory_limit = kDefaultMemoryLimit;  ///< bytes of Lua heap per state
-};
+struct CallCtx;  // one call in flight (call_ctx.hpp)
 
 class WorkerState {
 public:
@@ -47,32 +40,29 @@ public:
     WorkerState(const WorkerState&) = delete;
     WorkerState& operator=(const WorkerState&) = delete;
 
-    /// The calling thread's state for the kind identified by `owner` (its
-    /// liveness token), created on first use with its settings.
-    static WorkerState& for_thread(const std::shared_ptr<const StateSettings>& owner);
-
     /// Run the method of `spec` with `args` (an array); writes `result`.
-    /// Returns an owned error or nullptr. Never throws, never panics.
+    /// Returns an owned error or nullptr. Never throws, never panics (call_paths.cpp).
     modrt_error* invoke(const std::shared_ptr<const ModuleSpec>& spec, modrt_frame* frame, const modrt_value* args,
                         modrt_value* result) noexcept;
 
-    /// Check mode: load `spec` and, when it has a method, check that the chunk
-    /// returns a table holding a function under it. Throws modrt::Failure
-    /// (INVALID, naming the field) when it does not.
-    void check(const std::shared_ptr<const ModuleSpec>& spec);
-
-    // -- used by require and the protected helpers --
     lua_State* state() const noexcept { return L_; }
-    /// The spec a require closure of this state was made for (nullptr when unknown).
-    const ModuleSpec* spec(uint64_t serial) const noexcept;
-    /// Push the value of library `lib`, running its chunk once per state. Raises on failure.
-    void push_library(lua_State* L, const std::shared_ptr<const ModuleSpec>& lib);
-    /// Push the method function of `spec`, loading its module once per state. Raises on failure.
-    void push_entry_function(lua_State* L, const std::shared_ptr<const ModuleSpec>& spec);
-    /// Run the chunk of `spec` in a new module environment; pushes what it returned. Raises on failure.
-    void load_module(lua_State* L, const std::shared_ptr<const ModuleSpec>& spec);
-    /// The innermost call running on this state (nullptr between calls), for the cancellation hook.
-    CallCtx* current_call() const noexcept { return call_; }
+    /// What this state has loaded: modules, entries' methods, libraries.
+    ModuleLoader& loader() noexcept { return loader_; }
+    /// The state object that owns `L` (any thread of it); nullptr for a foreign state.
+    static WorkerState* of(lua_State* L) noexcept;
+
+    // -- the running call --
+    /// The frame of the innermost call running on this state (nullptr between calls).
+    modrt_frame* current_frame() const noexcept;
+    /// The spec of the innermost call running on this state (nullptr between calls), for module_binding.hpp.
+    const ModuleSpec* current_spec() const noexcept;
+    /// The runtime whose calls this state runs (set by the kind before each call), for the funcs module.
+    modrt_runtime* runtime() const noexcept { return runtime_; }
+    void set_runtime(modrt_runtime* runtime) noexcept { runtime_ = runtime; }
+    /// Whether the running call wrote globals (sandbox.hpp).
+    CallGlobals* globals() noexcept { return &globals_; }
+
+    // -- cancellation and budgets (cancel_hook.cpp) --
     /// Whether the cancellation hook has stopped the innermost call (pcall must not swallow that).
     bool cancel_raised() const noexcept;
     /// For long-running C code inside a call (pattern matching, ...): raises CANCELED/TIMEOUT
@@ -83,33 +73,29 @@ public:
     /// Whether the innermost call was interrupted (canceled, or in check mode out of budget):
     /// pcall, xpcall and resume let such an error through, and xpcall runs no handler for it.
     bool interrupted() const noexcept;
-    /// The frame of the innermost call running on this state (nullptr between calls).
-    modrt_frame* current_frame() const noexcept;
-    /// The spec of the innermost call running on this state (nullptr between calls), for module_binding.hpp.
-    const ModuleSpec* current_spec() const noexcept;
-    /// The state object that owns `L` (any thread of it); nullptr for a foreign state.
-    static WorkerState* of(lua_State* L) noexcept;
-    /// The runtime whose calls this state runs (set by the kind before each call), for the funcs module.
-    modrt_runtime* runtime() const noexcept { return runtime_; }
-    void set_runtime(modrt_runtime* runtime) noexcept { runtime_ = runtime; }
-    /// Whether the running call wrote globals (sandbox.hpp).
-    CallGlobals* globals() noexcept { return &globals_; }
+    /// Check mode: give the next module top level the whole instruction budget.
+    void reset_check_budget() noexcept;
+
+    /// What stays on the state's stack between calls, so the fast path reaches it
+    /// without a registry lookup (luaL_ref keys sit in the registry's hash part:
+    /// a lua_rawgeti there cost ~70 instructions, a stack slot costs nothing).
+    static constexpr int kHandlerSlot = 1;    ///< traceback_handler
+    static constexpr int kFunctionsSlot = 2;  ///< the table of loaded methods (ModuleLoader::function_index)
+    static constexpr int kResidentSlots = 2;
     /// Registry refs made once at state creation: the C functions the call
     /// paths push (lua_pushcfunction and lua_cpcall would allocate a closure
     /// each time) and the table of loaded methods.
     struct Refs {
-        int handler = LUA_NOREF;  ///< traceback_handler
-        int call = LUA_NOREF;     ///< the slow path's protected body
-        int finish = LUA_NOREF;   ///< converts results and errors the fast path cannot
+        int handler = LUA_NOREF;    ///< traceback_handler
+        int call = LUA_NOREF;       ///< the slow path's protected body
+        int finish = LUA_NOREF;     ///< converts results and errors the fast path cannot
         int functions = LUA_NOREF;  ///< the table of loaded methods, by function_index
     };
     const Refs& refs() const noexcept { return refs_; }
-    /// Instruction budget bookkeeping for check mode.
-    long budget_left = 0;
 
 private:
-    /// Index of the entry's method in the functions table, 0 when not loaded yet.
-    int function_index(uint64_t serial) noexcept;
+    /// Set the check-mode hook that charges the instruction budget (cancel_hook.cpp).
+    void arm_check_hook() noexcept;
     /// Arm the cancellation hook for a call that can be stopped; take it off after a run of calls that cannot.
     void fit_cancel_hook(bool stoppable, bool nested) noexcept;
     bool call_fast(CallCtx& c, int base) noexcept;
@@ -119,17 +105,14 @@ private:
     MemoryBudget budget_;  // before L_: the state's allocator uses it until lua_close
     lua_State* L_ = nullptr;
     Refs refs_;
+    ModuleLoader loader_;
     CallGlobals globals_;
     CallCtx* call_ = nullptr;
-    bool hooked_ = false;   // the cancellation hook is set (worker mode)
-    bool check_mode_ = false;  // Mode::check: the hook charges budget_left instead
-    int plain_calls_ = 0;   // top-level calls in a row, while hooked, that nothing could stop
+    bool hooked_ = false;      // the cancellation hook is set (worker mode)
+    bool check_mode_ = false;  // Mode::check: the hook charges budget_left_ instead
+    int plain_calls_ = 0;      // top-level calls in a row, while hooked, that nothing could stop
+    long budget_left_ = 0;     // check mode: hook ticks the module's top level may still run
     modrt_runtime* runtime_ = nullptr;
-    std::unordered_map<uint64_t, std::shared_ptr<const ModuleSpec>> specs_;
-    std::unordered_map<uint64_t, int> functions_;   // entry serial -> index in the functions table
-    uint64_t last_serial_ = 0;                       // the last hit in functions_ (serials start at 1)
-    int last_index_ = 0;
-    std::unordered_map<std::string, int> libraries_;  // library id -> registry ref (kLoading while running)
 };
 
 }  // namespace modrt::lua

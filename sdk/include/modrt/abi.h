@@ -6,31 +6,121 @@
  * crosses this boundary, so a plugin built by another compiler or standard
  * library loads and works.
  *
- * Compatibility rules:
- *  - A plugin is accepted when its ABI major equals the kernel's and its
- *    minor is not newer than the kernel's.
- *  - Every table starts with its own `struct_size`. Tables only grow (new
- *    fields are appended in a later minor); a reader uses only the fields
- *    that fit in the writer's struct_size. A NULL hook means "not provided".
+ * ===== The compatibility rule (stated here once; everything else follows it) =====
+ *
+ *  1. A plugin's descriptor carries the OLDEST minor it needs, its target:
+ *     MODRT_TARGET_ABI_MINOR, which defaults to this header's MODRT_ABI_MINOR.
+ *     To run on older kernels, define it (for the whole plugin) before
+ *     including this header or the SDK; modrt_add_plugin(... TARGET_ABI_MINOR n)
+ *     does that. A target above this header's minor is a compile error.
+ *  2. A kernel accepts a plugin whose major equals its own and whose target
+ *     minor is not newer than its own minor, and refuses any other, naming both
+ *     versions. So every plugin built against any 1.x header keeps loading in
+ *     every later 1.x kernel.
+ *  3. Tables only grow: a later minor appends fields at the end, never moves,
+ *     retypes or removes one. Every table starts with its struct_size, set by
+ *     whoever built it; a reader reads only the fields inside that size, and a
+ *     field past it reads as NULL/0. A NULL hook means "not provided".
+ *  4. A plugin uses every field its target minor has (see "Minors" below)
+ *     without checking. A field of a newer minor it feature-tests first
+ *     (host->struct_size >= offsetof(...) + sizeof(...), then not NULL). The
+ *     C++ SDK refuses at compile time what the target lacks, and where it has a
+ *     fallback for an older target (modrt::ScalarArgs) it picks it at compile
+ *     time, never with a check on the call path.
+ *  History's one wrinkle: "1.0" names two table shapes (see 1.0 below). A plugin
+ *  targeting minor 0 may rely only on the first 1.0 fields and feature-tests the
+ *  ones appended while the minor stayed 0; from target 1 on, they are all there.
+ *
+ * Other rules:
  *  - Ownership of every pointer is written next to it. "borrowed" means the
  *    receiver must not free it and must not keep it past the call (unless a
  *    longer lifetime is stated); "owned" means the receiver must release it
  *    with the named function.
  *  - Hooks never throw or longjmp across this boundary; failures are returned
  *    as a modrt_error* (NULL means success).
+ *  - Fill tables with designated initialisers (C) or let the SDK build them
+ *    (C++), so appended fields are zero (not provided) and never warn.
  *
- * Minor 1 appended: the host's security_allowed, security_evaluate,
- * security_scope_policies, contract_resolve and contract_describe; the kind
- * table's load_finished; the security table's scope_policies; the contract
- * table's covers. A plugin built against minor 1 that must also run on a
- * minor-0 kernel checks struct_size before using them.
+ * ===== Process-wide and per-runtime host verbs =====
  *
- * Minor 2 appended: the host's value_scalars (with modrt_scalar) and the pool
- * flag MODRT_POOL_CALLER_RUNS. Older kernels leave value_scalars out of the
- * table (a plugin checks for NULL) and ignore the flag.
+ * A process may hold several runtimes; each hands its plugins its own host
+ * table (host->runtime names it), valid until the plugin's shutdown. The verbs
+ * that take no modrt_runtime* are process-wide: logging, memory, clock, values,
+ * errors, frames (frame_*, next_invoke_with, security_allowed, security_check:
+ * a frame knows its runtime), actors and futures. A plugin may keep a copy of
+ * the table it got at init and call those verbs through it from any runtime
+ * (the C++ SDK does: modrt::host_api(), whose `runtime` is NULL). The verbs that
+ * take a modrt_runtime* (call, call_async, entry_find, library_symbol,
+ * pool_stats, security_evaluate, security_scope_policies, contract_resolve,
+ * contract_describe, value_size_limit, contract_describe_binding) need a live
+ * runtime: pass the `runtime` of the table that runtime handed over.
  *
- * Minor 4 appended: the host's value_size_limit. A plugin that must also run
- * on an older kernel checks struct_size and assumes the default (64 MiB).
+ * ===== Values that cross the boundary (all modrt_value trees) =====
+ *
+ *  - init `config`: a map, the `config:` of the plugin.config entry naming
+ *    the plugin (kept by the kernel until shutdown); an empty map when none.
+ *  - modrt_entry_info.fields: the whole registry entry as a map, every YAML
+ *    field as written (YAML null -> nil, integers -> INT, floats -> NUMBER).
+ *  - modrt_pool_api.create `options`: the entry's `pool:` map without `type`.
+ *  - modrt_interceptor_api.create `options`: this interceptor's options map
+ *    (runtime.interceptors defaults merged with the entry's meta.options[name]).
+ *  - frame_options / modrt_call_options.options: per-call options, a map of
+ *    interceptor name -> that interceptor's options map.
+ *  - Call arguments: an array; a result: any value. frame_context and
+ *    modrt_call_options.context: a map. actor_meta / actor_new meta: a map.
+ *  - error_details: any value; entry_create errors may carry {field: "name"}
+ *    to point at the entry's field.
+ *  - modrt_kind_api.load_finished `out`: an array of {id, field, message} maps.
+ *  - modrt_interceptor_api.stats `out`: a map of counter name -> INT or NUMBER
+ *    (interceptor.metrics: {calls, errors, p50_us, p99_us}).
+ *  - modrt_contract_api.describe / host contract_describe `out`: a map contract
+ *    id -> {methods: [{name, description, input_schemas?, output_schemas?}],
+ *    implementations: [{binding, default: bool, methods: {method: function id},
+ *    context_required: [context key strings: the binding's own, then the
+ *    item's]}]}; input_schemas/output_schemas as the contract.definition
+ *    wrote them (a list of {format, definition} maps).
+ *  - contract_resolve `out`: a string (the function id).
+ *  - modrt_contract_api.describe_binding / host contract_describe_binding
+ *    `out`: the shape written at describe_binding.
+ *  - Security `meta` (security_allowed, security_evaluate, security_check,
+ *    modrt_security_api.evaluate): NULL or a map chosen by the caller (e.g.
+ *    Lua's security.can(action, resource, meta)); policy conditions read it.
+ *  - security_scope_policies / scope_policies `out`: an array of policy id strings.
+ *
+ * ===== Minors (from `git log -p -- sdk/include/modrt/abi.h`; sizes on LP64) =====
+ *
+ *  1.0, first header (1709362): host table of 552 bytes (struct_size,
+ *    abi_major, abi_minor, runtime and 66 verbs, log ... security_check);
+ *    modrt_kind_api {entry_create, entry_destroy, invoke}; modrt_pool_api
+ *    {create, destroy, submit, stats}; modrt_interceptor_api {create, destroy,
+ *    intercept}; modrt_contract_api {validate_input, validate_output, resolve,
+ *    describe}; modrt_security_api {evaluate, strict}; task flag
+ *    MODRT_TASK_CALLER_WAITS.
+ *  1.0, appended while the minor stayed 0:
+ *    704eaf6  task flag MODRT_TASK_REENTRANT.
+ *    08ca323  modrt_pool_api.flags and MODRT_POOL_SYNCHRONOUS.
+ *    403b7b5  host next_invoke_with; modrt_interceptor_api.stats.
+ *    987d78e  host security_allowed, security_evaluate,
+ *             security_scope_policies, contract_resolve, contract_describe;
+ *             modrt_kind_api.load_finished; modrt_contract_api.covers;
+ *             modrt_security_api.scope_policies.
+ *    The last 1.0 header's host table is 600 bytes (552 + those 6 verbs).
+ *  1.1 (da2463d): no field appended: the minor was raised to mark the 987d78e
+ *    appends (headers until 1.4 wrongly said minor 1 appended them).
+ *  1.2 (f7879d5): host value_scalars (and modrt_scalar); pool flag
+ *    MODRT_POOL_CALLER_RUNS. Host table 608 bytes.
+ *  1.3 (643db41): host frame_stoppable. Host table 616 bytes.
+ *  1.4 (5d1609e): host value_size_limit (a plugin that cannot use it assumes
+ *    the default, 64 MiB). Also MODRT_NATIVE_MARKER and MODRT_NATIVE_EXPORT:
+ *    from this kernel on, function.native binds only symbols that export their
+ *    marker, so a native-function library (not a plugin: it has no descriptor,
+ *    and the rule above does not cover it) built before 1.4 is rebuilt with
+ *    MODRT_NATIVE_EXPORT / MODRT_NATIVE_FUNCTION. Host table 624 bytes.
+ *  1.5: host contract_describe_binding; modrt_contract_api.describe_binding.
+ *    Also, with no layout change: MODRT_TARGET_ABI_MINOR (rule 1), typed handle
+ *    names (modrt_plugin_state & co., all `void`), security_check deprecated.
+ *    A data entry kind is still a modrt_kind_api with invoke == NULL. Host
+ *    table 632 bytes.
  */
 #ifndef MODRT_ABI_H
 #define MODRT_ABI_H
@@ -44,8 +134,33 @@ extern "C" {
 
 /** ABI major: a plugin with another major is refused. */
 #define MODRT_ABI_MAJOR 1
-/** ABI minor: a plugin with a newer minor than the kernel's is refused. */
-#define MODRT_ABI_MINOR 4
+/** ABI minor of this header (the kernel built with it speaks this minor); see the rule above. */
+#define MODRT_ABI_MINOR 5
+
+/** The oldest minor this plugin needs (rule 1): what its descriptor's abi_minor says. Define it before including this header to target an older kernel. */
+#ifndef MODRT_TARGET_ABI_MINOR
+#define MODRT_TARGET_ABI_MINOR MODRT_ABI_MINOR
+#endif
+#if MODRT_TARGET_ABI_MINOR > MODRT_ABI_MINOR
+#error "MODRT_TARGET_ABI_MINOR is newer than this abi.h: build against a newer SDK, or lower the target"
+#endif
+#if MODRT_TARGET_ABI_MINOR < 0
+#error "MODRT_TARGET_ABI_MINOR must be 0 or more"
+#endif
+
+/** Marks what nothing should use any more; it stays in the ABI (rule 3). Define MODRT_NO_DEPRECATION_WARNINGS to hush it (the kernel, which still implements it, does).
+ *  Doc-only in C++ with clang: it warns at every implicit copy of the struct, which would break innocent code that copies the host table. */
+#if defined(MODRT_NO_DEPRECATION_WARNINGS) || (defined(__clang__) && defined(__cplusplus))
+#define MODRT_DEPRECATED(why)
+#elif defined(__GNUC__)
+#define MODRT_DEPRECATED(why) __attribute__((deprecated(why)))
+#elif defined(__cplusplus) && __cplusplus >= 201402L
+#define MODRT_DEPRECATED(why) [[deprecated(why)]]
+#elif defined(_MSC_VER)
+#define MODRT_DEPRECATED(why) __declspec(deprecated(why))
+#else
+#define MODRT_DEPRECATED(why)
+#endif
 
 /** Name of the one symbol every plugin exports. */
 #define MODRT_PLUGIN_ENTRY_SYMBOL "modrt_plugin_entry"
@@ -126,6 +241,20 @@ typedef struct modrt_runtime modrt_runtime;
 /** A registration made with frame_on_cancel; released with frame_off_cancel. */
 typedef struct modrt_cancel_reg modrt_cancel_reg;
 
+/* Typed handles. Each is `void`, so `modrt_plugin_state*` is `void*`: source and
+ * binary compatible with every plugin written with void*; the names say which
+ * handle a hook receives. The plugin owns and interprets the first four. */
+/** What a plugin's init hands out in *out_plugin; passed back to the hooks of its tables. */
+typedef void modrt_plugin_state;
+/** An entry's handle, made by modrt_kind_api.entry_create. */
+typedef void modrt_entry_state;
+/** A pool, made by modrt_pool_api.create. */
+typedef void modrt_pool_state;
+/** An interceptor instance for one entry, made by modrt_interceptor_api.create. */
+typedef void modrt_interceptor_state;
+/** The kernel's state behind modrt_next.self and modrt_task.self: opaque to plugins. */
+typedef void modrt_kernel_state;
+
 /* ------------------------------------------------------------------------ */
 /* Registry entries as seen by plugins                                       */
 /* ------------------------------------------------------------------------ */
@@ -165,9 +294,9 @@ typedef struct modrt_call_options {
 
 /** Continue an interceptor chain: call the rest of it (or the function itself). */
 typedef struct modrt_next {
-    void* self; /**< opaque to the interceptor */
+    modrt_kernel_state* self; /**< opaque to the interceptor */
     /** Call the remainder of the chain; may be called more than once (retry) or not at all (short-circuit). Returns owned error or NULL. */
-    modrt_error* (*invoke)(void* self, modrt_frame* frame, const modrt_value* args, modrt_value* result);
+    modrt_error* (*invoke)(modrt_kernel_state* self, modrt_frame* frame, const modrt_value* args, modrt_value* result);
 } modrt_next;
 
 /** A unit of work handed to a pool. The kernel owns it; it stays valid until run or drop is called. */
@@ -175,11 +304,11 @@ typedef struct modrt_task {
     size_t struct_size;   /**< sizeof(modrt_task) as built by the kernel */
     modrt_frame* frame;   /**< borrowed frame of the call: check it before running */
     uint32_t flags;       /**< MODRT_TASK_* bits */
-    void* self;           /**< opaque to the pool */
+    modrt_kernel_state* self; /**< opaque to the pool */
     /** Run the call on the current thread. Exactly one of run/drop is called, exactly once. */
-    void (*run)(void* self);
+    void (*run)(modrt_kernel_state* self);
     /** Do not run: finish the call with `reason` (ownership passes to the kernel). */
-    void (*drop)(void* self, modrt_error* reason);
+    void (*drop)(modrt_kernel_state* self, modrt_error* reason);
 } modrt_task;
 
 /** The submitting thread blocks until the task finishes: a pool may run it in place (e.g. when the caller is one of its workers). */
@@ -370,14 +499,14 @@ typedef struct modrt_host_api {
     void* (*library_symbol)(modrt_runtime* runtime, modrt_str path, modrt_str symbol, modrt_error** error);
     /** Stats of the pool that runs entry `id`; returns NOT_FOUND/INVALID errors when it cannot. */
     modrt_error* (*pool_stats)(modrt_runtime* runtime, modrt_str id, modrt_pool_stats* out);
-    /** The security provider's decision for the frame's actor doing `action` on `resource` in the frame's scope (meta may be NULL); strict mode not applied; ALLOW without a provider. */
-    modrt_decision (*security_check)(const modrt_frame* frame, modrt_str action, modrt_str resource, const modrt_value* meta);
+    /** Deprecated since 1.5 (nothing uses it; kept and still implemented, rule 3): use security_allowed, which applies strict mode, or security_evaluate. The security provider's decision for the frame's actor doing `action` on `resource` in the frame's scope (meta may be NULL); strict mode not applied; ALLOW without a provider. */
+    MODRT_DEPRECATED("use security_allowed or security_evaluate") modrt_decision (*security_check)(const modrt_frame* frame, modrt_str action, modrt_str resource, const modrt_value* meta);
 
-    /* -- interceptors (present when struct_size covers them) -- */
+    /* -- 1.0, appended in 403b7b5 (a plugin targeting minor 0 checks struct_size first) -- */
     /** Like next->invoke, but the rest of the chain runs in a child frame of `frame` with `options` applied (context merged, actor, scope, timeout; options->options replaces the per-call options when set). Canceling `frame` cancels the child. Returns owned error or NULL. */
     modrt_error* (*next_invoke_with)(const modrt_next* next, modrt_frame* frame, const modrt_call_options* options, const modrt_value* args, modrt_value* result);
 
-    /* -- security (present when struct_size covers them) -- */
+    /* -- 1.0, appended in 987d78e (a plugin targeting minor 0 checks struct_size first) -- */
     /** 1 when the frame's actor may do `action` on `resource` in the frame's scope: ALLOW, or UNDEFINED in a non-strict runtime, or no provider loaded. */
     int (*security_allowed)(const modrt_frame* frame, modrt_str action, modrt_str resource, const modrt_value* meta);
     /** The provider's decision for `actor` (NULL: anonymous) doing `action` on `resource` within `scope` (see Scopes); strict mode not applied; ALLOW without a provider. */
@@ -385,7 +514,7 @@ typedef struct modrt_host_api {
     /** Write the ids of the policies `scope` holds into `out` (an array of strings); NOT_FOUND for a missing group or policy, UNAVAILABLE when no provider lists scopes. */
     modrt_error* (*security_scope_policies)(modrt_runtime* runtime, modrt_str scope, modrt_value* out);
 
-    /* -- contracts (present when struct_size covers them) -- */
+    /* -- 1.0, appended in 987d78e, continued: contracts -- */
     /** Resolve `method` of `binding` (a binding id, or a contract id for its default binding) to a function id written into `out` as a string; NOT_FOUND when something named is missing, UNAVAILABLE without a contract provider. */
     modrt_error* (*contract_resolve)(modrt_runtime* runtime, modrt_str binding, modrt_str method, modrt_value* out);
     /** Describe every contract into `out` (the shape of modrt_contract_api.describe); UNAVAILABLE without a contract provider. */
@@ -402,6 +531,10 @@ typedef struct modrt_host_api {
     /* -- minor 4 -- */
     /** The runtime's max_value_size (runtime.limits): the most bytes one call's arguments or result may take, counting string and key bytes plus 96 per value (what a value occupies in memory). A kind converting a value counts as it goes and stops as soon as it passes this, instead of building the whole value first. */
     uint64_t (*value_size_limit)(modrt_runtime* runtime);
+
+    /* -- minor 5 -- */
+    /** Describe one binding into `out` (the shape of modrt_contract_api.describe_binding); `binding` is a binding id, or a contract id for its default binding. NOT_FOUND when neither exists or the contract has no default binding, INVALID for a malformed id, UNAVAILABLE when the binding did not load or without a contract provider. */
+    modrt_error* (*contract_describe_binding)(modrt_runtime* runtime, modrt_str binding, modrt_value* out);
 } modrt_host_api;
 
 /* ------------------------------------------------------------------------ */
@@ -421,26 +554,26 @@ typedef enum modrt_extension_type {
 typedef struct modrt_kind_api {
     size_t struct_size; /**< sizeof(modrt_kind_api) as built by the plugin */
     /** Check and prepare an entry at load; *out_entry receives the plugin's handle. Errors may carry details {field: "name"} to point at a field. */
-    modrt_error* (*entry_create)(void* plugin, const modrt_entry_info* info, void** out_entry);
+    modrt_error* (*entry_create)(modrt_plugin_state* plugin, const modrt_entry_info* info, modrt_entry_state** out_entry);
     /** Release an entry handle from entry_create. */
-    void (*entry_destroy)(void* plugin, void* entry);
+    void (*entry_destroy)(modrt_plugin_state* plugin, modrt_entry_state* entry);
     /** Run the function on the current thread; args is an array; writes `result`. The kernel checks the frame for cancellation just before. NULL for non-callable kinds. */
-    modrt_error* (*invoke)(void* plugin, void* entry, modrt_frame* frame, const modrt_value* args, modrt_value* result);
+    modrt_error* (*invoke)(modrt_plugin_state* plugin, modrt_entry_state* entry, modrt_frame* frame, const modrt_value* args, modrt_value* result);
     /** May be NULL (and is absent from older tables): called once after a registry load created every entry, to check what entries say about each other; append problems to the array `out` as maps {id, field, message}, reported as registry errors of entry `id` (whose calls then fail). */
-    void (*load_finished)(void* plugin, modrt_value* out);
+    void (*load_finished)(modrt_plugin_state* plugin, modrt_value* out);
 } modrt_kind_api;
 
 /** A pool type: decides on which thread a task runs. */
 typedef struct modrt_pool_api {
     size_t struct_size; /**< sizeof(modrt_pool_api) as built by the plugin */
     /** Make a pool from its registry options (a map, never NULL); *out_pool receives the handle. Unknown or bad options are INVALID errors. */
-    modrt_error* (*create)(void* plugin, const modrt_value* options, void** out_pool);
+    modrt_error* (*create)(modrt_plugin_state* plugin, const modrt_value* options, modrt_pool_state** out_pool);
     /** Finish or drop every queued task, join every thread, release the pool. */
-    void (*destroy)(void* plugin, void* pool);
+    void (*destroy)(modrt_plugin_state* plugin, modrt_pool_state* pool);
     /** Accept a task: later call exactly one of task->run / task->drop. A returned error (owned) means refused: neither will be called. */
-    modrt_error* (*submit)(void* pool, modrt_task* task);
+    modrt_error* (*submit)(modrt_pool_state* pool, modrt_task* task);
     /** Fill the counters (may be NULL: no stats). */
-    void (*stats)(void* pool, modrt_pool_stats* out);
+    void (*stats)(modrt_pool_state* pool, modrt_pool_stats* out);
     /** MODRT_POOL_* bits describing every pool of this type. */
     uint32_t flags;
 } modrt_pool_api;
@@ -454,39 +587,44 @@ typedef struct modrt_pool_api {
 typedef struct modrt_interceptor_api {
     size_t struct_size; /**< sizeof(modrt_interceptor_api) as built by the plugin */
     /** Make an instance for one entry from its options map (never NULL); *out receives the handle. */
-    modrt_error* (*create)(void* plugin, const modrt_entry_info* entry, const modrt_value* options, void** out);
+    modrt_error* (*create)(modrt_plugin_state* plugin, const modrt_entry_info* entry, const modrt_value* options, modrt_interceptor_state** out);
     /** Release an instance. */
-    void (*destroy)(void* plugin, void* instance);
+    void (*destroy)(modrt_plugin_state* plugin, modrt_interceptor_state* instance);
     /** Handle one call: inspect/modify, call next->invoke zero or more times, wrap the result. Returns owned error or NULL. */
-    modrt_error* (*intercept)(void* instance, modrt_frame* frame, const modrt_value* args, modrt_value* result, const modrt_next* next);
+    modrt_error* (*intercept)(modrt_interceptor_state* instance, modrt_frame* frame, const modrt_value* args, modrt_value* result, const modrt_next* next);
     /** May be NULL (and is absent from older tables): describe the instance's counters as a map written into `out` (for `modrt call --stats`). */
-    void (*stats)(void* instance, modrt_value* out);
+    void (*stats)(modrt_interceptor_state* instance, modrt_value* out);
 } modrt_interceptor_api;
 
 /** A contract provider: schemas, bindings and validation. */
 typedef struct modrt_contract_api {
     size_t struct_size; /**< sizeof(modrt_contract_api) as built by the plugin */
     /** Validate the arguments of a call to `target` before it runs; NULL when valid or when no contract covers target. */
-    modrt_error* (*validate_input)(void* plugin, modrt_str target, const modrt_value* args);
+    modrt_error* (*validate_input)(modrt_plugin_state* plugin, modrt_str target, const modrt_value* args);
     /** Validate the result of a call to `target`; NULL when valid or not covered. */
-    modrt_error* (*validate_output)(void* plugin, modrt_str target, const modrt_value* result);
+    modrt_error* (*validate_output)(modrt_plugin_state* plugin, modrt_str target, const modrt_value* result);
     /** Resolve `method` of `binding` (a binding id, or a contract id for its default) to a function id written into `out` as a string. */
-    modrt_error* (*resolve)(void* plugin, modrt_str binding, modrt_str method, modrt_value* out);
+    modrt_error* (*resolve)(modrt_plugin_state* plugin, modrt_str binding, modrt_str method, modrt_value* out);
     /** Describe every contract as a map: contract id -> {methods: [{name, description, input_schemas, output_schemas}], implementations: [{binding, default, methods: {method: function id}}]}. */
-    modrt_error* (*describe)(void* plugin, modrt_value* out);
+    modrt_error* (*describe)(modrt_plugin_state* plugin, modrt_value* out);
     /** May be NULL (all covered): 0 when no contract covers `target`, so the kernel skips validate_input/validate_output for it. Asked once per entry after each registry load. */
-    int (*covers)(void* plugin, modrt_str target);
+    int (*covers)(modrt_plugin_state* plugin, modrt_str target);
+    /** (minor 5) May be NULL (and is absent from older tables: the kernel then derives it from describe): describe the binding `binding` (a binding id, or a contract id for its default binding) into `out`; errors as the host's contract_describe_binding. */
+    /* Shape of `out`: a map {binding: string (the binding's id), default_of: string (only when `binding` named a contract: that contract),
+     * contracts: [{contract: string, default: bool, methods: {<method name>: <function id string>}, context_required: [string]}]}:
+     * one item per contract the binding implements, in the binding's order; context_required lists the binding-level keys, then the item's own. */
+    modrt_error* (*describe_binding)(void* plugin, modrt_str binding, modrt_value* out);
 } modrt_contract_api;
 
 /** A security provider: evaluates policies for an actor within a scope. */
 typedef struct modrt_security_api {
     size_t struct_size; /**< sizeof(modrt_security_api) as built by the plugin */
     /** Decide `action` on `resource` for `actor` (NULL: anonymous) within the named `scope` (len 0: none); meta may be NULL. */
-    modrt_decision (*evaluate)(void* plugin, const modrt_actor* actor, modrt_str scope, modrt_str action, modrt_str resource, const modrt_value* meta);
+    modrt_decision (*evaluate)(modrt_plugin_state* plugin, const modrt_actor* actor, modrt_str scope, modrt_str action, modrt_str resource, const modrt_value* meta);
     /** Whether UNDEFINED counts as deny (strict mode); a runtime.security entry's `strict` overrides it. May be NULL: strict. */
-    int (*strict)(void* plugin);
+    int (*strict)(modrt_plugin_state* plugin);
     /** May be NULL (and is absent from older tables): write the ids of the policies `scope` holds into `out` as an array of strings; NOT_FOUND for a missing group or policy. */
-    modrt_error* (*scope_policies)(void* plugin, modrt_str scope, modrt_value* out);
+    modrt_error* (*scope_policies)(modrt_plugin_state* plugin, modrt_str scope, modrt_value* out);
 } modrt_security_api;
 
 /* ------------------------------------------------------------------------ */
@@ -505,16 +643,21 @@ typedef struct modrt_provide {
 typedef struct modrt_plugin_descriptor {
     size_t struct_size;             /**< sizeof(modrt_plugin_descriptor) as built by the plugin */
     uint32_t abi_major;             /**< MODRT_ABI_MAJOR the plugin was built with */
-    uint32_t abi_minor;             /**< MODRT_ABI_MINOR the plugin was built with */
+    uint32_t abi_minor;             /**< the oldest minor the plugin needs: MODRT_TARGET_ABI_MINOR (rule 1) */
     const char* name;               /**< plugin name, e.g. "pool.inline" */
     const char* version;            /**< plugin version, e.g. "1.0.0" */
     const modrt_provide* provides;  /**< array of provides_count items */
     size_t provides_count;          /**< number of items in provides */
     /** Start the plugin; *out_plugin receives the state passed to every hook. Returns owned error or NULL. */
-    modrt_error* (*init)(const modrt_host_api* host, const modrt_value* config, void** out_plugin);
+    modrt_error* (*init)(const modrt_host_api* host, const modrt_value* config, modrt_plugin_state** out_plugin);
     /** Stop the plugin after everything it made is destroyed. May be NULL. */
-    void (*shutdown)(void* plugin);
+    void (*shutdown)(modrt_plugin_state* plugin);
 } modrt_plugin_descriptor;
+
+/** The first three descriptor fields for designated initialisers, stamping the target minor (rule 1):
+ *  `static const modrt_plugin_descriptor d = {MODRT_PLUGIN_DESCRIPTOR_HEAD, .name = "acme.x", ...};` (C, or C++20 in field order). */
+#define MODRT_PLUGIN_DESCRIPTOR_HEAD \
+    .struct_size = sizeof(modrt_plugin_descriptor), .abi_major = MODRT_ABI_MAJOR, .abi_minor = MODRT_TARGET_ABI_MINOR
 
 /** Signature of the exported entry symbol `modrt_plugin_entry`. */
 typedef const modrt_plugin_descriptor* (*modrt_plugin_entry_fn)(void);

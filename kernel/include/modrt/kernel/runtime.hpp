@@ -153,6 +153,8 @@ public:
     std::vector<PluginRecord> plugins() const;
     /// Every plugin file on the path, each opened and checked against its manifest (`modrt plugins`).
     std::vector<PluginRecord> inspect_plugins() const;
+    /// Whether a security provider serves this runtime; false: every call is allowed (permissive mode).
+    bool has_security_provider() const;
     /// Every contract with its methods, schemas and implementations, as the contract
     /// provider describes them (modrt_contract_api.describe); UNAVAILABLE without one.
     CallResult describe_contracts() const;

@@ -1,7 +1,7 @@
 // Channels of futures and channel.select (lua_channel.hpp).
 #include "modules/channel/lua_channel.hpp"
 
-#include "modules/funcs/lua_call_env.hpp"
+#include "vm/call_env.hpp"
 #include "values/lua_errors.hpp"
 #include "modules/funcs/lua_future.hpp"
 #include "modules/channel/lua_waiter.hpp"

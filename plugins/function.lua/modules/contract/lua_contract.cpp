@@ -1,11 +1,11 @@
 // The contract module (lua_contract.hpp).
 #include "modules/contract/lua_contract.hpp"
 
-#include "loading/host_modules.hpp"
+#include "modules/host_modules.hpp"
 #include "modules/contract/lua_contract_def.hpp"
 #include "modules/contract/lua_contract_instance.hpp"
 #include "modules/contract/lua_contract_open.hpp"
-#include "vm/lua_owned.hpp"
+#include "values/lua_owned.hpp"
 
 #include <modrt/sdk.hpp>
 

@@ -1,6 +1,6 @@
 // The `contract` host module (Wippy's contract.md), on the host's contract
-// API (abi.h contract_resolve / contract_describe; the `contract` plugin
-// provides it):
+// API (abi.h contract_describe_binding / contract_describe; the `contract`
+// plugin provides it):
 //
 //   contract.open(binding_id[?query], scope?, options?)  instance, err (lua_contract_instance.hpp)
 //       query pairs and the scope table become context values of the

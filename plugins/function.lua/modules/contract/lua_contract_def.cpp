@@ -2,8 +2,8 @@
 #include "modules/contract/lua_contract_def.hpp"
 
 #include "modules/contract/lua_contract_open.hpp"
-#include "loading/module_binding.hpp"
-#include "vm/lua_owned.hpp"
+#include "modules/module_binding.hpp"
+#include "values/lua_owned.hpp"
 
 #include <modrt/sdk.hpp>
 

@@ -14,7 +14,9 @@
 // The userdata holds kernel values only (trivially destructible; __gc frees them).
 #pragma once
 
-#include "modules/funcs/lua_call.hpp"
+#include "modules/call/call_args.hpp"
+#include "modules/call/start_call.hpp"
+#include "modules/security/lua_security_check.hpp"
 
 #include <modrt/abi.h>
 

@@ -5,7 +5,7 @@
 // destructor lives across a Lua API call that may raise.
 #include "modules/contract/lua_contract_open.hpp"
 
-#include "modules/funcs/lua_call_env.hpp"
+#include "vm/call_env.hpp"
 #include "modules/contract/lua_contract_instance.hpp"
 #include "modules/contract/lua_contract_query.hpp"
 #include "values/lua_errors.hpp"
@@ -30,27 +30,14 @@ int fail(lua_State* L, modrt_error_kind kind, std::initializer_list<std::string_
     return return_error(L, kind, lua_tostring(L, -1));
 }
 
-bool same(ValueView v, modrt_str s) { return v.is_string() && v.as_string() == to_view(s); }
+bool same(ValueView v, std::string_view s) { return v.is_string() && v.as_string() == s; }
 
-// The implementation item of `contract` (its description) whose binding is `binding`; nil when none.
-ValueView impl_of(ValueView contract, modrt_str binding) {
-    ValueView impls = contract.find("implementations");
-    for (size_t i = 0; i < impls.size(); ++i)
-        if (same(impls[i].find("binding"), binding)) return impls[i];
+// The item of the description's `contracts` for contract `contract`; nil when none.
+ValueView item_of(ValueView description, std::string_view contract) {
+    ValueView items = description.find("contracts");
+    for (size_t i = 0; i < items.size(); ++i)
+        if (same(items[i].find("contract"), contract)) return items[i];
     return ValueView();
-}
-
-ValueView default_impl(ValueView contract) {
-    ValueView impls = contract.find("implementations");
-    for (size_t i = 0; i < impls.size(); ++i)
-        if (impls[i].find("default").as_bool()) return impls[i];
-    return ValueView();
-}
-
-bool binding_exists(ValueView all, modrt_str binding) {
-    for (size_t i = 0; i < all.size(); ++i)
-        if (!impl_of(all[i], binding).is_nil()) return true;
-    return false;
 }
 
 // Append the strings of array `from` to array `to`, each once.
@@ -64,20 +51,35 @@ void add_unique(modrt_value* to, ValueView from) noexcept {
     }
 }
 
-// `binding` is in no description: the provider says why (UNAVAILABLE: it did
-// not load, or is still loading), else NOT_FOUND.
-int binding_not_found(lua_State* L, modrt_runtime* rt, const char* what, modrt_str binding, bool or_contract) {
-    OwnedKernel* o = push_owned(L);
-    o->error = host_api().contract_resolve(rt, binding, to_str("?"), o->value);
-    if (o->error != nullptr && host_api().error_kind(o->error) == MODRT_ERR_UNAVAILABLE) {
-        lua_pushnil(L);
-        push_modrt_error(L, o->error);
-        release_owned(o);
-        return 2;
+// Whether the kernel's host table has contract_describe_binding (minor 5).
+bool host_describes_bindings() noexcept {
+    const modrt_host_api& h = host_api();
+    return h.struct_size >= offsetof(modrt_host_api, contract_describe_binding) + sizeof(h.contract_describe_binding) &&
+           h.contract_describe_binding != nullptr;
+}
+
+// Push an OwnedKernel holding the description of `id` (abi.h contract_describe_binding:
+// a binding, or a contract's default binding) and return it; or push `nil, err` and
+// return nullptr. A provider's NOT_FOUND and INVALID get `what` in front; UNAVAILABLE
+// (no provider, a binding that did not load) comes as the kernel gave it. When the
+// caller named the id, contract.open on it is checked before any of these.
+OwnedKernel* describe_binding(lua_State* L, modrt_runtime* rt, const char* what, modrt_str id, bool named) {
+    if (!host_describes_bindings()) {
+        return_error(L, MODRT_ERR_UNAVAILABLE, "the kernel has no contract API (contract_describe_binding)");
+        return nullptr;
     }
-    release_owned(o);
-    return fail(L, MODRT_ERR_NOT_FOUND,
-                {what, or_contract ? ": no contract or binding '" : ": no binding '", to_view(binding), "'"});
+    OwnedKernel* d = push_owned(L);
+    d->error = host_api().contract_describe_binding(rt, id, d->value);
+    if (d->error == nullptr) return d;
+    modrt_error_kind kind = host_api().error_kind(d->error);
+    bool denied = named && deny_unless(L, what, "contract.open", id) != 0;  // the denied learn nothing more
+    if (!denied && (kind == MODRT_ERR_NOT_FOUND || kind == MODRT_ERR_INVALID)) {
+        fail(L, kind, {what, ": ", to_view(host_api().error_message(d->error))});
+    } else if (!denied) {
+        return_owned_error(L, d);
+    }
+    release_owned(d);  // its userdata stays below `nil, err`, empty
+    return nullptr;
 }
 
 }  // namespace
@@ -85,7 +87,7 @@ int binding_not_found(lua_State* L, modrt_runtime* rt, const char* what, modrt_s
 bool host_has_contracts() noexcept {
     const modrt_host_api& h = host_api();
     return h.struct_size >= offsetof(modrt_host_api, contract_describe) + sizeof(h.contract_describe) &&
-           h.contract_resolve != nullptr && h.contract_describe != nullptr;
+           h.contract_describe != nullptr;
 }
 
 bool valid_entry_id(modrt_str id) noexcept {
@@ -119,9 +121,7 @@ OwnedKernel* describe_contracts(lua_State* L) {
     OwnedKernel* d = push_owned(L);
     d->error = host_api().contract_describe(rt, d->value);
     if (d->error != nullptr) {
-        lua_pushnil(L);
-        push_modrt_error(L, d->error);
-        release_owned(d);
+        return_owned_error(L, d);
         return nullptr;
     }
     return d;
@@ -154,33 +154,22 @@ int open_instance(lua_State* L, const OpenRequest& r) {
                         {r.what, ": '", to_view(id), "' is not a binding id (expected namespace:name)"});
     }
 
-    // Which binding, and which of its implementation items.
-    OwnedKernel* described = describe_contracts(L);
+    // Which binding (a contract id: its default one), and which of its items.
+    const bool named = id.ptr != nullptr;
+    OwnedKernel* described = describe_binding(L, env.runtime, r.what, named ? id : r.contract, named);
     if (described == nullptr) return 2;
-    ValueView all(described->value);
-    modrt_str contract = via_contract ? r.contract : modrt_str{};
-    if (!via_contract && all.has(to_view(id))) contract = id;  // contract.open(contract id): its default binding
-    ValueView item;  // opened through a contract: that contract's item only
-    modrt_str binding = id;
-    if (contract.ptr != nullptr) {
-        ValueView c = all.find(to_view(contract));
-        if (c.is_nil()) return fail(L, MODRT_ERR_NOT_FOUND, {r.what, ": contract '", to_view(contract), "' not found"});
-        if (!via_contract || id.ptr == nullptr) {
-            item = default_impl(c);
-            if (item.is_nil())
-                return fail(L, MODRT_ERR_NOT_FOUND, {r.what, ": contract '", to_view(contract),
-                                                     "' has no default binding (open a binding by its id, or mark "
-                                                     "one binding's item `default: true`)"});
-            binding = to_str(item.find("binding").as_string());
-        } else if ((item = impl_of(c, id)).is_nil()) {
-            if (int denied = deny_unless(L, r.what, "contract.open", id)) return denied;
-            if (!binding_exists(all, id)) return binding_not_found(L, env.runtime, r.what, id, false);
-            return fail(L, MODRT_ERR_NOT_FOUND,
-                        {r.what, ": binding '", to_view(id), "' does not implement contract '", to_view(contract), "'"});
-        }
-    } else if (!binding_exists(all, id)) {
+    ValueView d(described->value);
+    const modrt_str binding = to_str(d.find("binding").as_string());
+    std::string_view contract = via_contract ? to_view(r.contract) : d.find("default_of").as_string();
+    if (via_contract && named && d.has("default_of")) {  // Contract:open(id) takes a binding id only
         if (int denied = deny_unless(L, r.what, "contract.open", id)) return denied;
-        return binding_not_found(L, env.runtime, r.what, id, true);
+        return fail(L, MODRT_ERR_NOT_FOUND, {r.what, ": no binding '", to_view(id), "'"});
+    }
+    ValueView item;  // opened through a contract (or by a contract id): that contract's item only
+    if (!contract.empty() && (item = item_of(d, contract)).is_nil()) {
+        if (int denied = deny_unless(L, r.what, "contract.open", binding)) return denied;
+        return fail(L, MODRT_ERR_NOT_FOUND,
+                    {r.what, ": binding '", to_view(binding), "' does not implement contract '", contract, "'"});
     }
     if (int denied = deny_unless(L, r.what, "contract.open", binding)) return denied;
 
@@ -191,23 +180,16 @@ int open_instance(lua_State* L, const OpenRequest& r) {
     h.value_set_map(methods->value, 4);
     h.value_set_array(contracts->value, 2);
     h.value_set_array(required->value, 2);
-    for (size_t i = 0; i < all.size(); ++i) {
-        ValueView impl = impl_of(all[i], binding);
-        if (impl.is_nil()) continue;
-        h.value_set_string(h.value_push(contracts->value), to_str(all.key(i)));
+    ValueView items = d.find("contracts");
+    for (size_t i = 0; i < items.size(); ++i) {
+        h.value_set_string(h.value_push(contracts->value), to_str(items[i].find("contract").as_string()));
         if (!item.is_nil()) continue;
-        add_unique(required->value, impl.find("context_required"));
-        ValueView m = impl.find("methods");
+        add_unique(required->value, items[i].find("context_required"));
+        // Two contracts of the binding with one method name: the first item wins, as in the provider's resolve.
+        ValueView m = items[i].find("methods");
         for (size_t j = 0; j < m.size(); ++j) {
             modrt_str name = to_str(m.key(j));
-            if (h.value_find(methods->value, name) != nullptr) continue;
-            // Two contracts of the binding with one method name: the provider's resolve picks (its item order).
-            modrt_value* slot = h.value_insert(methods->value, name);
-            modrt_error* err = h.contract_resolve(env.runtime, binding, name, slot);
-            if (err != nullptr) {
-                h.error_free(err);
-                h.value_copy(slot, m[j].raw());
-            }
+            if (h.value_find(methods->value, name) == nullptr) h.value_copy(h.value_insert(methods->value, name), m[j].raw());
         }
     }
     if (!item.is_nil()) {

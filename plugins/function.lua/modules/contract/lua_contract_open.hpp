@@ -2,14 +2,18 @@
 // module's parts share: the contract host API check, describing contracts,
 // id arguments.
 //
-// Opening reads the provider's description (contract_describe) once: which
-// functions the binding maps its methods to, which contracts it implements
-// (contract.is) and which context keys it requires (context_required). The
-// instance keeps them; its calls resolve nothing more.
+// Opening asks the kernel for the one binding (contract_describe_binding, abi.h
+// minor 5) once: which functions the binding maps its methods to, which
+// contracts it implements (contract.is) and which context keys it requires
+// (context_required). The instance keeps them; its calls resolve nothing
+// more. contract.get and find_implementations read the whole catalog
+// (contract_describe).
 #pragma once
 
-#include "modules/funcs/lua_call.hpp"
-#include "vm/lua_owned.hpp"
+#include "modules/call/call_args.hpp"
+#include "modules/call/start_call.hpp"
+#include "modules/security/lua_security_check.hpp"
+#include "values/lua_owned.hpp"
 
 #include <modrt/abi.h>
 
@@ -17,7 +21,7 @@
 
 namespace modrt::lua {
 
-/// Whether the kernel's host table has contract_resolve and contract_describe.
+/// Whether the kernel's host table has contract_describe.
 bool host_has_contracts() noexcept;
 
 /// A plain entry id: "ns:name", one colon, both parts non-empty.

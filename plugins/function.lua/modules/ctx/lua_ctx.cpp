@@ -1,9 +1,9 @@
 // The ctx module (lua_ctx.hpp).
 #include "modules/ctx/lua_ctx.hpp"
 
-#include "loading/host_modules.hpp"
-#include "modules/funcs/lua_call_env.hpp"
-#include "vm/lua_owned.hpp"
+#include "modules/host_modules.hpp"
+#include "vm/call_env.hpp"
+#include "values/lua_owned.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -12,10 +12,7 @@ namespace {
 
 // Push the context value (borrowed) as Lua: value or nil, err.
 int push_context_value(lua_State* L, const modrt_value* v) {
-    if (push_modrt_protected(L, v)) return 1;
-    lua_pushnil(L);
-    lua_insert(L, -2);
-    return 2;
+    return push_modrt_protected(L, v) ? 1 : return_error_on_top(L);
 }
 
 int ctx_get(lua_State* L) {

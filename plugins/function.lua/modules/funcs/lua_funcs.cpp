@@ -7,10 +7,12 @@
 // that may raise.
 #include "modules/funcs/lua_funcs.hpp"
 
-#include "loading/host_modules.hpp"
-#include "modules/funcs/lua_call.hpp"
-#include "vm/lua_owned.hpp"
-#include "loading/module_binding.hpp"
+#include "modules/host_modules.hpp"
+#include "modules/call/call_args.hpp"
+#include "modules/call/start_call.hpp"
+#include "modules/security/lua_security_check.hpp"
+#include "values/lua_owned.hpp"
+#include "modules/module_binding.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -19,7 +21,7 @@ namespace {
 
 char kExecMetaKey;  // registry key (its address) of the executor metatable
 
-// An executor is the settings its calls get (lua_call.hpp). Trivially destructible: __gc frees it.
+// An executor is the settings its calls get (call_settings.hpp). Trivially destructible: __gc frees it.
 using ExecBox = CallSettings;
 
 ExecBox* test_exec(lua_State* L, int idx) {

@@ -1,10 +1,10 @@
 // Future userdata (lua_future.hpp).
 #include "modules/funcs/lua_future.hpp"
 
-#include "modules/funcs/lua_call_env.hpp"
+#include "vm/call_env.hpp"
 #include "modules/channel/lua_channel.hpp"
 #include "values/lua_errors.hpp"
-#include "vm/lua_owned.hpp"
+#include "values/lua_owned.hpp"
 #include "values/lua_payload.hpp"
 
 #include <modrt/sdk.hpp>
@@ -56,12 +56,7 @@ int future_result(lua_State* L) {
     // Not finished: wait, unless the calling function is canceled first.
     OwnedKernel* o = push_owned(L);
     o->error = host_api().future_wait(f.future, current_call(L).frame);
-    if (o->error != nullptr) {
-        lua_pushnil(L);
-        push_modrt_error(L, o->error);
-        release_owned(o);
-        return 2;
-    }
+    if (o->error != nullptr) return return_owned_error(L, o);
     release_owned(o);
     if (!push_outcome(L, 1)) return return_error(L, MODRT_ERR_INTERNAL, "future: finished but has no outcome");
     return 2;

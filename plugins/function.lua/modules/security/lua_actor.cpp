@@ -2,8 +2,8 @@
 #include "modules/security/lua_actor.hpp"
 
 #include "values/lua_errors.hpp"
-#include "vm/lua_owned.hpp"
-#include "vm/lua_udata.hpp"
+#include "values/lua_owned.hpp"
+#include "modules/security/lua_udata.hpp"
 
 #include <modrt/sdk.hpp>
 

@@ -2,7 +2,7 @@
 #include "modules/security/lua_policy.hpp"
 
 #include "modules/security/lua_security_check.hpp"
-#include "vm/lua_udata.hpp"
+#include "modules/security/lua_udata.hpp"
 
 #include <modrt/sdk.hpp>
 

@@ -1,12 +1,12 @@
 // Scope userdata (lua_scope.hpp).
 #include "modules/security/lua_scope.hpp"
 
-#include "modules/funcs/lua_call_env.hpp"
+#include "vm/call_env.hpp"
 #include "values/lua_errors.hpp"
-#include "vm/lua_owned.hpp"
+#include "values/lua_owned.hpp"
 #include "modules/security/lua_policy.hpp"
 #include "modules/security/lua_security_check.hpp"
-#include "vm/lua_udata.hpp"
+#include "modules/security/lua_udata.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -189,8 +189,7 @@ bool push_scope_ids(lua_State* L, modrt_str scope) {
     OwnedKernel* o = push_owned(L);
     o->error = h.security_scope_policies(runtime, scope, o->value);
     if (o->error != nullptr) {
-        push_modrt_error(L, o->error);
-        release_owned(o);
+        push_owned_error(L, o);
         lua_remove(L, -2);  // the OwnedKernel
         return false;
     }

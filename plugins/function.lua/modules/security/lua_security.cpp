@@ -3,11 +3,11 @@
 // userdata while Lua work that may raise goes on.
 #include "modules/security/lua_security.hpp"
 
-#include "loading/host_modules.hpp"
+#include "modules/host_modules.hpp"
 #include "modules/security/lua_actor.hpp"
-#include "modules/funcs/lua_call_env.hpp"
+#include "vm/call_env.hpp"
 #include "values/lua_errors.hpp"
-#include "vm/lua_owned.hpp"
+#include "values/lua_owned.hpp"
 #include "modules/security/lua_policy.hpp"
 #include "modules/security/lua_scope.hpp"
 #include "modules/security/lua_security_check.hpp"
@@ -128,12 +128,7 @@ int lookup(lua_State* L, const char* what, const char* action, modrt_str id, mod
     if (!host_has_security()) return return_error(L, MODRT_ERR_UNAVAILABLE, "the kernel cannot look up policies");
     OwnedKernel* o = push_owned(L);
     o->error = host_api().security_scope_policies(current_call(L).runtime, scope, o->value);
-    if (o->error != nullptr) {
-        lua_pushnil(L);
-        push_modrt_error(L, o->error);
-        release_owned(o);
-        return 2;
-    }
+    if (o->error != nullptr) return return_owned_error(L, o);
     release_owned(o);
     lua_pop(L, 1);
     return 0;

@@ -2,9 +2,9 @@
 #include "modules/security/lua_security_check.hpp"
 
 #include "modules/security/lua_actor.hpp"
-#include "modules/funcs/lua_call_env.hpp"
+#include "vm/call_env.hpp"
 #include "values/lua_errors.hpp"
-#include "vm/lua_owned.hpp"
+#include "values/lua_owned.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -39,6 +39,12 @@ void push_denied_message(lua_State* L, const char* what, const char* action, mod
         lua_pushliteral(L, "'");
     }
     lua_concat(L, lua_gettop(L) - n);
+}
+
+int deny_unless(lua_State* L, const char* what, const char* action, modrt_str resource) {
+    if (check_permission(L, action, resource) != Permission::kDenied) return 0;
+    push_denied_message(L, what, action, resource);
+    return return_error(L, MODRT_ERR_PERMISSION_DENIED, lua_tostring(L, -1));
 }
 
 void require_permission(lua_State* L, const char* what, const char* action, modrt_str resource) {

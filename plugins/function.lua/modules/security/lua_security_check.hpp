@@ -26,6 +26,12 @@ Permission check_permission(lua_State* L, const char* action, modrt_str resource
 /// Push "<what>: permission denied: <action> on '<resource>'[ for actor '<id>']".
 void push_denied_message(lua_State* L, const char* what, const char* action, modrt_str resource);
 
+/// Wippy's non-raising permission check: 0 when the running call may do
+/// `action` on `resource` (or when no call runs: a module's top level, left
+/// to the kernel), else pushes `nil, err` (PERMISSION_DENIED, message
+/// "<what>: permission denied: ...") and returns 2.
+int deny_unless(lua_State* L, const char* what, const char* action, modrt_str resource);
+
 /// Wippy's raising checks (new_actor, new_scope, scope:with/without): return
 /// when allowed, else raise a PERMISSION_DENIED error (INTERNAL outside a call).
 void require_permission(lua_State* L, const char* what, const char* action, modrt_str resource);

@@ -67,9 +67,15 @@ modrt_error* kind_entry_create(void* plugin, const modrt_entry_info* info, void*
         return nullptr;
     });
 }
+// A DataKind's entries are DataEntry objects, a FunctionKind's FunctionEntry objects: the
+// handle is deleted as the type create_entry released it as.
 template <class Inst, class K>
 void kind_entry_destroy(void*, void* entry) noexcept {
-    std::unique_ptr<FunctionEntry> owned(static_cast<FunctionEntry*>(entry));
+    if constexpr (std::is_base_of_v<DataKind, K>) {
+        std::unique_ptr<DataEntry> owned(static_cast<DataEntry*>(entry));
+    } else {
+        std::unique_ptr<FunctionEntry> owned(static_cast<FunctionEntry*>(entry));
+    }
 }
 template <class Inst, class K>
 void kind_load_finished(void* plugin, modrt_value* out) noexcept {
@@ -88,6 +94,13 @@ modrt_error* kind_invoke(void*, void* entry, modrt_frame* frame, const modrt_val
     return guard("invoke", [&]() -> modrt_error* {
         return static_cast<FunctionEntry*>(entry)->invoke(Frame(frame), ValueView(args), ValueSlot(result)).release();
     });
+}
+/// The invoke hook of a callable kind; NULL for a data kind, whose entries the kernel refuses to call.
+template <class Inst, class K, bool Callable>
+constexpr auto kind_invoke_hook() noexcept {
+    modrt_error* (*hook)(void*, void*, modrt_frame*, const modrt_value*, modrt_value*) = nullptr;
+    if constexpr (Callable) hook = &kind_invoke<Inst, K>;
+    return hook;
 }
 
 // -- pools --
@@ -185,6 +198,21 @@ template <class Inst, class C>
 modrt_error* ct_describe(void* plugin, modrt_value* out) noexcept {
     return guard("contract", [&]() { return inst<Inst>(plugin).template get<C>().describe(ValueSlot(out)).release(); });
 }
+template <class Inst, class C>
+modrt_error* ct_describe_binding(void* plugin, modrt_str binding, modrt_value* out) noexcept {
+    return guard("contract", [&]() {
+        return inst<Inst>(plugin).template get<C>().describe_binding(to_view(binding), ValueSlot(out)).release();
+    });
+}
+/// The describe_binding hook, or NULL when C keeps ContractProvider's default (`&C::describe_binding`
+/// then still names the base's member): the kernel derives the answer from describe() instead.
+template <class Inst, class C>
+constexpr auto ct_describe_binding_hook() noexcept {
+    using Base = Error (ContractProvider::*)(std::string_view, ValueSlot);
+    modrt_error* (*hook)(void*, modrt_str, modrt_value*) = nullptr;
+    if constexpr (!std::is_same_v<decltype(&C::describe_binding), Base>) hook = &ct_describe_binding<Inst, C>;
+    return hook;
+}
 
 /// A provide item before the instance type is known.
 template <modrt_extension_type Ext, class T, bool Callable = true>
@@ -201,9 +229,14 @@ struct Provide {
     template <class Inst>
     static const void* api() noexcept {
         if constexpr (Ext == MODRT_EXT_FUNCTION_KIND) {
+            static_assert(!Callable || std::is_base_of_v<FunctionKind, T>,
+                          "provide_kind needs a FunctionKind (a DataKind is provided with provide_data_kind)");
+            // provide_data_kind also takes a FunctionKind (plugins written before DataKind): its invoke stays unused.
+            static_assert(Callable || std::is_base_of_v<DataKind, T> || std::is_base_of_v<FunctionKind, T>,
+                          "provide_data_kind needs a DataKind");
             static const modrt_kind_api a{sizeof(modrt_kind_api), &kind_entry_create<Inst, T>,
-                                          &kind_entry_destroy<Inst, T>,
-                                          Callable ? &kind_invoke<Inst, T> : nullptr, &kind_load_finished<Inst, T>};
+                                          &kind_entry_destroy<Inst, T>, kind_invoke_hook<Inst, T, Callable>(),
+                                          &kind_load_finished<Inst, T>};
             return &a;
         } else if constexpr (Ext == MODRT_EXT_POOL) {
             static const modrt_pool_api a{sizeof(modrt_pool_api), &pool_create<Inst, T>, &pool_destroy<Inst, T>,
@@ -218,8 +251,10 @@ struct Provide {
                                               &sec_strict<Inst, T>, &sec_scope_policies<Inst, T>};
             return &a;
         } else {
-            static const modrt_contract_api a{sizeof(modrt_contract_api), &ct_in<Inst, T>, &ct_out<Inst, T>,
-                                              &ct_resolve<Inst, T>, &ct_describe<Inst, T>, &ct_covers<Inst, T>};
+            static const modrt_contract_api a{sizeof(modrt_contract_api),  &ct_in<Inst, T>,
+                                              &ct_out<Inst, T>,            &ct_resolve<Inst, T>,
+                                              &ct_describe<Inst, T>,       &ct_covers<Inst, T>,
+                                              ct_describe_binding_hook<Inst, T>()};
             return &a;
         }
     }
@@ -262,9 +297,10 @@ const modrt_plugin_descriptor* describe_plugin(const char* name, const char* ver
     using Inst = typename collect<Instance<>, P...>::type;
     PluginName<Inst>::value = name;
     static const modrt_provide items[] = {provides.template to_c<Inst>()...};
+    // The target, not the header's minor: the oldest kernel this plugin runs on (abi.h, rule 1).
     static const modrt_plugin_descriptor descriptor{sizeof(modrt_plugin_descriptor),
                                                     MODRT_ABI_MAJOR,
-                                                    MODRT_ABI_MINOR,
+                                                    MODRT_TARGET_ABI_MINOR,
                                                     name,
                                                     version,
                                                     items,

@@ -27,10 +27,12 @@ public:
     /// 0, MODRT_ERR_CANCELED or MODRT_ERR_TIMEOUT.
     modrt_error_kind canceled() const noexcept { return host_api().frame_canceled(f_); }
     int64_t deadline_ns() const noexcept { return host_api().frame_deadline_ns(f_); }
-    /// Whether something may stop the call while it runs (always true on a kernel before ABI 1.3).
+    /// Whether something may stop the call while it runs (host frame_stoppable, ABI minor 3).
+    template <unsigned TargetMinor = MODRT_TARGET_ABI_MINOR>
     bool stoppable() const noexcept {
-        const modrt_host_api& h = host_api();
-        return h.frame_stoppable == nullptr || h.frame_stoppable(f_) != 0;
+        static_assert(TargetMinor >= 3,
+                      "Frame::stoppable needs ABI minor 3: raise MODRT_TARGET_ABI_MINOR, or treat every call as stoppable");
+        return host_api().frame_stoppable(f_) != 0;
     }
 
 private:
@@ -96,6 +98,13 @@ public:
     }
     const modrt_entry_info* find_entry(std::string_view id) const noexcept {
         return api_->entry_find(api_->runtime, to_str(id));
+    }
+    /// The runtime's max_value_size (host value_size_limit, ABI minor 4).
+    template <unsigned TargetMinor = MODRT_TARGET_ABI_MINOR>
+    uint64_t value_size_limit() const noexcept {
+        static_assert(TargetMinor >= 4,
+                      "Host::value_size_limit needs ABI minor 4: raise MODRT_TARGET_ABI_MINOR, or assume 64 MiB");
+        return api_->value_size_limit(api_->runtime);
     }
 
 private:

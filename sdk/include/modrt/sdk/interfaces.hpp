@@ -28,6 +28,26 @@ public:
     virtual void load_finished(ValueSlot problems) { (void)problems; }
 };
 
+/// One prepared registry entry of a data kind: it holds what the entry says and is never
+/// called (its kind's table has no invoke, so the kernel refuses calls to it).
+class DataEntry {
+public:
+    virtual ~DataEntry() = default;
+};
+
+/// A registry entry kind whose entries are data (`library.lua`, `contract.definition`,
+/// `security.policy`, ...), provided with provide_data_kind. Constructed once per runtime
+/// from (const Host&).
+class DataKind {
+public:
+    virtual ~DataKind() = default;
+    /// Check and prepare an entry; throw Failure (with set_field) for registry errors.
+    /// Returning null is fine for an entry that needs no state.
+    virtual std::unique_ptr<DataEntry> create_entry(const EntryInfo& info) = 0;
+    /// As FunctionKind::load_finished.
+    virtual void load_finished(ValueSlot problems) { (void)problems; }
+};
+
 /// Append a {id, field, message} problem for FunctionKind::load_finished.
 inline void add_load_problem(ValueSlot problems, std::string_view id, std::string_view field, std::string_view message) {
     ValueSlot p = problems.push();
@@ -82,6 +102,14 @@ public:
     virtual Error describe(ValueSlot out) = 0;
     /// False when no contract covers calls to `target` (the kernel then skips validation for it).
     virtual bool covers(std::string_view target) { (void)target; return true; }
+    /// Describe one binding (a binding id, or a contract id for its default binding) in the
+    /// shape abi.h gives for modrt_contract_api.describe_binding. A provider that does not
+    /// override it leaves the hook NULL, and the kernel derives the answer from describe().
+    virtual Error describe_binding(std::string_view binding, ValueSlot out) {
+        (void)binding;
+        (void)out;
+        return Error(MODRT_ERR_UNAVAILABLE, "this contract provider does not describe bindings");
+    }
 };
 
 }  // namespace modrt

@@ -12,7 +12,8 @@ namespace modrt {
 /// Provide a callable registry kind K (derives FunctionKind, constructed from const Host&).
 template <class K>
 constexpr detail::Provide<MODRT_EXT_FUNCTION_KIND, K> provide_kind(const char* name) { return {name}; }
-/// Provide a data-only registry kind K (its entries cannot be called).
+/// Provide a data-only registry kind K (derives DataKind, constructed from const Host&): its
+/// entries have no invoke and cannot be called. A FunctionKind is still accepted here (its invoke is never used).
 template <class K>
 constexpr detail::Provide<MODRT_EXT_FUNCTION_KIND, K, false> provide_data_kind(const char* name) { return {name}; }
 /// Provide a pool type P (derives Pool, constructed from const Host&, ValueView options).

@@ -54,19 +54,21 @@ inline modrt_scalar read_scalar(const modrt_value* v, const modrt_host_api& h = 
 /// The first N items of an array (a call's arguments) read with one host call
 /// (value_scalars) instead of two per item: for native functions on a hot path.
 /// Reads as ValueView does; items past N, strings and containers go through ValueView.
-template <size_t N>
+/// How it reads is chosen at compile time from the plugin's target minor (abi.h, rule 4):
+/// value_scalars from minor 2 on, item by item for an older target.
+template <size_t N, unsigned TargetMinor = MODRT_TARGET_ABI_MINOR>
 class ScalarArgs {
     static_assert(N > 0, "ScalarArgs reads at least one item");
 
 public:
-    /// `h`: the host table to read through (the default; a test passes one without value_scalars).
+    /// `h`: the host table to read through (the default; a test passes another).
     explicit ScalarArgs(ValueView array, const modrt_host_api& h = host_api()) noexcept {
-        if (h.value_scalars != nullptr) [[likely]] {
-            size_ = h.value_scalars(array.raw(), items_, N);
-            return;
+        if constexpr (TargetMinor >= 2) {
+            size_ = h.value_scalars(array.raw(), items_, N);  // every kernel that accepts this target has it
+        } else {
+            size_ = h.value_type(array.raw()) == MODRT_ARRAY ? h.value_len(array.raw()) : 0;
+            for (size_t i = 0; i < size_ && i < N; ++i) items_[i] = read_scalar(h.value_at(array.raw(), i), h);
         }
-        size_ = h.value_type(array.raw()) == MODRT_ARRAY ? h.value_len(array.raw()) : 0;  // a kernel before ABI 1.2
-        for (size_t i = 0; i < size_ && i < N; ++i) items_[i] = read_scalar(h.value_at(array.raw(), i), h);
     }
 
     /// The array's length, which may exceed N.

@@ -1,5 +1,5 @@
 // The table of host modules (host_modules.hpp).
-#include "loading/host_modules.hpp"
+#include "modules/host_modules.hpp"
 
 #include "modules/contract/lua_contract.hpp"
 #include "modules/ctx/lua_ctx.hpp"

@@ -1,5 +1,5 @@
 // Kernel objects owned by Lua userdata, and protected conversions (lua_owned.hpp).
-#include "vm/lua_owned.hpp"
+#include "values/lua_owned.hpp"
 
 #include "values/lua_errors.hpp"
 #include "values/lua_value.hpp"
@@ -101,6 +101,23 @@ bool push_modrt_protected(lua_State* L, const modrt_value* value) {
 int return_error(lua_State* L, modrt_error_kind kind, const char* message) {
     lua_pushnil(L);
     push_error(L, kind, message)->retryable = 0;  // Wippy's tables: none of these is retryable
+    return 2;
+}
+
+void push_owned_error(lua_State* L, OwnedKernel* o) {
+    push_modrt_error(L, o->error);
+    release_owned(o);
+}
+
+int return_owned_error(lua_State* L, OwnedKernel* o) {
+    lua_pushnil(L);
+    push_owned_error(L, o);
+    return 2;
+}
+
+int return_error_on_top(lua_State* L) {
+    lua_pushnil(L);
+    lua_insert(L, -2);
     return 2;
 }
 

@@ -1,5 +1,5 @@
-// The runtime.security entry (runtime_security.hpp).
-#include "providers/runtime_security.hpp"
+// The runtime.security entry (security_settings.hpp).
+#include "providers/security/security_settings.hpp"
 
 namespace modrt::kernel {
 

@@ -1,5 +1,5 @@
 // Typed userdata helpers (lua_udata.hpp).
-#include "vm/lua_udata.hpp"
+#include "modules/security/lua_udata.hpp"
 
 #include <cstring>
 

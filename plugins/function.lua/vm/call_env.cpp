@@ -1,5 +1,5 @@
-// The running call of a state (lua_call_env.hpp).
-#include "modules/funcs/lua_call_env.hpp"
+// The running call of a state (call_env.hpp).
+#include "vm/call_env.hpp"
 
 #include "vm/worker_state.hpp"
 

@@ -1,7 +1,7 @@
 // Host module instances bound to the module that required them (module_binding.hpp).
-#include "loading/module_binding.hpp"
+#include "modules/module_binding.hpp"
 
-#include "loading/host_modules.hpp"
+#include "modules/host_modules.hpp"
 #include "values/lua_errors.hpp"
 #include "vm/worker_state.hpp"
 
@@ -36,7 +36,7 @@ void check_binding(lua_State* L, uint64_t serial, const char* name) {
     WorkerState* ws = WorkerState::of(L);
     const ModuleSpec* running = ws != nullptr ? ws->current_spec() : nullptr;
     if (running == nullptr || running->serial == serial) return;  // the common case: an entry's own module
-    const ModuleSpec* bound = ws->spec(serial);
+    const ModuleSpec* bound = ws->loader().spec(serial);
     if (bound != nullptr && running->reaches(bound->id)) return;
     luaL_where(L, 1);
     std::string message = lua_tostring(L, -1);

@@ -35,4 +35,15 @@ bool push_modrt_protected(lua_State* L, const modrt_value* value);
 /// Push nil and a new, non-retryable error of `kind` with `message` (the `nil, err` return); returns 2.
 int return_error(lua_State* L, modrt_error_kind kind, const char* message);
 
+/// Push o->error (a kernel error, set) as an error value keeping all it has
+/// (push_modrt_error), then free what `o` owns; its userdata stays, empty.
+/// Raises only on memory errors, and the userdata's __gc frees `o` then.
+void push_owned_error(lua_State* L, OwnedKernel* o);
+/// The `nil, err` return of a kernel call that failed into `o`: nil, then
+/// push_owned_error. Returns 2.
+int return_owned_error(lua_State* L, OwnedKernel* o);
+/// The `nil, err` return of the error value on top of the stack (what a failed
+/// to_modrt_protected / push_modrt_protected left): puts nil below it. Returns 2.
+int return_error_on_top(lua_State* L);
+
 }  // namespace modrt::lua

@@ -1,0 +1,286 @@
+// Binding the entries of one registry load (binder.hpp).
+#include "binding/binder.hpp"
+
+#include "calling/interceptor_defaults.hpp"
+#include "calling/plugin_guard.hpp"
+#include "loading/plugin_config_entry.hpp"
+#include "providers/contract/contract_guard.hpp"
+#include "providers/pool_types.hpp"
+#include "providers/security/security_provider.hpp"
+#include "runtime/runtime_impl.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace modrt::kernel {
+
+namespace {
+
+// The `field` a plugin's error names in its details ("" when none): where in the entry it points.
+std::string error_field(const modrt_error& err) {
+    if (err.details)
+        if (const Value* f = err.details->find("field"); f && f->type == MODRT_STRING) return f->str;
+    return "";
+}
+
+/// Binds the entries of one load to plugins, collecting every error.
+class Binder {
+public:
+    Binder(modrt_runtime& rt, std::vector<RegistryError>& errors) : rt_(rt), errors_(errors) {}
+
+    void bind(Entry& e) {
+        if (e.raw.kind == kLimitsKind) {
+            bind_single(e, rt_.limits_entry, rt_.limits, &read_limits);
+            return;
+        }
+        if (e.raw.kind == kSecurityKind) {
+            bind_single(e, rt_.security_entry, rt_.security_settings, &read_security_settings);
+            return;
+        }
+        if (e.raw.kind == kInterceptorDefaultsKind) return;  // read before the load binds anything
+        const ProvidedApi* api = provider(e, e.raw.kind, "kind");
+        if (!api) return;
+        if (api->type != MODRT_EXT_FUNCTION_KIND) {
+            error(e, "kind", "'" + e.raw.kind + "' is not an entry kind");
+            return;
+        }
+        e.kind = &api->api.kind;
+        e.kind_plugin = last_plugin_->state();
+        e.kind_owner = last_plugin_;
+        if (modrt_error* err = call_plugin(last_plugin_, "entry_create",
+                                           [&] { return e.kind->entry_create(e.kind_plugin, &e.info, &e.handle); })) {
+            ErrorPtr owned(err);
+            error(e, error_field(*owned), owned->message);
+            e.handle = nullptr;
+            return;
+        }
+        if (!e.callable()) return;
+        bind_pool(e);
+        bind_interceptors(e);
+    }
+
+    // The kernel's own kind: runtime-wide interceptor defaults. The runtime's first such entry
+    // (from this load or an earlier one) applies to every entry this load binds.
+    void bind_interceptor_defaults(const std::vector<Entry*>& added) {
+        Entry* first = nullptr;
+        for (auto& e : rt_.entries)
+            if (e->raw.kind == kInterceptorDefaultsKind) {
+                first = e.get();
+                break;
+            }
+        if (first == nullptr) return;
+        for (Entry* e : added)
+            if (e->raw.kind == kInterceptorDefaultsKind && e != first)
+                error(*e, "kind", "only one runtime.interceptors entry is allowed; the first is '" + first->raw.id +
+                                      "' at " + first->raw.file + ":" + std::to_string(first->raw.line));
+        if (!first->load_error.empty()) return;  // refused by an earlier load
+        InterceptorDefaults defaults;
+        std::vector<FieldProblem> problems = read_interceptor_defaults(first->raw, defaults);
+        for (auto& p : problems) error(*first, p.field, std::move(p.message));
+        if (problems.empty()) icpt_defaults_ = std::move(defaults);
+    }
+
+    // The kernel's own kind: the config map one plugin gets at init.
+    void bind_plugin_config(Entry& e) {
+        PluginConfigEntry c = read_plugin_config(e.raw);
+        for (auto& [field, message] : c.problems) error(e, field, std::move(message));
+        if (!c.problems.empty()) return;
+        bool known = false;
+        for (const auto& r : rt_.catalog.records()) known |= r.name == c.plugin;
+        if (!known) {
+            error(e, "plugin", "plugin: no plugin named '" + c.plugin + "' on the plugin path (see modrt plugins)");
+        } else if (rt_.catalog.initialised(c.plugin)) {
+            error(e, "plugin", "plugin: '" + c.plugin +
+                                   "' is already initialised by an earlier registry load; configure it in the first");
+        } else if (rt_.catalog.configured(c.plugin)) {
+            error(e, "plugin", "plugin: '" + c.plugin + "' is configured twice");
+        } else {
+            rt_.catalog.configure(c.plugin, std::move(c.config));
+        }
+    }
+
+    // Each kind plugin of this load checks references between its entries (load_finished),
+    // once per plugin instance and hook; its problems become registry errors.
+    void finish_load(const std::vector<Entry*>& added) {
+        std::vector<std::pair<void (*)(void*, modrt_value*), void*>> done;
+        for (Entry* e : added) {
+            if (e->kind == nullptr || e->kind->load_finished == nullptr) continue;  // zero past an older table
+            std::pair hook{e->kind->load_finished, e->kind_plugin};
+            if (std::find(done.begin(), done.end(), hook) != done.end()) continue;
+            done.push_back(hook);
+            Value problems = Value::array();
+            if (std::string threw = call_plugin_void(e->kind_owner, "load_finished",
+                                                     [&] { hook.first(hook.second, &problems); });
+                !threw.empty()) {
+                error(*e, "kind", std::move(threw));
+                continue;
+            }
+            for (const Value& p : problems.items) report_problem(*e, p);
+        }
+    }
+
+private:
+    // The kernel's own single-entry kinds (runtime.limits, runtime.security): the runtime's
+    // first such entry sets `value`; another one is an error naming the first.
+    template <class T>
+    void bind_single(Entry& e, const Entry*& first, T& value, std::vector<FieldProblem> (*read)(const RawEntry&, T&)) {
+        if (first != nullptr) {
+            error(e, "kind", "only one " + e.raw.kind + " entry is allowed; the first is '" + first->raw.id + "' at " +
+                                 first->raw.file + ":" + std::to_string(first->raw.line));
+            return;
+        }
+        T read_value{};
+        std::vector<FieldProblem> problems = read(e.raw, read_value);
+        for (auto& p : problems) error(e, p.field, std::move(p.message));
+        if (!problems.empty()) return;
+        value = std::move(read_value);
+        first = &e;
+    }
+
+    // One {id, field, message} from load_finished; an unknown id is reported on `reporter`.
+    void report_problem(Entry& reporter, const Value& p) {
+        auto text = [&](std::string_view key) {
+            const Value* v = p.type == MODRT_MAP ? p.find(key) : nullptr;
+            return v != nullptr && v->type == MODRT_STRING ? v->str : std::string();
+        };
+        std::string message = text("message");
+        if (message.empty()) message = "a problem without a message";
+        Entry* at = nullptr;
+        if (std::string id = text("id"); !id.empty())
+            for (auto& e : rt_.entries)
+                if (e->raw.id == id) at = e.get();
+        if (at == nullptr) {
+            error(reporter, "kind", reporter.kind_owner->record().name + ": " + message);
+            return;
+        }
+        error(*at, text("field"), std::move(message));
+    }
+
+    void error(Entry& e, std::string_view field, std::string message) {
+        if (e.load_error.empty()) e.load_error = message;
+        errors_.push_back({e.raw.file, field.empty() ? e.raw.line : e.raw.line_of(field), e.raw.id, std::move(message)});
+    }
+
+    // The plugin providing `name`, loaded (and its runtime-wide providers adopted); null after an error on `field`.
+    const ProvidedApi* provider(Entry& e, const std::string& name, std::string_view field) {
+        const PluginRecord* record = rt_.catalog.provider_of(name);
+        if (!record) {
+            error(e, field, "no plugin on the plugin path provides '" + name + "'" + rt_.catalog.refused_note());
+            return nullptr;
+        }
+        try {
+            last_plugin_ = &rt_.catalog.load(*record, rt_.host);
+        } catch (const std::exception& ex) {
+            error(e, field, ex.what());
+            return nullptr;
+        }
+        adopt_providers(e, *last_plugin_);
+        return last_plugin_->find(name);
+    }
+
+    // A loaded plugin's security or contract provider serves the whole runtime.
+    void adopt_providers(Entry& e, const LoadedPlugin& p) {
+        for (const auto& name : p.record().provides) {
+            const ProvidedApi* api = p.find(name);
+            if (api->type == MODRT_EXT_SECURITY) {
+                if (std::string refused = adopt_security_provider(rt_, &api->api.security, p); !refused.empty())
+                    error(e, "kind", std::move(refused));
+            } else if (api->type == MODRT_EXT_CONTRACT) {
+                adopt_contract_provider(rt_, &api->api.contract, p);
+            }
+        }
+    }
+
+    void bind_pool(Entry& e) {
+        const Value* field = e.raw.fields.find("pool");
+        PoolChoice choice = choose_pool(field);
+        if (!choice.problem.empty()) {
+            error(e, "pool.type", std::move(choice.problem));
+            return;
+        }
+        const ProvidedApi* api = provider(e, "pool." + choice.type, field ? "pool" : "");
+        if (!api) return;
+        if (api->type != MODRT_EXT_POOL) {
+            error(e, "pool", "'pool." + choice.type + "' is not a pool type");
+            return;
+        }
+        auto handle = std::make_unique<PoolHandle>();
+        handle->api = &api->api.pool;
+        handle->plugin = last_plugin_->state();
+        handle->type = std::move(choice.type);
+        handle->owner = last_plugin_;
+        handle->synchronous = (handle->api->flags & MODRT_POOL_SYNCHRONOUS) != 0;  // 0 when the plugin's table is older
+        handle->caller_runs = handle->synchronous && (handle->api->flags & MODRT_POOL_CALLER_RUNS) != 0;
+        if (modrt_error* err = call_plugin(last_plugin_, "pool create", [&] {
+                return handle->api->create(handle->plugin, &choice.options, &handle->handle);
+            })) {
+            ErrorPtr owned(err);
+            std::string where = "pool";
+            if (std::string f = error_field(*owned); !f.empty()) where += "." + f;
+            handle->handle = nullptr;
+            error(e, where, "pool: " + owned->message);
+            return;
+        }
+        e.pool = std::move(handle);
+    }
+
+    // The chain: runtime.interceptors defaults merged with meta.options (interceptor_defaults.hpp
+    // documents the order); each link `<name>` is an instance of the plugin providing `interceptor.<name>`.
+    void bind_interceptors(Entry& e) {
+        const Value* meta = e.raw.fields.find("meta");
+        const Value* options = meta ? meta->find("options") : nullptr;
+        if (!options && icpt_defaults_.defaults.keys.empty()) return;  // the common case: no chain at all
+        if (options && options->type != MODRT_MAP) {
+            error(e, "meta.options", "'meta.options' must be a map of interceptor name -> options");
+            return;
+        }
+        std::vector<FieldProblem> problems;
+        std::vector<ChainLink> links = plan_chain(icpt_defaults_, options, problems);
+        for (auto& p : problems) error(e, p.field, std::move(p.message));
+        for (ChainLink& link : links) {
+            // A default's problem is reported on the entry it failed for, at the entry's line.
+            const std::string& field = link.field;
+            const ProvidedApi* api = provider(e, "interceptor." + link.name, field);
+            if (!api) continue;
+            if (api->type != MODRT_EXT_INTERCEPTOR) {
+                error(e, field, "'interceptor." + link.name + "' is not an interceptor");
+                continue;
+            }
+            auto handle = std::make_unique<InterceptorHandle>();
+            handle->api = &api->api.interceptor;
+            handle->plugin = last_plugin_->state();
+            handle->name = api->name;
+            handle->owner = last_plugin_;
+            if (modrt_error* err = call_plugin(last_plugin_, "interceptor create", [&] {
+                    return handle->api->create(handle->plugin, &e.info, &link.options, &handle->handle);
+                })) {
+                ErrorPtr owned(err);
+                handle->handle = nullptr;
+                std::string where = field;
+                if (std::string f = error_field(*owned); !f.empty() && !field.empty()) where += "." + f;
+                error(e, where, (field.empty() ? "runtime.interceptors default '" + link.name + "': " : "") + owned->message);
+                continue;
+            }
+            e.interceptors.push_back(std::move(handle));
+        }
+    }
+
+    modrt_runtime& rt_;
+    std::vector<RegistryError>& errors_;
+    LoadedPlugin* last_plugin_ = nullptr;
+    InterceptorDefaults icpt_defaults_;  // from the runtime's runtime.interceptors entry, if any
+};
+
+}  // namespace
+
+void bind_entries(modrt_runtime& rt, const std::vector<Entry*>& added, std::vector<RegistryError>& errors) {
+    Binder binder(rt, errors);
+    for (Entry* e : added)  // before anything initialises the plugins they configure
+        if (e->raw.kind == kPluginConfigKind) binder.bind_plugin_config(*e);
+    binder.bind_interceptor_defaults(added);  // before the entries they apply to
+    for (Entry* e : added)
+        if (e->raw.kind != kPluginConfigKind) binder.bind(*e);
+    binder.finish_load(added);
+}
+
+}  // namespace modrt::kernel
