@@ -1,3 +1,20 @@
+# _modrt_add_sdk_module(<target> <output-name-var> <sources>...): what a plugin and a native
+# library share: a MODULE library <file-stem>.so against the SDK only, exporting only what
+# is marked MODRT_EXPORT (hidden visibility), with every symbol resolved at link time.
+function(_modrt_add_sdk_module target output_name)
+  add_library(${target} MODULE ${ARGN})
+  target_link_libraries(${target} PRIVATE modrt::sdk)
+  set_target_properties(${target} PROPERTIES
+    PREFIX ""
+    OUTPUT_NAME ${output_name}
+    CXX_VISIBILITY_PRESET hidden
+    C_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  if(NOT MODRT_SANITIZE)
+    target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  endif()
+endfunction()
+
 # modrt_add_plugin(<target> [OUTPUT_NAME <file-stem>] [TARGET_ABI_MINOR <n>] SOURCES <src>...)
 # Builds a modrt plugin: a MODULE library named <file-stem>.so (default: <target>),
 # compiled against the SDK only, with hidden visibility so the one entry symbol is
@@ -10,25 +27,15 @@ function(modrt_add_plugin target)
   if(NOT ARG_SOURCES)
     set(ARG_SOURCES ${ARG_UNPARSED_ARGUMENTS})
   endif()
-  add_library(${target} MODULE ${ARG_SOURCES})
-  target_link_libraries(${target} PRIVATE modrt::sdk)
+  if(NOT ARG_OUTPUT_NAME)
+    set(ARG_OUTPUT_NAME ${target})
+  endif()
+  _modrt_add_sdk_module(${target} ${ARG_OUTPUT_NAME} ${ARG_SOURCES})
   if(DEFINED ARG_TARGET_ABI_MINOR)
     if(NOT ARG_TARGET_ABI_MINOR MATCHES "^[0-9]+$")
       message(FATAL_ERROR "modrt_add_plugin(${target}): TARGET_ABI_MINOR must be a number, got '${ARG_TARGET_ABI_MINOR}'")
     endif()
     target_compile_definitions(${target} PRIVATE MODRT_TARGET_ABI_MINOR=${ARG_TARGET_ABI_MINOR})
-  endif()
-  if(NOT ARG_OUTPUT_NAME)
-    set(ARG_OUTPUT_NAME ${target})
-  endif()
-  set_target_properties(${target} PROPERTIES
-    PREFIX ""
-    OUTPUT_NAME ${ARG_OUTPUT_NAME}
-    CXX_VISIBILITY_PRESET hidden
-    C_VISIBILITY_PRESET hidden
-    VISIBILITY_INLINES_HIDDEN ON)
-  if(NOT MODRT_SANITIZE)
-    target_link_options(${target} PRIVATE -Wl,--no-undefined)
   endif()
   # A build id lets the runtime tell whether a manifest describes this very build of the file.
   target_link_options(${target} PRIVATE -Wl,--build-id)
@@ -83,18 +90,8 @@ function(modrt_add_native_library target)
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "modrt_add_native_library(${target}): no SOURCES")
   endif()
-  add_library(${target} MODULE ${ARG_SOURCES})
-  target_link_libraries(${target} PRIVATE modrt::sdk)
   if(NOT ARG_OUTPUT_NAME)
     set(ARG_OUTPUT_NAME ${target})
   endif()
-  set_target_properties(${target} PROPERTIES
-    PREFIX ""
-    OUTPUT_NAME ${ARG_OUTPUT_NAME}
-    CXX_VISIBILITY_PRESET hidden
-    C_VISIBILITY_PRESET hidden
-    VISIBILITY_INLINES_HIDDEN ON)
-  if(NOT MODRT_SANITIZE)
-    target_link_options(${target} PRIVATE -Wl,--no-undefined)
-  endif()
+  _modrt_add_sdk_module(${target} ${ARG_OUTPUT_NAME} ${ARG_SOURCES})
 endfunction()

@@ -63,16 +63,12 @@ struct Budget {
 constexpr uint64_t kPerValue = 96;
 // A cancellation check costs a host call; every 1024 nodes keeps it far below the conversion's own cost.
 constexpr uint32_t kCheckEvery = 1024;
-// A kernel before ABI 1.4 does not say its limit: its default.
+// Outside a call (no runtime to ask): the kernel's default limit.
 constexpr uint64_t kDefaultValueSizeLimit = uint64_t{64} << 20;
 
 uint64_t value_size_limit(modrt_runtime* runtime) noexcept {
-    const modrt_host_api& h = host_api();
-    if (runtime == nullptr ||
-        h.struct_size < offsetof(modrt_host_api, value_size_limit) + sizeof h.value_size_limit ||
-        h.value_size_limit == nullptr)
-        return kDefaultValueSizeLimit;
-    return h.value_size_limit(runtime);
+    // function.lua targets the header's minor, so the kernel that loaded it has value_size_limit (abi.h, the rule).
+    return runtime != nullptr ? host_api().value_size_limit(runtime) : kDefaultValueSizeLimit;
 }
 
 [[noreturn]] void raise_invalid(lua_State* L, const char* what, const char* fmt, const char* arg) {

@@ -613,7 +613,7 @@ typedef struct modrt_contract_api {
     /* Shape of `out`: a map {binding: string (the binding's id), default_of: string (only when `binding` named a contract: that contract),
      * contracts: [{contract: string, default: bool, methods: {<method name>: <function id string>}, context_required: [string]}]}:
      * one item per contract the binding implements, in the binding's order; context_required lists the binding-level keys, then the item's own. */
-    modrt_error* (*describe_binding)(void* plugin, modrt_str binding, modrt_value* out);
+    modrt_error* (*describe_binding)(modrt_plugin_state* plugin, modrt_str binding, modrt_value* out);
 } modrt_contract_api;
 
 /** A security provider: evaluates policies for an actor within a scope. */

@@ -12,12 +12,6 @@ namespace modrt::kernel {
 
 namespace {
 
-// A table from before minor 5 stops short of describe_binding (the catalog's copy reads zero there).
-bool has_describe_binding(const modrt_contract_api& c) {
-    return c.struct_size >= offsetof(modrt_contract_api, describe_binding) + sizeof(c.describe_binding) &&
-           c.describe_binding != nullptr;
-}
-
 bool is_string(const Value* v, std::string_view s) { return v != nullptr && v->type == MODRT_STRING && v->str == s; }
 
 // The implementation item of `contract` (one value of describe's map) for `binding`; null when none.
@@ -102,7 +96,8 @@ modrt_error* from_describe(const modrt_contract_api& c, void* plugin, std::strin
 }  // namespace
 
 modrt_error* describe_binding_of(const modrt_contract_api& c, void* plugin, modrt_str binding, modrt_value* out) {
-    if (has_describe_binding(c)) return c.describe_binding(plugin, binding, out);
+    // A table from before minor 5 stops short of describe_binding: the catalog's copy reads NULL there.
+    if (c.describe_binding != nullptr) return c.describe_binding(plugin, binding, out);
     return from_describe(c, plugin, std::string_view(binding.ptr != nullptr ? binding.ptr : "", binding.len), out);
 }
 

@@ -51,23 +51,12 @@ void add_unique(modrt_value* to, ValueView from) noexcept {
     }
 }
 
-// Whether the kernel's host table has contract_describe_binding (minor 5).
-bool host_describes_bindings() noexcept {
-    const modrt_host_api& h = host_api();
-    return h.struct_size >= offsetof(modrt_host_api, contract_describe_binding) + sizeof(h.contract_describe_binding) &&
-           h.contract_describe_binding != nullptr;
-}
-
 // Push an OwnedKernel holding the description of `id` (abi.h contract_describe_binding:
 // a binding, or a contract's default binding) and return it; or push `nil, err` and
 // return nullptr. A provider's NOT_FOUND and INVALID get `what` in front; UNAVAILABLE
 // (no provider, a binding that did not load) comes as the kernel gave it. When the
 // caller named the id, contract.open on it is checked before any of these.
 OwnedKernel* describe_binding(lua_State* L, modrt_runtime* rt, const char* what, modrt_str id, bool named) {
-    if (!host_describes_bindings()) {
-        return_error(L, MODRT_ERR_UNAVAILABLE, "the kernel has no contract API (contract_describe_binding)");
-        return nullptr;
-    }
     OwnedKernel* d = push_owned(L);
     d->error = host_api().contract_describe_binding(rt, id, d->value);
     if (d->error == nullptr) return d;
@@ -83,12 +72,6 @@ OwnedKernel* describe_binding(lua_State* L, modrt_runtime* rt, const char* what,
 }
 
 }  // namespace
-
-bool host_has_contracts() noexcept {
-    const modrt_host_api& h = host_api();
-    return h.struct_size >= offsetof(modrt_host_api, contract_describe) + sizeof(h.contract_describe) &&
-           h.contract_describe != nullptr;
-}
 
 bool valid_entry_id(modrt_str id) noexcept {
     std::string_view s = to_view(id);
@@ -112,10 +95,6 @@ OwnedKernel* describe_contracts(lua_State* L) {
     modrt_runtime* rt = current_call(L).runtime;
     if (rt == nullptr) {
         return_error(L, MODRT_ERR_INTERNAL, kNoCallMessage);
-        return nullptr;
-    }
-    if (!host_has_contracts()) {
-        return_error(L, MODRT_ERR_UNAVAILABLE, "the kernel has no contract API (contract_describe)");
         return nullptr;
     }
     OwnedKernel* d = push_owned(L);

@@ -21,9 +21,6 @@
 
 namespace modrt::lua {
 
-/// Whether the kernel's host table has contract_describe.
-bool host_has_contracts() noexcept;
-
 /// A plain entry id: "ns:name", one colon, both parts non-empty.
 bool valid_entry_id(modrt_str id) noexcept;
 

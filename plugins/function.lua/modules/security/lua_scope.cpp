@@ -182,10 +182,6 @@ bool push_scope_ids(lua_State* L, modrt_str scope) {
         push_error(L, MODRT_ERR_INTERNAL, kNoCallMessage)->retryable = 0;
         return false;
     }
-    if (!host_has_security()) {
-        push_error(L, MODRT_ERR_UNAVAILABLE, "the kernel cannot list the policies of a scope")->retryable = 0;
-        return false;
-    }
     OwnedKernel* o = push_owned(L);
     o->error = h.security_scope_policies(runtime, scope, o->value);
     if (o->error != nullptr) {

@@ -60,8 +60,7 @@ int security_can(lua_State* L) {
     OwnedKernel* meta = check_meta(L, 3, "security.can");
     modrt_frame* frame = current_call(L).frame;
     if (frame == nullptr) return raise_error(L, MODRT_ERR_INTERNAL, kNoCallMessage);
-    bool allowed = !host_has_security() ||
-                   host_api().security_allowed(frame, modrt_str{action, action_len}, modrt_str{resource, resource_len},
+    bool allowed = host_api().security_allowed(frame, modrt_str{action, action_len}, modrt_str{resource, resource_len},
                                                meta != nullptr ? meta->value : nullptr) != 0;
     if (meta != nullptr) release_owned(meta);
     lua_pushboolean(L, allowed);
@@ -125,7 +124,6 @@ int lookup(lua_State* L, const char* what, const char* action, modrt_str id, mod
             push_denied_message(L, what, action, id);
             return return_error(L, MODRT_ERR_INVALID, lua_tostring(L, -1));  // Wippy's kind for this denial
     }
-    if (!host_has_security()) return return_error(L, MODRT_ERR_UNAVAILABLE, "the kernel cannot look up policies");
     OwnedKernel* o = push_owned(L);
     o->error = host_api().security_scope_policies(current_call(L).runtime, scope, o->value);
     if (o->error != nullptr) return return_owned_error(L, o);

@@ -12,16 +12,9 @@
 
 namespace modrt::lua {
 
-bool host_has_security() noexcept {
-    const modrt_host_api& h = host_api();
-    return h.struct_size >= offsetof(modrt_host_api, security_scope_policies) + sizeof(h.security_scope_policies) &&
-           h.security_allowed != nullptr && h.security_evaluate != nullptr && h.security_scope_policies != nullptr;
-}
-
 Permission check_permission(lua_State* L, const char* action, modrt_str resource) noexcept {
     modrt_frame* frame = current_call(L).frame;
     if (frame == nullptr) return Permission::kNoCall;
-    if (!host_has_security()) return Permission::kAllowed;
     return host_api().security_allowed(frame, to_str(action), resource, nullptr) != 0 ? Permission::kAllowed
                                                                                       : Permission::kDenied;
 }
@@ -78,7 +71,6 @@ int push_evaluation(lua_State* L, modrt_str scope, int first) {
     }
     modrt_runtime* runtime = current_call(L).runtime;
     if (runtime == nullptr) return raise_error(L, MODRT_ERR_INTERNAL, kNoCallMessage);
-    if (!host_has_security()) return raise_error(L, MODRT_ERR_INTERNAL, "the kernel has no security_evaluate");
     modrt_decision d = host_api().security_evaluate(runtime, actor, scope, modrt_str{action, action_len},
                                                     modrt_str{resource, resource_len},
                                                     meta != nullptr ? meta->value : nullptr);

@@ -11,11 +11,6 @@
 
 namespace modrt::lua {
 
-/// Whether the kernel's host table has security_allowed, security_evaluate
-/// and security_scope_policies (it has them since they were added; an older
-/// kernel's table is shorter).
-bool host_has_security() noexcept;
-
 enum class Permission { kAllowed, kDenied, kNoCall };
 
 /// security_allowed(action, resource) for the running call: kNoCall outside a
