@@ -32,12 +32,13 @@ fs::path abi_snapshot_plugin_dir() { return fs::path(ABI_SNAPSHOT_PLUGIN_DIR); }
 /// A registry with one entry `abi:probe` of the plugin's kind on its pool.
 fs::path abi_snapshot_registry(const std::string& tag) {
     fs::path dir = modrt::test::scratch_dir(fs::path(MODRT_TEST_BINARY_DIR) / "scratch");
+    const std::string kind = "abi_c_" + tag;
     std::ofstream(dir / "abi.yaml") << "version: \"1.0\"\n"
                                        "namespace: abi\n"
                                        "entries:\n"
                                        "  - name: probe\n"
-                                       "    kind: test.abi_c_" + tag + "\n"
-                                       "    pool: {type: abi_c_" + tag + "}\n";
+                                    << "    kind: test." << kind << "\n"
+                                    << "    pool: {type: " << kind << "}\n";
     return dir;
 }
 
@@ -46,8 +47,6 @@ Value abi_snapshot_ints(std::initializer_list<int64_t> items) {
     for (int64_t i : items) v.items.push_back(Value::integer(i));
     return v;
 }
-
-}  // namespace
 
 class AbiSnapshot : public ::testing::TestWithParam<AbiSnapshotCase> {};
 
@@ -104,3 +103,5 @@ INSTANTIATE_TEST_SUITE_P(Released, AbiSnapshot,
                                            AbiSnapshotCase{"1_3", 3, 616}, AbiSnapshotCase{"1_4", 4, 624},
                                            AbiSnapshotCase{"current", MODRT_ABI_MINOR, sizeof(modrt_host_api)}),
                          [](const auto& info) { return info.param.tag; });
+
+}  // namespace
