@@ -56,7 +56,8 @@ po::options_description global_options(GlobalOptions& g) {
     };
     auto bytes = [&g](const std::string& text) {
         auto n = parse_count(text, true);
-        if (!n) throw po::error("--registry-max-bytes takes a positive size such as 4194304 or 8MiB, got '" + text + "'");
+        if (!n)
+            throw po::error("--registry-max-bytes takes a positive size such as 4194304 or 8MiB, got '" + text + "'");
         g.registry_limits.max_bytes = *n;
     };
     po::options_description d("Global options");
@@ -77,8 +78,8 @@ po::options_description global_options(GlobalOptions& g) {
 }
 
 const std::vector<std::string>& global_value_options() {
-    static const std::vector<std::string> names{"--plugin-path",        "--log-level",         "--override", "-o",
-                                                "--source-root",        "--registry-max-nodes", "--registry-max-bytes"};
+    static const std::vector<std::string> names{"--plugin-path", "--log-level",          "--override",          "-o",
+                                                "--source-root", "--registry-max-nodes", "--registry-max-bytes"};
     return names;
 }
 

@@ -71,15 +71,19 @@ int cmd_call(const std::vector<std::string>& args) {
                               "with each ARG as one JSON value; print the result as JSON.\n\nOptions");
     d.add_options()("help", "show this help")("context", po::value(&context)->composing(),
                                               "key=value added to the call's context; repeatable")(
-        "timeout", po::value(&timeout), "deadline for the call, e.g. 500ms, 2s, 1.5m, 1h (a bare number: milliseconds)")(
-        "actor", po::value(&options.actor_id), "id of the actor making the call")(
-        "actor-meta", po::value(&actor_meta)->composing(), "key=value metadata of the actor; repeatable")(
-        "scope", po::value(&options.scope), "security scope for the call: a policy group ns:group or a list [ns:p1,ns:p2]")(
-        "stats", "after the call, print every pool's workers, busy, queued, completed and rejected, and the counters of interceptors that keep some (interceptor.metrics), on stderr");
+        "timeout", po::value(&timeout),
+        "deadline for the call, e.g. 500ms, 2s, 1.5m, 1h (a bare number: milliseconds)")(
+        "actor", po::value(&options.actor_id),
+        "id of the actor making the call")("actor-meta", po::value(&actor_meta)->composing(),
+                                           "key=value metadata of the actor; repeatable")(
+        "scope", po::value(&options.scope),
+        "security scope for the call: a policy group ns:group or a list [ns:p1,ns:p2]")(
+        "stats", "after the call, print every pool's workers, busy, queued, completed and rejected, and the counters "
+                 "of interceptors that keep some (interceptor.metrics), on stderr");
     d.add(global_options(g));
     po::options_description hidden;
-    hidden.add_options()("registry", po::value(&registry))("id", po::value(&id))(
-        "arg", po::value(&call_args)->composing());
+    hidden.add_options()("registry", po::value(&registry))("id", po::value(&id))("arg",
+                                                                                 po::value(&call_args)->composing());
     po::options_description all;
     all.add(d).add(hidden);
     po::positional_options_description pos;
@@ -106,7 +110,8 @@ int cmd_call(const std::vector<std::string>& args) {
         }
         options.timeout = *d;
     }
-    if (!parse_pairs(context, "--context", options.context) || !parse_pairs(actor_meta, "--actor-meta", options.actor_meta))
+    if (!parse_pairs(context, "--context", options.context) ||
+        !parse_pairs(actor_meta, "--actor-meta", options.actor_meta))
         return kUsage;
     if (vm.count("actor") && options.actor_id.empty()) {
         std::cerr << "modrt: --actor takes a non-empty actor id\n";

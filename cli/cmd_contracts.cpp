@@ -58,8 +58,8 @@ void write_markdown(std::ostream& out, const Value& contracts, const std::string
                 for (size_t k = 0; k < m->keys.size(); ++k)
                     bound += (k ? ", " : "") + ("`" + m->keys[k] + "` → `" + text_of(&m->items[k]) + "`");
             out << "| `" << text_of(b.find("binding")) << "` | "
-                << (is_default != nullptr && is_default->type == MODRT_BOOL && is_default->scalar.b ? "yes" : "no") << " | "
-                << bound << " |\n";
+                << (is_default != nullptr && is_default->type == MODRT_BOOL && is_default->scalar.b ? "yes" : "no")
+                << " | " << bound << " |\n";
         }
         out << "\n";
     }

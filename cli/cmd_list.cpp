@@ -23,7 +23,8 @@ int cmd_list(const std::vector<std::string>& args) {
         kind_width = std::max(kind_width, e.kind.size());
     }
     const int id_col = static_cast<int>(id_width) + 2, kind_col = static_cast<int>(kind_width) + 2;
-    std::cout << std::left << std::setw(id_col) << "ID" << std::setw(kind_col) << "KIND" << "POOL\n";
+    std::cout << std::left << std::setw(id_col) << "ID" << std::setw(kind_col) << "KIND"
+              << "POOL\n";
     for (const auto& e : entries)
         std::cout << std::setw(id_col) << e.id << std::setw(kind_col) << e.kind << (e.pool.empty() ? "-" : e.pool)
                   << "\n";

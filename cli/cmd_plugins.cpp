@@ -94,7 +94,8 @@ int cmd_plugins(const std::vector<std::string>& args) {
     auto records = rt.inspect_plugins();
     if (format == "json") write_json(std::cout, path, records);
     else write_text(std::cout, path, records);
-    auto refused = std::count_if(records.begin(), records.end(), [](const PluginRecord& r) { return !r.refused.empty(); });
+    auto refused = std::count_if(records.begin(), records.end(),
+                                 [](const PluginRecord& r) { return !r.refused.empty(); });
     if (refused == 0) return kOk;
     std::cerr << "modrt: " << refused << (refused == 1 ? " plugin file" : " plugin files")
               << " on the plugin path refused\n";

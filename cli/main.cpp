@@ -75,9 +75,11 @@ int main(int argc, char** argv) {
         std::cout << "modrt " << MODRT_VERSION << " (ABI " << MODRT_ABI_MAJOR << "." << MODRT_ABI_MINOR << ")\n";
         return kOk;
     }
-    static const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{
-        {"call", cmd_call}, {"list", cmd_list}, {"validate", cmd_validate}, {"plugins", cmd_plugins},
-        {"contracts", cmd_contracts}};
+    static const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{{"call", cmd_call},
+                                                                                          {"list", cmd_list},
+                                                                                          {"validate", cmd_validate},
+                                                                                          {"plugins", cmd_plugins},
+                                                                                          {"contracts", cmd_contracts}};
     auto it = commands.find(command);
     if (it == commands.end()) {
         std::cerr << "modrt: unknown command '" << command << "'\n\n" << kUsageText;

@@ -20,8 +20,7 @@ void print_error(std::ostream& out, const modrt_error& e) {
         std::string text;
         if (kernel::ErrorPtr bad = kernel::write_json(*e.details, text, 2, "details"))
             out << "details: (not printable as JSON: " << bad->message << ")\n";
-        else
-            out << "details: " << text << "\n";
+        else out << "details: " << text << "\n";
     }
     if (!e.stack.empty()) out << e.stack << (e.stack.back() == '\n' ? "" : "\n");
 }
@@ -39,7 +38,8 @@ void print_interceptor_stats(std::ostream& out, const std::vector<kernel::Interc
     out << "interceptor stats:\n";
     for (const auto& s : stats) {
         out << "  " << s.id << " (" << s.interceptor << "):";
-        for (size_t i = 0; i < s.stats.keys.size(); ++i) out << " " << s.stats.keys[i] << "=" << kernel::to_json(s.stats.items[i]);
+        for (size_t i = 0; i < s.stats.keys.size(); ++i)
+            out << " " << s.stats.keys[i] << "=" << kernel::to_json(s.stats.items[i]);
         out << "\n";
     }
 }

@@ -34,7 +34,8 @@ void* thread_start(void* arg) {
 
 WorkerThread::WorkerThread(std::function<void()> body) {
     pthread_attr_t attr;
-    if (int rc = pthread_attr_init(&attr); rc != 0) throw std::system_error(rc, std::generic_category(), "pthread_attr_init");
+    if (int rc = pthread_attr_init(&attr); rc != 0)
+        throw std::system_error(rc, std::generic_category(), "pthread_attr_init");
     auto owned = std::make_unique<std::function<void()>>(std::move(body));
     int rc = pthread_attr_setstacksize(&attr, kWorkerStackSize);
     if (rc == 0) rc = pthread_create(&handle_, &attr, thread_start, owned.get());
@@ -121,8 +122,7 @@ Error WorkerPool::submit(modrt_task* task) {
     }
     {
         std::lock_guard lock(mutex_);
-        if (stopping_)
-            return Error(MODRT_ERR_UNAVAILABLE, config_.name + " is shutting down").set_retryable(false);
+        if (stopping_) return Error(MODRT_ERR_UNAVAILABLE, config_.name + " is shutting down").set_retryable(false);
         if (queue_.size() >= config_.queue_capacity) {
             rejected_.fetch_add(1, std::memory_order_relaxed);
             return Error(MODRT_ERR_UNAVAILABLE, config_.name + " is full: " + std::to_string(queue_.size()) +
@@ -134,8 +134,7 @@ Error WorkerPool::submit(modrt_task* task) {
         queued_.fetch_add(1, std::memory_order_release);
         if (queue_.size() > idle_ && workers_.load(std::memory_order_relaxed) < limit_.load(std::memory_order_relaxed))
             start_worker_locked();
-        else if (parked_ > 0)
-            wake_.notify_one();  // spinning workers see queued_ without a wake-up
+        else if (parked_ > 0) wake_.notify_one();  // spinning workers see queued_ without a wake-up
     }
     reap();
     return {};
@@ -209,8 +208,7 @@ std::chrono::nanoseconds WorkerPool::cpu_time() const {
         // A thread that left its loop has added its own time to exited_cpu_ already.
         if (std::any_of(exited_.begin(), exited_.end(), [&](pthread_t id) { return t.is(id); })) continue;
         clockid_t clock;
-        if (pthread_getcpuclockid(t.native_handle(), &clock) == 0)
-            total += thread_cpu_ns(clock);
+        if (pthread_getcpuclockid(t.native_handle(), &clock) == 0) total += thread_cpu_ns(clock);
     }
     return std::chrono::nanoseconds(total);
 }
@@ -235,7 +233,8 @@ void WorkerPool::stats(modrt_pool_stats& out) const {
 size_t read_count(ValueView options, std::string_view field, size_t fallback, size_t min_value) {
     ValueView v = options.find(field);
     if (v.is_nil()) return fallback;
-    bool whole = v.type() == MODRT_INT || (v.type() == MODRT_NUMBER && v.as_number() == static_cast<double>(v.as_int()));
+    bool whole = v.type() == MODRT_INT ||
+                 (v.type() == MODRT_NUMBER && v.as_number() == static_cast<double>(v.as_int()));
     if (!whole || v.as_int() < static_cast<int64_t>(min_value))
         throw Failure(Error(MODRT_ERR_INVALID, "'" + std::string(field) + "' must be a whole number of at least " +
                                                    std::to_string(min_value))
@@ -247,9 +246,10 @@ std::chrono::milliseconds read_duration(ValueView options, std::string_view fiel
     ValueView v = options.find(field);
     if (v.is_nil()) return fallback;
     auto bad = [&] {
-        return Failure(Error(MODRT_ERR_INVALID, "'" + std::string(field) +
-                                                    "' must be a duration: milliseconds, or a string such as 30s, 500ms, 1m")
-                           .set_field(field));
+        return Failure(
+            Error(MODRT_ERR_INVALID,
+                  "'" + std::string(field) + "' must be a duration: milliseconds, or a string such as 30s, 500ms, 1m")
+                .set_field(field));
     };
     if (v.type() == MODRT_INT) {
         if (v.as_int() <= 0) throw bad();
@@ -271,8 +271,8 @@ void check_fields(ValueView options, std::initializer_list<std::string_view> kno
         if (std::find(known.begin(), known.end(), key) == known.end()) {
             std::string list;
             for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-            throw Failure(Error(MODRT_ERR_INVALID, "unknown option '" + std::string(key) + "' for " + std::string(pool) +
-                                                       " (known: " + list + ")")
+            throw Failure(Error(MODRT_ERR_INVALID, "unknown option '" + std::string(key) + "' for " +
+                                                       std::string(pool) + " (known: " + list + ")")
                               .set_field(key));
         }
     }

@@ -25,12 +25,12 @@ namespace modrt::pools {
 
 /// How a WorkerPool sizes itself.
 struct WorkerPoolConfig {
-    std::string name = "pool";          // for errors and logs: "pool.static"
-    size_t min_workers = 1;             // kept alive while idle
-    size_t max_workers = 1;             // never more threads than this
-    size_t queue_capacity = 256;        // queued (not yet running) tasks; beyond it submit fails
+    std::string name = "pool";                  // for errors and logs: "pool.static"
+    size_t min_workers = 1;                     // kept alive while idle
+    size_t max_workers = 1;                     // never more threads than this
+    size_t queue_capacity = 256;                // queued (not yet running) tasks; beyond it submit fails
     std::chrono::milliseconds idle_timeout{0};  // a worker above min_workers idle this long exits; 0: never
-    std::chrono::microseconds spin{20};  // a worker spins this long for new work before parking
+    std::chrono::microseconds spin{20};         // a worker spins this long for new work before parking
 };
 
 /// Native stack of every pool worker thread. std::thread would take the process
@@ -99,14 +99,14 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<modrt_task*> queue_;
-    std::vector<WorkerThread> threads_;           // every thread ever started and not yet joined
-    std::vector<pthread_t> exited_;               // threads that left their loop, to join
-    size_t parked_ = 0;                           // workers waiting on wake_
-    size_t idle_ = 0;                             // workers spinning or parked: free to take a task
+    std::vector<WorkerThread> threads_;  // every thread ever started and not yet joined
+    std::vector<pthread_t> exited_;      // threads that left their loop, to join
+    size_t parked_ = 0;                  // workers waiting on wake_
+    size_t idle_ = 0;                    // workers spinning or parked: free to take a task
     bool stopping_ = false;
-    int64_t exited_cpu_ = 0;                      // CPU ns of workers that left their loop
+    int64_t exited_cpu_ = 0;  // CPU ns of workers that left their loop
     std::atomic<size_t> limit_;
-    std::atomic<size_t> workers_{0};              // live workers
+    std::atomic<size_t> workers_{0};  // live workers
     std::atomic<size_t> busy_{0};
     std::atomic<size_t> queued_{0};
     std::atomic<uint64_t> completed_{0};

@@ -109,24 +109,22 @@ void ContractEngine::check(Binding& b, std::vector<Problem>& problems) {
         const Contract* contract = c == contracts_.end() ? nullptr : c->second;
         if (contract == nullptr) {
             const modrt_entry_info* e = host_.find_entry(item.contract);
-            if (e == nullptr)
-                problem(base + ".contract", "contract '" + item.contract + "' not found");
+            if (e == nullptr) problem(base + ".contract", "contract '" + item.contract + "' not found");
             else if (to_view(e->kind) == kDefinitionKind)
                 problem(base + ".contract", "contract '" + item.contract + "' did not load (see its error)");
             else
-                problem(base + ".contract", "'" + item.contract + "' is a " + str(to_view(e->kind)) +
-                                                " entry, not a contract.definition");
+                problem(base + ".contract",
+                        "'" + item.contract + "' is a " + str(to_view(e->kind)) + " entry, not a contract.definition");
         }
         for (const auto& [method, fn] : item.methods) {
             const std::string field = base + ".methods." + method;
             if (contract != nullptr && contract->find(method) == nullptr) {
-                problem(field, "contract '" + contract->id + "' has no method '" + method + "' (its methods: " +
-                                   contract->method_names() + ")");
+                problem(field, "contract '" + contract->id + "' has no method '" + method +
+                                   "' (its methods: " + contract->method_names() + ")");
                 continue;
             }
             const modrt_entry_info* e = host_.find_entry(fn);
-            if (e == nullptr)
-                problem(field, "method '" + method + "': function '" + fn + "' not found");
+            if (e == nullptr) problem(field, "method '" + method + "': function '" + fn + "' not found");
             else if (!callable_kind(to_view(e->kind)))
                 problem(field, "method '" + method + "': '" + fn + "' is a " + str(to_view(e->kind)) +
                                    " entry, which cannot be called");
@@ -134,8 +132,8 @@ void ContractEngine::check(Binding& b, std::vector<Problem>& problems) {
         if (contract == nullptr) continue;
         for (const Method& m : contract->methods)
             if (item.function_of(m.name) == nullptr)
-                problem(base + ".methods", "method '" + m.name + "' of contract '" + contract->id +
-                                               "' is not bound to a function");
+                problem(base + ".methods",
+                        "method '" + m.name + "' of contract '" + contract->id + "' is not bound to a function");
         if (item.is_default) {
             // The first binding (in load order) declaring itself default for the contract keeps it.
             const Binding* first = nullptr;
@@ -205,10 +203,10 @@ Error ContractEngine::invalid_call(const Target& t, std::string_view target, boo
         if (violations.empty()) violations.push_back({"", "schema", "does not match the schema"});
     } else {
         // More than one argument: the schema describes the method's single input value.
-        violations.push_back({"", "arguments", "method '" + t.method->name +
-                                                   "' takes one input value (its input schema describes it); got " +
-                                                   std::to_string(host_.api().value_len(instance.raw())) +
-                                                   " arguments"});
+        violations.push_back({"", "arguments",
+                              "method '" + t.method->name +
+                                  "' takes one input value (its input schema describes it); got " +
+                                  std::to_string(host_.api().value_len(instance.raw())) + " arguments"});
     }
     std::string message = str(what) + " of " + str(target) + " does not match contract " + t.contract->id +
                           ", method " + t.method->name + ": ";

@@ -55,7 +55,7 @@ private:
     };
 
     void rebuild();  // under the exclusive lock: targets_ and defaults_ from the Ready bindings
-    void check(Binding& b, std::vector<Problem>& problems);  // under the exclusive lock
+    void check(Binding& b, std::vector<Problem>& problems);      // under the exclusive lock
     const Binding* default_of(std::string_view contract) const;  // under a lock
     // Under a lock: the binding `id` names, or (via_contract set) its contract's default binding; else an error.
     const Binding* find_binding(std::string_view id, const Contract** via_contract, Error& err) const;
@@ -63,7 +63,7 @@ private:
                        const json_schema::Schema* schema) const;
 
     Host host_;
-    Value nil_;  // the input of a call without arguments
+    Value nil_;                        // the input of a call without arguments
     mutable std::shared_mutex mutex_;  // everything below; written only by loads and entry destruction
     std::map<std::string, const Contract*, std::less<>> contracts_;
     std::map<std::string, Binding*, std::less<>> bindings_;

@@ -114,7 +114,8 @@ std::unique_ptr<Contract> parse_contract(const modrt_host_api& host, const Entry
     c->line = info.line();
     only_fields(info.fields(), "", {"name", "kind", "meta", "methods"}, "contract.definition");
     ValueView methods = info.field("methods");
-    if (methods.is_nil()) invalid("", "'methods' is missing (a list of {name, description, input_schemas, output_schemas})");
+    if (methods.is_nil())
+        invalid("", "'methods' is missing (a list of {name, description, input_schemas, output_schemas})");
     if (!methods.is_array() || methods.size() == 0)
         invalid("methods", "methods: expected a non-empty list of {name, description, input_schemas, output_schemas}");
     c->methods.reserve(methods.size());
@@ -182,7 +183,8 @@ std::unique_ptr<Binding> parse_binding(const EntryInfo& info) {
         }
         ValueView methods = c.find("methods");
         if (methods.is_nil()) invalid(field, field + ": 'methods' is missing (a map of method name -> function id)");
-        if (!methods.is_map()) invalid(field + ".methods", field + ".methods: expected a map of method name -> function id");
+        if (!methods.is_map())
+            invalid(field + ".methods", field + ".methods: expected a map of method name -> function id");
         for (size_t j = 0; j < methods.size(); ++j) {
             std::string_view method = methods.key(j);
             const std::string mfield = field + ".methods." + str(method);

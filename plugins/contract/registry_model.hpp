@@ -47,11 +47,11 @@ struct Contract {
 
 /// One item of a binding's `contracts` list.
 struct BindingItem {
-    size_t index = 0;       // position in `contracts` (for field paths)
-    std::string contract;   // full id
+    size_t index = 0;      // position in `contracts` (for field paths)
+    std::string contract;  // full id
     bool is_default = false;
     std::vector<std::pair<std::string, std::string>> methods;  // method -> function id, as listed
-    std::vector<std::string> context_required;                  // binding-level keys, then the item's own
+    std::vector<std::string> context_required;                 // binding-level keys, then the item's own
 
     const std::string* function_of(std::string_view method) const noexcept {
         for (const auto& [m, f] : methods)

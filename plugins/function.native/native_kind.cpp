@@ -42,8 +42,7 @@ modrt_error* symbol_error(const modrt_host_api* host, const modrt_entry_info* in
     modrt_error* probe = nullptr;
     if (host->library_symbol(host->runtime, info->source_path, modrt::to_str(mangled), &probe) != nullptr)
         message += ": the library exports it with C++ linkage, as " + mangled;
-    else
-        host->error_free(probe);
+    else host->error_free(probe);
     message += " (a C++ function needs MODRT_NATIVE_FUNCTION or extern \"C\", otherwise its name is mangled;"
                " a C function needs MODRT_NATIVE_EXPORT)";
     return invalid(host, message, "method");
@@ -61,9 +60,10 @@ modrt_error* check_marker(const modrt_host_api* host, const modrt_entry_info* in
     if (marker == nullptr) {
         host->error_free(err);
         return invalid(host,
-                       where + " is not a modrt native function: declare it with MODRT_NATIVE_FUNCTION"
-                               " (C: MODRT_NATIVE_EXPORT), which also exports its marker " + marker_name +
-                           ", missing here",
+                       where +
+                           " is not a modrt native function: declare it with MODRT_NATIVE_FUNCTION"
+                           " (C: MODRT_NATIVE_EXPORT), which also exports its marker " +
+                           marker_name + ", missing here",
                        "method");
     }
     uint64_t value = 0;
@@ -76,8 +76,9 @@ modrt_error* check_marker(const modrt_host_api* host, const modrt_entry_info* in
                            ", this runtime has ABI " + std::to_string(MODRT_ABI_MAJOR) + ": rebuild the library",
                        "method");
     return invalid(host,
-                   where + " has a " + marker_name + " symbol that is not a modrt marker: declare the function"
-                           " with MODRT_NATIVE_FUNCTION (C: MODRT_NATIVE_EXPORT) only",
+                   where + " has a " + marker_name +
+                       " symbol that is not a modrt marker: declare the function"
+                       " with MODRT_NATIVE_FUNCTION (C: MODRT_NATIVE_EXPORT) only",
                    "method");
 }
 

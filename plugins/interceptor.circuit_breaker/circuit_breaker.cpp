@@ -62,10 +62,8 @@ bool counts_as_failure(const Error& e) {
         case MODRT_ERR_INVALID:
         case MODRT_ERR_NOT_FOUND:
         case MODRT_ERR_PERMISSION_DENIED:
-        case MODRT_ERR_CANCELED:
-            return false;
-        default:
-            return true;
+        case MODRT_ERR_CANCELED: return false;
+        default: return true;
     }
 }
 
@@ -126,18 +124,21 @@ private:
         int64_t t = now();
         samples_.push_back({t, failed});
         failures_in_window_ += failed;
-        while (!samples_.empty() && (samples_.size() > kMaxWindowSamples || samples_.front().at <= t - s_.window.count())) {
+        while (!samples_.empty() &&
+               (samples_.size() > kMaxWindowSamples || samples_.front().at <= t - s_.window.count())) {
             failures_in_window_ -= samples_.front().failed;
             samples_.pop_front();
         }
         auto calls = static_cast<int64_t>(samples_.size());
-        return calls >= s_.min_calls && static_cast<double>(failures_in_window_) >= s_.failure_ratio * static_cast<double>(calls);
+        return calls >= s_.min_calls &&
+               static_cast<double>(failures_in_window_) >= s_.failure_ratio * static_cast<double>(calls);
     }
 
     void move_to(State next) {
         static constexpr const char* kNames[] = {"closed", "open", "half-open"};
-        host_.log(next == State::open ? MODRT_LOG_WARN : MODRT_LOG_INFO,
-                  "circuit for '" + id_ + "': " + kNames[static_cast<int>(state_)] + " -> " + kNames[static_cast<int>(next)]);
+        host_.log(next == State::open ? MODRT_LOG_WARN : MODRT_LOG_INFO, "circuit for '" + id_ +
+                                                                             "': " + kNames[static_cast<int>(state_)] +
+                                                                             " -> " + kNames[static_cast<int>(next)]);
         state_ = next;
         ++generation_;
         if (next == State::open) opened_at_ = now();

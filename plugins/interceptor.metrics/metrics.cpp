@@ -64,8 +64,9 @@ private:
     }
 
     std::string summary() const {
-        return "metrics " + id_ + ": calls=" + std::to_string(calls_.load()) + " errors=" + std::to_string(errors_.load()) +
-               " p50<=" + std::to_string(quantile_us(0.5)) + "us p99<=" + std::to_string(quantile_us(0.99)) + "us";
+        return "metrics " + id_ + ": calls=" + std::to_string(calls_.load()) +
+               " errors=" + std::to_string(errors_.load()) + " p50<=" + std::to_string(quantile_us(0.5)) +
+               "us p99<=" + std::to_string(quantile_us(0.99)) + "us";
     }
 
     const modrt::Host& host_;

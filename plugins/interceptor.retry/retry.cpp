@@ -57,7 +57,9 @@ std::string attempts_text(int64_t n) { return std::to_string(n) + (n == 1 ? " at
 
 class Retry : public modrt::Interceptor {
 public:
-    Retry(const modrt::Host& host, const modrt::EntryInfo&, ValueView options) : host_(host) { settings_.read(options); }
+    Retry(const modrt::Host& host, const modrt::EntryInfo&, ValueView options) : host_(host) {
+        settings_.read(options);
+    }
 
     Error intercept(Frame frame, ValueView args, ValueSlot result, const modrt_next& next) override {
         Settings s = settings_;
@@ -99,7 +101,8 @@ private:
         int64_t deadline = frame.deadline_ns();
         if (deadline != 0 && h.now_ns() + delay.count() >= deadline)
             return Error(MODRT_ERR_TIMEOUT, "retry: the call's deadline leaves no time for another attempt after " +
-                                                attempts_text(attempts) + "; last error: " + std::string(last.message()));
+                                                attempts_text(attempts) +
+                                                "; last error: " + std::string(last.message()));
         Sleeper sleeper;
         modrt_cancel_reg* reg = h.frame_on_cancel(frame.raw(), &Sleeper::wake, &sleeper);
         {

@@ -27,7 +27,8 @@ class Timeout : public modrt::Interceptor {
 public:
     Timeout(const modrt::Host&, const modrt::EntryInfo&, ValueView options) {
         timeout_ = read_timeout(options, nanoseconds(0));
-        if (timeout_.count() == 0) modrt::icpt::bad_option("timeout", "interceptor.timeout needs a timeout, e.g. {timeout: 2s}");
+        if (timeout_.count() == 0)
+            modrt::icpt::bad_option("timeout", "interceptor.timeout needs a timeout, e.g. {timeout: 2s}");
     }
 
     Error intercept(Frame frame, ValueView args, ValueSlot result, const modrt_next& next) override {

@@ -11,8 +11,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -20,11 +20,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr size_t kDefaultMaxSize = 16;           // Wippy's default
-constexpr size_t kBufferPerWorker = 64;          // Wippy's queue = max x 64
+constexpr size_t kDefaultMaxSize = 16;   // Wippy's default
+constexpr size_t kBufferPerWorker = 64;  // Wippy's queue = max x 64
 constexpr std::chrono::milliseconds kDefaultInterval{100};
 constexpr std::chrono::milliseconds kMinInterval{10};
-constexpr int kLooksPerTick = 10;                // queue/busy looks per tick
+constexpr int kLooksPerTick = 10;  // queue/busy looks per tick
 
 struct Options {
     modrt::pools::WorkerPoolConfig pool;
@@ -45,8 +45,7 @@ Options read_options(modrt::ValueView options) {
     o.pool.queue_capacity = modrt::pools::read_count(options, "buffer", o.pool.max_workers * kBufferPerWorker, 1);
     o.interval = modrt::pools::read_duration(options, "interval", kDefaultInterval);
     if (o.interval < kMinInterval)
-        throw modrt::Failure(
-            modrt::Error(MODRT_ERR_INVALID, "'interval' must be at least 10ms").set_field("interval"));
+        throw modrt::Failure(modrt::Error(MODRT_ERR_INVALID, "'interval' must be at least 10ms").set_field("interval"));
     return o;
 }
 
@@ -132,7 +131,8 @@ private:
             uint64_t idle = 0, total = 0;
             if (have_machine && machine_cpu(idle, total)) {
                 if (total > total_before && idle >= idle_before)
-                    s.machine_idle = static_cast<double>(idle - idle_before) / static_cast<double>(total - total_before);
+                    s.machine_idle = static_cast<double>(idle - idle_before) /
+                                     static_cast<double>(total - total_before);
                 idle_before = idle;
                 total_before = total;
             }

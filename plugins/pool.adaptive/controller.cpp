@@ -36,8 +36,8 @@ void Controller::start(size_t to, bool grow, const char* why) {
     probe_.grow = grow;
     probe_.from = limit_;
     probe_.baseline = level_;
-    reason_ += std::string(reason_.empty() ? "" : "; ") + (grow ? "grow " : "shrink ") + std::to_string(limit_) + "->" + std::to_string(to) + " (" +
-              why + ")";
+    reason_ += std::string(reason_.empty() ? "" : "; ") + (grow ? "grow " : "shrink ") + std::to_string(limit_) + "->" +
+               std::to_string(to) + " (" + why + ")";
     limit_ = to;
 }
 
@@ -150,7 +150,8 @@ size_t Controller::update(const Sample& s) {
         append("cpu-bound (machine busy)");  // other threads or processes hold the CPUs
         return limit_;
     }
-    size_t step = std::max({s.queued, static_cast<size_t>(std::ceil(kMinStep * static_cast<double>(limit_))), size_t{1}});
+    size_t step = std::max(
+        {s.queued, static_cast<size_t>(std::ceil(kMinStep * static_cast<double>(limit_))), size_t{1}});
     size_t to = std::min({config_.max_size, cap, 2 * limit_, limit_ + step});
     if (to <= limit_) {
         append("cpu-bound");

@@ -11,20 +11,20 @@ namespace modrt::adaptive {
 
 /// What the pool looked like over one control tick.
 struct Sample {
-    double seconds = 0;       // wall time the tick covered
-    uint64_t completed = 0;   // calls finished during it
-    double cpu_seconds = 0;   // CPU time the pool's worker threads used during it
-    size_t peak_busy = 0;     // most workers seen running a call at once (over the tick's looks)
-    double waiting = 0;       // share of the tick's looks that found calls queued, 0..1
-    size_t queued = 0;        // most calls seen queued at one look
-    double machine_idle = -1; // share of the machine's CPU time left idle during it, 0..1; < 0: unknown
+    double seconds = 0;        // wall time the tick covered
+    uint64_t completed = 0;    // calls finished during it
+    double cpu_seconds = 0;    // CPU time the pool's worker threads used during it
+    size_t peak_busy = 0;      // most workers seen running a call at once (over the tick's looks)
+    double waiting = 0;        // share of the tick's looks that found calls queued, 0..1
+    size_t queued = 0;         // most calls seen queued at one look
+    double machine_idle = -1;  // share of the machine's CPU time left idle during it, 0..1; < 0: unknown
 };
 
 struct ControllerConfig {
     size_t min_size = 1;
     size_t max_size = 16;
-    double cores = 2;        // CPUs the process may use
-    uint64_t seed = 1;       // for the cooldown jitter (fixed in tests)
+    double cores = 2;   // CPUs the process may use
+    uint64_t seed = 1;  // for the cooldown jitter (fixed in tests)
 };
 
 /// Hybrid controller: demand and CPU signals propose a change, a throughput
@@ -32,19 +32,19 @@ struct ControllerConfig {
 class Controller {
 public:
     // -- constants (README.md gives the reasons) --
-    static constexpr double kPressure = 0.5;        // queue seen non-empty in at least half the looks
-    static constexpr double kCpuSaturated = 0.75;   // workers use >= 75% of all cores: CPU-bound
-    static constexpr double kBlocked = 0.15;        // a busy worker on < 15% of a core is mostly blocked
-    static constexpr double kMachineIdle = 0.10;    // below 10% idle CPU the machine is full: only blocked calls grow
-    static constexpr double kMinGain = 0.05;        // a change must move throughput by more than 5% ...
-    static constexpr double kNoiseFactor = 3.0;     // ... and by more than 3x the measured tick-to-tick noise
-    static constexpr double kEfficiency = 0.2;      // a grow must earn 20% of what it would if calls scaled perfectly
-    static constexpr uint64_t kMinCompletions = 32; // a verdict needs this many calls at the new limit ...
-    static constexpr int kMaxProbeTicks = 10;       // ... or this many ticks, whichever comes first
-    static constexpr int kIdleTicks = 3;            // ticks with spare workers before shrinking
-    static constexpr int kCooldownBase = 2;         // ticks after a first rejected change ...
-    static constexpr int kCooldownMax = 50;         // ... doubling per rejection, capped, +-25% jitter
-    static constexpr double kMinStep = 0.25;        // a grow adds at least 25% (a smaller gain drowns in noise)
+    static constexpr double kPressure = 0.5;         // queue seen non-empty in at least half the looks
+    static constexpr double kCpuSaturated = 0.75;    // workers use >= 75% of all cores: CPU-bound
+    static constexpr double kBlocked = 0.15;         // a busy worker on < 15% of a core is mostly blocked
+    static constexpr double kMachineIdle = 0.10;     // below 10% idle CPU the machine is full: only blocked calls grow
+    static constexpr double kMinGain = 0.05;         // a change must move throughput by more than 5% ...
+    static constexpr double kNoiseFactor = 3.0;      // ... and by more than 3x the measured tick-to-tick noise
+    static constexpr double kEfficiency = 0.2;       // a grow must earn 20% of what it would if calls scaled perfectly
+    static constexpr uint64_t kMinCompletions = 32;  // a verdict needs this many calls at the new limit ...
+    static constexpr int kMaxProbeTicks = 10;        // ... or this many ticks, whichever comes first
+    static constexpr int kIdleTicks = 3;             // ticks with spare workers before shrinking
+    static constexpr int kCooldownBase = 2;          // ticks after a first rejected change ...
+    static constexpr int kCooldownMax = 50;          // ... doubling per rejection, capped, +-25% jitter
+    static constexpr double kMinStep = 0.25;         // a grow adds at least 25% (a smaller gain drowns in noise)
 
     explicit Controller(ControllerConfig config);
 
@@ -78,14 +78,14 @@ private:
 
     ControllerConfig config_;
     size_t limit_;
-    double level_ = 0;       // throughput EMA at the current limit (calls/s)
-    int level_ticks_ = 0;    // ticks seen at the current limit
-    double noise_ = 0.05;    // EMA of |tick - level| / level at a steady limit
+    double level_ = 0;     // throughput EMA at the current limit (calls/s)
+    int level_ticks_ = 0;  // ticks seen at the current limit
+    double noise_ = 0.05;  // EMA of |tick - level| / level at a steady limit
     Probe probe_;
-    int cooldown_ = 0;       // ticks before the next probe may start
-    int failures_ = 0;       // rejected changes in a row
-    int idle_run_ = 0;       // consecutive ticks with spare workers
-    size_t idle_peak_ = 0;   // most busy workers seen during that run
+    int cooldown_ = 0;      // ticks before the next probe may start
+    int failures_ = 0;      // rejected changes in a row
+    int idle_run_ = 0;      // consecutive ticks with spare workers
+    size_t idle_peak_ = 0;  // most busy workers seen during that run
     uint64_t rng_;
     std::string reason_;
 };

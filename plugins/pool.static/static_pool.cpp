@@ -6,8 +6,8 @@
 
 namespace {
 
-constexpr size_t kDefaultWorkers = 4;      // Wippy's default
-constexpr size_t kBufferPerWorker = 256;   // Wippy's queue = workers x 256
+constexpr size_t kDefaultWorkers = 4;     // Wippy's default
+constexpr size_t kBufferPerWorker = 256;  // Wippy's queue = workers x 256
 
 modrt::pools::WorkerPoolConfig read_config(modrt::ValueView options) {
     modrt::pools::check_fields(options, {"workers", "size", "buffer"}, "pool.static");

@@ -9,13 +9,20 @@ namespace modrt::security {
 namespace {
 
 constexpr std::array<std::pair<std::string_view, Operator>, 14> kOperators{{
-    {"eq", Operator::Eq},           {"ne", Operator::Ne},
-    {"lt", Operator::Lt},           {"gt", Operator::Gt},
-    {"lte", Operator::Lte},         {"gte", Operator::Gte},
-    {"in", Operator::In},           {"nin", Operator::Nin},
-    {"exists", Operator::Exists},   {"nexists", Operator::Nexists},
-    {"contains", Operator::Contains}, {"ncontains", Operator::Ncontains},
-    {"matches", Operator::Matches}, {"nmatches", Operator::Nmatches},
+    {"eq", Operator::Eq},
+    {"ne", Operator::Ne},
+    {"lt", Operator::Lt},
+    {"gt", Operator::Gt},
+    {"lte", Operator::Lte},
+    {"gte", Operator::Gte},
+    {"in", Operator::In},
+    {"nin", Operator::Nin},
+    {"exists", Operator::Exists},
+    {"nexists", Operator::Nexists},
+    {"contains", Operator::Contains},
+    {"ncontains", Operator::Ncontains},
+    {"matches", Operator::Matches},
+    {"nmatches", Operator::Nmatches},
 }};
 
 /// A field's value as read for one decision: a string root (actor.id, action,
@@ -49,14 +56,14 @@ Operand read(const FieldPath& f, const Subject& s) {
     const modrt_host_api& h = host_api();
     ValueView v;
     switch (f.root) {
-    case FieldPath::Root::ActorId: return s.actor ? of_text(to_view(h.actor_id(s.actor))) : Operand{};
-    case FieldPath::Root::Action: return of_text(s.action);
-    case FieldPath::Root::Resource: return of_text(s.resource);
-    case FieldPath::Root::ActorMeta:
-        if (s.actor == nullptr) return {};
-        v = ValueView(h.actor_meta(s.actor));
-        break;
-    case FieldPath::Root::Meta: v = s.meta; break;
+        case FieldPath::Root::ActorId: return s.actor ? of_text(to_view(h.actor_id(s.actor))) : Operand{};
+        case FieldPath::Root::Action: return of_text(s.action);
+        case FieldPath::Root::Resource: return of_text(s.resource);
+        case FieldPath::Root::ActorMeta:
+            if (s.actor == nullptr) return {};
+            v = ValueView(h.actor_meta(s.actor));
+            break;
+        case FieldPath::Root::Meta: v = s.meta; break;
     }
     for (const auto& key : f.keys) {
         if (!v.is_map()) return {};
@@ -116,38 +123,51 @@ bool contains(const Operand& field, const Operand& needle) {
 
 bool positive(Operator op, const Condition& c, const Operand& field, const Operand& other) {
     switch (op) {
-    case Operator::Eq: return equal(field, other);
-    case Operator::Lt: { auto r = field.present && other.present ? compare(field, other) : std::nullopt; return r && *r < 0; }
-    case Operator::Gt: { auto r = field.present && other.present ? compare(field, other) : std::nullopt; return r && *r > 0; }
-    case Operator::Lte: { auto r = field.present && other.present ? compare(field, other) : std::nullopt; return r && *r <= 0; }
-    case Operator::Gte: { auto r = field.present && other.present ? compare(field, other) : std::nullopt; return r && *r >= 0; }
-    case Operator::In: return in_list(field, other);
-    case Operator::Exists: return field.present == c.expect;
-    case Operator::Contains: return contains(field, other);
-    case Operator::Matches: {
-        if (!field.present || field.type() != MODRT_STRING) return false;
-        std::string_view s = field.string();
-        return std::regex_search(s.begin(), s.end(), *c.pattern);
-    }
-    default: return false;  // negative operators are mapped to these before the call
+        case Operator::Eq: return equal(field, other);
+        case Operator::Lt: {
+            auto r = field.present && other.present ? compare(field, other) : std::nullopt;
+            return r && *r < 0;
+        }
+        case Operator::Gt: {
+            auto r = field.present && other.present ? compare(field, other) : std::nullopt;
+            return r && *r > 0;
+        }
+        case Operator::Lte: {
+            auto r = field.present && other.present ? compare(field, other) : std::nullopt;
+            return r && *r <= 0;
+        }
+        case Operator::Gte: {
+            auto r = field.present && other.present ? compare(field, other) : std::nullopt;
+            return r && *r >= 0;
+        }
+        case Operator::In: return in_list(field, other);
+        case Operator::Exists: return field.present == c.expect;
+        case Operator::Contains: return contains(field, other);
+        case Operator::Matches: {
+            if (!field.present || field.type() != MODRT_STRING) return false;
+            std::string_view s = field.string();
+            return std::regex_search(s.begin(), s.end(), *c.pattern);
+        }
+        default: return false;  // negative operators are mapped to these before the call
     }
 }
 
 Operator positive_twin(Operator op) {
     switch (op) {
-    case Operator::Ne: return Operator::Eq;
-    case Operator::Nin: return Operator::In;
-    case Operator::Nexists: return Operator::Exists;
-    case Operator::Ncontains: return Operator::Contains;
-    case Operator::Nmatches: return Operator::Matches;
-    default: return op;
+        case Operator::Ne: return Operator::Eq;
+        case Operator::Nin: return Operator::In;
+        case Operator::Nexists: return Operator::Exists;
+        case Operator::Ncontains: return Operator::Contains;
+        case Operator::Nmatches: return Operator::Matches;
+        default: return op;
     }
 }
 
 [[noreturn]] void invalid(size_t index, std::string_view key, const std::string& message) {
     std::string field = "policy.conditions." + std::to_string(index);
     if (!key.empty()) field += "." + std::string(key);
-    throw Failure(Error(MODRT_ERR_INVALID, "policy.conditions[" + std::to_string(index) + "]: " + message).set_field(field));
+    throw Failure(
+        Error(MODRT_ERR_INVALID, "policy.conditions[" + std::to_string(index) + "]: " + message).set_field(field));
 }
 
 }  // namespace
@@ -180,14 +200,16 @@ Condition parse_condition(ValueView c, size_t index) {
     for (size_t i = 0; i < c.size(); ++i) {
         std::string_view k = c.key(i);
         if (k != "field" && k != "operator" && k != "value" && k != "value_from")
-            invalid(index, k, "unknown key '" + std::string(k) + "' (a condition has field, operator, value, value_from)");
+            invalid(index, k,
+                    "unknown key '" + std::string(k) + "' (a condition has field, operator, value, value_from)");
     }
     Condition out;
     ValueView field = c.find("field");
     std::optional<FieldPath> path = field.is_string() ? parse_field(field.as_string()) : std::nullopt;
     if (!path)
-        invalid(index, "field", "field must be actor.id, actor.meta.<key>, action, resource or meta.<key>" +
-                                    (field.is_string() ? ", not '" + std::string(field.as_string()) + "'" : std::string()));
+        invalid(index, "field",
+                "field must be actor.id, actor.meta.<key>, action, resource or meta.<key>" +
+                    (field.is_string() ? ", not '" + std::string(field.as_string()) + "'" : std::string()));
     out.field = std::move(*path);
 
     ValueView op = c.find("operator");

@@ -41,7 +41,7 @@ enum class Operator { Eq, Ne, Lt, Gt, Lte, Gte, In, Nin, Exists, Nexists, Contai
 struct Condition {
     FieldPath field;
     Operator op = Operator::Eq;
-    std::shared_ptr<Value> value;      // the literal `value` (null with value_from)
+    std::shared_ptr<Value> value;  // the literal `value` (null with value_from)
     std::optional<FieldPath> value_from;
     std::optional<std::regex> pattern;  // matches/nmatches
     bool expect = true;                 // exists/nexists: `value: false` inverts

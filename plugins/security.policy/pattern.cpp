@@ -10,7 +10,8 @@ Pattern::Pattern(std::string_view text) : text_(text) {
     size_t start = 0;
     while (start <= rest.size()) {
         size_t star = rest.find('*', start);
-        std::string_view part = rest.substr(start, star == std::string_view::npos ? std::string_view::npos : star - start);
+        std::string_view part = rest.substr(start,
+                                            star == std::string_view::npos ? std::string_view::npos : star - start);
         if (!part.empty()) parts_.emplace_back(part);
         if (star == std::string_view::npos) break;
         start = star + 1;

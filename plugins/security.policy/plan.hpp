@@ -10,8 +10,8 @@
 namespace modrt::security {
 
 struct Plan {
-    bool is_fixed = true;                               // the decision needs no condition
-    modrt_decision fixed = MODRT_DECISION_UNDEFINED;    // that decision
+    bool is_fixed = true;                             // the decision needs no condition
+    modrt_decision fixed = MODRT_DECISION_UNDEFINED;  // that decision
     bool unconditional_allow = false;
     std::vector<const Policy*> conditional_deny;
     std::vector<const Policy*> conditional_allow;

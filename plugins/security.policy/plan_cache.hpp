@@ -13,8 +13,8 @@
 #include "plan.hpp"
 
 #include <atomic>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>

@@ -43,8 +43,8 @@ std::unique_ptr<Policy> parse_policy(const EntryInfo& info) {
     for (size_t i = 0; i < policy.size(); ++i) {
         std::string_view k = policy.key(i);
         if (k != "actions" && k != "resources" && k != "effect" && k != "conditions")
-            invalid("policy." + std::string(k),
-                    "unknown field 'policy." + std::string(k) + "' (a policy has actions, resources, effect, conditions)");
+            invalid("policy." + std::string(k), "unknown field 'policy." + std::string(k) +
+                                                    "' (a policy has actions, resources, effect, conditions)");
     }
     if (!policy.has("actions")) invalid("policy", "policy.actions is missing (use \"*\" for every action)");
     if (!policy.has("resources")) invalid("policy", "policy.resources is missing (use \"*\" for every resource)");
@@ -66,10 +66,14 @@ std::unique_ptr<Policy> parse_policy(const EntryInfo& info) {
         for (size_t i = 0; i < groups.size(); ++i) {
             std::string_view g = groups[i].is_string() ? groups[i].as_string() : std::string_view();
             size_t colon = g.find(':');
-            bool ok = !g.empty() && (colon == std::string_view::npos ||
-                                     (colon > 0 && colon + 1 < g.size() && g.find(':', colon + 1) == std::string_view::npos));
-            if (!ok) invalid("groups." + std::to_string(i), "groups: '" + std::string(g) + "' is not a group name or ns:group id");
-            p->groups.push_back(colon == std::string_view::npos ? std::string(ns) + ":" + std::string(g) : std::string(g));
+            bool ok = !g.empty() &&
+                      (colon == std::string_view::npos ||
+                       (colon > 0 && colon + 1 < g.size() && g.find(':', colon + 1) == std::string_view::npos));
+            if (!ok)
+                invalid("groups." + std::to_string(i),
+                        "groups: '" + std::string(g) + "' is not a group name or ns:group id");
+            p->groups.push_back(colon == std::string_view::npos ? std::string(ns) + ":" + std::string(g)
+                                                                : std::string(g));
         }
     }
     return p;

@@ -43,7 +43,8 @@ bool abi_target_contains(const std::string& haystack, const std::string& needle)
 }  // namespace
 
 TEST(AbiTarget, DescriptorCarriesTheTargetNotTheHeaderMinor) {
-    for (const auto& [tag, minor] : {std::pair<std::string, uint32_t>{"1", 1}, {"2", 2}, {"default", MODRT_ABI_MINOR}}) {
+    for (const auto& [tag, minor] :
+         {std::pair<std::string, uint32_t>{"1", 1}, {"2", 2}, {"default", MODRT_ABI_MINOR}}) {
         const modrt_plugin_descriptor* d = abi_target_descriptor(tag);
         ASSERT_NE(d, nullptr) << tag << ": " << dlerror();
         EXPECT_EQ(d->abi_major, static_cast<uint32_t>(MODRT_ABI_MAJOR)) << tag;
@@ -89,9 +90,11 @@ TEST(AbiTarget, EveryTargetRunsInTodaysKernel) {
     auto errors = rt.load(dir);
     ASSERT_TRUE(errors.empty()) << errors.front().format();
     Value args = Value::array();
-    for (Value v : {Value::integer(40), Value::number(1.5), Value::boolean(true), Value::integer(1), Value::integer(100)})
+    for (Value v :
+         {Value::integer(40), Value::number(1.5), Value::boolean(true), Value::integer(1), Value::integer(100)})
         args.items.push_back(v);  // the fifth is past ScalarArgs<4>
-    for (const auto& [id, minor] : {std::pair<std::string, int64_t>{"abi:t1", 1}, {"abi:t2", 2}, {"abi:today", MODRT_ABI_MINOR}}) {
+    for (const auto& [id, minor] :
+         {std::pair<std::string, int64_t>{"abi:t1", 1}, {"abi:t2", 2}, {"abi:today", MODRT_ABI_MINOR}}) {
         auto r = rt.call(id, args);
         ASSERT_TRUE(r.ok()) << id << ": " << r.error->message;
         // 40 + 1 (1.5 truncated) + 0 (a bool reads as 0) + 1, the same whichever way ScalarArgs read them.
@@ -105,6 +108,5 @@ TEST(AbiTarget, EveryTargetRunsInTodaysKernel) {
             EXPECT_EQ(stoppable, nullptr) << id;
         }
     }
-    for (const auto& p : rt.plugins())
-        EXPECT_TRUE(p.refused.empty()) << p.file << ": " << p.refused;
+    for (const auto& p : rt.plugins()) EXPECT_TRUE(p.refused.empty()) << p.file << ": " << p.refused;
 }

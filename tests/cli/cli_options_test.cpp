@@ -68,9 +68,17 @@ protected:
 // ---------------------------------------------------------------------------
 
 TEST(CliUsageExit, MalformedOverridesExit2BeforeTheRegistryIsRead) {
-    const std::vector<std::string> bad{"garbage",      "greet=1",       "app.api:greet",   "app.api:greet:kind",
-                                       ":greet:kind=x", "app.api::kind=x", "app.api:greet:=x", "app.api:greet:.kind=x",
-                                       "app.api:greet:pool.=x", "app.api:greet:pool..workers=1", "app.api:greet:name=x"};
+    const std::vector<std::string> bad{"garbage",
+                                       "greet=1",
+                                       "app.api:greet",
+                                       "app.api:greet:kind",
+                                       ":greet:kind=x",
+                                       "app.api::kind=x",
+                                       "app.api:greet:=x",
+                                       "app.api:greet:.kind=x",
+                                       "app.api:greet:pool.=x",
+                                       "app.api:greet:pool..workers=1",
+                                       "app.api:greet:name=x"};
     for (const auto& o : bad)
         for (const char* command : {"list", "validate", "contracts"}) {
             auto r = cli_opt_run({command, kCliOptHello, "-o", o});
@@ -152,9 +160,9 @@ TEST(CliUsageExit, MalformedCallOptionsExit2) {
 
 TEST(CliUsageExit, MalformedPositionalsAndCommandOptionsExit2) {
     for (const std::vector<std::string>& args : {
-             std::vector<std::string>{"call", kCliOptHello},                               // no ID
-             std::vector<std::string>{"call", kCliOptHello, "app.api:greet", "{not json"}, // argument not JSON
-             std::vector<std::string>{"list"},                                             // no registry
+             std::vector<std::string>{"call", kCliOptHello},                                // no ID
+             std::vector<std::string>{"call", kCliOptHello, "app.api:greet", "{not json"},  // argument not JSON
+             std::vector<std::string>{"list"},                                              // no registry
              std::vector<std::string>{"validate", "--log-level", "loud", kCliOptHello},
              std::vector<std::string>{"contracts", kCliOptHello, "--format", "yaml"},
              std::vector<std::string>{"plugins", "--source-root", "/no/such/dir"},
@@ -187,8 +195,10 @@ TEST_F(CliOptionsDir, ASourceOutsideTheRegistryNeedsSourceRoot) {
                                  "' is outside the registry directory " + fs::canonical(top_ / "reg").string() +
                                  " (add --source-root to allow it)"));
     for (const std::vector<std::string>& args :
-         {std::vector<std::string>{"call", reg(), "app:greet", "\"Ada\"", "--source-root", kCliOptNativeLib.parent_path().string()},
-          std::vector<std::string>{"--source-root", kCliOptNativeLib.parent_path().string(), "call", reg(), "app:greet", "\"Ada\""},
+         {std::vector<std::string>{"call", reg(), "app:greet", "\"Ada\"", "--source-root",
+                                   kCliOptNativeLib.parent_path().string()},
+          std::vector<std::string>{"--source-root", kCliOptNativeLib.parent_path().string(), "call", reg(), "app:greet",
+                                   "\"Ada\""},
           std::vector<std::string>{"call", reg(), "app:greet", "\"Ada\"", "--source-root=/tmp", "--source-root",
                                    kCliOptNativeLib.parent_path().parent_path().string()}}) {
         r = cli_opt_run(args);
@@ -203,7 +213,8 @@ TEST_F(CliOptionsDir, ARefusedSourceIsNeverReadNorEchoed) {
     for (const std::string& source : {std::string("../secret.lua"), (top_ / "secret.lua").string(),
                                       std::string("/etc/passwd"), std::string("/proc/self/environ")}) {
         write(fs::path("reg") / "registry.yaml", "namespace: app\nentries:\n  - {name: f, kind: function.lua, source: "
-                                                 "file://" + source + ", method: run}\n");
+                                                 "file://" +
+                                                     source + ", method: run}\n");
         auto r = cli_opt_run({"validate", reg()});
         EXPECT_EQ(r.exit_code, 1) << source << "\n" << cli_opt_dump(r);
         EXPECT_THAT(r.err, HasSubstr("source '" + source + "' is outside the registry directory")) << source;
@@ -223,7 +234,8 @@ TEST_F(CliOptionsDir, ARefusedSourceIsNeverReadNorEchoed) {
 // ---------------------------------------------------------------------------
 
 TEST_F(CliOptionsDir, ABillionLaughsRegistryFailsFastAtItsLine) {
-    std::string doc = "namespace: app\nentries:\n  - name: bomb\n    kind: function.lua\n    a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol,lol]\n";
+    std::string doc = "namespace: app\nentries:\n  - name: bomb\n    kind: function.lua\n    a: &a "
+                      "[lol,lol,lol,lol,lol,lol,lol,lol,lol,lol]\n";
     for (char c = 'b'; c <= 'i'; ++c) {
         doc += std::string("    ") + c + ": &" + c + " [";
         for (int i = 0; i < 10; ++i) doc += std::string(i ? ",*" : "*") + char(c - 1);
@@ -252,7 +264,8 @@ TEST(CliRegistryLimits, OverrideValuesAreBoundedAndCheckedForDuplicateKeys) {
     bomb += "]";
     auto r = cli_opt_run({"validate", kCliOptHello, "-o", "app.api:greet:meta.x=" + bomb});
     EXPECT_EQ(r.exit_code, 1) << cli_opt_dump(r);
-    EXPECT_THAT(r.err, HasSubstr("override app.api:greet:meta.x: the value: document expands to more than 100000 nodes"));
+    EXPECT_THAT(r.err,
+                HasSubstr("override app.api:greet:meta.x: the value: document expands to more than 100000 nodes"));
     r = cli_opt_run({"validate", kCliOptHello, "-o", "app.api:greet:meta={a: 1, a: 2}"});
     EXPECT_EQ(r.exit_code, 1) << cli_opt_dump(r);
     EXPECT_THAT(r.err, HasSubstr("override app.api:greet:meta: the value: duplicate key 'a'"));

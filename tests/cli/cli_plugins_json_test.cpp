@@ -45,7 +45,8 @@ nlohmann::json cli_pj_parse(const modrt::test::ProcessResult& r) {
 nlohmann::json cli_pj_record(const nlohmann::json& doc, const std::string& file_name) {
     if (!doc.contains("plugins")) return nullptr;
     for (const auto& p : doc["plugins"])
-        if (p.contains("file") && p["file"].is_string() && fs::path(p["file"].get<std::string>()).filename() == file_name)
+        if (p.contains("file") && p["file"].is_string() &&
+            fs::path(p["file"].get<std::string>()).filename() == file_name)
             return p;
     return nullptr;
 }
@@ -57,7 +58,8 @@ class CliPluginsJson : public ::testing::Test {
 protected:
     void SetUp() override {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        dir_ = fs::path(MODRT_TEST_BINARY_DIR) / "tmp" / (std::string("pj.") + info->name() + "." + std::to_string(getpid()));
+        dir_ = fs::path(MODRT_TEST_BINARY_DIR) / "tmp" /
+               (std::string("pj.") + info->name() + "." + std::to_string(getpid()));
         fs::remove_all(dir_);
         fs::create_directories(dir_);
     }

@@ -9,12 +9,12 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <dlfcn.h>
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <sstream>
-#include <dlfcn.h>
 #include <signal.h>
+#include <sstream>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -117,7 +117,8 @@ TEST(CliUsage, UnknownCommandExitsTwo) {
 TEST(CliUsage, CommandHelpShowsItsOptions) {
     auto r = run_modrt({"call", "--help"});
     EXPECT_EQ(r.exit_code, 0) << dump(r);
-    for (const char* opt : {"--context", "--timeout", "--plugin-path", "--log-level"}) EXPECT_THAT(r.out, HasSubstr(opt));
+    for (const char* opt : {"--context", "--timeout", "--plugin-path", "--log-level"})
+        EXPECT_THAT(r.out, HasSubstr(opt));
 }
 
 TEST(CliUsage, CallWithoutRegistryOrIdExitsTwo) {
@@ -230,14 +231,15 @@ TEST(CliCall, ExceptionInFunctionBecomesInternalError) {
 }
 
 TEST(CliCall, EchoRoundTripsNestedJson) {
-    std::vector<std::string> args = {R"({"user":{"name":"Ada","tags":["a","b"],"age":36,"score":9.5,"admin":true,"boss":null}})",
-                                     R"([1,[2,[3,[4,[]]]],{}])",
-                                     "3.25",
-                                     "-7",
-                                     "\"h\u00e9llo \u2713\"",
-                                     "null",
-                                     "false",
-                                     "9007199254740993"};
+    std::vector<std::string> args = {
+        R"({"user":{"name":"Ada","tags":["a","b"],"age":36,"score":9.5,"admin":true,"boss":null}})",
+        R"([1,[2,[3,[4,[]]]],{}])",
+        "3.25",
+        "-7",
+        "\"h\u00e9llo \u2713\"",
+        "null",
+        "false",
+        "9007199254740993"};
     std::vector<std::string> cmd = {"call", kNative, "test.native:echo"};
     cmd.insert(cmd.end(), args.begin(), args.end());
     auto r = run_modrt(cmd);
@@ -319,7 +321,9 @@ TEST(CliCall, CtrlCCancelsTheCall) {
 TEST(CliCall, StatsPrintInterceptorCounters) {
     auto r = run_modrt({"call", kNative, "test.native:measured_echo", "1", "--stats"});
     ASSERT_EQ(r.exit_code, 0) << dump(r);
-    EXPECT_THAT(r.err, HasSubstr("interceptor stats:\n  test.native:measured_echo (interceptor.metrics): calls=1 errors=0 p50_us="));
+    EXPECT_THAT(r.err,
+                HasSubstr(
+                    "interceptor stats:\n  test.native:measured_echo (interceptor.metrics): calls=1 errors=0 p50_us="));
     EXPECT_THAT(r.err, HasSubstr("pool stats:"));
 }
 
@@ -530,7 +534,8 @@ TEST(CliPlugins, CallStillWorksWithABadPluginOnThePath) {
     EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");
     EXPECT_THAT(r.err, HasSubstr("bad.so"));  // warned about, not silently skipped
     // --log-level error silences the warning.
-    r = run_modrt({"call", kNative, "test.native:greet", "\"Ada\"", "--plugin-path", dir.str(), "--log-level", "error"});
+    r = run_modrt(
+        {"call", kNative, "test.native:greet", "\"Ada\"", "--plugin-path", dir.str(), "--log-level", "error"});
     ASSERT_EQ(r.exit_code, 0) << dump(r);
     EXPECT_THAT(r.err, Not(HasSubstr("bad.so")));
 }
@@ -545,7 +550,8 @@ TEST(CliPlugins, MissingPluginNamesWhatIsRefused) {
 }
 
 TEST(CliPlugins, NonexistentPluginDirIsHarmless) {
-    auto r = run_modrt({"call", kNative, "test.native:greet", "\"Ada\"", "--plugin-path", "/nonexistent/modrt/plugins"});
+    auto r = run_modrt(
+        {"call", kNative, "test.native:greet", "\"Ada\"", "--plugin-path", "/nonexistent/modrt/plugins"});
     ASSERT_EQ(r.exit_code, 0) << dump(r);
     EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");
 }
@@ -554,7 +560,9 @@ TEST(CliPlugins, ExtraPluginIsNotFoundWithoutThePath) {
     auto r = run_modrt({"call", kExtra, "test.extra:greet", "\"Ada\""});
     EXPECT_EQ(r.exit_code, 1) << dump(r);
     EXPECT_EQ(r.out, "");
-    EXPECT_TRUE(matches(r.err, R"(extra/registry\.yaml:[0-9]+: entry 'test\.extra:greet': no plugin on the plugin path provides 'pool\.tagged')"))
+    EXPECT_TRUE(matches(
+        r.err,
+        R"(extra/registry\.yaml:[0-9]+: entry 'test\.extra:greet': no plugin on the plugin path provides 'pool\.tagged')"))
         << dump(r);
 }
 
@@ -572,7 +580,7 @@ TEST(CliPlugins, PluginPathMayNameTheFileAndBeColonSeparated) {
     auto r = run_modrt({"call", kExtra, "test.extra:greet", "\"Ada\"", "--plugin-path", file});
     ASSERT_EQ(r.exit_code, 0) << dump(r);
     r = run_modrt({"call", kExtra, "test.extra:greet", "\"Ada\"", "--plugin-path",
-               std::string("/nonexistent:") + CLI_EXTRA_PLUGIN_DIR});
+                   std::string("/nonexistent:") + CLI_EXTRA_PLUGIN_DIR});
     ASSERT_EQ(r.exit_code, 0) << dump(r);
     EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");
 }
@@ -587,7 +595,9 @@ TEST(CliPlugins, EnvironmentPluginPathFindsExtraPlugin) {
     r = run_modrt({"plugins"}, o);
     ASSERT_EQ(r.exit_code, 0) << dump(r);
     EXPECT_THAT(r.out, HasSubstr("  " + std::string(CLI_EXTRA_PLUGIN_DIR) + "\n"));
-    EXPECT_THAT(r.out, HasSubstr("/test_extra.so\n  name: test.extra  version: 2.3.4  abi: " + std::to_string(MODRT_ABI_MAJOR) + "." + std::to_string(MODRT_ABI_MINOR) + "\n  provides: pool.tagged\n"));
+    EXPECT_THAT(r.out, HasSubstr("/test_extra.so\n  name: test.extra  version: 2.3.4  abi: " +
+                                 std::to_string(MODRT_ABI_MAJOR) + "." + std::to_string(MODRT_ABI_MINOR) +
+                                 "\n  provides: pool.tagged\n"));
 }
 
 TEST(CliPlugins, PluginPathFlagIsSearchedBeforeEnvironment) {
@@ -760,7 +770,8 @@ TEST(CliSecurity, ConditionsSeeResourceMetadata) {
 TEST(CliSecurity, DeniedCallAndActorFromTheCommandLine) {
     auto r = run_modrt({"call", CLI_SECURITY_REGISTRY, "app.docs:purge", "--log-level", "error"});
     EXPECT_EQ(r.exit_code, 1) << dump(r);
-    EXPECT_THAT(r.err, HasSubstr("PermissionDenied: permission denied: funcs.call on 'app.docs:purge' for actor 'user:ada'"));
+    EXPECT_THAT(r.err,
+                HasSubstr("PermissionDenied: permission denied: funcs.call on 'app.docs:purge' for actor 'user:ada'"));
     r = run_modrt({"call", CLI_SECURITY_REGISTRY, "app.docs:purge", "--actor", "root", "--actor-meta", "role=admin",
                    "--log-level", "error"});
     ASSERT_EQ(r.exit_code, 0) << dump(r);
@@ -789,9 +800,13 @@ std::string cli_signal_registry(const TempDir& dir) {
     dir.write("loop.lua", "local M = {}\nfunction M.spin() while true do end end\nreturn M\n");
     dir.write("registry.yaml",
               "version: \"1.0\"\nnamespace: sig\nentries:\n"
-              "  - {name: stubborn, kind: function.native, source: file://" + lib + ", method: stubborn}\n"
-              "  - {name: wait, kind: function.native, source: file://" + lib + ", method: wait}\n"
-              "  - {name: spin, kind: function.lua, source: file://loop.lua, method: spin, jit: false}\n");
+              "  - {name: stubborn, kind: function.native, source: file://" +
+                  lib +
+                  ", method: stubborn}\n"
+                  "  - {name: wait, kind: function.native, source: file://" +
+                  lib +
+                  ", method: wait}\n"
+                  "  - {name: spin, kind: function.lua, source: file://loop.lua, method: spin, jit: false}\n");
     return dir.str();
 }
 
@@ -846,7 +861,8 @@ TEST(CliSignals, SigtermEndsACallThatIgnoresCancellationAfterTheGracePeriod) {
     EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, canceling the call (quitting in 2000ms if it does not stop)"));
     EXPECT_THAT(r.err, HasSubstr("modrt: the call did not stop within 2000ms of SIGTERM, quitting"));
     ASSERT_TRUE(r.exit_after_signal);
-    EXPECT_GE(*r.exit_after_signal, kCliSignalGrace - std::chrono::milliseconds(100)) << "the grace period was cut short";
+    EXPECT_GE(*r.exit_after_signal, kCliSignalGrace - std::chrono::milliseconds(100))
+        << "the grace period was cut short";
     EXPECT_LT(*r.exit_after_signal, kCliSignalGrace + kCliSignalMargin) << cli_signal_dump(r);
 }
 
@@ -933,12 +949,18 @@ TEST(CliValidate, NativeSymbolsWithoutTheSdkMarkerAreRefused) {
     const fs::path libc = info.dli_fname;
     const std::string lib = (kCliSignalNativeDir / "cli_native.so").string();
     TempDir dir;
-    dir.write("registry.yaml",
-              "version: \"1.0\"\nnamespace: mark\nentries:\n"
-              "  - {name: pid, kind: function.native, source: file://" + libc.string() + ", method: getpid}\n"
-              "  - {name: abort, kind: function.native, source: file://" + libc.string() + ", method: abort}\n"
-              "  - {name: via_lib, kind: function.native, source: file://" + lib + ", method: exit}\n"
-              "  - {name: good, kind: function.native, source: file://" + lib + ", method: greet}\n");
+    dir.write("registry.yaml", "version: \"1.0\"\nnamespace: mark\nentries:\n"
+                               "  - {name: pid, kind: function.native, source: file://" +
+                                   libc.string() +
+                                   ", method: getpid}\n"
+                                   "  - {name: abort, kind: function.native, source: file://" +
+                                   libc.string() +
+                                   ", method: abort}\n"
+                                   "  - {name: via_lib, kind: function.native, source: file://" +
+                                   lib +
+                                   ", method: exit}\n"
+                                   "  - {name: good, kind: function.native, source: file://" +
+                                   lib + ", method: greet}\n");
     auto r = run_modrt({"validate", dir.str(), "--source-root", libc.parent_path().string(), "--source-root",
                         kCliSignalNativeDir.string()});
     EXPECT_EQ(r.exit_code, 1) << dump(r);
@@ -960,7 +982,8 @@ TEST(CliValidate, MissingNativeSymbolHintsAtExternC) {
     const std::string lib = (kCliSignalNativeDir / "cli_native.so").string();
     TempDir dir;
     dir.write("registry.yaml", "version: \"1.0\"\nnamespace: mark\nentries:\n"
-                               "  - {name: gone, kind: function.native, source: file://" + lib + ", method: no_such_fn}\n");
+                               "  - {name: gone, kind: function.native, source: file://" +
+                                   lib + ", method: no_such_fn}\n");
     auto r = run_modrt({"validate", dir.str(), "--source-root", kCliSignalNativeDir.string()});
     EXPECT_EQ(r.exit_code, 1) << dump(r);
     EXPECT_THAT(r.err, HasSubstr("symbol 'no_such_fn' not found in " + lib));

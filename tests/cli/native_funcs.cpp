@@ -65,8 +65,7 @@ MODRT_NATIVE_FUNCTION(wait) {
     int64_t ms = args.size() > 0 ? args[0].as_int() : 0;
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
     while (std::chrono::steady_clock::now() < until) {
-        if (modrt_error_kind cause = frame.canceled(); cause != 0)
-            return modrt::Error(cause, "wait stopped early");
+        if (modrt_error_kind cause = frame.canceled(); cause != 0) return modrt::Error(cause, "wait stopped early");
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     result.set_string("waited");

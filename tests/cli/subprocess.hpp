@@ -10,10 +10,10 @@
 namespace modrt::test {
 
 struct ProcessResult {
-    int exit_code = -1;     // the child's exit status; 128+N when killed by signal N
-    bool timed_out = false; // killed because it ran longer than the limit
-    std::string out;        // everything written to stdout
-    std::string err;        // everything written to stderr
+    int exit_code = -1;      // the child's exit status; 128+N when killed by signal N
+    bool timed_out = false;  // killed because it ran longer than the limit
+    std::string out;         // everything written to stdout
+    std::string err;         // everything written to stderr
     /// From the last signal sent (ProcessOptions::signals / interrupt_after) to the child's exit; nullopt if none was sent.
     std::optional<std::chrono::milliseconds> exit_after_signal;
 };

@@ -32,7 +32,9 @@ TEST(ContractCost, ValidInputAndOutputAllocateNothing) {
                             "who": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 10}}}}}}],
         "output_schemas": [{"format": "application/schema+json", "definition": {"type": "string"}}]}]})"),
               "");
-    ASSERT_EQ(p.add("app:b", "contract.binding", R"({"contracts": [{"contract": "app:c", "methods": {"m": "app:f"}}]})"), "");
+    ASSERT_EQ(p.add("app:b", "contract.binding",
+                    R"({"contracts": [{"contract": "app:c", "methods": {"m": "app:f"}}]})"),
+              "");
     ASSERT_EQ(p.finish(), "[]");
     Value in = args(R"([{"id": 3, "tags": ["a", "b", "a"], "who": {"name": "Ada"}}])");
     Value out = json(R"("fine")");

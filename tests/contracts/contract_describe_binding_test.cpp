@@ -42,7 +42,8 @@ const std::string kCdbRegistry = kCdbHead + R"(  - name: greeter
         context_required: [region]
       - contract: greeter
         methods: {greet: fr, farewell: bye}
-)" + native("en", "greet_en") + native("fr", "greet_fr") + native("bye", "echo") + native("ping", "count");
+)" + native("en", "greet_en") + native("fr", "greet_fr") +
+                                 native("bye", "echo") + native("ping", "count");
 
 const char* kCdbBoth = R"({"binding": "app:both", "contracts": [
     {"contract": "app:pinger", "default": true, "methods": {"ping": "app:ping"}, "context_required": ["tenant", "region"]},
@@ -120,7 +121,8 @@ TEST_F(CdbDescribing, Errors) {
     r = cdb_describe(rt(), "app:lonely");
     EXPECT_EQ(kind_of(r), MODRT_ERR_NOT_FOUND);
     EXPECT_THAT(r.error->message, HasSubstr("contract 'app:lonely' has no default binding"));
-    for (const char* bad : {"both", "", "app:", ":both", "a:b:c"}) EXPECT_EQ(kind_of(cdb_describe(rt(), bad)), MODRT_ERR_INVALID) << bad;
+    for (const char* bad : {"both", "", "app:", ":both", "a:b:c"})
+        EXPECT_EQ(kind_of(cdb_describe(rt(), bad)), MODRT_ERR_INVALID) << bad;
 }
 
 TEST(CdbDescribe, ABrokenBindingIsUnavailable) {
@@ -168,16 +170,20 @@ protected:
         loaded_ = load_ok(kCdbHead + native("en", "greet_en") + native("fr", "greet_fr") + native("bye", "echo") +
                           native("ping", "count"));
         plugin_ = std::make_unique<DirectPlugin>(*loaded_.rt);
-        EXPECT_EQ(plugin_->add("app:greeter", "contract.definition", R"({"methods": [{"name": "greet"}, {"name": "farewell"}]})"), "");
+        EXPECT_EQ(plugin_->add("app:greeter", "contract.definition",
+                               R"({"methods": [{"name": "greet"}, {"name": "farewell"}]})"),
+                  "");
         EXPECT_EQ(plugin_->add("app:pinger", "contract.definition", R"({"methods": [{"name": "ping"}]})"), "");
         EXPECT_EQ(plugin_->add("app:english", "contract.binding",
                                R"({"contracts": [{"contract": "greeter", "default": true,
-                                   "methods": {"greet": "en", "farewell": "bye"}}]})"), "");
+                                   "methods": {"greet": "en", "farewell": "bye"}}]})"),
+                  "");
         EXPECT_EQ(plugin_->add("app:both", "contract.binding",
                                R"({"context_required": ["tenant"], "contracts": [
                                    {"contract": "pinger", "default": true, "methods": {"ping": "ping"},
                                     "context_required": ["region"]},
-                                   {"contract": "greeter", "methods": {"greet": "fr", "farewell": "bye"}}]})"), "");
+                                   {"contract": "greeter", "methods": {"greet": "fr", "farewell": "bye"}}]})"),
+                  "");
         EXPECT_EQ(plugin_->finish(), "[]");
     }
     void TearDown() override { plugin_.reset(); }

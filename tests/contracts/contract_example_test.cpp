@@ -12,7 +12,8 @@ protected:
     void SetUp() override {
         rt_ = std::make_unique<Runtime>(modrt::kernel::RuntimeOptions{{fs::path(MODRT_TEST_PLUGIN_DIR)}});
         std::string all;
-        for (const auto& e : rt_->load(fs::path(MODRT_SOURCE_DIR) / "examples/registries/contracts")) all += e.format() + "\n";
+        for (const auto& e : rt_->load(fs::path(MODRT_SOURCE_DIR) / "examples/registries/contracts"))
+            all += e.format() + "\n";
         ASSERT_EQ(all, "");
     }
     std::unique_ptr<Runtime> rt_;

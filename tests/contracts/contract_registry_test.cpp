@@ -69,8 +69,8 @@ const std::string kDef = "  - name: c\n    kind: contract.definition\n";
 INSTANTIATE_TEST_SUITE_P(
     Contract, DefinitionErrors,
     ::testing::Values(
-        DefinitionCase{"UnknownField", kDef + "    interface: x\n    methods: [{name: a}]\n", "interface:",
-                       "unknown field 'interface' (contract.definition takes meta, methods)"},
+        DefinitionCase{"UnknownField", kDef + "    interface: x\n    methods: [{name: a}]\n",
+                       "interface:", "unknown field 'interface' (contract.definition takes meta, methods)"},
         DefinitionCase{"MissingMethods", kDef, "- name: c", "'methods' is missing"},
         DefinitionCase{"EmptyMethods", kDef + "    methods: []\n", "methods: []", "expected a non-empty list"},
         DefinitionCase{"UnknownMethodField", kDef + "    methods:\n      - name: a\n        input: {}\n", "input: {}",
@@ -79,18 +79,19 @@ INSTANTIATE_TEST_SUITE_P(
                        "- description", "methods.1: the method's 'name' is missing"},
         DefinitionCase{"BadMethodName", kDef + "    methods:\n      - name: \"say hello\"\n", "say hello",
                        "a method name must be an identifier"},
-        DefinitionCase{"AsyncSuffix", kDef + "    methods:\n      - name: run_async\n", "run_async",
-                       "ends in _async"},
+        DefinitionCase{"AsyncSuffix", kDef + "    methods:\n      - name: run_async\n", "run_async", "ends in _async"},
         DefinitionCase{"DuplicateMethod",
                        kDef + "    methods:\n      - name: greet\n      - name: other\n      - name: greet  # again\n",
                        "# again", "duplicate method name 'greet'"},
-        DefinitionCase{"UnsupportedFormat",
-                       kDef + "    methods:\n      - name: a\n        input_schemas:\n          - format: application/xml\n"
-                              "            definition: {type: string}\n",
-                       "format: application/xml", "unsupported schema format 'application/xml'"},
-        DefinitionCase{"MissingFormat",
-                       kDef + "    methods:\n      - name: a\n        output_schemas:\n          - definition: {type: string}\n",
-                       "- definition", "'format' is missing"},
+        DefinitionCase{
+            "UnsupportedFormat",
+            kDef + "    methods:\n      - name: a\n        input_schemas:\n          - format: application/xml\n"
+                   "            definition: {type: string}\n",
+            "format: application/xml", "unsupported schema format 'application/xml'"},
+        DefinitionCase{
+            "MissingFormat",
+            kDef + "    methods:\n      - name: a\n        output_schemas:\n          - definition: {type: string}\n",
+            "- definition", "'format' is missing"},
         DefinitionCase{"MissingDefinition",
                        kDef + "    methods:\n      - name: a\n        input_schemas:\n"
                               "          - format: application/schema+json\n",
@@ -152,18 +153,16 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BindingCase{"UnknownField", kBind + "    implements: x\n", "implements:", "unknown field 'implements'"},
         BindingCase{"MissingContracts", kBind, "name: b", "'contracts' is missing"},
-        BindingCase{"UnknownItemField",
-                    kBind + "    contracts:\n      - contract: app:greeter\n        method: {}\n", "method: {}",
-                    "unknown field 'contracts.0.method'"},
+        BindingCase{"UnknownItemField", kBind + "    contracts:\n      - contract: app:greeter\n        method: {}\n",
+                    "method: {}", "unknown field 'contracts.0.method'"},
         BindingCase{"BadContractId", kBind + "    contracts:\n      - contract: \"a:b:c\"\n        methods: {}\n",
                     "a:b:c", "expected a contract id"},
         BindingCase{"BadDefault",
                     kBind + "    contracts:\n      - contract: greeter\n        default: yes please\n"
                             "        methods: {}\n",
                     "default:", "contracts.0.default: expected true or false"},
-        BindingCase{"MethodsNotAMap",
-                    kBind + "    contracts:\n      - contract: greeter\n        methods: [app:en]\n", "methods:",
-                    "contracts.0.methods: expected a map"},
+        BindingCase{"MethodsNotAMap", kBind + "    contracts:\n      - contract: greeter\n        methods: [app:en]\n",
+                    "methods:", "contracts.0.methods: expected a map"},
         BindingCase{"BadFunctionId",
                     kBind + "    contracts:\n      - contract: greeter\n        methods:\n          greet: 42\n",
                     "greet: 42", "contracts.0.methods.greet: expected a function id"},
@@ -202,9 +201,8 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(BindingErrors, EveryProblemOfOneBindingIsReported) {
-    const std::string binding = kBind +
-                                "    contracts:\n      - contract: app:greeter\n        methods:\n"
-                                "          greet: app:gone\n          shout: app:en\n";
+    const std::string binding = kBind + "    contracts:\n      - contract: app:greeter\n        methods:\n"
+                                        "          greet: app:gone\n          shout: app:en\n";
     const std::string yaml = kHead + kGreeterYaml + kGreeterFunctions + binding;
     Loaded l = load(yaml);
     EXPECT_EQ(error_count(l), 3u) << l.errors;
@@ -290,12 +288,11 @@ const std::string kFrenchNotDefault = R"(  - name: french
 class Resolving : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        loaded_ = std::make_unique<Loaded>(load_ok(kHead + kGreeterYaml + kGreeterFunctions + kEnglish + kFrenchNotDefault +
-                                                   "  - name: lonely\n    kind: contract.definition\n    methods: [{name: m}]\n"));
+        loaded_ = std::make_unique<Loaded>(
+            load_ok(kHead + kGreeterYaml + kGreeterFunctions + kEnglish + kFrenchNotDefault +
+                    "  - name: lonely\n    kind: contract.definition\n    methods: [{name: m}]\n"));
     }
-    static void TearDownTestSuite() {
-        loaded_.reset();
-    }
+    static void TearDownTestSuite() { loaded_.reset(); }
     static Runtime& rt() { return *loaded_->rt; }
     static inline std::unique_ptr<Loaded> loaded_;
 };
@@ -326,7 +323,8 @@ TEST_F(Resolving, Errors) {
 
     r = resolve(rt(), "app:greeter", "shout");
     EXPECT_EQ(kind_of(r), MODRT_ERR_NOT_FOUND);
-    EXPECT_THAT(r.error->message, HasSubstr("contract 'app:greeter' has no method 'shout' (its methods: greet, farewell)"));
+    EXPECT_THAT(r.error->message,
+                HasSubstr("contract 'app:greeter' has no method 'shout' (its methods: greet, farewell)"));
 
     r = resolve(rt(), "app:lonely", "m");
     EXPECT_EQ(kind_of(r), MODRT_ERR_NOT_FOUND);
@@ -367,14 +365,12 @@ TEST_F(Resolving, DescribeShowsMethodsSchemasAndImplementations) {
     ASSERT_EQ(d.value.type, MODRT_MAP);
     EXPECT_THAT(d.value.keys, ::testing::ElementsAre("app:greeter", "app:lonely"));
     const Value& greeter = *d.value.find("app:greeter");
-    EXPECT_EQ(to_json(*greeter.find("methods")),
-              to_json(json(R"([
+    EXPECT_EQ(to_json(*greeter.find("methods")), to_json(json(R"([
                 {"name": "greet", "description": "Greets someone",
                  "input_schemas": [{"format": "application/schema+json", "definition": {"type": "string", "minLength": 1}}],
                  "output_schemas": [{"format": "application/schema+json", "definition": {"type": "string"}}]},
                 {"name": "farewell", "description": ""}])")));
-    EXPECT_EQ(to_json(*greeter.find("implementations")),
-              to_json(json(R"([
+    EXPECT_EQ(to_json(*greeter.find("implementations")), to_json(json(R"([
                 {"binding": "app:english", "default": true, "methods": {"greet": "app:en", "farewell": "app:bye"},
                  "context_required": []},
                 {"binding": "app:french", "default": false, "methods": {"greet": "app:fr", "farewell": "app:bye"},

@@ -50,8 +50,9 @@ inline Loaded load_files(const std::vector<std::pair<std::string, std::string>>&
     Loaded l;
     l.dir = scratch_dir();
     for (const auto& [file, yaml] : files) std::ofstream(l.dir / file) << with_lib(yaml);
-    l.rt = std::make_unique<Runtime>(modrt::kernel::RuntimeOptions{
-        .plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR)}, .source_roots = {fs::path(CT_NATIVE_LIB).parent_path()}});
+    l.rt = std::make_unique<Runtime>(
+        modrt::kernel::RuntimeOptions{.plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR)},
+                                      .source_roots = {fs::path(CT_NATIVE_LIB).parent_path()}});
     for (const auto& e : l.rt->load(l.dir)) l.errors += e.format() + "\n";
     return l;
 }
@@ -158,7 +159,9 @@ public:
         kind_->load_finished(state_, &problems);
         return to_json(problems);
     }
-    bool covers(std::string_view target) const { return contract_->covers(state_, {target.data(), target.size()}) != 0; }
+    bool covers(std::string_view target) const {
+        return contract_->covers(state_, {target.data(), target.size()}) != 0;
+    }
     modrt::kernel::ErrorPtr validate_input(std::string_view target, const Value& args) const {
         return modrt::kernel::ErrorPtr(contract_->validate_input(state_, {target.data(), target.size()}, &args));
     }
@@ -170,7 +173,8 @@ public:
     void* state() const { return state_; }
     CallResult resolve(std::string_view binding, std::string_view method) const {
         CallResult r;
-        r.error.reset(contract_->resolve(state_, {binding.data(), binding.size()}, {method.data(), method.size()}, &r.value));
+        r.error.reset(
+            contract_->resolve(state_, {binding.data(), binding.size()}, {method.data(), method.size()}, &r.value));
         return r;
     }
 

@@ -57,15 +57,14 @@ entries:
           text: app:text
           result_only: app:result_only
           free: app:free
-)" + native("person", "echo") + native("text", "echo") + native("result_only", "echo") +
-                            native("free", "count") + native("plain", "echo");
+)" + native("person", "echo") +
+                              native("text", "echo") + native("result_only", "echo") + native("free", "count") +
+                              native("plain", "echo");
 
 class ContractValidation : public ::testing::Test {
 protected:
     static void SetUpTestSuite() { loaded_ = std::make_unique<Loaded>(load_ok(kRegistry)); }
-    static void TearDownTestSuite() {
-        loaded_.reset();
-    }
+    static void TearDownTestSuite() { loaded_.reset(); }
     static Runtime& rt() { return *loaded_->rt; }
     static CallResult call(std::string_view id, std::string_view json_args) { return rt().call(id, args(json_args)); }
 
@@ -118,8 +117,10 @@ TEST_F(ContractValidation, Enum) {
 }
 
 TEST_F(ContractValidation, MinimumMaximumAndLengths) {
-    EXPECT_THAT(violations(call("app:person", R"([{"name": "Ada", "age": -1}])")), ::testing::ElementsAre("/age minimum"));
-    EXPECT_THAT(violations(call("app:person", R"([{"name": "Ada", "age": 151}])")), ::testing::ElementsAre("/age maximum"));
+    EXPECT_THAT(violations(call("app:person", R"([{"name": "Ada", "age": -1}])")),
+                ::testing::ElementsAre("/age minimum"));
+    EXPECT_THAT(violations(call("app:person", R"([{"name": "Ada", "age": 151}])")),
+                ::testing::ElementsAre("/age maximum"));
     EXPECT_THAT(violations(call("app:person", R"([{"name": "", "age": 1}])")),
                 ::testing::UnorderedElementsAre("/name minLength", "/name pattern"));
     EXPECT_THAT(violations(call("app:person", R"([{"name": "Ada", "age": 1, "tags": ["a", "b", "c", "d"]}])")),
@@ -148,13 +149,13 @@ TEST_F(ContractValidation, EveryViolationIsListedInTheMessageAndTheDetails) {
     CallResult r = call("app:person", R"([{"name": "ada", "age": -1, "role": "root", "tags": ["a", 2],
                                           "address": {"zip": "12"}, "extra": 1}])");
     ASSERT_EQ(kind_of(r), MODRT_ERR_INVALID);
-    EXPECT_THAT(violations(r), ::testing::UnorderedElementsAre("/extra additionalProperties", "/name pattern", "/age minimum",
-                                                               "/role enum", "/tags/1 type", "/address required",
-                                                               "/address/zip pattern"));
+    EXPECT_THAT(violations(r), ::testing::UnorderedElementsAre("/extra additionalProperties", "/name pattern",
+                                                               "/age minimum", "/role enum", "/tags/1 type",
+                                                               "/address required", "/address/zip pattern"));
     const std::string& m = r.error->message;
     EXPECT_THAT(m, HasSubstr("input of app:person does not match contract app:shapes, method person: "));
-    for (const char* part : {"/name: ", "(pattern)", "/age: ", "(minimum)", "/role: ", "(enum)", "/tags/1: ",
-                             "/address: ", "(required)", "/address/zip: ", "(additionalProperties)"})
+    for (const char* part : {"/name: ", "(pattern)", "/age: ", "(minimum)", "/role: ", "(enum)",
+                             "/tags/1: ", "/address: ", "(required)", "/address/zip: ", "(additionalProperties)"})
         EXPECT_THAT(m, HasSubstr(part));
     const Value& d = *r.error->details;
     EXPECT_EQ(d.find("contract")->str, "app:shapes");
@@ -233,7 +234,8 @@ TEST_F(ContractValidation, ConcurrentCallsSeeTheSameVerdicts) {
 const std::string kCoverFunctions = R"(version: "1.0"
 namespace: app
 entries:
-)" + native("en", "greet_en") + native("fr", "greet_fr") + native("plain", "echo");
+)" + native("en", "greet_en") + native("fr", "greet_fr") +
+                                    native("plain", "echo");
 
 const char* kGreeterJson = R"({"name": "greeter", "kind": "contract.definition", "methods": [
     {"name": "greet", "input_schemas": [{"format": "application/schema+json", "definition": {"type": "string", "minLength": 1}}]}]})";

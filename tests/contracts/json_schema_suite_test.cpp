@@ -102,12 +102,14 @@ FileResult run_file(const modrt_host_api& host, const fs::path& file, const Remo
                 std::vector<js::Violation> violations;
                 const bool full = schema->validate(data, &violations);
                 if (fast != full) why = "fast and collecting validation disagree";
-                else if (full != violations.empty()) why = full ? "valid, yet violations reported" : "invalid, yet no violation";
+                else if (full != violations.empty())
+                    why = full ? "valid, yet violations reported" : "invalid, yet no violation";
                 else if (full != expected) why = expected ? "rejected: " + lines(violations).front() : "accepted";
             }
             if (why.empty()) ++result.passed;
-            else result.failures.push_back(group.find("description")->str + " / " + test.find("description")->str +
-                                           " (data " + text_of(data) + "): " + why);
+            else
+                result.failures.push_back(group.find("description")->str + " / " + test.find("description")->str +
+                                          " (data " + text_of(data) + "): " + why);
         }
     }
     return result;
@@ -221,8 +223,7 @@ TEST_F(JsonSchema, ViolationsCarryInstancePathsIntoNestedObjectsAndArrays) {
         }})");
     ASSERT_TRUE(schema);
     EXPECT_EQ(violations(*schema, R"({"user": {"name": 5, "age": -1}, "items": [1, "x", 3.5]})"),
-              (Lines{"'/user/name' type: expected string, got integer",
-                     "'/user/age' minimum: must be >= 0, got -1",
+              (Lines{"'/user/name' type: expected string, got integer", "'/user/age' minimum: must be >= 0, got -1",
                      "'/items/1' type: expected integer, got string",
                      "'/items/2' type: expected integer, got number"}));
     EXPECT_EQ(violations(*schema, R"({"user": {"name": "A"}})"),
@@ -241,8 +242,7 @@ TEST_F(JsonSchema, CollectsEveryViolationAtOnceButTheFastPathStopsAtTheFirst) {
         }})");
     ASSERT_TRUE(schema);
     EXPECT_EQ(violations(*schema, R"({"email": "ada@example.com", "profile": {"tags": ["a", 1, "a"]}})"),
-              (Lines{"'' required: missing required property 'id'",
-                     "'' required: missing required property 'name'",
+              (Lines{"'' required: missing required property 'id'", "'' required: missing required property 'name'",
                      "'/profile/tags/1' type: expected string, got integer",
                      "'/profile/tags' uniqueItems: items 0 and 2 are equal"}));
     Value instance = parse(R"({"email": "nope"})");
@@ -253,8 +253,7 @@ TEST_F(JsonSchema, PathTokensAreEscapedAsJsonPointers) {
     auto schema = compile(R"({"additionalProperties": {"type": "integer"}})");
     ASSERT_TRUE(schema);
     EXPECT_EQ(violations(*schema, R"({"a/b": "x", "m~n": "y", "": "z"})"),
-              (Lines{"'/a~1b' type: expected integer, got string",
-                     "'/m~0n' type: expected integer, got string",
+              (Lines{"'/a~1b' type: expected integer, got string", "'/m~0n' type: expected integer, got string",
                      "'/' type: expected integer, got string"}));
 }
 
@@ -280,17 +279,15 @@ TEST_F(JsonSchema, MessagesSayWhy) {
                                "dependencies": {"card": ["billing"]}})");
     ASSERT_TRUE(literal);
     EXPECT_EQ(violations(*literal, R"({"e": "b", "c": {"k": [2]}, "card": 1})"),
-              (Lines{"'/e' enum: must be one of [\"a\",1,null]",
-                     "'/c' const: must be {\"k\":[1]}",
+              (Lines{"'/e' enum: must be one of [\"a\",1,null]", "'/c' const: must be {\"k\":[1]}",
                      "'' dependencies: property 'card' requires property 'billing'"}));
     // JSON equality: 1 == 1.0, member order does not count.
     EXPECT_EQ(violations(*literal, R"({"e": 1.0, "c": {"k": [1.0]}})"), Lines{});
 
     auto tuple = compile(R"({"items": [{"type": "string"}], "additionalItems": false, "contains": {"const": 5}})");
     ASSERT_TRUE(tuple);
-    EXPECT_EQ(violations(*tuple, R"(["a", 1])"),
-              (Lines{"'' additionalItems: must have at most 1 item, got 2",
-                     "'' contains: no item matches the \"contains\" schema"}));
+    EXPECT_EQ(violations(*tuple, R"(["a", 1])"), (Lines{"'' additionalItems: must have at most 1 item, got 2",
+                                                        "'' contains: no item matches the \"contains\" schema"}));
 
     auto never = compile(R"({"properties": {"x": false}, "not": {"required": ["y"]}})");
     ASSERT_TRUE(never);
@@ -302,8 +299,8 @@ TEST_F(JsonSchema, IntegerAcceptsIntegralNumbersAndLengthsCountCodePoints) {
     auto integer = compile(R"({"type": "integer", "multipleOf": 2})");
     ASSERT_TRUE(integer);
     EXPECT_EQ(violations(*integer, "4.0"), Lines{});
-    EXPECT_EQ(violations(*integer, "4.5"), (Lines{"'' type: expected integer, got number",
-                                                  "'' multipleOf: must be a multiple of 2, got 4.5"}));
+    EXPECT_EQ(violations(*integer, "4.5"),
+              (Lines{"'' type: expected integer, got number", "'' multipleOf: must be a multiple of 2, got 4.5"}));
     auto decimal = compile(R"({"multipleOf": 0.1})");
     ASSERT_TRUE(decimal);
     EXPECT_EQ(violations(*decimal, "0.3"), Lines{});
@@ -311,8 +308,8 @@ TEST_F(JsonSchema, IntegerAcceptsIntegralNumbersAndLengthsCountCodePoints) {
     auto text = compile(R"({"maxLength": 2, "pattern": "b"})");
     ASSERT_TRUE(text);
     EXPECT_EQ(violations(*text, R"("éb")"), Lines{});  // three bytes, two code points
-    EXPECT_EQ(violations(*text, R"("日本語")"),
-              (Lines{"'' maxLength: must be at most 2 characters long, got 3", "'' pattern: must match the pattern 'b'"}));
+    EXPECT_EQ(violations(*text, R"("日本語")"), (Lines{"'' maxLength: must be at most 2 characters long, got 3",
+                                                       "'' pattern: must match the pattern 'b'"}));
 
     // BYTES are strings to a schema (JSON has no other place for them), measured in bytes.
     Value bytes = modrt_value::bytes("\xff\xfe\xfd");
@@ -337,8 +334,9 @@ TEST_F(JsonSchema, InvalidSchemasAreRejectedWithTheirLocation) {
     EXPECT_EQ(compile_error(R"({"properties": {"a": {"type": "strin"}}})"),
               "invalid schema at /properties/a/type: unknown type \"strin\" "
               "(expected null, boolean, integer, number, string, array or object)");
-    EXPECT_EQ(compile_error(R"({"type": ["string", 5]})"),
-              "invalid schema at /type/1: unknown type 5 (expected null, boolean, integer, number, string, array or object)");
+    EXPECT_EQ(
+        compile_error(R"({"type": ["string", 5]})"),
+        "invalid schema at /type/1: unknown type 5 (expected null, boolean, integer, number, string, array or object)");
     std::string regex = compile_error(R"({"patternProperties": {"(open": {}}})");
     EXPECT_TRUE(regex.starts_with("invalid schema at /patternProperties/(open: invalid regular expression \"(open\": "))
         << regex;
@@ -353,16 +351,20 @@ TEST_F(JsonSchema, InvalidSchemasAreRejectedWithTheirLocation) {
     EXPECT_EQ(compile_error(R"({"$id": "http://example.com/root.json", "items": {"$ref": "#nowhere"}})"),
               "invalid schema at /items/$ref: cannot resolve $ref \"#nowhere\" (http://example.com/root.json#nowhere): "
               "no schema has that \"$id\"");
-    EXPECT_EQ(compile_error(R"({"minLength": -1})"), "invalid schema at /minLength: must be a non-negative integer, got -1");
-    EXPECT_EQ(compile_error(R"({"required": "name"})"), "invalid schema at /required: must be an array of strings, got \"name\"");
+    EXPECT_EQ(compile_error(R"({"minLength": -1})"),
+              "invalid schema at /minLength: must be a non-negative integer, got -1");
+    EXPECT_EQ(compile_error(R"({"required": "name"})"),
+              "invalid schema at /required: must be an array of strings, got \"name\"");
     EXPECT_EQ(compile_error(R"({"maximum": "10"})"), "invalid schema at /maximum: must be a number, got \"10\"");
     EXPECT_EQ(compile_error(R"({"anyOf": []})"), "invalid schema at /anyOf: must be a non-empty array of schemas");
     EXPECT_EQ(compile_error(R"({"properties": {"a": 5}})"),
               "invalid schema at /properties/a: a schema must be an object or a boolean, got integer");
-    EXPECT_EQ(compile_error("5"), "invalid schema at the schema root: a schema must be an object or a boolean, got integer");
+    EXPECT_EQ(compile_error("5"),
+              "invalid schema at the schema root: a schema must be an object or a boolean, got integer");
     // Would recurse forever on any instance.
     EXPECT_EQ(compile_error(R"({"definitions": {"a": {"allOf": [{"$ref": "#"}]}}, "$ref": "#/definitions/a"})"),
-              "invalid schema at the schema root: this schema applies itself to the same value without end (a \"$ref\" loop)");
+              "invalid schema at the schema root: this schema applies itself to the same value without end (a \"$ref\" "
+              "loop)");
     // Recursion through properties and items ends with the instance: fine.
     EXPECT_TRUE(compile(R"({"properties": {"next": {"$ref": "#"}}, "items": {"$ref": "#"}})"));
 }
@@ -423,7 +425,8 @@ TEST_F(JsonSchema, OneSchemaValidatesFromManyThreads) {
     // Format "regex" compiles a std::regex per validation: concurrent compiles must not race either.
     const Value valid = parse(R"({"id": 7, "tags": ["a", "b", "c"], "match": "^\\w+$"})");
     const Value invalid = parse(R"({"id": 0, "tags": ["a", "B", "a"], "match": "(", "extra": true})");
-    const Lines expected = {"'/id' minimum: must be >= 1, got 0", "'/tags/1' pattern: must match the pattern '^[a-z]+$'",
+    const Lines expected = {"'/id' minimum: must be >= 1, got 0",
+                            "'/tags/1' pattern: must match the pattern '^[a-z]+$'",
                             "'/tags' uniqueItems: items 0 and 2 are equal", "'/match' format: is not a valid regex",
                             "'/extra' additionalProperties: property 'extra' is not allowed"};
     std::atomic<int> wrong{0};

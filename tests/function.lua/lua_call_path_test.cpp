@@ -49,8 +49,8 @@ TEST_F(LuaCallPath, UnconvertibleResultAfterScalarArguments) {
 }
 
 TEST_F(LuaCallPath, ScalarArgumentsArriveAsLuaValues) {
-    auto r = call("test.lua:count",
-                  args({Value(), Value::boolean(true), Value::number(1.5), Value::integer(7), Value::integer(-(int64_t(1) << 53))}));
+    auto r = call("test.lua:count", args({Value(), Value::boolean(true), Value::number(1.5), Value::integer(7),
+                                          Value::integer(-(int64_t(1) << 53))}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     const char* expected[] = {"nil", "boolean", "number", "number", "number"};
     ASSERT_EQ(r.value.items.size(), std::size(expected));
@@ -118,7 +118,7 @@ TEST_F(LuaCallPath, GlobalsWrittenOnTheFastPathDoNotPersist) {
         auto after = call("test.lua:after_bump");
         ASSERT_TRUE(after.ok()) << after.error->message;
         EXPECT_EQ(at(after.value, "total_gone"), Value::boolean(true));
-        EXPECT_EQ(at(after.value, "pairs"), str("function"));  // the sandbox's again
+        EXPECT_EQ(at(after.value, "pairs"), str("function"));     // the sandbox's again
         EXPECT_EQ(at(after.value, "seed"), Value::integer(100));  // module-level global stays
     }
 }

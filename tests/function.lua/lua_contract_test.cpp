@@ -74,9 +74,10 @@ TEST_F(LuaContract, QueryParametersBecomeContextValues) {
                             "big=99999999999999999999&word=5s")}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(at(r.value, "impl"), str("en"));
-    EXPECT_EQ(json(at(r.value, "ctx")),
-              R"({"big":100000000000000000000.0,"debug":true,"flag":"","name":"x y z","neg":-3,"off":false,"ratio":0.5,)"
-              R"("timeout":5000,"word":"5s"})");
+    EXPECT_EQ(
+        json(at(r.value, "ctx")),
+        R"({"big":100000000000000000000.0,"debug":true,"flag":"","name":"x y z","neg":-3,"off":false,"ratio":0.5,)"
+        R"("timeout":5000,"word":"5s"})");
 }
 
 TEST_F(LuaContract, TheScopeTableOverridesTheQuery) {
@@ -300,8 +301,7 @@ TEST_F(LuaContractSecure, ContractCallIsCheckedOnTheMethodName) {
     ASSERT_TRUE(r.ok()) << r.error->message;
     const Value& v = r.value;
     EXPECT_EQ(at(v, "greet"), str("PermissionDenied"));
-    EXPECT_EQ(at(v, "greet_message"),
-              str("greet: permission denied: contract.call on 'greet' for actor 'service:ct'"));
+    EXPECT_EQ(at(v, "greet_message"), str("greet: permission denied: contract.call on 'greet' for actor 'service:ct'"));
     EXPECT_EQ(at(v, "greet_retryable"), Value::boolean(false));
     EXPECT_EQ(at(v, "greet_async"), str("PermissionDenied"));
     EXPECT_EQ(at(v, "french"), str("PermissionDenied"));
@@ -315,7 +315,8 @@ TEST_F(LuaContractSecure, TheKernelStillChecksFuncsCallOnTheBoundFunction) {
     const Value& v = r.value;
     EXPECT_EQ(at(v, "greet"), str("ok"));
     EXPECT_EQ(at(v, "french"), str("PermissionDenied"));
-    EXPECT_EQ(at(v, "french_message"), str("permission denied: funcs.call on 'test.ct:hello_fr' for actor 'service:ct'"));
+    EXPECT_EQ(at(v, "french_message"),
+              str("permission denied: funcs.call on 'test.ct:hello_fr' for actor 'service:ct'"));
 }
 
 TEST_F(LuaContractSecure, GetOpenAndImplementationsNeedTheirPermissions) {

@@ -108,9 +108,8 @@ TEST_F(LuaErrors, ErrorMethodsAndConstants) {
     EXPECT_EQ(at(v, "wrapped_kind"), str("Invalid"));
     const Value& c = at(v, "constants");
     ASSERT_EQ(c.type, MODRT_ARRAY);
-    const char* expected[] = {"NotFound",    "AlreadyExists", "Invalid",  "PermissionDenied",
-                              "Unavailable", "Internal",      "Canceled", "Conflict",
-                              "Timeout",     "RateLimited",   "Unknown"};
+    const char* expected[] = {"NotFound", "AlreadyExists", "Invalid", "PermissionDenied", "Unavailable", "Internal",
+                              "Canceled", "Conflict",      "Timeout", "RateLimited",      "Unknown"};
     ASSERT_EQ(c.items.size(), std::size(expected));
     for (size_t i = 0; i < c.items.size(); ++i) EXPECT_EQ(c.items[i], str(expected[i]));
 }

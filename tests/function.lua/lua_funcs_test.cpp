@@ -43,8 +43,7 @@ TEST_F(LuaFuncs, DocsAsyncReceivesThePayload) {
 TEST_F(LuaFuncs, DocsExecutorPropagatesContext) {
     auto r = call("test.funcs:docs_executor", args({integer(5)}), with_context({{"request_id", str("req-9")}}));
     ASSERT_TRUE(r.ok()) << r.error->message;
-    EXPECT_EQ(json(at(at(r.value, "user"), "context")),
-              R"({"feature_flags":{"dark_mode":true},"request_id":"req-9"})");
+    EXPECT_EQ(json(at(at(r.value, "user"), "context")), R"({"feature_flags":{"dark_mode":true},"request_id":"req-9"})");
     // The second executor replaces nothing of the caller's context, it adds trace_id.
     EXPECT_EQ(json(at(at(r.value, "users"), "context")), R"({"request_id":"req-9","trace_id":"abc-123"})");
     EXPECT_EQ(at(at(r.value, "users"), "has_deadline"), Value::boolean(true));
@@ -85,7 +84,8 @@ TEST_F(LuaFuncs, DocsParallelSelectGetsEachResultOnce) {
 }
 
 TEST_F(LuaFuncs, DocsCtx) {
-    auto r = call("test.funcs:docs_ctx", args({str("tenant")}), with_context({{"tenant", str("acme")}, {"n", integer(2)}}));
+    auto r = call("test.funcs:docs_ctx", args({str("tenant")}),
+                  with_context({{"tenant", str("acme")}, {"n", integer(2)}}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(at(r.value, "value"), str("acme"));
     EXPECT_EQ(json(at(r.value, "all")), R"({"n":2,"tenant":"acme"})");

@@ -71,9 +71,7 @@ protected:
         fs::remove_all(scratch);
         ASSERT_NE(native().reset, nullptr) << dlerror();
     }
-    static void TearDownTestSuite() {
-        rt_.reset();
-    }
+    static void TearDownTestSuite() { rt_.reset(); }
     void SetUp() override {
         // A callee an earlier test canceled may still be on its way out: let it finish first.
         EXPECT_TRUE(eventually([] { return native().running() == 0; }));

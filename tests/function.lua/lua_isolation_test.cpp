@@ -54,8 +54,8 @@ protected:
 
 TEST_F(LuaIsolation, EveryWriteToALibraryTableFromAnImporterFails) {
     Value before = read();
-    for (const char* what : {"replace_fn", "replace_nested", "replace_deep", "add_key", "remove_key", "class_method",
-                             "index_write"}) {
+    for (const char* what :
+         {"replace_fn", "replace_nested", "replace_deep", "add_key", "remove_key", "class_method", "index_write"}) {
         auto r = call("iso:tamper", args({str(what)}));
         ASSERT_TRUE(r.ok()) << what << ": " << r.error->message;
         EXPECT_EQ(at(r.value, "ok"), Value::boolean(false)) << what;
@@ -69,8 +69,8 @@ TEST_F(LuaIsolation, EveryWriteToALibraryTableFromAnImporterFails) {
 }
 
 TEST_F(LuaIsolation, StandardFunctionsThatWriteRawRefuseLibraryTables) {
-    for (const char* what : {"insert", "remove", "sort", "rawset", "rawset_nested", "setmetatable",
-                             "setmetatable_nested"}) {
+    for (const char* what :
+         {"insert", "remove", "sort", "rawset", "rawset_nested", "setmetatable", "setmetatable_nested"}) {
         auto r = call("iso:tamper", args({str(what)}));
         ASSERT_TRUE(r.ok()) << what << ": " << r.error->message;
         EXPECT_EQ(at(r.value, "ok"), Value::boolean(false)) << what << " was allowed";
@@ -82,7 +82,8 @@ TEST_F(LuaIsolation, ALibraryTableCannotBecomeAMetatable) {
     auto r = call("iso:tamper", args({str("as_metatable")}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(at(r.value, "ok"), Value::boolean(false));
-    EXPECT_TRUE(iso_contains(at(r.value, "err").str, "read-only table of library 'iso:shared'")) << at(r.value, "err").str;
+    EXPECT_TRUE(iso_contains(at(r.value, "err").str, "read-only table of library 'iso:shared'"))
+        << at(r.value, "err").str;
 }
 
 TEST_F(LuaIsolation, ImportersStillReadIterateAndCallLibraries) {
@@ -117,9 +118,13 @@ TEST_F(LuaIsolationBinding, AClosureHoldingAnotherEntrysModulesFailsInAVictimsCa
             auto r = call(victim, args({str(what)}), iso_as("user:victim", secret));
             ASSERT_FALSE(r.ok()) << what << " via " << victim << " ran: " << json(r.value);
             EXPECT_EQ(r.error->kind, MODRT_ERR_PERMISSION_DENIED) << r.error->message;
-            std::string module = std::string(what) == "executor" ? "funcs" : std::string(what) == "ctx_all" ? "ctx" : what;
-            EXPECT_TRUE(iso_contains(r.error->message, "module '" + module + "' was required by 'iso:attacker' and "
-                                                       "cannot be used by a call of '" + victim + "'"))
+            std::string module = std::string(what) == "executor"  ? "funcs"
+                                 : std::string(what) == "ctx_all" ? "ctx"
+                                                                  : what;
+            EXPECT_TRUE(iso_contains(r.error->message, "module '" + module +
+                                                           "' was required by 'iso:attacker' and "
+                                                           "cannot be used by a call of '" +
+                                                           victim + "'"))
                 << r.error->message;
             EXPECT_TRUE(iso_contains(r.error->message, std::string(victim) == "iso:victim"
                                                            ? "(add " + module + " to its modules:)"
@@ -165,8 +170,9 @@ std::filesystem::path iso_write_registry(const std::string& yaml, int libraries,
 }
 
 // Load `dir` on a bounded thread; the registry errors, or nullopt when it took longer than `limit`.
-std::optional<std::vector<std::string>> iso_load_within(const std::filesystem::path& dir, std::chrono::milliseconds limit,
-                                                        std::string call_id = "", std::string* result = nullptr) {
+std::optional<std::vector<std::string>> iso_load_within(const std::filesystem::path& dir,
+                                                        std::chrono::milliseconds limit, std::string call_id = "",
+                                                        std::string* result = nullptr) {
     return modrt::test::run_within(
         [dir, call_id, result] {
             auto rt = make_runtime();
@@ -191,7 +197,8 @@ TEST(LuaImportChecks, DoubleImportsAtEveryLevelLoadInLinearTime) {
     constexpr int kLevels = 40;  // 2^40 paths: checked per path this never ends
     std::string yaml = "version: \"1.0\"\nnamespace: deep\nentries:\n";
     for (int i = 0; i < kLevels; ++i) {
-        yaml += "  - {name: l" + std::to_string(i) + ", kind: library.lua, source: file://l" + std::to_string(i) + ".lua";
+        yaml += "  - {name: l" + std::to_string(i) + ", kind: library.lua, source: file://l" + std::to_string(i) +
+                ".lua";
         if (i + 1 < kLevels)
             yaml += ", imports: {a: l" + std::to_string(i + 1) + ", b: l" + std::to_string(i + 1) + "}";
         yaml += "}\n";
@@ -240,13 +247,16 @@ TEST(LuaImportChecks, WideFanInOfManyEntriesOverOneDeepLibraryChain) {
     constexpr int kEntries = 300;
     std::string yaml = "version: \"1.0\"\nnamespace: wide\nentries:\n";
     for (int i = 0; i < kChain; ++i) {
-        yaml += "  - {name: l" + std::to_string(i) + ", kind: library.lua, source: file://l" + std::to_string(i) + ".lua";
+        yaml += "  - {name: l" + std::to_string(i) + ", kind: library.lua, source: file://l" + std::to_string(i) +
+                ".lua";
         if (i + 1 < kChain) yaml += ", imports: {a: l" + std::to_string(i + 1) + ", b: l" + std::to_string(i + 1) + "}";
         yaml += "}\n";
     }
     for (int e = 0; e < kEntries; ++e)
-        yaml += "  - {name: e" + std::to_string(e) + ", kind: function.lua, source: file://top.lua, method: run, "
-                "imports: {a: l0, b: l" + std::to_string(e % kChain) + "}}\n";
+        yaml += "  - {name: e" + std::to_string(e) +
+                ", kind: function.lua, source: file://top.lua, method: run, "
+                "imports: {a: l0, b: l" +
+                std::to_string(e % kChain) + "}}\n";
     auto dir = iso_write_registry(yaml, kChain, kIsoLibBody);
     std::ofstream(dir / ("l" + std::to_string(kChain - 1) + ".lua")) << "return {}\n";
     std::ofstream(dir / "top.lua") << "local a = require('a') return {run = function() return a.depth() end}\n";

@@ -10,9 +10,7 @@ protected:
         rt_ = make_runtime();
         for (const auto& e : rt_->load(fixture("memory"))) ADD_FAILURE() << e.format();
     }
-    static void TearDownTestSuite() {
-        rt_.reset();
-    }
+    static void TearDownTestSuite() { rt_.reset(); }
     static void expect_out_of_memory(std::string_view id) {
         CallResult r = rt_->call(id, Value::array());
         ASSERT_FALSE(r.ok());
@@ -75,5 +73,6 @@ TEST(LuaMemoryDefault, SixtyFourMegabytesByDefault) {
 
 TEST(LuaPluginConfig, UnknownSettingFailsThePluginsInitialisation) {
     std::string e = load_errors("bad_memory_config");
-    EXPECT_NE(e.find("function.lua config: unknown setting 'stack_size' (known: memory_limit)"), std::string::npos) << e;
+    EXPECT_NE(e.find("function.lua config: unknown setting 'stack_size' (known: memory_limit)"), std::string::npos)
+        << e;
 }

@@ -37,8 +37,9 @@ TEST(LuaRegistry, MethodFieldRequired) { expect_contains(load_error("no_method_f
 
 TEST(LuaRegistry, SourceFieldRequired) {
     // The whole message: the fixture's own path contains "source", so a substring would match any error.
-    EXPECT_EQ(load_error("no_source"), (std::filesystem::path(fixture("no_source")) / "registry.yaml").string() +
-                                           ":4: entry 'test.lua:nosource': source is required: file://<path of a Lua file>");
+    EXPECT_EQ(load_error("no_source"),
+              (std::filesystem::path(fixture("no_source")) / "registry.yaml").string() +
+                  ":4: entry 'test.lua:nosource': source is required: file://<path of a Lua file>");
 }
 
 TEST(LuaRegistry, SourceFileMustExist) { expect_contains(load_error("missing_file"), "does_not_exist.lua"); }

@@ -24,9 +24,7 @@ protected:
         rt_ = make_runtime();
         for (const auto& e : rt_->load(fixture("runaway"))) ADD_FAILURE() << e.format();
     }
-    static void TearDownTestSuite() {
-        rt_.reset();
-    }
+    static void TearDownTestSuite() { rt_.reset(); }
 
     // Call `id` with a 100 ms deadline; expect TIMEOUT well within the bound.
     static void expect_stopped(std::string_view id, const Value& a = Value::array()) {
@@ -250,8 +248,8 @@ protected:
         ASSERT_TRUE(r.has_value()) << id << " hung";
         ASSERT_FALSE(r->ok()) << id << " returned " << json(r->value);
         EXPECT_EQ(r->error->kind, MODRT_ERR_INTERNAL) << id << ": " << r->error->message;
-        EXPECT_NE(r->error->message.find(says), std::string::npos)
-            << id << ": " << r->error->message << "\n" << r->error->stack.substr(0, 1500);
+        EXPECT_NE(r->error->message.find(says), std::string::npos) << id << ": " << r->error->message << "\n"
+                                                                   << r->error->stack.substr(0, 1500);
     }
     // The state (or worker) that stopped the recursion still runs calls.
     static void expect_fine(const std::string& id) {
@@ -265,7 +263,9 @@ class LuaCStackPath : public LuaCStack, public ::testing::WithParamInterface<con
 
 // Each path: once on the caller's thread (inline pool), once on a static pool's worker.
 TEST_P(LuaCStackPath, EndsInAnErrorOnTheCallersThreadAndOnAWorker) {
-    if (modrt::test::kUnderTsan) GTEST_SKIP() << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
+    if (modrt::test::kUnderTsan)
+        GTEST_SKIP()
+            << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
     std::string id = std::string("hostile_a1:") + GetParam();
     expect_overflow(id);
     expect_fine("hostile_a1:fine");
@@ -283,7 +283,9 @@ INSTANTIATE_TEST_SUITE_P(Paths, LuaCStackPath,
 // The paths that only our own C stack check can stop name it (LuaJIT's own stack
 // limit stops the others first on an 8 MiB stack, see the small-stack test).
 TEST_F(LuaCStack, PathsThroughCOnlyHitTheNativeStackCheck) {
-    if (modrt::test::kUnderTsan) GTEST_SKIP() << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
+    if (modrt::test::kUnderTsan)
+        GTEST_SKIP()
+            << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
     for (const char* v : {"gsub_function", "resume", "wrap", "print_tostring", "mutual", "in_coroutine"}) {
         expect_overflow(std::string("hostile_a1:") + v, Value::array(), "C stack overflow");
         expect_overflow(std::string("hostile_a1:") + v + "_on_worker", Value::array(), "C stack overflow");
@@ -291,7 +293,9 @@ TEST_F(LuaCStack, PathsThroughCOnlyHitTheNativeStackCheck) {
 }
 
 TEST_F(LuaCStack, OverflowMessageSaysWhereAndWhatLimit) {
-    if (modrt::test::kUnderTsan) GTEST_SKIP() << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
+    if (modrt::test::kUnderTsan)
+        GTEST_SKIP()
+            << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
     CallResult r = rt_->call("hostile_a1:gsub_function", Value::array());
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error->message.find("cstack.lua:14: C stack overflow"), std::string::npos) << r.error->message;
@@ -300,7 +304,9 @@ TEST_F(LuaCStack, OverflowMessageSaysWhereAndWhatLimit) {
 
 // Our C functions read error tables raw, so an __index cannot recurse through them.
 TEST_F(LuaCStack, ErrorTablesAreReadRawNotThroughIndex) {
-    if (modrt::test::kUnderTsan) GTEST_SKIP() << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
+    if (modrt::test::kUnderTsan)
+        GTEST_SKIP()
+            << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
     CallResult made = rt_->call("hostile_a1:errors_new_index", Value::array());
     ASSERT_FALSE(made.ok());
     EXPECT_NE(made.error->message.find("needs a string 'message' field"), std::string::npos) << made.error->message;
@@ -313,7 +319,9 @@ TEST_F(LuaCStack, ErrorTablesAreReadRawNotThroughIndex) {
 // funcs.call of itself, with max_depth raised to 100000 by the registry: the
 // native stack check, not the kernel's depth limit, ends it.
 TEST_F(LuaCStack, NestedCallsEndAtTheNativeStackNotInACrash) {
-    if (modrt::test::kUnderTsan) GTEST_SKIP() << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
+    if (modrt::test::kUnderTsan)
+        GTEST_SKIP()
+            << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
     expect_overflow("hostile_a1:nested_call", args({str("hostile_a1:nested_call")}), "C stack overflow");
     expect_overflow("hostile_a1:nested_call_on_worker", args({str("hostile_a1:nested_call_on_worker")}),
                     "C stack overflow");
@@ -323,7 +331,9 @@ TEST_F(LuaCStack, NestedCallsEndAtTheNativeStackNotInACrash) {
 
 // A caller's thread with a small stack (512 KiB): the check keeps a quarter of it.
 TEST_F(LuaCStack, WorksOnACallersThreadWithASmallStack) {
-    if (modrt::test::kUnderTsan) GTEST_SKIP() << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
+    if (modrt::test::kUnderTsan)
+        GTEST_SKIP()
+            << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
     std::vector<std::string> messages;
     std::function<void()> body = [&] {
         for (const char* v : {"gsub_function", "pcall", "xpcall", "wrap", "resume", "sort_comparator",
@@ -354,7 +364,9 @@ TEST_F(LuaCStack, WorksOnACallersThreadWithASmallStack) {
 
 // At a module's top level: registry load reports every entry, and ends.
 TEST(LuaHostileTopLevel, RecursionAndLoopingHandlersFailTheLoadWithinItsBudget) {
-    if (modrt::test::kUnderTsan) GTEST_SKIP() << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
+    if (modrt::test::kUnderTsan)
+        GTEST_SKIP()
+            << "native-stack recursion under TSan takes minutes (its runtime's frames); plain and ASan builds run this";
     auto errors = modrt::test::run_within(
         [] {
             auto rt = make_runtime();

@@ -27,15 +27,14 @@ TEST_F(LuaSandbox, RequireOfAnUnlistedModuleIsRefused) {
     auto r = call("test.lua:sandbox");
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(at(r.value, "require_ok"), Value::boolean(false));
-    EXPECT_NE(at(r.value, "require_msg").str.find(
-                  "module 'io' is not allowed for entry 'test.lua:sandbox' (add it to modules: or imports:)"),
+    EXPECT_NE(at(r.value, "require_msg")
+                  .str.find("module 'io' is not allowed for entry 'test.lua:sandbox' (add it to modules: or imports:)"),
               std::string::npos)
         << at(r.value, "require_msg").str;
 
     auto d = call("test.lua:no_require");  // a library imported by another entry, not by this one
     ASSERT_FALSE(d.ok());
-    EXPECT_NE(d.error->message.find("module 'util' is not allowed for entry 'test.lua:no_require'"),
-              std::string::npos)
+    EXPECT_NE(d.error->message.find("module 'util' is not allowed for entry 'test.lua:no_require'"), std::string::npos)
         << d.error->message;
 }
 

@@ -181,15 +181,13 @@ TEST_F(LuaSecurity, ScopeOperations) {
     EXPECT_EQ(at(v, "contains_writer"), Value::boolean(false));
     EXPECT_EQ(at(v, "writer_id"), str("test.security:writer"));
     EXPECT_EQ(at(v, "writer_string"), str("test.security:writer"));
-    const char* more =
-        "[test.security:call,test.security:owner_docs,test.security:confidential,test.security:writer]";
+    const char* more = "[test.security:call,test.security:owner_docs,test.security:confidential,test.security:writer]";
     EXPECT_EQ(at(v, "more"), str(more));
     EXPECT_EQ(at(v, "more_contains_writer"), Value::boolean(true));
     EXPECT_EQ(at(v, "base_after"), str(kBase));
     EXPECT_EQ(at(v, "with_twice"), str(more));
-    EXPECT_EQ(at(v, "with_id"),
-              str("[test.security:call,test.security:owner_docs,test.security:confidential,"
-                  "test.security:funcs_context]"));
+    EXPECT_EQ(at(v, "with_id"), str("[test.security:call,test.security:owner_docs,test.security:confidential,"
+                                    "test.security:funcs_context]"));
     const char* less = "[test.security:call,test.security:confidential,test.security:writer]";
     EXPECT_EQ(at(v, "less"), str(less));
     EXPECT_EQ(at(v, "less_contains"), Value::boolean(false));
@@ -357,8 +355,7 @@ TEST_F(LuaSecurity, DocsModelPage) {
     EXPECT_EQ(at(v, "current"), str("service:test"));
     EXPECT_EQ(at(v, "scope"), str("[app.security:admin_policy,app.security:readonly_policy]"));
     EXPECT_EQ(at(v, "named"), str("app.security:admin"));
-    EXPECT_EQ(at(v, "with"),
-              str("[app.security:admin_policy,app.security:readonly_policy,app.security:owner_policy]"));
+    EXPECT_EQ(at(v, "with"), str("[app.security:admin_policy,app.security:readonly_policy,app.security:owner_policy]"));
     EXPECT_EQ(at(v, "without"), str("[app.security:admin_policy,app.security:readonly_policy]"));
     EXPECT_EQ(at(v, "has"), Value::boolean(true));
     EXPECT_EQ(at(v, "policy_count"), integer(2));

@@ -167,8 +167,7 @@ protected:
 namespace {
 
 TEST_F(StringsDiff, FindMatchGmatchGsubGiveWhatLuaJitGives) {
-    ASSERT_EQ(luaL_loadbuffer(L, kStringsDiffChunk, std::strlen(kStringsDiffChunk), "=diff"), 0)
-        << lua_tostring(L, -1);
+    ASSERT_EQ(luaL_loadbuffer(L, kStringsDiffChunk, std::strlen(kStringsDiffChunk), "=diff"), 0) << lua_tostring(L, -1);
     lua_newtable(L);
     modrt::lua::install_string_matchers(L, -1);
     ASSERT_EQ(lua_pcall(L, 1, 2, 0), 0) << lua_tostring(L, -1);

@@ -104,9 +104,10 @@ TEST_F(LuaStrings, DeepPatternsAreErrorsNotCrashes) {
 }
 
 TEST_F(LuaStrings, OutputsPastTheMemoryLimitFailFast) {
-    if (modrt::test::kUnderTsan) GTEST_SKIP() << "wall-clock bounds on CPU-bound work; TSan runs it 5-15x slower (plain and ASan builds run this)";
-    for (const char* which :
-         {"rep", "rep_sep", "rep_twice", "concat", "concat_sep", "format", "gsub", "gsub_table"}) {
+    if (modrt::test::kUnderTsan)
+        GTEST_SKIP()
+            << "wall-clock bounds on CPU-bound work; TSan runs it 5-15x slower (plain and ASan builds run this)";
+    for (const char* which : {"rep", "rep_sep", "rep_twice", "concat", "concat_sep", "format", "gsub", "gsub_table"}) {
         auto started = std::chrono::steady_clock::now();
         auto r = modrt::test::run_within([&] { return call("strings:big", args({str(which)})); }, 20s);
         ASSERT_TRUE(r.has_value()) << which;
@@ -141,7 +142,9 @@ TEST_F(LuaStrings, SandboxStringTableAndMethodsUseTheseFunctions) {
 // The module's top level, checked at registry load, runs under an instruction
 // budget; a long match charges it too, so the load fails instead of hanging.
 TEST(LuaStringsTopLevel, LongMatchAtTheTopLevelSpendsTheLoadBudget) {
-    if (modrt::test::kUnderTsan) GTEST_SKIP() << "wall-clock bounds on CPU-bound work; TSan runs it 5-15x slower (plain and ASan builds run this)";
+    if (modrt::test::kUnderTsan)
+        GTEST_SKIP()
+            << "wall-clock bounds on CPU-bound work; TSan runs it 5-15x slower (plain and ASan builds run this)";
     auto started = std::chrono::steady_clock::now();
     auto errs = modrt::test::run_within(
         [] {

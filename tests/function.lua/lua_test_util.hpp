@@ -25,9 +25,10 @@ inline std::string fixture(std::string_view name) {
 
 inline std::unique_ptr<Runtime> make_runtime() {
     // Fixture registries name files of sibling fixture directories and the native test library.
-    return std::make_unique<Runtime>(modrt::kernel::RuntimeOptions{
-        .plugin_path = {MODRT_TEST_PLUGIN_DIR},
-        .source_roots = {fixture(""), std::filesystem::path(LUA_NATIVE_LIB).parent_path()}});
+    return std::make_unique<Runtime>(
+        modrt::kernel::RuntimeOptions{.plugin_path = {MODRT_TEST_PLUGIN_DIR},
+                                      .source_roots = {fixture(""),
+                                                       std::filesystem::path(LUA_NATIVE_LIB).parent_path()}});
 }
 
 inline Value args(std::initializer_list<Value> items) {

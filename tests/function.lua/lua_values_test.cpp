@@ -32,9 +32,9 @@ TEST_F(LuaValues, BytesBecomeStrings) {
 }
 
 TEST_F(LuaValues, IntegersStayIntegers) {
-    for (int64_t i : {int64_t(1), int64_t(1) << 53, -(int64_t(1) << 53), (int64_t(1) << 53) + 1,
-                      std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min(),
-                      int64_t(1152921504606846977)}) {
+    for (int64_t i :
+         {int64_t(1), int64_t(1) << 53, -(int64_t(1) << 53), (int64_t(1) << 53) + 1,
+          std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min(), int64_t(1152921504606846977)}) {
         auto r = call("test.lua:echo", echo(Value::integer(i)));
         ASSERT_TRUE(r.ok()) << r.error->message;
         EXPECT_EQ(r.value.type, MODRT_INT) << i;
@@ -147,9 +147,9 @@ TEST_F(LuaValues, UnconvertibleResultsAreInvalid) {
         const char* what;
         const char* needle;
     };
-    for (const Case& c : {Case{"cycle", "cycle"}, Case{"deep", "deeper than 200"}, Case{"function", "function"},
-                          Case{"nested_function", "function"}, Case{"boolkey", "key of type boolean"},
-                          Case{"dupkey", "twice"}}) {
+    for (const Case& c :
+         {Case{"cycle", "cycle"}, Case{"deep", "deeper than 200"}, Case{"function", "function"},
+          Case{"nested_function", "function"}, Case{"boolkey", "key of type boolean"}, Case{"dupkey", "twice"}}) {
         auto r = make(c.what);
         ASSERT_FALSE(r.ok()) << c.what;
         EXPECT_EQ(r.error->kind, MODRT_ERR_INVALID) << c.what;
@@ -248,7 +248,8 @@ TEST_F(LuaValuesShared, SharedSubtablesAsCallArgumentStopAtTheLimit) {
             auto r = bounded(id, args({Value::integer(levels)}));
             ASSERT_TRUE(r.ok()) << id << ": " << r.error->message;
             EXPECT_EQ(at(r.value, "kind").str, "Invalid") << id;
-            EXPECT_NE(at(r.value, "message").str.find(kValuesBLimitText), std::string::npos) << at(r.value, "message").str;
+            EXPECT_NE(at(r.value, "message").str.find(kValuesBLimitText), std::string::npos)
+                << at(r.value, "message").str;
         }
     }
 }

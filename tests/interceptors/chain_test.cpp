@@ -14,7 +14,10 @@ std::string tags_of(const Value& v) {
         out += (out.empty() ? "" : ",") + at->items[0].str;
         at = &at->items[1];
     }
-    return out + ":" + (at->type == MODRT_STRING ? at->str : at->type == MODRT_INT ? std::to_string(at->scalar.i) : "?");
+    return out + ":" +
+           (at->type == MODRT_STRING ? at->str
+            : at->type == MODRT_INT  ? std::to_string(at->scalar.i)
+                                     : "?");
 }
 
 const char* kEntries = R"(

@@ -65,7 +65,7 @@ TEST(Duration, MaxIsTheCallersChoice) {
     EXPECT_FALSE(parse_duration("10000h").has_value());  // over kMaxDuration, a year
     EXPECT_EQ(parse_duration("10000h", modrt::kMaxTimeout), std::chrono::hours(10000));
     EXPECT_EQ(parse_duration("2000000h", modrt::kMaxTimeout), std::chrono::hours(2000000));  // ~228 years
-    EXPECT_FALSE(parse_duration("2562048h", modrt::kMaxTimeout).has_value());  // past int64 nanoseconds
+    EXPECT_FALSE(parse_duration("2562048h", modrt::kMaxTimeout).has_value());                // past int64 nanoseconds
     EXPECT_EQ(modrt::duration_from_ms(9.2e12, modrt::kMaxTimeout), modrt::kMaxTimeout);
     EXPECT_FALSE(modrt::duration_from_ms(9.3e12, modrt::kMaxTimeout).has_value());
     EXPECT_FALSE(modrt::duration_from_ms(9.2e12).has_value());

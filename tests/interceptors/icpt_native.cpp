@@ -30,7 +30,8 @@ int64_t count_of(std::string_view key) {
 MODRT_NATIVE_FUNCTION(flaky) {
     int64_t n = bump(args[0].as_string());
     if (n <= args[1].as_int())
-        return std::move(modrt::Error(MODRT_ERR_UNAVAILABLE, "flaky failure #" + std::to_string(n)).set_retryable(true));
+        return std::move(
+            modrt::Error(MODRT_ERR_UNAVAILABLE, "flaky failure #" + std::to_string(n)).set_retryable(true));
     result.set_int(n);
     return {};
 }

@@ -34,11 +34,14 @@ inline std::unique_ptr<Runtime> load(const std::string& yaml) {
     static std::atomic<int> counter{0};
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     std::string test = info ? std::string(info->test_suite_name()) + "." + info->name() : "none";
-    fs::path dir = fs::path(IT_SCRATCH_DIR) / (test + "." + std::to_string(::getpid()) + "." + std::to_string(counter++));
+    fs::path dir = fs::path(IT_SCRATCH_DIR) /
+                   (test + "." + std::to_string(::getpid()) + "." + std::to_string(counter++));
     fs::remove_all(dir);
     fs::create_directories(dir);
     std::ofstream(dir / "registry.yaml") << with_lib(yaml);
-    auto rt = std::make_unique<Runtime>(modrt::kernel::RuntimeOptions{.plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR), fs::path(IT_PLUGIN_DIR)}, .source_roots = {fs::path(IT_NATIVE_LIB).parent_path()}});
+    auto rt = std::make_unique<Runtime>(
+        modrt::kernel::RuntimeOptions{.plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR), fs::path(IT_PLUGIN_DIR)},
+                                      .source_roots = {fs::path(IT_NATIVE_LIB).parent_path()}});
     std::string problems;
     for (const auto& e : rt->load(dir)) problems += e.format() + "\n";
     EXPECT_EQ(problems, "");
@@ -48,11 +51,13 @@ inline std::unique_ptr<Runtime> load(const std::string& yaml) {
 /// The problems loading `yaml` reports, one per line.
 inline std::string load_errors(const std::string& yaml) {
     static std::atomic<int> counter{0};
-    fs::path dir = fs::path(IT_SCRATCH_DIR) / ("errors." + std::to_string(::getpid()) + "." + std::to_string(counter++));
+    fs::path dir = fs::path(IT_SCRATCH_DIR) /
+                   ("errors." + std::to_string(::getpid()) + "." + std::to_string(counter++));
     fs::remove_all(dir);
     fs::create_directories(dir);
     std::ofstream(dir / "registry.yaml") << with_lib(yaml);
-    Runtime rt(modrt::kernel::RuntimeOptions{.plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR), fs::path(IT_PLUGIN_DIR)}, .source_roots = {fs::path(IT_NATIVE_LIB).parent_path()}});
+    Runtime rt(modrt::kernel::RuntimeOptions{.plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR), fs::path(IT_PLUGIN_DIR)},
+                                             .source_roots = {fs::path(IT_NATIVE_LIB).parent_path()}});
     std::string out;
     for (const auto& e : rt.load(dir)) out += e.format() + "\n";
     return out;

@@ -235,9 +235,9 @@ TEST_F(KernelDispatch, OnlyACallSomethingCanStopIsStoppable) {
     cancelable.canceler = std::make_shared<modrt::kernel::CallCanceler>();
     EXPECT_TRUE(stoppable(direct, cancelable));
     // A nested call with its own timeout, under a caller nothing can stop.
-    Value nested_timed = array_of({Value::string("d:call_with"),
-                                   array_of({Value::string("d:stoppable"), Value::array(), Value::map(),
-                                             Value::string(""), Value::integer(10'000'000'000)})});
+    Value nested_timed = array_of(
+        {Value::string("d:call_with"), array_of({Value::string("d:stoppable"), Value::array(), Value::map(),
+                                                 Value::string(""), Value::integer(10'000'000'000)})});
     EXPECT_TRUE(stoppable(nested_timed, CallOptions{}));
 }
 

@@ -74,5 +74,4 @@ inline Value array_of(std::initializer_list<Value> items) {
 
 }  // namespace kt
 
-#define KT_EXPECT_CONTAINS(haystack, needle)                                                   \
-    EXPECT_PRED2(::kt::contains, std::string(haystack), std::string(needle))
+#define KT_EXPECT_CONTAINS(haystack, needle) EXPECT_PRED2(::kt::contains, std::string(haystack), std::string(needle))

@@ -109,7 +109,8 @@ TEST_F(KernelLimits, AResultPastTheSizeLimitFailsTheCall) {
     ASSERT_FALSE(table.ok());
     EXPECT_EQ(table.value.type, MODRT_NIL);
     EXPECT_EQ(table.error->kind, MODRT_ERR_INVALID);
-    KT_EXPECT_CONTAINS(table.error->message, "result: value too large: more than 4096 bytes (runtime.limits max_value_size)");
+    KT_EXPECT_CONTAINS(table.error->message,
+                       "result: value too large: more than 4096 bytes (runtime.limits max_value_size)");
 }
 
 TEST_F(KernelLimits, ANestedResultPastTheLimitIsTheNestedCallsError) {
@@ -161,11 +162,12 @@ TEST(KernelLimitsRegistry, OnlyOneLimitsEntry) {
 namespace kt {
 
 TEST(KernelPluginConfig, ProblemsAreRegistryErrorsOnTheirLines) {
-    std::string yaml = "version: \"1.0\"\nnamespace: p\nentries:\n"
-                       "  - name: a\n    kind: plugin.config\n    plugin: no.such.plugin\n    config: {x: 1}\n"
-                       "  - name: b\n    kind: plugin.config\n    plugin: function.lua\n    config: [1, 2]\n"
-                       "  - name: c\n    kind: plugin.config\n    config: {x: 1}\n"
-                       "  - name: d\n    kind: plugin.config\n    plugin: pool.static\n    config: {}\n    colour: red\n";
+    std::string yaml =
+        "version: \"1.0\"\nnamespace: p\nentries:\n"
+        "  - name: a\n    kind: plugin.config\n    plugin: no.such.plugin\n    config: {x: 1}\n"
+        "  - name: b\n    kind: plugin.config\n    plugin: function.lua\n    config: [1, 2]\n"
+        "  - name: c\n    kind: plugin.config\n    config: {x: 1}\n"
+        "  - name: d\n    kind: plugin.config\n    plugin: pool.static\n    config: {}\n    colour: red\n";
     fs::path dir = scratch_dir("plugin_config");
     write_file(dir / "p.yaml", yaml);
     Runtime rt(default_options());
@@ -178,7 +180,8 @@ TEST(KernelPluginConfig, ProblemsAreRegistryErrorsOnTheirLines) {
 
 TEST(KernelPluginConfig, APluginIsConfiguredOnceBeforeItInitialises) {
     auto entry = [](const std::string& name) {
-        return "  - name: " + name + "\n    kind: plugin.config\n    plugin: function.lua\n    config: {memory_limit: 16MiB}\n";
+        return "  - name: " + name +
+               "\n    kind: plugin.config\n    plugin: function.lua\n    config: {memory_limit: 16MiB}\n";
     };
     fs::path first = scratch_dir("first");
     write_file(first / "a.yaml", "version: \"1.0\"\nnamespace: a\nentries:\n" + entry("cfg") + entry("cfg2") +
@@ -190,7 +193,8 @@ TEST(KernelPluginConfig, APluginIsConfiguredOnceBeforeItInitialises) {
     // function.lua is initialised now: a later load cannot change its config.
     fs::path second = scratch_dir("second");
     write_file(second / "b.yaml", "version: \"1.0\"\nnamespace: b\nentries:\n" + entry("cfg"));
-    KT_EXPECT_CONTAINS(format_all(rt.load(second)), "'function.lua' is already initialised by an earlier registry load");
+    KT_EXPECT_CONTAINS(format_all(rt.load(second)),
+                       "'function.lua' is already initialised by an earlier registry load");
 }
 
 }  // namespace kt

@@ -50,20 +50,20 @@ namespace {
 // Rebuild `src` into `dst` through the host API's readers and writers only.
 void rebuild(ValueView src, ValueSlot dst) {
     switch (src.type()) {
-    case MODRT_NIL: dst.set_nil(); break;
-    case MODRT_BOOL: dst.set_bool(src.as_bool()); break;
-    case MODRT_INT: dst.set_int(src.as_int()); break;
-    case MODRT_NUMBER: dst.set_number(src.as_number()); break;
-    case MODRT_STRING: dst.set_string(src.as_string()); break;
-    case MODRT_BYTES: dst.set_bytes(src.as_string()); break;
-    case MODRT_ARRAY:
-        dst.set_array(src.size());
-        for (size_t i = 0; i < src.size(); ++i) rebuild(src[i], dst.push());
-        break;
-    case MODRT_MAP:
-        dst.set_map(src.size());
-        for (size_t i = 0; i < src.size(); ++i) rebuild(src[i], dst.insert(src.key(i)));
-        break;
+        case MODRT_NIL: dst.set_nil(); break;
+        case MODRT_BOOL: dst.set_bool(src.as_bool()); break;
+        case MODRT_INT: dst.set_int(src.as_int()); break;
+        case MODRT_NUMBER: dst.set_number(src.as_number()); break;
+        case MODRT_STRING: dst.set_string(src.as_string()); break;
+        case MODRT_BYTES: dst.set_bytes(src.as_string()); break;
+        case MODRT_ARRAY:
+            dst.set_array(src.size());
+            for (size_t i = 0; i < src.size(); ++i) rebuild(src[i], dst.push());
+            break;
+        case MODRT_MAP:
+            dst.set_map(src.size());
+            for (size_t i = 0; i < src.size(); ++i) rebuild(src[i], dst.insert(src.key(i)));
+            break;
     }
 }
 }  // namespace
@@ -165,8 +165,7 @@ MODRT_NATIVE_FUNCTION(target) {
 MODRT_NATIVE_FUNCTION(wait_cancel) {
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(args[0].as_int());
     while (std::chrono::steady_clock::now() < until) {
-        if (modrt_error_kind cause = frame.canceled(); cause != 0)
-            return modrt::Error(cause, "observed cancellation");
+        if (modrt_error_kind cause = frame.canceled(); cause != 0) return modrt::Error(cause, "observed cancellation");
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     result.set_string("not canceled");
@@ -209,8 +208,7 @@ MODRT_NATIVE_RAW_FUNCTION(call_with) {
     o.context = host->value_at(args, 2);
     o.scope = str_of(host, host->value_at(args, 3));
     o.timeout_ns = host->value_int(host->value_at(args, 4));
-    return host->call(host->runtime, frame, str_of(host, host->value_at(args, 0)), host->value_at(args, 1), &o,
-                      result);
+    return host->call(host->runtime, frame, str_of(host, host->value_at(args, 0)), host->value_at(args, 1), &o, result);
 }
 
 // add_via(id, a, b) -> id([a, b]) + 1000, nested through host->call
@@ -220,7 +218,8 @@ MODRT_NATIVE_RAW_FUNCTION(add_via) {
     host->value_copy(host->value_push(inner_args), host->value_at(args, 1));
     host->value_copy(host->value_push(inner_args), host->value_at(args, 2));
     modrt_value* inner = host->value_new();
-    modrt_error* err = host->call(host->runtime, frame, str_of(host, host->value_at(args, 0)), inner_args, nullptr, inner);
+    modrt_error* err = host->call(host->runtime, frame, str_of(host, host->value_at(args, 0)), inner_args, nullptr,
+                                  inner);
     if (err == nullptr) host->value_set_int(result, host->value_int(inner) + 1000);
     host->value_free(inner);
     host->value_free(inner_args);
@@ -266,7 +265,7 @@ MODRT_NATIVE_FUNCTION(runs) {
 
 // The right signature, exported, but declared without MODRT_NATIVE_FUNCTION: no marker.
 extern "C" MODRT_EXPORT modrt_error* unmarked(const modrt_host_api* host, modrt_frame*, const modrt_value*,
-                                             modrt_value* result) {
+                                              modrt_value* result) {
     host->value_set_int(result, 1);
     return nullptr;
 }
@@ -274,16 +273,16 @@ extern "C" MODRT_EXPORT modrt_error* unmarked(const modrt_host_api* host, modrt_
 // A marker symbol holding something else than MODRT_NATIVE_MARKER.
 extern "C" MODRT_EXPORT const uint64_t modrt_native_marker_wrong_magic = 0x0123456789abcdefULL;
 extern "C" MODRT_EXPORT modrt_error* wrong_magic(const modrt_host_api* host, modrt_frame*, const modrt_value*,
-                                                modrt_value* result) {
+                                                 modrt_value* result) {
     host->value_set_int(result, 2);
     return nullptr;
 }
 
 // A marker with the right tag from another ABI major (a library built against another SDK).
-extern "C" MODRT_EXPORT const uint64_t modrt_native_marker_other_abi =
-    (MODRT_NATIVE_MARKER & ~uint64_t{0xffff}) | uint64_t{MODRT_ABI_MAJOR + 1};
+extern "C" MODRT_EXPORT const uint64_t modrt_native_marker_other_abi = (MODRT_NATIVE_MARKER & ~uint64_t{0xffff}) |
+                                                                       uint64_t{MODRT_ABI_MAJOR + 1};
 extern "C" MODRT_EXPORT modrt_error* other_abi(const modrt_host_api* host, modrt_frame*, const modrt_value*,
-                                              modrt_value* result) {
+                                               modrt_value* result) {
     host->value_set_int(result, 3);
     return nullptr;
 }

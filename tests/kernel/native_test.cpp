@@ -3,10 +3,10 @@
 #include "kernel_test_util.hpp"
 
 #include <cmath>
-#include <dlfcn.h>
 #include <cstdlib>
-#include <sys/wait.h>
+#include <dlfcn.h>
 #include <limits>
+#include <sys/wait.h>
 
 namespace kt {
 namespace {
@@ -199,9 +199,10 @@ TEST_F(KernelNative, ValueScalarsReadsTypesAndScalarsInOneCall) {
                                            Value::boolean(false), Value(), Value::string("s"), Value::integer(1)}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     auto pair = [](modrt_value_type t, Value content) { return array_of({Value::integer(t), std::move(content)}); };
-    Value want = array_of({Value::integer(7), pair(MODRT_INT, Value::integer(-7)), pair(MODRT_NUMBER, Value::number(2.5)),
-                           pair(MODRT_BOOL, Value::integer(1)), pair(MODRT_BOOL, Value::integer(0)),
-                           pair(MODRT_NIL, Value::integer(0)), pair(MODRT_STRING, Value::integer(0))});
+    Value want = array_of({Value::integer(7), pair(MODRT_INT, Value::integer(-7)),
+                           pair(MODRT_NUMBER, Value::number(2.5)), pair(MODRT_BOOL, Value::integer(1)),
+                           pair(MODRT_BOOL, Value::integer(0)), pair(MODRT_NIL, Value::integer(0)),
+                           pair(MODRT_STRING, Value::integer(0))});
     EXPECT_EQ(r.value, want);
     auto none = call("nat:scalars", Value::array());
     ASSERT_TRUE(none.ok()) << none.error->message;
@@ -261,14 +262,13 @@ std::vector<RegistryError> load_text(const std::string& yaml, fs::path* file_out
 
 TEST(KernelNativeRegistry, MissingSymbolNamesTheMethodLine) {
     fs::path file;
-    auto errs = load_text(
-        "namespace: nat\n"
-        "entries:\n"
-        "  - name: ghost\n"
-        "    kind: function.native\n"
-        "    source: file://@LIB@\n"
-        "    method: no_such_symbol\n",
-        &file);
+    auto errs = load_text("namespace: nat\n"
+                          "entries:\n"
+                          "  - name: ghost\n"
+                          "    kind: function.native\n"
+                          "    source: file://@LIB@\n"
+                          "    method: no_such_symbol\n",
+                          &file);
     ASSERT_EQ(errs.size(), 1u) << format_all(errs);
     EXPECT_EQ(errs[0].file, file.string());
     EXPECT_EQ(errs[0].line, 6);
@@ -278,14 +278,13 @@ TEST(KernelNativeRegistry, MissingSymbolNamesTheMethodLine) {
 
 TEST(KernelNativeRegistry, MissingLibraryFile) {
     fs::path file;
-    auto errs = load_text(
-        "namespace: nat\n"
-        "entries:\n"
-        "  - name: gone\n"
-        "    kind: function.native\n"
-        "    method: add\n"
-        "    source: file://no/such/lib.so\n",
-        &file);
+    auto errs = load_text("namespace: nat\n"
+                          "entries:\n"
+                          "  - name: gone\n"
+                          "    kind: function.native\n"
+                          "    method: add\n"
+                          "    source: file://no/such/lib.so\n",
+                          &file);
     ASSERT_EQ(errs.size(), 1u) << format_all(errs);
     EXPECT_EQ(errs[0].file, file.string());
     EXPECT_EQ(errs[0].line, 6);
@@ -296,13 +295,12 @@ TEST(KernelNativeRegistry, MissingLibraryFile) {
 TEST(KernelNativeRegistry, SourceThatIsNotALibrary) {
     fs::path dir = scratch_dir("notlib");
     write_file(dir / "lib" / "fake.so", "plain text, not ELF\n");
-    fs::path file = write_file(dir / "r.yaml",
-                               "namespace: nat\n"
-                               "entries:\n"
-                               "  - name: fake\n"
-                               "    kind: function.native\n"
-                               "    source: file://lib/fake.so\n"
-                               "    method: add\n");
+    fs::path file = write_file(dir / "r.yaml", "namespace: nat\n"
+                                               "entries:\n"
+                                               "  - name: fake\n"
+                                               "    kind: function.native\n"
+                                               "    source: file://lib/fake.so\n"
+                                               "    method: add\n");
     Runtime rt(default_options());
     auto errs = rt.load(dir);
     ASSERT_EQ(errs.size(), 1u) << format_all(errs);
@@ -313,24 +311,22 @@ TEST(KernelNativeRegistry, SourceThatIsNotALibrary) {
 }
 
 TEST(KernelNativeRegistry, MissingMethodField) {
-    auto errs = load_text(
-        "namespace: nat\n"
-        "entries:\n"
-        "  - name: nomethod\n"
-        "    kind: function.native\n"
-        "    source: file://@LIB@\n");
+    auto errs = load_text("namespace: nat\n"
+                          "entries:\n"
+                          "  - name: nomethod\n"
+                          "    kind: function.native\n"
+                          "    source: file://@LIB@\n");
     ASSERT_EQ(errs.size(), 1u) << format_all(errs);
     EXPECT_EQ(errs[0].line, 3);  // no method line to point at: the entry's line
     KT_EXPECT_CONTAINS(errs[0].message, "method");
 }
 
 TEST(KernelNativeRegistry, MissingSourceField) {
-    auto errs = load_text(
-        "namespace: nat\n"
-        "entries:\n"
-        "  - name: nosource\n"
-        "    kind: function.native\n"
-        "    method: add\n");
+    auto errs = load_text("namespace: nat\n"
+                          "entries:\n"
+                          "  - name: nosource\n"
+                          "    kind: function.native\n"
+                          "    method: add\n");
     ASSERT_EQ(errs.size(), 1u) << format_all(errs);
     EXPECT_EQ(errs[0].line, 3);
     KT_EXPECT_CONTAINS(errs[0].message, "source");
@@ -339,8 +335,8 @@ TEST(KernelNativeRegistry, MissingSourceField) {
 // -- only symbols the SDK marked may be bound (MODRT_NATIVE_FUNCTION / MODRT_NATIVE_EXPORT) --
 
 std::string native_marker_entry(const std::string& name, const std::string& source, const std::string& method) {
-    return "  - name: " + name + "\n    kind: function.native\n    source: file://" + source + "\n    method: " +
-           method + "\n";
+    return "  - name: " + name + "\n    kind: function.native\n    source: file://" + source +
+           "\n    method: " + method + "\n";
 }
 
 // The test options, with the native library's directory allowed as a source root.
@@ -353,7 +349,8 @@ RuntimeOptions native_marker_options() {
 // The one error of a registry holding a single entry `nat:bad` with that source and method.
 RegistryError native_marker_refusal(const std::string& source, const std::string& method) {
     fs::path dir = scratch_dir("marker");
-    fs::path file = write_file(dir / "r.yaml", "namespace: nat\nentries:\n" + native_marker_entry("bad", source, method));
+    fs::path file = write_file(dir / "r.yaml",
+                               "namespace: nat\nentries:\n" + native_marker_entry("bad", source, method));
     Runtime rt(native_marker_options());
     auto errs = rt.load(dir);
     EXPECT_EQ(errs.size(), 1u) << format_all(errs);
@@ -369,7 +366,8 @@ RegistryError native_marker_refusal(const std::string& source, const std::string
 std::string native_marker_not_a_function(const std::string& method, const std::string& lib) {
     return "'" + method + "' in " + lib +
            " is not a modrt native function: declare it with MODRT_NATIVE_FUNCTION (C: MODRT_NATIVE_EXPORT), which also"
-           " exports its marker modrt_native_marker_" + method + ", missing here";
+           " exports its marker modrt_native_marker_" +
+           method + ", missing here";
 }
 
 // libc, found through a function of it this test binary links.

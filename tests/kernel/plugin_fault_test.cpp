@@ -7,8 +7,8 @@
 // error of a kind that does not exist, bad arguments to next, a pool's
 // refusal). An error a function returns on purpose is the function's own
 // value and passes through unchanged.
-#include "support/bounded_run.hpp"
 #include "kernel_test_util.hpp"
+#include "support/bounded_run.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -172,7 +172,8 @@ TEST_F(KernelPluginFault, ErrorWinsOverAResultWrittenBeforeIt) {
         EXPECT_EQ(r.error->message, "failed after writing a result");
     }
     // A future carries the error only: the half-written result is not handed out.
-    auto async = rt->call("kt:wait_child", array_of({Value::string("kt:k_error_and_result_static"), Value::integer(0)}));
+    auto async = rt->call("kt:wait_child",
+                          array_of({Value::string("kt:k_error_and_result_static"), Value::integer(0)}));
     ASSERT_FALSE(async.ok());
     EXPECT_EQ(async.value.type, MODRT_NIL);
     expect_still_serving();
@@ -274,10 +275,45 @@ TEST_F(KernelPluginFault, InterceptorWhoseCreateThrowsIsARegistryErrorNamingTheP
                                                "  - {name: f, kind: function.native, source: file://@LIB@, method: add,"
                                                " meta: {options: {fault_create: {}}}}\n"));
     std::string errs = format_all(fresh.load(dir));  // must not throw out of load
-    KT_EXPECT_CONTAINS(errs, "test.fault.interceptor (" + fault_file("faulty_interceptor") + "): interceptor create threw");
+    KT_EXPECT_CONTAINS(errs,
+                       "test.fault.interceptor (" + fault_file("faulty_interceptor") + "): interceptor create threw");
     auto r = fresh.call("kt:f", array_of({Value::integer(1), Value::integer(2)}));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_UNAVAILABLE);  // the entry did not load
+}
+
+TEST_F(KernelPluginFault, StatsAndDestroyHooksThatThrowCostOnlyTheirAnswer) {
+    // Off the call path, a throwing hook is logged: stats read as unknown, destroy leaks
+    // what it failed to free, and the runtime keeps serving and then lets go of the rest.
+    auto fresh = std::make_unique<Runtime>([] {
+        RuntimeOptions o = default_options();
+        o.plugin_path.push_back(fault_dir());
+        return o;
+    }());
+    fs::path dir = scratch_dir("hooks_throw");
+    write_file(dir / "registry.yaml", with_lib("version: \"1.0\"\nnamespace: kt\nentries:\n"
+                                               "  - {name: f, kind: function.native, source: file://@LIB@, method: add,"
+                                               " pool: {type: fault_hooks}, meta: {options: {fault_hooks: {}}}}\n"));
+    auto errs = fresh->load(dir);
+    ASSERT_TRUE(errs.empty()) << format_all(errs);
+    for (int i = 0; i < 3; ++i) {
+        auto r = fresh->call("kt:f", array_of({Value::integer(2), Value::integer(3)}));
+        ASSERT_TRUE(r.ok()) << r.error->message;
+        EXPECT_EQ(r.value.scalar.i, 5);
+    }
+    bool seen = false;
+    for (const auto& p : fresh->pool_stats())
+        if (p.id == "kt:f") {
+            seen = true;
+            EXPECT_EQ(p.type, "fault_hooks");
+            EXPECT_EQ(p.stats.completed, 0u);  // the pool's own counters are unknown: zeros
+            EXPECT_EQ(p.stats.busy, 0u);       // the kernel's count: nothing in flight
+        }
+    EXPECT_TRUE(seen) << "kt:f's pool is missing from pool_stats()";
+    for (const auto& s : fresh->interceptor_stats())
+        EXPECT_NE(s.interceptor, "interceptor.fault_hooks") << "a stats hook that threw reported something";
+    fresh.reset();  // both destroy hooks throw: logged, not fatal
+    expect_still_serving();
 }
 
 TEST_F(KernelPluginFault, InterceptorCallingNextTwiceRunsTheFunctionTwice) {
@@ -290,10 +326,12 @@ TEST_F(KernelPluginFault, InterceptorCallingNextTwiceRunsTheFunctionTwice) {
     auto after = rt->call("kt:k_count", no_args());
     EXPECT_EQ(after.value.scalar.i, before.value.scalar.i + 3);
     // Nested calls made by both runs, the second one failing: its error is the call's.
-    auto nested = rt->call("kt:i_twice_nested", array_of({Value::string("kt:ok"), Value::integer(4), Value::integer(5)}));
+    auto nested = rt->call("kt:i_twice_nested",
+                           array_of({Value::string("kt:ok"), Value::integer(4), Value::integer(5)}));
     ASSERT_TRUE(nested.ok()) << nested.error->message;
     EXPECT_EQ(nested.value.scalar.i, 1009);
-    auto failing = rt->call("kt:i_twice_nested", array_of({Value::string("kt:k_throws"), Value::integer(0), Value::integer(0)}));
+    auto failing = rt->call("kt:i_twice_nested",
+                            array_of({Value::string("kt:k_throws"), Value::integer(0), Value::integer(0)}));
     expect_names(failing, MODRT_ERR_INTERNAL, "test.fault.kind", "faulty_kind");
     expect_still_serving();
 }

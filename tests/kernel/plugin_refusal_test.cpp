@@ -12,8 +12,8 @@ namespace {
 using modrt::kernel::PluginRecord;
 
 struct Case {
-    std::string name;      // directory under bad/ and file stem
-    std::string refused;   // words the refusal reason must contain ("" when not refused)
+    std::string name;     // directory under bad/ and file stem
+    std::string refused;  // words the refusal reason must contain ("" when not refused)
 };
 
 // gtest would otherwise print the struct's raw bytes (padding included).
@@ -41,12 +41,12 @@ fs::path bad_file(const std::string& c) { return bad_dir(c) / (c + ".so"); }
 /// A registry with one entry of kind `kind` on line 4 (kind on line 5).
 fs::path registry_needing(const std::string& kind, const std::string& tag) {
     fs::path dir = scratch_dir(tag);
-    write_file(dir / "needs.yaml",
-               "version: \"1.0\"\n"
-               "namespace: kt\n"
-               "entries:\n"
-               "  - name: needs\n"
-               "    kind: " + kind + "\n");
+    write_file(dir / "needs.yaml", "version: \"1.0\"\n"
+                                   "namespace: kt\n"
+                                   "entries:\n"
+                                   "  - name: needs\n"
+                                   "    kind: " +
+                                       kind + "\n");
     return dir;
 }
 
@@ -83,15 +83,12 @@ TEST_P(KernelRefused, RegistryNeedingItFailsWithOneClearError) {
     EXPECT_FALSE(r.ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    KernelBadPlugins, KernelRefused,
-    ::testing::Values(Case{"no_entry", "entry symbol"},
-                      Case{"abi_major", "ABI 2.0"},
-                      Case{"abi_minor", "ABI 1." + std::to_string(MODRT_ABI_MINOR + 1)},
-                      Case{"null_entry", "no descriptor"},
-                      Case{"corrupt", "cannot be loaded"},
-                      Case{"duplicate", "already provided by"}),
-    [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(KernelBadPlugins, KernelRefused,
+                         ::testing::Values(Case{"no_entry", "entry symbol"}, Case{"abi_major", "ABI 2.0"},
+                                           Case{"abi_minor", "ABI 1." + std::to_string(MODRT_ABI_MINOR + 1)},
+                                           Case{"null_entry", "no descriptor"}, Case{"corrupt", "cannot be loaded"},
+                                           Case{"duplicate", "already provided by"}),
+                         [](const auto& info) { return info.param.name; });
 
 TEST(KernelPluginRefusal, AbiMajorMessageNamesBothVersions) {
     Runtime rt(with_bad("abi_major"));
@@ -157,15 +154,14 @@ TEST(KernelPluginRefusal, InitThatReturnsAnErrorIsReportedWithItsMessage) {
 TEST(KernelPluginRefusal, FailedInitIsReportedForEveryEntryThatNeedsIt) {
     Runtime rt(with_bad("init_error"));
     fs::path dir = scratch_dir("init_twice");
-    write_file(dir / "r.yaml",
-               "namespace: kt\n"
-               "entries:\n"
-               "  - name: one\n"
-               "    kind: test.bad.init_error\n"
-               "  - name: two\n"
-               "    kind: test.bad.init_error\n"
-               "  - name: fine\n"
-               "    kind: test.data\n");
+    write_file(dir / "r.yaml", "namespace: kt\n"
+                               "entries:\n"
+                               "  - name: one\n"
+                               "    kind: test.bad.init_error\n"
+                               "  - name: two\n"
+                               "    kind: test.bad.init_error\n"
+                               "  - name: fine\n"
+                               "    kind: test.data\n");
     auto errs = rt.load(dir);
     ASSERT_EQ(errs.size(), 2u) << format_all(errs);
     EXPECT_EQ(errs[0].entry, "kt:one");
@@ -174,8 +170,8 @@ TEST(KernelPluginRefusal, FailedInitIsReportedForEveryEntryThatNeedsIt) {
 
 TEST(KernelPluginRefusal, AllBadPluginsAtOnceDoNotCrash) {
     RuntimeOptions o = default_options();
-    for (const char* c : {"no_entry", "abi_major", "abi_minor", "init_throws", "init_error", "duplicate", "null_entry",
-                          "corrupt"})
+    for (const char* c :
+         {"no_entry", "abi_major", "abi_minor", "init_throws", "init_error", "duplicate", "null_entry", "corrupt"})
         o.plugin_path.push_back(bad_dir(c));
     Runtime rt(o);
     auto records = rt.plugins();

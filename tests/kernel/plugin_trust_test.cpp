@@ -45,11 +45,11 @@ void trust_chmod(const fs::path& p, mode_t mode) { ASSERT_EQ(::chmod(p.c_str(), 
 /// A registry (in a scratch directory) with one entry of kind `kind`.
 fs::path trust_registry(const std::string& kind, const std::string& tag) {
     fs::path dir = scratch_dir(tag);
-    write_file(dir / "r.yaml",
-               "namespace: kt\n"
-               "entries:\n"
-               "  - name: needs\n"
-               "    kind: " + kind + "\n");
+    write_file(dir / "r.yaml", "namespace: kt\n"
+                               "entries:\n"
+                               "  - name: needs\n"
+                               "    kind: " +
+                                   kind + "\n");
     return dir;
 }
 
@@ -251,7 +251,8 @@ TEST_F(PluginTrustTest, ManifestWithoutBuildIdForAPluginWithOneIsStale) {
 
 TEST_F(PluginTrustTest, UnreadableManifestFallsBackToOpening) {
     int n = 0;
-    for (const char* text : {"{not json", "[]", "{\"modrt_plugin_manifest\": 7}", "{\"modrt_plugin_manifest\": 1}", ""}) {
+    for (const char* text :
+         {"{not json", "[]", "{\"modrt_plugin_manifest\": 7}", "{\"modrt_plugin_manifest\": 1}", ""}) {
         fs::path dir = plugin_dir("garbled" + std::to_string(n++));
         fs::path so = dir / "marker.so";
         write_file(trust_manifest_of(so), text);
@@ -383,8 +384,7 @@ INSTANTIATE_TEST_SUITE_P(
                       TrustModeCase{"group_writable_file", 0755, 0775, "is writable by its group (mode 0775)"},
                       TrustModeCase{"other_writable_file", 0755, 0646, "is writable by others (mode 0646)"},
                       TrustModeCase{"sticky_world_writable_dir", 01777, 0755, ""},
-                      TrustModeCase{"private_dir", 0700, 0700, ""},
-                      TrustModeCase{"read_only", 0555, 0444, ""}),
+                      TrustModeCase{"private_dir", 0700, 0700, ""}, TrustModeCase{"read_only", 0555, 0444, ""}),
     [](const auto& info) { return info.param.name; });
 
 TEST_F(PluginTrustTest, WritableParentDirectoryIsRefused) {
@@ -505,12 +505,18 @@ INSTANTIATE_TEST_SUITE_P(
                      "a big-endian ELF file"},
         TrustElfCase{"executable", trust_elf_header(ELFCLASS64, ELFDATA2LSB, ET_EXEC, EM_X86_64),
                      "an ELF executable, not a shared library"},
-        TrustElfCase{"object_file", trust_elf_header(ELFCLASS64, ELFDATA2LSB, ET_REL, EM_X86_64),
-                     "an ELF object file"},
+        TrustElfCase{"object_file", trust_elf_header(ELFCLASS64, ELFDATA2LSB, ET_REL, EM_X86_64), "an ELF object file"},
         TrustElfCase{"text", "this is a text file, not a plugin\n", "not an ELF shared library"},
         TrustElfCase{"empty", "", "not an ELF shared library (the file is empty)"},
-        TrustElfCase{"magic_only", "\x7f" "ELF", "not an ELF shared library (its ELF header is truncated)"},
-        TrustElfCase{"bad_class", std::string("\x7f" "ELF\x09\x01\x01", 7) + std::string(64, '\0'),
+        TrustElfCase{"magic_only",
+                     "\x7f"
+                     "ELF",
+                     "not an ELF shared library (its ELF header is truncated)"},
+        TrustElfCase{"bad_class",
+                     std::string("\x7f"
+                                 "ELF\x09\x01\x01",
+                                 7) +
+                         std::string(64, '\0'),
                      "not an ELF shared library (unknown ELF class 9)"}),
     [](const auto& info) { return info.param.name; });
 
@@ -531,7 +537,8 @@ TEST_F(PluginTrustTest, CliPluginsOpensAndListsEveryPlugin) {
     ASSERT_EQ(r.exit_code, 1) << r.out << r.err;  // zz_bare.so is refused: listed, and the command fails
     KT_EXPECT_CONTAINS(r.out, (dir / "marker.so").string() + "\n  name: test.marker  version: 0.9.1  abi: ");
     KT_EXPECT_CONTAINS(r.out, "  provides: test.marker\n  manifest: yes\n");
-    KT_EXPECT_CONTAINS(r.out, (dir / "zz_bare.so").string() + "\n  refused: provides 'test.marker', already provided by " +
+    KT_EXPECT_CONTAINS(r.out, (dir / "zz_bare.so").string() +
+                                  "\n  refused: provides 'test.marker', already provided by " +
                                   (dir / "marker.so").string());
     EXPECT_TRUE(constructed(dir / "marker.so"));  // `modrt plugins` opens every plugin
     EXPECT_TRUE(constructed(dir / "zz_bare.so"));

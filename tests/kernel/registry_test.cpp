@@ -247,18 +247,16 @@ TEST(KernelRegistry, ReportsEveryErrorOfAMultiErrorRegistry) {
 
 TEST(KernelRegistry, EntryCreateErrorPointsAtTheFieldNamedInDetails) {
     fs::path dir = scratch_dir("reject");
-    write_file(dir / "r.yaml",
-               "namespace: kt\n"
-               "entries:\n"
-               "  - name: picky\n"
-               "    kind: test.data\n"
-               "    meta: {}\n"
-               "    reject: true\n");
+    write_file(dir / "r.yaml", "namespace: kt\n"
+                               "entries:\n"
+                               "  - name: picky\n"
+                               "    kind: test.data\n"
+                               "    meta: {}\n"
+                               "    reject: true\n");
     Runtime rt(default_options());
     auto errs = rt.load(dir);
     expect_single(errs, (dir / "r.yaml").lexically_normal().string(), 6, "kt:picky", "test.data refuses");
 }
-
 
 // ---------------------------------------------------------------------------
 // YAML expansion limits (aliases, "billion laughs"), nesting, duplicate keys
@@ -330,7 +328,7 @@ TEST(KernelRegistryYaml, AliasesInKeysAndEntriesAreCountedOrRefused) {
     auto errs = c1_load_text(c1_bomb(2, 10) + "    keyed: {? *l1 : v}\n", default_options(), &file);
     expect_single(errs, file, 6, "", "map keys must be strings");  // an alias shows where its anchor is
     // A bomb spread over many entries (each an alias of the same entry) counts per document.
-    std::string doc = "namespace: kt.many\nentries:\n  - &e {name: one, kind: test.data, big: [" ;
+    std::string doc = "namespace: kt.many\nentries:\n  - &e {name: one, kind: test.data, big: [";
     for (int i = 0; i < 2000; ++i) doc += (i ? ",x" : "x");
     doc += "]}\n";
     for (int i = 0; i < 100; ++i) doc += "  - *e\n";
@@ -345,8 +343,9 @@ TEST(KernelRegistryYaml, AnAliasInsideItsOwnAnchorIsRefused) {
     auto errs = c1_load_text("namespace: kt.cyc\nentries:\n  - name: c\n    kind: test.data\n    loop: &a [*a, *a]\n",
                              default_options(), &file);
     expect_single(errs, file, 5, "", "an alias refers to a node that contains it");
-    errs = c1_load_text("namespace: kt.cyc\nentries:\n  - name: c\n    kind: test.data\n    loop: &m {a: *m, b: [*m]}\n",
-                        default_options(), &file);
+    errs =
+        c1_load_text("namespace: kt.cyc\nentries:\n  - name: c\n    kind: test.data\n    loop: &m {a: *m, b: [*m]}\n",
+                     default_options(), &file);
     ASSERT_EQ(errs.size(), 1u) << format_all(errs);
     KT_EXPECT_CONTAINS(errs[0].message, "an alias refers to a node that contains it");
 }
@@ -380,7 +379,8 @@ TEST(KernelRegistryYaml, DeepNestingIsAnErrorNotACrash) {
 TEST(KernelRegistryYaml, AChainOfAliasesIsAsDeepAsItExpands) {
     // Each anchor wraps the previous one: shallow in the file, 400 levels deep expanded.
     std::string doc = "namespace: kt.chain\nentries:\n  - name: c\n    kind: test.data\n    a0: &a0 [x]\n";
-    for (int i = 1; i < 400; ++i) doc += "    a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) + "]\n";
+    for (int i = 1; i < 400; ++i)
+        doc += "    a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) + "]\n";
     std::string file;
     auto errs = c1_load_text(doc, default_options(), &file);
     ASSERT_EQ(errs.size(), 1u) << format_all(errs);
@@ -434,7 +434,8 @@ TEST(KernelRegistryYaml, OverrideValuesAreBoundedLikeDocuments) {
     o.overrides.push_back({"kt.o:e", "meta.bomb", bomb});
     std::string file;
     auto errs = c1_load_text(doc, o, &file);
-    expect_single(errs, file, 3, "kt.o:e", "override kt.o:e:meta.bomb: the value: document expands to more than 100000 nodes");
+    expect_single(errs, file, 3, "kt.o:e",
+                  "override kt.o:e:meta.bomb: the value: document expands to more than 100000 nodes");
     // Deeply nested -o text is not YAML to yaml-cpp: it stays a string, checked like one.
     o.overrides = {{"kt.o:e", "meta.deep", std::string(100000, '[')}};
     errs = c1_load_text(doc, o);
@@ -465,7 +466,8 @@ TEST(KernelRegistryDuplicateKeys, AtTheTopLevel) {
     std::string file;
     auto errs = c1_load_text("namespace: kt.a\nentries: []\nnamespace: kt.b\n", default_options(), &file);
     expect_single(errs, file, 3, "", "duplicate key 'namespace' (first at line 1)");
-    errs = c1_load_text("namespace: kt.a\nentries:\n  - {name: x, kind: test.data}\nentries: []\n", default_options(), &file);
+    errs = c1_load_text("namespace: kt.a\nentries:\n  - {name: x, kind: test.data}\nentries: []\n", default_options(),
+                        &file);
     expect_single(errs, file, 4, "", "duplicate key 'entries' (first at line 2)");
 }
 
@@ -474,7 +476,8 @@ TEST(KernelRegistryDuplicateKeys, InAnEntry) {
     auto errs = c1_load_text("namespace: kt.d\nentries:\n  - name: x\n    kind: test.data\n    kind: test.probe\n",
                              default_options(), &file);
     expect_single(errs, file, 5, "", "duplicate key 'kind' (first at line 4)");
-    errs = c1_load_text("namespace: kt.d\nentries:\n  - {name: x, kind: test.data, name: y}\n", default_options(), &file);
+    errs = c1_load_text("namespace: kt.d\nentries:\n  - {name: x, kind: test.data, name: y}\n", default_options(),
+                        &file);
     expect_single(errs, file, 3, "", "duplicate key 'name'");
     // Quoting a key does not make it another key.
     errs = c1_load_text("namespace: kt.d\nentries:\n  - name: x\n    kind: test.data\n    \"pool\": {}\n    pool: {}\n",
@@ -524,7 +527,8 @@ struct C1Confined {
 
     std::vector<RegistryError> load_source(const std::string& source, RuntimeOptions options = default_options()) {
         write_file(reg / "registry.yaml", "namespace: kt.c\nentries:\n  - name: x\n    kind: test.probe\n"
-                                          "    method: run\n    source: file://" + source + "\n");
+                                          "    method: run\n    source: file://" +
+                                              source + "\n");
         Runtime rt(options);
         return rt.load(reg);
     }
@@ -543,8 +547,8 @@ TEST(KernelRegistryConfine, DotDotTraversalIsRefused) {
     C1Confined c;
     c1_expect_outside(c.load_source("../secret.lua"), c.file(), "../secret.lua", c.reg);
     c1_expect_outside(c.load_source("handlers/../../secret.lua"), c.file(), "handlers/../../secret.lua", c.reg);
-    c1_expect_outside(c.load_source("../../../../../../../../etc/passwd"), c.file(), "../../../../../../../../etc/passwd",
-                      c.reg);
+    c1_expect_outside(c.load_source("../../../../../../../../etc/passwd"), c.file(),
+                      "../../../../../../../../etc/passwd", c.reg);
     // Inside, `..` is fine.
     auto errs = c.load_source("handlers/../handlers/ok.lua");
     EXPECT_TRUE(errs.empty()) << format_all(errs);
@@ -552,10 +556,11 @@ TEST(KernelRegistryConfine, DotDotTraversalIsRefused) {
 
 TEST(KernelRegistryConfine, AbsolutePathsOutsideAreRefused) {
     C1Confined c;
-    for (const std::string& p : {std::string("/etc/passwd"), std::string("/etc/shadow"), std::string("/proc/self/environ"),
-                                 c.secret.string(), std::string("/no/such/file.lua")})
+    for (const std::string& p :
+         {std::string("/etc/passwd"), std::string("/etc/shadow"), std::string("/proc/self/environ"), c.secret.string(),
+          std::string("/no/such/file.lua")})
         c1_expect_outside(c.load_source(p), c.file(), p, c.reg);  // whether it exists is not told either
-    auto errs = c.load_source(c.inside.string());  // an absolute path inside is fine
+    auto errs = c.load_source(c.inside.string());                 // an absolute path inside is fine
     EXPECT_TRUE(errs.empty()) << format_all(errs);
 }
 

@@ -1,15 +1,15 @@
 // kernel::parse_json / to_json and the value model's equality and map rules.
-#include "support/sanitizer.hpp"
 #include "kernel_test_util.hpp"
+#include "support/sanitizer.hpp"
 
 #include <modrt/kernel/json.hpp>
 
-#include <cmath>
-#include <limits>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -101,8 +101,8 @@ TEST(KernelJson, InvalidJsonIsInvalidWithByteOffset) {
 }
 
 TEST(KernelJson, InvalidJsonCases) {
-    for (std::string_view bad : {"", "[1, 2", "tru", "{\"a\" 1}", "[1] [2]", "'single'", "\"unterminated",
-                                 "{1: 2}", "NaN"}) {
+    for (std::string_view bad :
+         {"", "[1, 2", "tru", "{\"a\" 1}", "[1] [2]", "'single'", "\"unterminated", "{1: 2}", "NaN"}) {
         Value v;
         auto err = parse_json(bad, v);
         ASSERT_NE(err, nullptr) << "accepted: " << bad;
@@ -224,10 +224,25 @@ TEST(KernelJsonNumbers, IntegralDoublesBeyondTwoToThe53PrintTheirExactDigits) {
 }
 
 TEST(KernelJsonNumbers, EveryFiniteDoubleAndInt64RoundTrips) {
-    std::vector<double> ds = {0.0, -0.0, 0.1, 1.0 / 3, 1e308, -1e308, 5e-324, -5e-324, 2.2250738585072014e-308,
-                              9007199254740992.0, 9007199254740993.0, 9223372036854775808.0, -9223372036854775808.0,
-                              18446744073709551616.0, 1e21, 999999999999999868928.0, 123456789.125,
-                              std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest()};
+    std::vector<double> ds = {0.0,
+                              -0.0,
+                              0.1,
+                              1.0 / 3,
+                              1e308,
+                              -1e308,
+                              5e-324,
+                              -5e-324,
+                              2.2250738585072014e-308,
+                              9007199254740992.0,
+                              9007199254740993.0,
+                              9223372036854775808.0,
+                              -9223372036854775808.0,
+                              18446744073709551616.0,
+                              1e21,
+                              999999999999999868928.0,
+                              123456789.125,
+                              std::numeric_limits<double>::max(),
+                              std::numeric_limits<double>::lowest()};
     uint64_t bits = 0x9e3779b97f4a7c15ull;
     for (int i = 0; i < 20000; ++i) {  // random bit patterns: every exponent
         bits ^= bits << 13, bits ^= bits >> 7, bits ^= bits << 17;
@@ -249,8 +264,8 @@ TEST(KernelJsonNumbers, EveryFiniteDoubleAndInt64RoundTrips) {
 }
 
 TEST(KernelJsonNumbers, IntegersBeyondInt64ReadAsTheNearestDouble) {
-    for (const char* text : {"9223372036854775808", "18446744073709551615", "18446744073709551616",
-                             "123456789012345678901234567890"}) {
+    for (const char* text :
+         {"9223372036854775808", "18446744073709551615", "18446744073709551616", "123456789012345678901234567890"}) {
         Value v = parse_ok(text);
         ASSERT_EQ(v.type, MODRT_NUMBER) << text;
         EXPECT_TRUE(vjb_same_bits(v.scalar.n, std::strtod(text, nullptr))) << text;
@@ -299,7 +314,8 @@ TEST(KernelJsonNumbers, NaNAndInfinityAreAnErrorNamingTheirPath) {
 
 TEST(KernelJsonNumbers, PrettyOutputKeepsItsLayout) {
     Value v = parse_ok(R"({"a":[1,{"b":[]}],"c":{},"d":"x"})");
-    EXPECT_EQ(to_json(v, 2), "{\n  \"a\": [\n    1,\n    {\n      \"b\": []\n    }\n  ],\n  \"c\": {},\n  \"d\": \"x\"\n}");
+    EXPECT_EQ(to_json(v, 2),
+              "{\n  \"a\": [\n    1,\n    {\n      \"b\": []\n    }\n  ],\n  \"c\": {},\n  \"d\": \"x\"\n}");
     EXPECT_EQ(to_json(Value::string("bad \xff utf8 \"q\"\n")), "\"bad \xEF\xBF\xBD utf8 \\\"q\\\"\\n\"");
 }
 
@@ -323,14 +339,15 @@ TEST(KernelJsonLinear, BigObjectsInAnyKeyOrderParseAndPrintQuickly) {
         EXPECT_EQ(v.find("k0099999")->scalar.i, 99999);
         std::string out = to_json(v);
         EXPECT_EQ(parse_ok(out), v);
-        EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5) * modrt::test::kTimeScale) << (reversed ? "reversed" : "sorted");
+        EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5) * modrt::test::kTimeScale)
+            << (reversed ? "reversed" : "sorted");
     }
 }
 
 TEST(KernelJsonLinear, InsertAndFindAgreeWhateverTheKeyOrder) {
-    for (const std::vector<std::string>& order : {std::vector<std::string>{"a", "b", "c", "d"},
-                                                  std::vector<std::string>{"d", "c", "b", "a"},
-                                                  std::vector<std::string>{"b", "d", "a", "c"}}) {
+    for (const std::vector<std::string>& order :
+         {std::vector<std::string>{"a", "b", "c", "d"}, std::vector<std::string>{"d", "c", "b", "a"},
+          std::vector<std::string>{"b", "d", "a", "c"}}) {
         Value m = Value::map();
         for (size_t i = 0; i < order.size(); ++i) m.insert(order[i]) = Value::integer(static_cast<int64_t>(i));
         for (const auto& k : order) m.insert(k) = Value::string(k);  // replace, never add

@@ -38,8 +38,9 @@ fs::path scratch(const std::string& name) {
 }
 
 std::string entry(const std::string& name, const std::string& method, const std::string& pool) {
-    return "  - name: " + name + "\n    kind: function.native\n    source: file://" ADAPTIVE_NATIVE_LIB
-           "\n    method: " + method + "\n    pool: " + pool + "\n";
+    return "  - name: " + name +
+           "\n    kind: function.native\n    source: file://" ADAPTIVE_NATIVE_LIB "\n    method: " + method +
+           "\n    pool: " + pool + "\n";
 }
 
 /// Load a registry of `entries` into a fresh runtime; errors are returned as one string.
@@ -113,21 +114,24 @@ std::chrono::milliseconds wait_for_workers(const Runtime& rt, const std::string&
 
 TEST(AdaptivePool, GrowsUnderBlockedCallsAndShrinksWhenIdle) {
     auto rt = load(entry("sleep", "adaptive_sleep_ms", "{type: adaptive}"));  // defaults: 1..16 workers, 100ms ticks
-    EXPECT_EQ(stats_of(*rt, "ad:sleep").workers, 1u);  // min_size is started up front
+    EXPECT_EQ(stats_of(*rt, "ad:sleep").workers, 1u);                         // min_size is started up front
 
     CallerLoad load(*rt, "ad:sleep", 5, 8);
     uint64_t workers = 0;
-    auto grew = wait_for_workers(*rt, "ad:sleep", [](uint64_t w) { return w > 2; }, 2500ms, &workers);
+    auto grew = wait_for_workers(
+        *rt, "ad:sleep", [](uint64_t w) { return w > 2; }, 2500ms, &workers);
     EXPECT_GT(workers, 2u) << "no growth after " << grew.count() << " ms of blocked calls";
     // Keep the load a little longer: it should reach one worker per caller.
-    wait_for_workers(*rt, "ad:sleep", [](uint64_t w) { return w >= 8; }, 1500ms, &workers);
+    wait_for_workers(
+        *rt, "ad:sleep", [](uint64_t w) { return w >= 8; }, 1500ms, &workers);
     EXPECT_GE(workers, 6u);
     EXPECT_LE(workers, 8u) << "8 callers never need more than 8 workers";
     load.stop();
     EXPECT_EQ(load.failures(), 0);
     EXPECT_GT(load.calls(), 100);
 
-    auto shrank = wait_for_workers(*rt, "ad:sleep", [](uint64_t w) { return w <= 1; }, 4000ms, &workers);
+    auto shrank = wait_for_workers(
+        *rt, "ad:sleep", [](uint64_t w) { return w <= 1; }, 4000ms, &workers);
     EXPECT_LE(workers, 1u) << "still " << workers << " workers " << shrank.count() << " ms after the load stopped";
     auto s = stats_of(*rt, "ad:sleep");
     EXPECT_EQ(s.busy, 0u);
@@ -153,9 +157,10 @@ TEST(AdaptivePool, CpuBoundCallsStayNearTheCores) {
 }
 
 TEST(AdaptivePool, AcceptsItsOptions) {
-    auto rt = load(entry("a", "adaptive_sleep_ms", "{type: adaptive, max_size: 256, min_size: 2, buffer: 100, interval: 500ms}") +
-                   entry("b", "adaptive_sleep_ms", "{type: adaptive, interval: 1s}") +
-                   entry("c", "adaptive_sleep_ms", "{type: adaptive, interval: 250}"));
+    auto rt = load(
+        entry("a", "adaptive_sleep_ms", "{type: adaptive, max_size: 256, min_size: 2, buffer: 100, interval: 500ms}") +
+        entry("b", "adaptive_sleep_ms", "{type: adaptive, interval: 1s}") +
+        entry("c", "adaptive_sleep_ms", "{type: adaptive, interval: 250}"));
     EXPECT_EQ(stats_of(*rt, "ad:a").workers, 2u);
     EXPECT_TRUE(rt->call("ad:b", one_int(1)).ok());
 }

@@ -87,13 +87,13 @@ private:
     std::mt19937_64 rng_;
 };
 
-const Load kBlocking64{.clients = 64, .cpu_ms = 0.02, .block_ms = 1};       // the adaptive_blocking bench
-const Load kCpu4{.clients = 4, .cpu_ms = 0.01, .contention = 0.03};          // BM_Throughput/adaptive
+const Load kBlocking64{.clients = 64, .cpu_ms = 0.02, .block_ms = 1};  // the adaptive_blocking bench
+const Load kCpu4{.clients = 4, .cpu_ms = 0.01, .contention = 0.03};    // BM_Throughput/adaptive
 const Load kIdle{};
 
 TEST(AdaptiveController, StartsAtMinSize) {
     EXPECT_EQ(Controller({.min_size = 3, .max_size = 16}).limit(), 3u);
-    EXPECT_EQ(Controller({.min_size = 0, .max_size = 16}).limit(), 1u);   // never below one worker
+    EXPECT_EQ(Controller({.min_size = 0, .max_size = 16}).limit(), 1u);    // never below one worker
     EXPECT_EQ(Controller({.min_size = 20, .max_size = 16}).limit(), 20u);  // max follows a larger min
 }
 

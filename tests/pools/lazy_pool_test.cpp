@@ -34,8 +34,8 @@ TEST_F(LazyPool, GrowsOneWorkerPerBlockedCallUpToMaxSizeThenQueues) {
         ASSERT_TRUE(wait_until([&] {
             auto st = stats(*rt, "lz:block");
             return native().blocked.load() == running && st.queued == queued;
-        })) << "after " << n << " calls: blocked=" << native().blocked.load()
-            << " queued=" << stats(*rt, "lz:block").queued;
+        })) << "after "
+            << n << " calls: blocked=" << native().blocked.load() << " queued=" << stats(*rt, "lz:block").queued;
         auto st = stats(*rt, "lz:block");
         EXPECT_EQ(st.workers, static_cast<uint64_t>(running)) << "after " << n << " blocked calls";
         EXPECT_EQ(st.busy, static_cast<uint64_t>(running));

@@ -51,8 +51,9 @@ return {
 int64_t as_int(const Value& v) { return v.type == MODRT_INT ? v.scalar.i : static_cast<int64_t>(v.scalar.n); }
 
 std::string lua_entry(std::string_view name, std::string_view method, std::string_view pool) {
-    return "  - name: " + std::string(name) + "\n    kind: function.lua\n    source: file://funcs.lua\n    method: " +
-           std::string(method) + "\n    pool: " + std::string(pool) + "\n";
+    return "  - name: " + std::string(name) +
+           "\n    kind: function.lua\n    source: file://funcs.lua\n    method: " + std::string(method) +
+           "\n    pool: " + std::string(pool) + "\n";
 }
 
 // With `modules: [funcs]` for functions that call others.
@@ -83,13 +84,15 @@ TEST_F(LuaPool, AwaitingAnAsyncCallQueuedOnTheCallersOwnOneWorkerPoolRunsItInPla
     }
     ASSERT_TRUE(r->ok()) << error_text(*r);
     EXPECT_EQ(as_int(r->value), 3);
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 2000ms) << "waited for a deadline instead of running in place";
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2000ms)
+        << "waited for a deadline instead of running in place";
 }
 
 TEST_F(LuaPool, InlinePoolCountsCallsTheKernelRunsAndCallsSubmittedToIt) {
     // Synchronous calls to pool.inline never reach its submit (MODRT_POOL_CALLER_RUNS: the
     // kernel runs and counts them); asynchronous ones do. Its stats hold both.
-    auto rt = load_lua({lua_entry("add", "add", "{type: inline}"), lua_caller_entry("fan_out", "fan_out", "{workers: 1}")});
+    auto rt = load_lua(
+        {lua_entry("add", "add", "{type: inline}"), lua_caller_entry("fan_out", "fan_out", "{workers: 1}")});
     for (int n = 0; n < 3; ++n) {
         auto r = rt->call("lp:add", args({i(n), i(1)}));
         ASSERT_TRUE(r.ok()) << r.error->message;

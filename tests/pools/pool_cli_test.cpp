@@ -39,7 +39,8 @@ TEST_F(PoolCli, CallWithStatsPrintsThePoolLine) {
     PT_EXPECT_CONTAINS(out.text, "pool stats:");
     // The worker counts `completed` (and leaves `busy`) just after the caller got its result,
     // so a line printed right after the call may still show the call busy: accept either.
-    EXPECT_TRUE(std::regex_search(out.text, std::regex(R"(\n  cli:tid \(static\): workers=2 busy=[01] queued=0 completed=[01] rejected=0\n)")))
+    EXPECT_TRUE(std::regex_search(
+        out.text, std::regex(R"(\n  cli:tid \(static\): workers=2 busy=[01] queued=0 completed=[01] rejected=0\n)")))
         << out.text;
     PT_EXPECT_CONTAINS(out.text, "  cli:plain (inline): workers=0 busy=0 queued=0 completed=0 rejected=0\n");
 }

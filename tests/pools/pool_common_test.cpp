@@ -88,8 +88,8 @@ TEST_F(PoolCommon, StaticWorkerCallsIntoALazyPoolAndBack) {
 // (t_current_pool == this), which B's worker is not, so the task queues behind
 // A's blocked worker forever.
 TEST_F(PoolCommon, MutualRecursionAcrossTwoSingleWorkerPoolsCompletes) {
-    auto rt = load(registry("pc", {native_entry("a", "call", "{workers: 1}"),
-                                   native_entry("b", "call", "{workers: 1}")}));
+    auto rt = load(
+        registry("pc", {native_entry("a", "call", "{workers: 1}"), native_entry("b", "call", "{workers: 1}")}));
     // a("pc:b", "pc:a") -> b("pc:a") -> a() -> thread id
     auto r = call_within(*rt, "pc:a", args({s("pc:b"), s("pc:a")}), 2000ms);
     if (!r) {

@@ -13,7 +13,8 @@ int64_t line_containing(const std::string& text, std::string_view needle) {
     std::istringstream in(text);
     std::string line;
     for (int64_t n = 1; std::getline(in, line); ++n)
-        if (needle.ends_with('$') ? line == needle.substr(0, needle.size() - 1) : line.find(needle) != std::string::npos)
+        if (needle.ends_with('$') ? line == needle.substr(0, needle.size() - 1)
+                                  : line.find(needle) != std::string::npos)
             return n;
     return 0;
 }
@@ -75,7 +76,7 @@ TEST_F(PoolSelection, InlinePoolRunsOnTheCallersThread) {
 
 struct BadPoolCase {
     const char* label;
-    std::vector<std::string_view> pool_lines;  // the block under `pool:`
+    std::vector<std::string_view> pool_lines;   // the block under `pool:`
     std::string_view error_line;                // the line the error must point at (a substring of it)
     std::vector<std::string_view> message_has;  // substrings of the message
 };
@@ -116,17 +117,23 @@ INSTANTIATE_TEST_SUITE_P(
         BadPoolCase{"workers_string", {"workers: \"x\""}, "workers: \"x\"", {"workers", "whole number"}},
         BadPoolCase{"workers_fraction", {"workers: 1.5"}, "workers: 1.5", {"workers", "whole number"}},
         BadPoolCase{"size_zero", {"type: static", "size: 0"}, "size: 0", {"size", "at least 1"}},
-        BadPoolCase{"unknown_static_field", {"workers: 2", "colour: red"}, "colour: red",
+        BadPoolCase{"unknown_static_field",
+                    {"workers: 2", "colour: red"},
+                    "colour: red",
                     {"unknown option 'colour'", "pool.static", "workers"}},
-        BadPoolCase{"unknown_lazy_field", {"max_size: 2", "workers_min: 1"}, "workers_min: 1",
+        BadPoolCase{"unknown_lazy_field",
+                    {"max_size: 2", "workers_min: 1"},
+                    "workers_min: 1",
                     {"unknown option 'workers_min'", "pool.lazy"}},
         BadPoolCase{"inline_takes_no_options", {"type: inline", "buffer: 4"}, "buffer: 4", {"inline", "buffer"}},
         BadPoolCase{"no_such_type", {"type: nosuch"}, "    pool:$", {"pool.nosuch"}},
         BadPoolCase{"workers_and_size", {"workers: 2", "size: 3"}, "size: 3", {"workers", "size", "not both"}},
-        BadPoolCase{"lazy_idle_timeout_text", {"max_size: 2", "idle_timeout: \"abc\""}, "idle_timeout",
+        BadPoolCase{"lazy_idle_timeout_text",
+                    {"max_size: 2", "idle_timeout: \"abc\""},
+                    "idle_timeout",
                     {"idle_timeout", "duration"}},
-        BadPoolCase{"lazy_idle_timeout_zero", {"max_size: 2", "idle_timeout: 0"}, "idle_timeout",
-                    {"idle_timeout", "duration"}},
+        BadPoolCase{
+            "lazy_idle_timeout_zero", {"max_size: 2", "idle_timeout: 0"}, "idle_timeout", {"idle_timeout", "duration"}},
         BadPoolCase{"lazy_max_size_zero", {"max_size: 0"}, "max_size: 0", {"max_size", "at least 1"}},
         BadPoolCase{"static_negative_buffer", {"workers: 1", "buffer: -2"}, "buffer: -2", {"buffer"}}),
     [](const ::testing::TestParamInfo<BadPoolCase>& info) { return std::string(info.param.label); });

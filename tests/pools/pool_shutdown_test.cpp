@@ -57,7 +57,7 @@ TEST_F(PoolShutdown, QueuedCallsAreCanceledRunningOnesFinishNoThreadLeft) {
 // worker, once free, runs the queued call instead of dropping it.
 TEST_F(PoolShutdown, QueuedCallsOfEveryPoolAreCanceledWhileOtherPoolsStillRun) {
     std::unique_ptr<Runtime> rt = load(registry("sd", {native_entry("first", "block_until", "{workers: 1}"),
-                                                        native_entry("second", "block_until", "{max_size: 1}")}));
+                                                       native_entry("second", "block_until", "{max_size: 1}")}));
     std::vector<std::future<CallResult>> running, queued;
     std::future<void> destroyer;
     OpenGatesOnExit gates;
@@ -139,7 +139,7 @@ TEST_F(PoolShutdown, IdlePoolsLeaveNoThreads) {
 // freed up runs the queued call instead of dropping it.)
 TEST_F(PoolShutdown, ACallQueuedInAnotherPoolAtShutdownNeverRuns) {
     std::unique_ptr<Runtime> rt = load(registry("sd", {native_entry("outer", "call", "{workers: 1}"),
-                                                        native_entry("inner", "block_until", "{workers: 1}")}));
+                                                       native_entry("inner", "block_until", "{workers: 1}")}));
     OpenGatesOnExit gates;
     auto blocker = call_async(*rt, "sd:inner", args({i(0), i(1)}));
     ASSERT_TRUE(wait_until([&] { return native().blocked.load() == 1; }));
@@ -152,8 +152,9 @@ TEST_F(PoolShutdown, ACallQueuedInAnotherPoolAtShutdownNeverRuns) {
     EXPECT_TRUE(blocker.get().ok());
     ASSERT_TRUE(ready(outer, 3000ms)) << "the outer call never returned";
     auto res = outer.get();
-    EXPECT_EQ(native().marks[2].load(), 0) << "a call queued when the runtime was being destroyed ran"
-                                           << (released_early ? "" : " (and its caller was held until the blocker ended)");
+    EXPECT_EQ(native().marks[2].load(), 0)
+        << "a call queued when the runtime was being destroyed ran"
+        << (released_early ? "" : " (and its caller was held until the blocker ended)");
     ASSERT_FALSE(res.ok()) << "the nested call queued at shutdown ran and succeeded";
     EXPECT_EQ(res.error->kind, MODRT_ERR_CANCELED) << res.error->message;
     ASSERT_EQ(destroyer.wait_for(3000ms), std::future_status::ready) << "the Runtime destructor hung";

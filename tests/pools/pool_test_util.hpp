@@ -2,9 +2,9 @@
 // the native library's shared state, polling with deadlines, stats lookup.
 #pragma once
 
+#include "pool_test_shared.hpp"
 #include "support/bounded_run.hpp"
 #include "support/thread_count.hpp"
-#include "pool_test_shared.hpp"
 
 #include <modrt/kernel/runtime.hpp>
 
@@ -85,8 +85,8 @@ inline fs::path write_file(const fs::path& path, const std::string& text) {
 
 /// One function.native entry; `pool` is the YAML flow text after `pool: ` ("" for none).
 inline std::string native_entry(std::string_view name, std::string_view method, std::string_view pool = "") {
-    std::string s = "  - name: " + std::string(name) + "\n" + "    kind: function.native\n" +
-                    "    source: file://" + native_lib() + "\n" + "    method: " + std::string(method) + "\n";
+    std::string s = "  - name: " + std::string(name) + "\n" + "    kind: function.native\n" + "    source: file://" +
+                    native_lib() + "\n" + "    method: " + std::string(method) + "\n";
     if (!pool.empty()) s += "    pool: " + std::string(pool) + "\n";
     return s;
 }
@@ -100,7 +100,7 @@ inline std::string registry(std::string_view ns, std::initializer_list<std::stri
 
 inline std::unique_ptr<Runtime> make_runtime() {
     return std::make_unique<Runtime>(RuntimeOptions{.plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR)},
-                                                     .source_roots = {fs::path(POOL_NATIVE_LIB).parent_path()}});
+                                                    .source_roots = {fs::path(POOL_NATIVE_LIB).parent_path()}});
 }
 
 inline std::string format_all(const std::vector<RegistryError>& errs) {
@@ -171,9 +171,8 @@ inline std::string pool_type(const Runtime& rt, std::string_view id) {
 
 /// Call on a new thread; the future yields the CallResult.
 inline std::future<CallResult> call_async(Runtime& rt, std::string id, Value a, CallOptions o = {}) {
-    return std::async(std::launch::async, [&rt, id = std::move(id), a = std::move(a), o = std::move(o)] {
-        return rt.call(id, a, o);
-    });
+    return std::async(std::launch::async,
+                      [&rt, id = std::move(id), a = std::move(a), o = std::move(o)] { return rt.call(id, a, o); });
 }
 
 /// Call on another thread and wait at most `limit`. nullopt when it did not return
@@ -218,4 +217,5 @@ protected:
 
 }  // namespace pool_test
 
-#define PT_EXPECT_CONTAINS(haystack, needle) EXPECT_PRED2(::pool_test::contains, std::string(haystack), std::string(needle))
+#define PT_EXPECT_CONTAINS(haystack, needle) \
+    EXPECT_PRED2(::pool_test::contains, std::string(haystack), std::string(needle))

@@ -87,8 +87,9 @@ TEST(CallCheckTest, StrictRuntimeDeniesUndefinedAndNonStrictAllowsIt) {
 }
 
 TEST(CallCheckTest, RuntimeSecurityNamesTheOutsideCaller) {
-    auto rt = runtime("  - name: security\n    kind: runtime.security\n    actor: {id: \"service:cron\", meta: {role: admin}}\n"
-                      "    scope: sec:users\n");
+    auto rt = runtime(
+        "  - name: security\n    kind: runtime.security\n    actor: {id: \"service:cron\", meta: {role: admin}}\n"
+        "    scope: sec:users\n");
     CallResult r = rt->call("app:whoami", args({}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(r.value.find("actor")->str, "service:cron");

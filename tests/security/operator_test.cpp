@@ -26,9 +26,10 @@ Value json(const std::string& text) {
 
 TEST_P(OperatorTest, Decides) {
     const Case& c = GetParam();
-    auto rt = load("namespace: sec\nentries:\n  - name: p\n    kind: security.policy\n    policy:\n"
-                   "      actions: read\n      resources: \"doc:*\"\n      effect: allow\n      conditions:\n        - " +
-                   c.condition + "\n    groups: [g]\n");
+    auto rt = load(
+        "namespace: sec\nentries:\n  - name: p\n    kind: security.policy\n    policy:\n"
+        "      actions: read\n      resources: \"doc:*\"\n      effect: allow\n      conditions:\n        - " +
+        c.condition + "\n    groups: [g]\n");
     const modrt_host_api& h = rt->host_api();
     Value meta = json(c.actor_meta);
     modrt_actor* actor = h.actor_new(modrt_str{"user:7", 6}, &meta);
@@ -67,10 +68,12 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"gte", "{field: actor.meta.level, operator: gte, value: 3}", R"({"level":3})", "", A},
         Case{"gte_no", "{field: actor.meta.level, operator: gte, value: 3}", R"({"level":1})", "", U},
         Case{"gt_strings", "{field: meta.version, operator: gt, value: \"1.2\"}", "{}", R"({"version":"1.10"})", U},
-        Case{"in", "{field: actor.meta.role, operator: in, value: [admin, moderator]}", R"({"role":"moderator"})", "", A},
+        Case{"in", "{field: actor.meta.role, operator: in, value: [admin, moderator]}", R"({"role":"moderator"})", "",
+             A},
         Case{"in_no", "{field: actor.meta.role, operator: in, value: [admin, moderator]}", R"({"role":"user"})", "", U},
         Case{"nin", "{field: meta.status, operator: nin, value: [deleted, archived]}", "{}", R"({"status":"live"})", A},
-        Case{"nin_no", "{field: meta.status, operator: nin, value: [deleted, archived]}", "{}", R"({"status":"archived"})", U},
+        Case{"nin_no", "{field: meta.status, operator: nin, value: [deleted, archived]}", "{}",
+             R"({"status":"archived"})", U},
         Case{"exists", "{field: meta.owner, operator: exists, value: true}", "{}", R"({"owner":"x"})", A},
         Case{"exists_no", "{field: meta.owner, operator: exists}", "{}", R"({"other":1})", U},
         Case{"exists_null", "{field: meta.owner, operator: exists}", "{}", R"({"owner":null})", U},
@@ -79,7 +82,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"nexists_no", "{field: meta.deleted, operator: nexists}", "{}", R"({"deleted":true})", U},
         Case{"contains", "{field: resource, operator: contains, value: \":4\"}", "{}", "", A},
         Case{"contains_no", "{field: resource, operator: contains, value: sensitive}", "{}", "", U},
-        Case{"contains_list", "{field: actor.meta.teams, operator: contains, value: ops}", R"({"teams":["dev","ops"]})", "", A},
+        Case{"contains_list", "{field: actor.meta.teams, operator: contains, value: ops}", R"({"teams":["dev","ops"]})",
+             "", A},
         Case{"ncontains", "{field: resource, operator: ncontains, value: public}", "{}", "", A},
         Case{"ncontains_no", "{field: resource, operator: ncontains, value: doc}", "{}", "", U},
         Case{"matches", "{field: resource, operator: matches, value: \"^doc:[0-9]+$\"}", "{}", "", A},
@@ -88,9 +92,12 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"nmatches", "{field: actor.id, operator: nmatches, value: \"^system:\"}", "{}", "", A},
         Case{"nmatches_no", "{field: actor.id, operator: nmatches, value: \"^user:\"}", "{}", "", U},
         Case{"value_from", "{field: meta.owner, operator: eq, value_from: actor.id}", "{}", R"({"owner":"user:7"})", A},
-        Case{"value_from_no", "{field: meta.owner, operator: eq, value_from: actor.id}", "{}", R"({"owner":"user:8"})", U},
-        Case{"nested_meta", "{field: actor.meta.org.unit, operator: eq, value: eng}", R"({"org":{"unit":"eng"}})", "", A},
-        Case{"nested_meta_not_map", "{field: actor.meta.org.unit, operator: eq, value: eng}", R"({"org":"eng"})", "", U}),
+        Case{"value_from_no", "{field: meta.owner, operator: eq, value_from: actor.id}", "{}", R"({"owner":"user:8"})",
+             U},
+        Case{"nested_meta", "{field: actor.meta.org.unit, operator: eq, value: eng}", R"({"org":{"unit":"eng"}})", "",
+             A},
+        Case{"nested_meta_not_map", "{field: actor.meta.org.unit, operator: eq, value: eng}", R"({"org":"eng"})", "",
+             U}),
     [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
 
 }  // namespace

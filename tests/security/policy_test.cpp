@@ -27,7 +27,7 @@ modrt_decision evaluate(Runtime& rt, std::string_view scope, std::string_view ac
 struct BadPolicy {
     std::string name;
     std::string body;
-    int line;              // of the offending field within the file
+    int line;  // of the offending field within the file
     std::string message;
 };
 
@@ -45,24 +45,28 @@ TEST_P(PolicyErrorTest, IsARegistryErrorWithFileAndLine) {
 INSTANTIATE_TEST_SUITE_P(
     Load, PolicyErrorTest,
     ::testing::Values(
-        BadPolicy{"missing_effect", "      actions: \"*\"\n      resources: \"*\"\n", 5, "policy.effect: expected allow or deny"},
+        BadPolicy{"missing_effect", "      actions: \"*\"\n      resources: \"*\"\n", 5,
+                  "policy.effect: expected allow or deny"},
         BadPolicy{"bad_effect", "      actions: \"*\"\n      resources: \"*\"\n      effect: maybe\n", 8,
                   "policy.effect: expected allow or deny"},
         BadPolicy{"unknown_operator",
-                  kAllowAll + "      conditions:\n        - field: actor.id\n          operator: like\n          value: x\n", 11,
-                  "unknown operator 'like'"},
+                  kAllowAll +
+                      "      conditions:\n        - field: actor.id\n          operator: like\n          value: x\n",
+                  11, "unknown operator 'like'"},
         BadPolicy{"bad_regex",
-                  kAllowAll + "      conditions:\n        - field: resource\n          operator: matches\n          value: \"([a-z\"\n",
+                  kAllowAll + "      conditions:\n        - field: resource\n          operator: matches\n          "
+                              "value: \"([a-z\"\n",
                   12, "bad regex '([a-z'"},
         BadPolicy{"second_condition_bad",
                   kAllowAll + "      conditions:\n        - {field: action, operator: eq, value: read}\n"
                               "        - field: actor.meta.role\n          operator: in\n          value: admin\n",
                   13, "policy.conditions[1]: in/nin need a list value"},
         BadPolicy{"unknown_field_path",
-                  kAllowAll + "      conditions:\n        - field: user.name\n          operator: eq\n          value: x\n", 10,
-                  "field must be actor.id, actor.meta.<key>, action, resource or meta.<key>, not 'user.name'"},
-        BadPolicy{"missing_value", kAllowAll + "      conditions:\n        - field: action\n          operator: eq\n", 10,
-                  "needs value or value_from"},
+                  kAllowAll +
+                      "      conditions:\n        - field: user.name\n          operator: eq\n          value: x\n",
+                  10, "field must be actor.id, actor.meta.<key>, action, resource or meta.<key>, not 'user.name'"},
+        BadPolicy{"missing_value", kAllowAll + "      conditions:\n        - field: action\n          operator: eq\n",
+                  10, "needs value or value_from"},
         BadPolicy{"missing_actions", "      resources: \"*\"\n      effect: allow\n", 5, "policy.actions is missing"},
         BadPolicy{"bad_actions", "      actions: 5\n      resources: \"*\"\n      effect: allow\n", 6,
                   "policy.actions: expected \"*\", a string, or a list of strings"},
@@ -70,16 +74,18 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<BadPolicy>& info) { return info.param.name; });
 
 TEST(PolicyTest, DenyOverridesAllow) {
-    auto rt = load("namespace: sec\nentries:\n" + policy("allow_all", kAllowAll) +
-                   policy("deny_secret", "      actions: \"*\"\n      resources: \"app:secret*\"\n      effect: deny\n"));
+    auto rt = load(
+        "namespace: sec\nentries:\n" + policy("allow_all", kAllowAll) +
+        policy("deny_secret", "      actions: \"*\"\n      resources: \"app:secret*\"\n      effect: deny\n"));
     EXPECT_EQ(evaluate(*rt, "sec:g", "funcs.call", "app:public"), MODRT_DECISION_ALLOW);
     EXPECT_EQ(evaluate(*rt, "sec:g", "funcs.call", "app:secret_plans"), MODRT_DECISION_DENY);
 }
 
 TEST(PolicyTest, ConditionalDenyOnlyWhenItsConditionsHold) {
     auto rt = load("namespace: sec\nentries:\n" + policy("allow_all", kAllowAll) +
-                   policy("deny_guests", "      actions: \"*\"\n      resources: \"*\"\n      effect: deny\n"
-                                         "      conditions:\n        - {field: actor.id, operator: matches, value: \"^guest:\"}\n"));
+                   policy("deny_guests",
+                          "      actions: \"*\"\n      resources: \"*\"\n      effect: deny\n"
+                          "      conditions:\n        - {field: actor.id, operator: matches, value: \"^guest:\"}\n"));
     EXPECT_EQ(evaluate(*rt, "sec:g", "read", "doc:1", "user:1"), MODRT_DECISION_ALLOW);
     EXPECT_EQ(evaluate(*rt, "sec:g", "read", "doc:1", "guest:1"), MODRT_DECISION_DENY);
     // The cached plan for (scope, action, resource) is the same for both actors: asked again, both still hold.
@@ -132,8 +138,9 @@ TEST(PolicyTest, PoliciesOfALaterLoadJoinTheirGroups) {
                    policy("reads", "      actions: read\n      resources: \"*\"\n      effect: allow\n"));
     EXPECT_EQ(evaluate(*rt, "sec:g", "write", "doc"), MODRT_DECISION_UNDEFINED);  // cached now
     fs::path more = scratch_dir();
-    std::ofstream(more / "more.yaml") << "namespace: sec\nentries:\n" +
-                                             policy("writes", "      actions: write\n      resources: \"*\"\n      effect: allow\n");
+    std::ofstream(more / "more.yaml")
+        << "namespace: sec\nentries:\n" +
+               policy("writes", "      actions: write\n      resources: \"*\"\n      effect: allow\n");
     EXPECT_TRUE(rt->load(more).empty());
     EXPECT_EQ(evaluate(*rt, "sec:g", "write", "doc"), MODRT_DECISION_ALLOW);
 }
@@ -146,7 +153,8 @@ TEST(PolicyTest, RuntimeSecurityEntryIsChecked) {
     EXPECT_THAT(errors, HasSubstr("registry.yaml:5: entry 'app:security': strict: expected true or false"));
     EXPECT_THAT(errors, HasSubstr("registry.yaml:6: entry 'app:security': actor: expected {id:"));
     EXPECT_THAT(errors, HasSubstr("registry.yaml:7: entry 'app:security': unknown field 'scopes'"));
-    load("namespace: app\nentries:\n  - name: s1\n    kind: runtime.security\n  - name: s2\n    kind: runtime.security\n",
+    load("namespace: app\nentries:\n  - name: s1\n    kind: runtime.security\n  - name: s2\n    kind: "
+         "runtime.security\n",
          &errors);
     EXPECT_THAT(errors, HasSubstr("only one runtime.security entry is allowed; the first is 'app:s1'"));
 }

@@ -52,7 +52,8 @@ MODRT_NATIVE_FUNCTION(call_with_context) {
 // can(action, resource[, meta]) -> security_allowed for the calling frame
 MODRT_NATIVE_FUNCTION(can) {
     int ok = modrt::host_api().security_allowed(frame.raw(), modrt::to_str(args[0].as_string()),
-                                                modrt::to_str(args[1].as_string()), args.size() > 2 ? args[2].raw() : nullptr);
+                                                modrt::to_str(args[1].as_string()),
+                                                args.size() > 2 ? args[2].raw() : nullptr);
     result.set_bool(ok != 0);
     return {};
 }

@@ -39,8 +39,9 @@ inline std::unique_ptr<Runtime> load_files(const std::vector<std::pair<std::stri
                                            std::string* errors = nullptr) {
     fs::path dir = scratch_dir();
     for (const auto& [file, yaml] : files) std::ofstream(dir / file) << with_lib(yaml);
-    auto rt = std::make_unique<Runtime>(modrt::kernel::RuntimeOptions{
-        .plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR)}, .source_roots = {fs::path(ST_NATIVE_LIB).parent_path()}});
+    auto rt = std::make_unique<Runtime>(
+        modrt::kernel::RuntimeOptions{.plugin_path = {fs::path(MODRT_TEST_PLUGIN_DIR)},
+                                      .source_roots = {fs::path(ST_NATIVE_LIB).parent_path()}});
     std::string all;
     for (const auto& e : rt->load(dir)) all += e.format() + "\n";
     if (errors != nullptr) *errors = all;

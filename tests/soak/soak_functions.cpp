@@ -18,16 +18,15 @@ soak::SoakState g_state;
 modrt::Error busy_sleep(modrt::Frame frame, int64_t us) {
     auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
     for (;;) {
-        if (modrt_error_kind cause = frame.canceled(); cause != 0) return modrt::Error(cause, "soak: canceled while sleeping");
+        if (modrt_error_kind cause = frame.canceled(); cause != 0)
+            return modrt::Error(cause, "soak: canceled while sleeping");
         auto now = std::chrono::steady_clock::now();
         if (now >= until) return {};
         std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(until - now, std::chrono::microseconds(50)));
     }
 }
 
-void on_child_done(void* user, modrt_future*) {
-    g_state.child_done[reinterpret_cast<uintptr_t>(user)].fetch_add(1);
-}
+void on_child_done(void* user, modrt_future*) { g_state.child_done[reinterpret_cast<uintptr_t>(user)].fetch_add(1); }
 
 }  // namespace
 

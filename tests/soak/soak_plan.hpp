@@ -47,7 +47,8 @@ inline CallPlan plan_for(int64_t seq) {
         p.id = roll < 30 ? "soak:echo_inline" : roll < 40 ? "soak:echo_static" : "soak:echo_lazy";
     } else if (roll < 65) {  // nested synchronous calls, 1 to 3 hops across pools, 1 in 4 under a deadline
         p.id = std::string("soak:relay_") + pick_pool(m);
-        for (int64_t hops = m.below(3); hops > 0; --hops) p.args.push() = Value::string(std::string("soak:relay_") + pick_pool(m));
+        for (int64_t hops = m.below(3); hops > 0; --hops)
+            p.args.push() = Value::string(std::string("soak:relay_") + pick_pool(m));
         if (m.below(4) == 0) p.timeout = std::chrono::microseconds(20 + m.below(300));
     } else if (roll < 85) {  // async fan-out: 1 to 3 children, some canceled, some released unwaited
         p.id = std::string("soak:fan_") + pick_pool(m);
@@ -57,7 +58,7 @@ inline CallPlan plan_for(int64_t seq) {
         p.args.push() = ids;
         p.args.push() = Value::integer(m.below(4) == 0 ? static_cast<int64_t>(m.next() & 7) : 0);  // cancel mask
         p.args.push() = Value::integer(m.below(8) == 0 ? static_cast<int64_t>(m.next() & 7) : 0);  // release mask
-        p.args.push() = Value::integer(m.below(3) == 0 ? m.below(100) : 0);                         // child µs
+        p.args.push() = Value::integer(m.below(3) == 0 ? m.below(100) : 0);                        // child µs
     } else {  // a brief sleep under a deadline that often cuts it short
         p.id = std::string("soak:sleepy_") + pick_pool(m);
         p.args.push() = Value::integer(10 + m.below(200));
@@ -69,7 +70,8 @@ inline CallPlan plan_for(int64_t seq) {
 /// The registry of the soak: every function on each of the three pools.
 inline std::string registry_yaml(const std::string& lib) {
     std::string out = "version: \"1.0\"\nnamespace: soak\nentries:\n";
-    const char* pools[][2] = {{"inline", "{type: inline}"}, {"static", "{type: static, workers: 2}"},
+    const char* pools[][2] = {{"inline", "{type: inline}"},
+                              {"static", "{type: static, workers: 2}"},
                               {"lazy", "{type: lazy, max_size: 4}"}};
     for (const char* fn : {"echo", "sleepy", "relay", "child", "fan"})
         for (const auto& pool : pools)

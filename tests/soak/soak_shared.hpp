@@ -18,13 +18,13 @@ inline constexpr uint8_t kChildStarted = 1;  // call_async succeeded
 inline constexpr uint8_t kChildWaited = 2;   // waited, not canceled, and returned its slot: must have run once
 
 struct SoakState {
-    int64_t calls = 0;                                // root calls this run is sized for
-    std::unique_ptr<std::atomic<uint8_t>[]> runs;     // per root call: times its leaf function ran
+    int64_t calls = 0;                             // root calls this run is sized for
+    std::unique_ptr<std::atomic<uint8_t>[]> runs;  // per root call: times its leaf function ran
     std::unique_ptr<std::atomic<uint8_t>[]> child_state;
     std::unique_ptr<std::atomic<uint8_t>[]> child_done;  // per child: future_on_done callbacks seen
     std::unique_ptr<std::atomic<uint8_t>[]> child_runs;  // per child: times it ran
-    std::atomic<uint64_t> invocations{0};             // every function run: root, nested and async
-    std::atomic<uint64_t> problems{0};                // invariant breaches seen inside functions
+    std::atomic<uint64_t> invocations{0};                // every function run: root, nested and async
+    std::atomic<uint64_t> problems{0};                   // invariant breaches seen inside functions
     std::mutex first_problem_mutex;
     std::string first_problem;
 

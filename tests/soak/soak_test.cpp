@@ -59,9 +59,12 @@ enum Outcome : uint8_t { kNone = 0, kOk = 1, kCutShort = 2 };
 
 class Soak {
 public:
-    Soak(Runtime& rt, int64_t calls) : rt_(rt), outcomes_(std::make_unique<std::atomic<uint8_t>[]>(calls)),
-                                       seen_(std::make_unique<std::atomic<uint8_t>[]>(calls)) {
-        for (int64_t i = 0; i < calls; ++i) {  // touch every page now, so the bookkeeping is resident before the warm-up
+    Soak(Runtime& rt, int64_t calls)
+        : rt_(rt),
+          outcomes_(std::make_unique<std::atomic<uint8_t>[]>(calls)),
+          seen_(std::make_unique<std::atomic<uint8_t>[]>(calls)) {
+        for (int64_t i = 0; i < calls;
+             ++i) {  // touch every page now, so the bookkeeping is resident before the warm-up
             outcomes_[i].store(kNone);
             seen_[i].store(0);
         }
@@ -107,8 +110,8 @@ private:
             cut_short_.fetch_add(1, std::memory_order_relaxed);
         } else if (unexpected_.fetch_add(1) == 0) {
             std::lock_guard lock(mutex_);
-            first_ = "call " + std::to_string(seq) + " (" + plan.id + "): " +
-                     (r.ok() ? "wrong result" : std::to_string(r.error->kind) + " " + r.error->message);
+            first_ = "call " + std::to_string(seq) + " (" + plan.id +
+                     "): " + (r.ok() ? "wrong result" : std::to_string(r.error->kind) + " " + r.error->message);
         }
         outcomes_[seq].store(got);
     }
@@ -179,7 +182,8 @@ TEST(Soak, EveryCallCompletesExactlyOnceMemorySettlesNoThreadLeft) {
                     ran = state.child_runs[slot].load();
             bool started = (s & kChildStarted) != 0;
             children += started;
-            bool good = started ? done == 1 && ran <= 1 && ((s & kChildWaited) == 0 || ran == 1) : done == 0 && ran == 0;
+            bool good = started ? done == 1 && ran <= 1 && ((s & kChildWaited) == 0 || ran == 1)
+                                : done == 0 && ran == 0;
             children_bad += !good;
         }
     }

@@ -64,8 +64,7 @@ BenchEnv::BenchEnv() {
         << entry("lua_add", "function.lua", "bench.lua", "add", "")
         << entry("lua_add_static1", "function.lua", "bench.lua", "add", "{type: static, workers: 1}")
         << entry("lua_sum", "function.lua", "bench.lua", "sum", "")
-        << entry("lua_sum_validated", "function.lua", "bench.lua", "sum", "")
-        << kSumContract
+        << entry("lua_sum_validated", "function.lua", "bench.lua", "sum", "") << kSumContract
         << entry("lua_work_static2", "function.lua", "bench.lua", "work", "{type: static, workers: 2}")
         << entry("lua_work_adaptive", "function.lua", "bench.lua", "work", "{type: adaptive, max_size: 16}")
         << entry("sleep_adaptive", "function.native", native, "bench_sleep_ms", "{type: adaptive, max_size: 128}");
@@ -73,8 +72,8 @@ BenchEnv::BenchEnv() {
         reg << entry("sleep_static" + std::to_string(workers), "function.native", native, "bench_sleep_ms",
                      "{type: static, workers: " + std::to_string(workers) + "}");
     std::ofstream(dir_ / "registry.yaml") << reg.str();
-    runtime_ = std::make_unique<kernel::Runtime>(kernel::RuntimeOptions{.plugin_path = {MODRT_BENCH_PLUGIN_DIR},
-                                                                       .source_roots = {native_dir()}});
+    runtime_ = std::make_unique<kernel::Runtime>(
+        kernel::RuntimeOptions{.plugin_path = {MODRT_BENCH_PLUGIN_DIR}, .source_roots = {native_dir()}});
     auto errors = runtime_->load(dir_);
     if (!errors.empty()) throw std::runtime_error("bench registry: " + errors.front().format());
 }
@@ -96,8 +95,8 @@ kernel::Runtime& BenchEnv::secured_runtime() {
             << "      effect: allow\n    groups: [callers]\n";
     }
     std::ofstream(dir / "registry.yaml") << reg.str();
-    secured_ = std::make_unique<kernel::Runtime>(kernel::RuntimeOptions{.plugin_path = {MODRT_BENCH_PLUGIN_DIR},
-                                                                       .source_roots = {native_dir()}});
+    secured_ = std::make_unique<kernel::Runtime>(
+        kernel::RuntimeOptions{.plugin_path = {MODRT_BENCH_PLUGIN_DIR}, .source_roots = {native_dir()}});
     auto errors = secured_->load(dir);
     if (!errors.empty()) throw std::runtime_error("secured bench registry: " + errors.front().format());
     return *secured_;

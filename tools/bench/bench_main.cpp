@@ -9,7 +9,8 @@
 
 int main(int argc, char** argv) {
     if (const char* level = std::getenv("MODRT_BENCH_LOG"); level != nullptr && !modrt::kernel::set_log_level(level)) {
-        std::cerr << "MODRT_BENCH_LOG: unknown level '" << level << "' (trace, debug, info, warn, error, critical, off)\n";
+        std::cerr << "MODRT_BENCH_LOG: unknown level '" << level
+                  << "' (trace, debug, info, warn, error, critical, off)\n";
         return 2;
     }
     benchmark::Initialize(&argc, argv);

@@ -44,9 +44,9 @@ void throughput(benchmark::State& state, std::string_view id, int64_t arg, int c
 }
 
 constexpr int kCpuClients = 4;
-constexpr int kCpuCalls = 500;          // ~10 µs each: ~2.5 ms of work per client per batch
+constexpr int kCpuCalls = 500;  // ~10 µs each: ~2.5 ms of work per client per batch
 constexpr int kBlockingClients = 64;
-constexpr int kBlockingCalls = 10;      // 1 ms each
+constexpr int kBlockingCalls = 10;  // 1 ms each
 
 void BM_Throughput_static_2workers(benchmark::State& state) {
     throughput(state, "bench:lua_work_static2", kWorkLoop, kCpuClients, kCpuCalls);
@@ -75,7 +75,8 @@ int fastest_static_workers() {
         std::string id = "bench:sleep_static" + std::to_string(workers);
         run_batch(id, args, kBlockingClients, kBlockingCalls, failures);
         double total = 0;
-        for (int b = 0; b < kCalibrationBatches; ++b) total += run_batch(id, args, kBlockingClients, kBlockingCalls, failures);
+        for (int b = 0; b < kCalibrationBatches; ++b)
+            total += run_batch(id, args, kBlockingClients, kBlockingCalls, failures);
         if (total < best) {
             best = total;
             best_workers = workers;
@@ -103,7 +104,10 @@ void BM_Throughput_static_best_blocking(benchmark::State& state) {
 // measurement and not others'.
 constexpr double kWarmUpSeconds = 1.0;
 
-BENCHMARK(BM_Throughput_static_2workers)->Name("BM_Throughput/static_2workers")->UseManualTime()->MinWarmUpTime(kWarmUpSeconds);
+BENCHMARK(BM_Throughput_static_2workers)
+    ->Name("BM_Throughput/static_2workers")
+    ->UseManualTime()
+    ->MinWarmUpTime(kWarmUpSeconds);
 BENCHMARK(BM_Throughput_adaptive)->Name("BM_Throughput/adaptive")->UseManualTime()->MinWarmUpTime(kWarmUpSeconds);
 BENCHMARK(BM_Throughput_static_best_blocking)
     ->Name("BM_Throughput/static_best_blocking")

@@ -20,12 +20,12 @@ using modrt::ValueView;
 class Stamp : public modrt::Interceptor {
 public:
     // One instance per registry entry: options are checked here, at load, with the entry's line.
-    Stamp(const modrt::Host& host, const modrt::EntryInfo& entry, ValueView options)
-        : host_(host), id_(entry.id()) {
+    Stamp(const modrt::Host& host, const modrt::EntryInfo& entry, ValueView options) : host_(host), id_(entry.id()) {
         for (size_t i = 0; i < options.size(); ++i) {
             std::string_view key = options.key(i);
             if (key != "value" && key != "key")
-                throw modrt::Failure(Error(MODRT_ERR_INVALID, "stamp has no option '" + std::string(key) + "'").set_field(key));
+                throw modrt::Failure(
+                    Error(MODRT_ERR_INVALID, "stamp has no option '" + std::string(key) + "'").set_field(key));
             if (!options[i].is_string())
                 throw modrt::Failure(Error(MODRT_ERR_INVALID, std::string(key) + ": expected a string").set_field(key));
         }

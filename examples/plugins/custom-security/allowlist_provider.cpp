@@ -28,24 +28,18 @@ bool matches(std::string_view pattern, std::string_view id) {
     return pattern == id;
 }
 
-class Allowlist final : public modrt::FunctionKind, public modrt::SecurityProvider {
+// acme.allow entries are data (provide_data_kind): the kernel refuses calls to them.
+class Allowlist final : public modrt::DataKind, public modrt::SecurityProvider {
 public:
     explicit Allowlist(const modrt::Host&) {}
 
-    // An entry adds the functions its actor may call; it is data, never invoked.
-    class Entry : public modrt::FunctionEntry {
-    public:
-        Error invoke(modrt::Frame, ValueView, modrt::ValueSlot) override {
-            return Error(MODRT_ERR_INVALID, "acme.allow entries cannot be called");
-        }
-    };
-
-    std::unique_ptr<modrt::FunctionEntry> create_entry(const modrt::EntryInfo& info) override {
+    std::unique_ptr<modrt::DataEntry> create_entry(const modrt::EntryInfo& info) override {
         ValueView actor = info.field("actor"), functions = info.field("functions");
         if (!actor.is_string() || actor.as_string().empty())
             throw Failure(Error(MODRT_ERR_INVALID, "actor: expected an actor id").set_field("actor"));
         if (!functions.is_array())
-            throw Failure(Error(MODRT_ERR_INVALID, "functions: expected a list of function ids").set_field("functions"));
+            throw Failure(
+                Error(MODRT_ERR_INVALID, "functions: expected a list of function ids").set_field("functions"));
         std::vector<std::string> patterns;
         for (size_t i = 0; i < functions.size(); ++i) {
             if (!functions[i].is_string())
@@ -55,7 +49,7 @@ public:
         std::unique_lock lock(mutex_);
         auto& mine = allowed_[std::string(actor.as_string())];
         mine.insert(mine.end(), patterns.begin(), patterns.end());
-        return std::make_unique<Entry>();
+        return nullptr;  // the patterns live in the provider; the entry needs no state
     }
 
     modrt_decision evaluate(const modrt_actor* actor, std::string_view, std::string_view action,

@@ -71,8 +71,9 @@ public:
         if (first == nullptr) return;
         for (Entry* e : added)
             if (e->raw.kind == kInterceptorDefaultsKind && e != first)
-                error(*e, "kind", "only one runtime.interceptors entry is allowed; the first is '" + first->raw.id +
-                                      "' at " + first->raw.file + ":" + std::to_string(first->raw.line));
+                error(*e, "kind",
+                      "only one runtime.interceptors entry is allowed; the first is '" + first->raw.id + "' at " +
+                          first->raw.file + ":" + std::to_string(first->raw.line));
         if (!first->load_error.empty()) return;  // refused by an earlier load
         InterceptorDefaults defaults;
         std::vector<FieldProblem> problems = read_interceptor_defaults(first->raw, defaults);
@@ -90,8 +91,9 @@ public:
         if (!known) {
             error(e, "plugin", "plugin: no plugin named '" + c.plugin + "' on the plugin path (see modrt plugins)");
         } else if (rt_.catalog.initialised(c.plugin)) {
-            error(e, "plugin", "plugin: '" + c.plugin +
-                                   "' is already initialised by an earlier registry load; configure it in the first");
+            error(e, "plugin",
+                  "plugin: '" + c.plugin +
+                      "' is already initialised by an earlier registry load; configure it in the first");
         } else if (rt_.catalog.configured(c.plugin)) {
             error(e, "plugin", "plugin: '" + c.plugin + "' is configured twice");
         } else {
@@ -125,8 +127,9 @@ private:
     template <class T>
     void bind_single(Entry& e, const Entry*& first, T& value, std::vector<FieldProblem> (*read)(const RawEntry&, T&)) {
         if (first != nullptr) {
-            error(e, "kind", "only one " + e.raw.kind + " entry is allowed; the first is '" + first->raw.id + "' at " +
-                                 first->raw.file + ":" + std::to_string(first->raw.line));
+            error(e, "kind",
+                  "only one " + e.raw.kind + " entry is allowed; the first is '" + first->raw.id + "' at " +
+                      first->raw.file + ":" + std::to_string(first->raw.line));
             return;
         }
         T read_value{};
@@ -158,7 +161,8 @@ private:
 
     void error(Entry& e, std::string_view field, std::string message) {
         if (e.load_error.empty()) e.load_error = message;
-        errors_.push_back({e.raw.file, field.empty() ? e.raw.line : e.raw.line_of(field), e.raw.id, std::move(message)});
+        errors_.push_back(
+            {e.raw.file, field.empty() ? e.raw.line : e.raw.line_of(field), e.raw.id, std::move(message)});
     }
 
     // The plugin providing `name`, loaded (and its runtime-wide providers adopted); null after an error on `field`.
@@ -258,7 +262,8 @@ private:
                 handle->handle = nullptr;
                 std::string where = field;
                 if (std::string f = error_field(*owned); !f.empty() && !field.empty()) where += "." + f;
-                error(e, where, (field.empty() ? "runtime.interceptors default '" + link.name + "': " : "") + owned->message);
+                error(e, where,
+                      (field.empty() ? "runtime.interceptors default '" + link.name + "': " : "") + owned->message);
                 continue;
             }
             e.interceptors.push_back(std::move(handle));

@@ -97,9 +97,9 @@ void run_task(void* self) {
 void drop_task(void* self, modrt_error* reason) {
     auto* f = static_cast<modrt_future*>(self);
     if (claim(f))
-        complete(f, reason ? reason : fail(MODRT_ERR_UNAVAILABLE, "pool dropped the call to '" + f->entry->raw.id + "'"));
-    else
-        ErrorPtr unused(reason);  // a waiter ran the call already
+        complete(f,
+                 reason ? reason : fail(MODRT_ERR_UNAVAILABLE, "pool dropped the call to '" + f->entry->raw.id + "'"));
+    else ErrorPtr unused(reason);  // a waiter ran the call already
     future_release(f);
 }
 
@@ -179,8 +179,8 @@ modrt_error* call_async(modrt_runtime* rt, modrt_frame* parent, std::string_view
     if (refused) {
         claim(raw);
         complete(raw, clone_error(*refused).release());  // the future finishes with the refusal too
-        future_release(raw);  // the task's reference: the pool does not hold it
-        future_release(raw);  // the caller's: it gets the error, not the future
+        future_release(raw);                             // the task's reference: the pool does not hold it
+        future_release(raw);                             // the caller's: it gets the error, not the future
         return refused;
     }
     *out = raw;

@@ -13,7 +13,7 @@ namespace modrt::kernel {
 /// The async calls started under one frame, while that frame runs.
 struct ChildList {
     std::mutex mutex;
-    bool open = true;  // false once the frame has ended and canceled what was left
+    bool open = true;                  // false once the frame has ended and canceled what was left
     std::vector<modrt_future*> calls;  // each holds a reference
 };
 

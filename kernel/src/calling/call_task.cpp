@@ -104,9 +104,9 @@ bool CallTask::wait() {
         std::unique_lock lock(mutex_);
         while (!finished() && !give_up()) {
             if (frame_->deadline_ns != 0)
-                parked_.wait_until(lock, std::chrono::steady_clock::time_point(std::chrono::nanoseconds(frame_->deadline_ns)));
-            else
-                parked_.wait(lock);
+                parked_.wait_until(lock, std::chrono::steady_clock::time_point(
+                                             std::chrono::nanoseconds(frame_->deadline_ns)));
+            else parked_.wait(lock);
         }
     }
     // Nothing may reach this task through us any more before it can be abandoned:
@@ -145,8 +145,7 @@ struct InPlaceTask {
         auto* t = static_cast<InPlaceTask*>(self);
         if (modrt_error_kind cause = frame_canceled(t->frame); cause != 0)
             t->error = canceled_error(cause, t->entry->raw.id);
-        else
-            t->error = invoke_kind(t->entry, t->frame, t->args, t->result);
+        else t->error = invoke_kind(t->entry, t->frame, t->args, t->result);
         t->finished.store(true, std::memory_order_release);
     }
     static void drop(void* self, modrt_error* reason) {
@@ -160,7 +159,10 @@ struct InPlaceTask {
 
 modrt_error* CallTask::run_in_place(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result) {
     InPlaceTask t{{sizeof(modrt_task), frame, MODRT_TASK_CALLER_WAITS, nullptr, &InPlaceTask::run, &InPlaceTask::drop},
-                  e, frame, args, result};
+                  e,
+                  frame,
+                  args,
+                  result};
     t.task.self = &t;
     modrt_error* refused = submit_to_pool(frame->runtime, *e, &t.task);
     if (refused != nullptr) return refused;
@@ -215,7 +217,8 @@ modrt_error* CallTask::run_on_pool(const Entry* e, modrt_frame* frame, const mod
         (void)t.release();  // abandoned: the pool frees it when it runs or drops it
         modrt_error_kind cause = frame_canceled(frame);
         if (cause == 0)
-            return fail(MODRT_ERR_CANCELED, "the runtime is shutting down; '" + e->raw.id + "' was queued and did not run");
+            return fail(MODRT_ERR_CANCELED,
+                        "the runtime is shutting down; '" + e->raw.id + "' was queued and did not run");
         return fail(cause, std::string(cause == MODRT_ERR_TIMEOUT ? "deadline exceeded" : "canceled") + " while '" +
                                e->raw.id + "' was queued");
     }

@@ -1,8 +1,8 @@
 // The path of one call (README.md, "Calling from native code"): resolve, frame, security, interceptors, pool, kind.
 #include "calling/call_path.hpp"
 #include "calling/call_task.hpp"
-#include "host_api/host_oom.hpp"
 #include "calling/interceptor_chain.hpp"
+#include "host_api/host_oom.hpp"
 #include "runtime/runtime_limits.hpp"
 
 namespace modrt::kernel {
@@ -22,8 +22,9 @@ namespace {
                                                              std::string_view hook) noexcept {
     if (err != nullptr) return err;  // already failing: keep its own error
     try {
-        return fail(MODRT_ERR_INTERNAL, plugin_label(owner) + ": " + std::string(hook) +
-                                            " ran out of memory (a host API allocation failed; its value is incomplete)");
+        return fail(MODRT_ERR_INTERNAL,
+                    plugin_label(owner) + ": " + std::string(hook) +
+                        " ran out of memory (a host API allocation failed; its value is incomplete)");
     } catch (...) {
         return nullptr;  // not even an error fits: the caller's own guard counts this thread's failure
     }
@@ -45,11 +46,11 @@ modrt_error* guarded(const LoadedPlugin* owner, std::string_view hook, F&& f) no
 /// What an interceptor hands to next->invoke must be what the rest of the chain relies on.
 modrt_error* check_next_arguments(const InterceptorHandle& caller, const modrt_frame* frame, const modrt_value* args,
                                   const modrt_value* result) {
-    const char* what = frame == nullptr                            ? "a null frame"
-                       : args == nullptr                           ? "null arguments"
-                       : args->type != MODRT_ARRAY                 ? "arguments that are not an array"
-                       : result == nullptr                         ? "a null result slot"
-                                                                   : nullptr;
+    const char* what = frame == nullptr            ? "a null frame"
+                       : args == nullptr           ? "null arguments"
+                       : args->type != MODRT_ARRAY ? "arguments that are not an array"
+                       : result == nullptr         ? "a null result slot"
+                                                   : nullptr;
     if (what == nullptr) return nullptr;
     return fail(MODRT_ERR_INTERNAL, plugin_label(caller.owner) + ": " + caller.name + " called next with " + what);
 }
@@ -70,7 +71,8 @@ modrt_error* run_function(const Entry* e, modrt_frame* frame, const modrt_value*
         pool.caller_completed.fetch_add(1, std::memory_order_relaxed);
         return err;
     }
-    return pool.synchronous ? CallTask::run_in_place(e, frame, args, result) : CallTask::run_on_pool(e, frame, args, result);
+    return pool.synchronous ? CallTask::run_in_place(e, frame, args, result)
+                            : CallTask::run_on_pool(e, frame, args, result);
 }
 
 struct ChainStep {
@@ -89,7 +91,8 @@ modrt_error* chain_invoke(void* self, modrt_frame* frame, const modrt_value* arg
     ChainStep next_step{e, step->index + 1, step->on_worker};
     modrt_next next{&next_step, &chain_invoke};
     const InterceptorHandle& icpt = *e->interceptors[step->index];
-    return guarded(icpt.owner, "intercept", [&] { return icpt.api->intercept(icpt.handle, frame, args, result, &next); });
+    return guarded(icpt.owner, "intercept",
+                   [&] { return icpt.api->intercept(icpt.handle, frame, args, result, &next); });
 }
 
 }  // namespace
@@ -119,7 +122,9 @@ modrt_error* next_invoke_with(const modrt_next* next, modrt_frame* frame, const 
 
 namespace {
 
-[[gnu::cold, gnu::noinline]] modrt_error* not_an_array() { return fail(MODRT_ERR_INVALID, "arguments must be an array"); }
+[[gnu::cold, gnu::noinline]] modrt_error* not_an_array() {
+    return fail(MODRT_ERR_INVALID, "arguments must be an array");
+}
 
 // `what`: "arguments exceed" or "result exceeds".
 [[gnu::cold, gnu::noinline]] modrt_error* too_large(std::string_view id, std::string_view what, uint64_t limit) {
@@ -176,7 +181,8 @@ void apply_options(modrt_frame& frame, const modrt_call_options* o) {
         !o->context->keys.empty()) {
         FrameStorage& s = storage();
         s.context = frame.context ? *frame.context : Value::map();
-        for (size_t i = 0; i < o->context->keys.size(); ++i) s.context.insert(o->context->keys[i]) = o->context->items[i];
+        for (size_t i = 0; i < o->context->keys.size(); ++i)
+            s.context.insert(o->context->keys[i]) = o->context->items[i];
         frame.context = &s.context;
     }
     if (has(offsetof(modrt_call_options, actor), sizeof(void*)) && o->actor) {
@@ -206,13 +212,15 @@ namespace {
 // Why `id` cannot be called (resolve_callable's slow path, kept out of the hot one).
 [[gnu::cold, gnu::noinline]] modrt_error* unresolved(modrt_runtime* rt, std::string_view id, const Entry* e) {
     if (rt->closing.load(std::memory_order_relaxed)) {
-        ErrorPtr err = make_error(MODRT_ERR_UNAVAILABLE, "the runtime is shutting down; '" + std::string(id) + "' not called");
+        ErrorPtr err = make_error(MODRT_ERR_UNAVAILABLE,
+                                  "the runtime is shutting down; '" + std::string(id) + "' not called");
         err->retryable = false;
         return err.release();
     }
     if (e == nullptr) {  // registered ids are valid, so the shape is checked only on a miss
         if (id.empty()) return fail(MODRT_ERR_INVALID, "empty function id");
-        if (!valid_id(id)) return fail(MODRT_ERR_INVALID, "function id '" + std::string(id) + "' must be namespace:name");
+        if (!valid_id(id))
+            return fail(MODRT_ERR_INVALID, "function id '" + std::string(id) + "' must be namespace:name");
         return fail(MODRT_ERR_NOT_FOUND, "function '" + std::string(id) + "' not found");
     }
     if (!e->load_error.empty()) {
@@ -240,8 +248,8 @@ modrt_error* resolve_callable(modrt_runtime* rt, uint32_t depth, std::string_vie
 modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args, modrt_value* result, bool on_worker) {
     // Read the runtime before the call only: a caller on another thread may still be
     // here after the call while the runtime shuts down (it waits for callers inside pools).
-    const modrt_contract_api* contract =
-        e->contract_checked.load(std::memory_order_relaxed) ? frame->runtime->contract : nullptr;
+    const modrt_contract_api* contract = e->contract_checked.load(std::memory_order_relaxed) ? frame->runtime->contract
+                                                                                             : nullptr;
     void* contract_plugin = frame->runtime->contract_plugin;
     const uint64_t max_value_size = frame->runtime->limits.max_value_size;
     std::string_view id = e->raw.id;
@@ -269,7 +277,8 @@ modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args
 // flatten: resolve, execute, the pool step and the kind's invoke inline into one body, which
 // saves a quarter of the instructions of a call to pool.inline; cold paths stay out (noinline).
 [[gnu::flatten]] modrt_error* dispatch(modrt_runtime* rt, const modrt_frame* parent, std::string_view id,
-                                       const modrt_value* args, const modrt_call_options* options, modrt_value* result) {
+                                       const modrt_value* args, const modrt_call_options* options,
+                                       modrt_value* result) {
     const Entry* e = nullptr;
     uint32_t depth = parent ? parent->depth + 1 : 1;
     if (modrt_error* err = resolve_callable(rt, depth, id, &e)) return err;
@@ -295,7 +304,8 @@ modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args
     if (rt->security != nullptr)
         if (modrt_error* denied = check_call_permissions(parent, options, frame, e->raw.id)) return denied;
     modrt_error* err = execute(e, &frame, args, result, false);
-    if (frame.extras.load(std::memory_order_acquire) != nullptr) end_children(frame);  // functions never outlive their caller
+    if (frame.extras.load(std::memory_order_acquire) != nullptr)
+        end_children(frame);  // functions never outlive their caller
     return err;
 }
 

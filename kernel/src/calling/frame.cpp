@@ -20,8 +20,7 @@ struct modrt_cancel_reg {
 namespace modrt::kernel {
 
 int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
 
@@ -63,8 +62,7 @@ void fire(modrt_cancel_reg* reg, modrt_error_kind cause) {
 
 void cancel_frame(const modrt_frame* frame, modrt_error_kind cause) {
     int none = 0;
-    if (!frame->cancel_cause.compare_exchange_strong(none, static_cast<int>(cause), std::memory_order_acq_rel))
-        return;
+    if (!frame->cancel_cause.compare_exchange_strong(none, static_cast<int>(cause), std::memory_order_acq_rel)) return;
     std::vector<modrt_cancel_reg*> regs;
     FrameExtras* extras = frame->extras.load(std::memory_order_acquire);
     if (extras == nullptr) return;  // nothing registered

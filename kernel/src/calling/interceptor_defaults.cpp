@@ -15,7 +15,8 @@ std::vector<FieldProblem> read_interceptor_defaults(const RawEntry& entry, Inter
             }
             for (size_t j = 0; j < v.keys.size(); ++j) {
                 if (v.items[j].type != MODRT_MAP)
-                    problems.push_back({"defaults." + v.keys[j], "defaults." + v.keys[j] + ": expected a map of options"});
+                    problems.push_back(
+                        {"defaults." + v.keys[j], "defaults." + v.keys[j] + ": expected a map of options"});
             }
             out.defaults = v;
         } else if (key == "order") {
@@ -70,7 +71,8 @@ std::vector<ChainLink> plan_chain(const InterceptorDefaults& defaults, const Val
         auto it = std::find(defaults.order.begin(), defaults.order.end(), l.name);
         return static_cast<size_t>(it - defaults.order.begin());
     };
-    std::stable_sort(links.begin(), links.end(), [&](const ChainLink& a, const ChainLink& b) { return rank(a) < rank(b); });
+    std::stable_sort(links.begin(), links.end(),
+                     [&](const ChainLink& a, const ChainLink& b) { return rank(a) < rank(b); });
     return links;
 }
 

@@ -6,7 +6,6 @@
 
 namespace modrt::kernel {
 
-
 bool default_retryable(modrt_error_kind kind) {
     return kind == MODRT_ERR_UNAVAILABLE || kind == MODRT_ERR_TIMEOUT || kind == MODRT_ERR_RATE_LIMITED ||
            kind == MODRT_ERR_CONFLICT;

@@ -1,7 +1,7 @@
 // The host API table: how plugins reach values, errors, frames, logging and calls.
 #include "calling/async_call.hpp"
-#include "host_api/host_oom.hpp"
 #include "calling/interceptor_chain.hpp"
+#include "host_api/host_oom.hpp"
 #include "runtime/logging.hpp"
 
 #include <algorithm>
@@ -25,7 +25,6 @@ modrt_error* oom_error(const char* what) noexcept {
 }
 
 }  // namespace
-
 
 namespace {
 
@@ -97,8 +96,7 @@ size_t h_value_scalars(const modrt_value* v, modrt_scalar* out, size_t max) {
         out[i].type = item->type;
         if (item->type == MODRT_INT || item->type == MODRT_NUMBER)
             std::memcpy(&out[i].as, &item->scalar, sizeof out[i].as);  // int64_t or double: 8 bytes either way
-        else
-            out[i].as.i = item->type == MODRT_BOOL && item->scalar.b;
+        else out[i].as.i = item->type == MODRT_BOOL && item->scalar.b;
     }
     return n;
 }
@@ -196,8 +194,8 @@ modrt_error* h_error_new(modrt_error_kind kind, modrt_str message) noexcept try 
     std::underlying_type_t<modrt_error_kind> raw;
     std::memcpy(&raw, &kind, sizeof raw);
     if (raw > MODRT_ERR_RATE_LIMITED)
-        return make_error(MODRT_ERR_UNKNOWN, std::string(kBadErrorKind) + " " + std::to_string(raw) + ": " +
-                                                 std::string(in_view(message)))
+        return make_error(MODRT_ERR_UNKNOWN,
+                          std::string(kBadErrorKind) + " " + std::to_string(raw) + ": " + std::string(in_view(message)))
             .release();
     return make_error(kind, std::string(in_view(message))).release();
 } catch (...) {
@@ -205,9 +203,7 @@ modrt_error* h_error_new(modrt_error_kind kind, modrt_str message) noexcept try 
     return nullptr;
 }
 void h_error_free(modrt_error* e) { std::unique_ptr<modrt_error> owned(e); }
-modrt_error* h_error_clone(const modrt_error* e) noexcept try {
-    return clone_error(*e).release();
-} catch (...) {
+modrt_error* h_error_clone(const modrt_error* e) noexcept try { return clone_error(*e).release(); } catch (...) {
     note_host_alloc_failure();
     return nullptr;
 }
@@ -223,12 +219,8 @@ modrt_value* h_error_details_mut(modrt_error* e) noexcept try {
     note_host_alloc_failure();
     return nullptr;  // NULL absorbs writes
 }
-modrt_str h_error_stack(const modrt_error* e) {
-    return e->stack.empty() ? modrt_str{nullptr, 0} : out_str(e->stack);
-}
-void h_error_set_stack(modrt_error* e, modrt_str s) noexcept try {
-    e->stack.assign(in_view(s));
-} catch (...) {
+modrt_str h_error_stack(const modrt_error* e) { return e->stack.empty() ? modrt_str{nullptr, 0} : out_str(e->stack); }
+void h_error_set_stack(modrt_error* e, modrt_str s) noexcept try { e->stack.assign(in_view(s)); } catch (...) {
     note_host_alloc_failure();
 }
 void h_error_wrap(modrt_error* e, modrt_str context) noexcept try {
@@ -238,9 +230,7 @@ void h_error_wrap(modrt_error* e, modrt_str context) noexcept try {
 }
 
 // -- frames --
-modrt_str h_frame_target(const modrt_frame* f) {
-    return f->entry ? out_str(f->entry->raw.id) : modrt_str{nullptr, 0};
-}
+modrt_str h_frame_target(const modrt_frame* f) { return f->entry ? out_str(f->entry->raw.id) : modrt_str{nullptr, 0}; }
 const modrt_value* h_frame_context_get(const modrt_frame* f, modrt_str key) {
     return f->context ? f->context->find(in_view(key)) : nullptr;
 }
@@ -327,8 +317,8 @@ void* h_library_symbol(modrt_runtime* rt, modrt_str path, modrt_str symbol, modr
         std::lock_guard lock(rt->libraries_mutex);
         auto& lib = rt->libraries[file];
         if (!lib)
-            lib = std::make_shared<boost::dll::shared_library>(
-                file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+            lib = std::make_shared<boost::dll::shared_library>(file, boost::dll::load_mode::rtld_now |
+                                                                         boost::dll::load_mode::rtld_local);
         if (!lib->has(name)) {
             *error = make_error(MODRT_ERR_NOT_FOUND, "symbol '" + name + "' not found in " + file).release();
             return nullptr;
@@ -380,7 +370,9 @@ modrt_error* h_security_scope_policies(modrt_runtime* rt, modrt_str scope, modrt
                        [&] { return api->scope_policies(rt->security_plugin, scope, out); });
 }
 
-uint64_t h_value_size_limit(modrt_runtime* rt) { return rt != nullptr ? rt->limits.max_value_size : Limits{}.max_value_size; }
+uint64_t h_value_size_limit(modrt_runtime* rt) {
+    return rt != nullptr ? rt->limits.max_value_size : Limits{}.max_value_size;
+}
 
 modrt_error* h_next_invoke_with(const modrt_next* next, modrt_frame* frame, const modrt_call_options* options,
                                 const modrt_value* args, modrt_value* result) noexcept try {

@@ -165,24 +165,24 @@ public:
     // Appends `v`; returns false at the first non-finite number when strict (problem() says where).
     bool write(const Value& v, int level) {
         switch (v.type) {
-        case MODRT_NIL: out_ += "null"; return true;
-        case MODRT_BOOL: out_ += v.scalar.b ? "true" : "false"; return true;
-        case MODRT_INT: out_ += std::to_string(v.scalar.i); return true;
-        case MODRT_NUMBER:
-            if (std::isfinite(v.scalar.n)) {
-                append_number(v.scalar.n, out_);
+            case MODRT_NIL: out_ += "null"; return true;
+            case MODRT_BOOL: out_ += v.scalar.b ? "true" : "false"; return true;
+            case MODRT_INT: out_ += std::to_string(v.scalar.i); return true;
+            case MODRT_NUMBER:
+                if (std::isfinite(v.scalar.n)) {
+                    append_number(v.scalar.n, out_);
+                    return true;
+                }
+                if (strict_) {
+                    problem_ = std::isnan(v.scalar.n) ? "NaN" : v.scalar.n > 0 ? "Infinity" : "-Infinity";
+                    return false;
+                }
+                out_ += "null";
                 return true;
-            }
-            if (strict_) {
-                problem_ = std::isnan(v.scalar.n) ? "NaN" : v.scalar.n > 0 ? "Infinity" : "-Infinity";
-                return false;
-            }
-            out_ += "null";
-            return true;
-        case MODRT_STRING: append_string(v.str, out_); return true;
-        case MODRT_BYTES: append_base64(v.str, out_); return true;
-        case MODRT_ARRAY: return write_items(v, level, '[', ']');
-        case MODRT_MAP: return write_items(v, level, '{', '}');
+            case MODRT_STRING: append_string(v.str, out_); return true;
+            case MODRT_BYTES: append_base64(v.str, out_); return true;
+            case MODRT_ARRAY: return write_items(v, level, '[', ']');
+            case MODRT_MAP: return write_items(v, level, '{', '}');
         }
         out_ += "null";
         return true;
@@ -256,8 +256,8 @@ ErrorPtr write_json(const Value& value, std::string& out, int indent, std::strin
     Writer writer(out, indent, true);
     if (writer.write(value, 0)) return nullptr;
     out.clear();
-    ErrorPtr err = make_error(MODRT_ERR_INVALID, writer.where(name) + " is " + writer.problem() +
-                                                     "; JSON has no NaN or Infinity");
+    ErrorPtr err = make_error(MODRT_ERR_INVALID,
+                              writer.where(name) + " is " + writer.problem() + "; JSON has no NaN or Infinity");
     err->retryable = false;
     return err;
 }

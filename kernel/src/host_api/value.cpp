@@ -106,14 +106,14 @@ const modrt_value* modrt_value::find(std::string_view key) const {
 bool operator==(const modrt_value& a, const modrt_value& b) {
     if (a.type != b.type) return false;
     switch (a.type) {
-    case MODRT_NIL: return true;
-    case MODRT_BOOL: return a.scalar.b == b.scalar.b;
-    case MODRT_INT: return a.scalar.i == b.scalar.i;
-    case MODRT_NUMBER: return a.scalar.n == b.scalar.n;
-    case MODRT_STRING:
-    case MODRT_BYTES: return a.str == b.str;
-    case MODRT_ARRAY: return a.items == b.items;
-    case MODRT_MAP: return a.keys == b.keys && a.items == b.items;
+        case MODRT_NIL: return true;
+        case MODRT_BOOL: return a.scalar.b == b.scalar.b;
+        case MODRT_INT: return a.scalar.i == b.scalar.i;
+        case MODRT_NUMBER: return a.scalar.n == b.scalar.n;
+        case MODRT_STRING:
+        case MODRT_BYTES: return a.str == b.str;
+        case MODRT_ARRAY: return a.items == b.items;
+        case MODRT_MAP: return a.keys == b.keys && a.items == b.items;
     }
     return false;
 }
@@ -121,14 +121,14 @@ bool operator==(const modrt_value& a, const modrt_value& b) {
 namespace modrt::kernel {
 std::string_view type_name(modrt_value_type t) {
     switch (t) {
-    case MODRT_NIL: return "nil";
-    case MODRT_BOOL: return "boolean";
-    case MODRT_INT: return "integer";
-    case MODRT_NUMBER: return "number";
-    case MODRT_STRING: return "string";
-    case MODRT_BYTES: return "bytes";
-    case MODRT_ARRAY: return "array";
-    case MODRT_MAP: return "map";
+        case MODRT_NIL: return "nil";
+        case MODRT_BOOL: return "boolean";
+        case MODRT_INT: return "integer";
+        case MODRT_NUMBER: return "number";
+        case MODRT_STRING: return "string";
+        case MODRT_BYTES: return "bytes";
+        case MODRT_ARRAY: return "array";
+        case MODRT_MAP: return "map";
     }
     return "unknown";
 }

@@ -1,8 +1,8 @@
 #include "loading/plugin_catalog.hpp"
 #include "calling/plugin_guard.hpp"
 
-#include "runtime/logging.hpp"
 #include "loading/plugin_descriptor_check.hpp"
+#include "runtime/logging.hpp"
 
 #include <modrt/kernel/error.hpp>
 
@@ -32,8 +32,8 @@ std::shared_ptr<boost::dll::shared_library> open_forever(const fs::path& file) {
     std::lock_guard lock(mutex);
     auto& slot = libraries[file];
     if (!slot) {
-        slot = std::make_shared<boost::dll::shared_library>(
-            file.string(), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        slot = std::make_shared<boost::dll::shared_library>(file.string(), boost::dll::load_mode::rtld_now |
+                                                                               boost::dll::load_mode::rtld_local);
     }
     return slot;
 }
@@ -99,11 +99,11 @@ LoadedPlugin::LoadedPlugin(const PluginRecord& record, const modrt_plugin_descri
         api.type = p.type;
         api.name = p.name;
         switch (p.type) {
-        case MODRT_EXT_FUNCTION_KIND: api.api.kind = copy_table<modrt_kind_api>(p.api); break;
-        case MODRT_EXT_POOL: api.api.pool = copy_table<modrt_pool_api>(p.api); break;
-        case MODRT_EXT_INTERCEPTOR: api.api.interceptor = copy_table<modrt_interceptor_api>(p.api); break;
-        case MODRT_EXT_CONTRACT: api.api.contract = copy_table<modrt_contract_api>(p.api); break;
-        case MODRT_EXT_SECURITY: api.api.security = copy_table<modrt_security_api>(p.api); break;
+            case MODRT_EXT_FUNCTION_KIND: api.api.kind = copy_table<modrt_kind_api>(p.api); break;
+            case MODRT_EXT_POOL: api.api.pool = copy_table<modrt_pool_api>(p.api); break;
+            case MODRT_EXT_INTERCEPTOR: api.api.interceptor = copy_table<modrt_interceptor_api>(p.api); break;
+            case MODRT_EXT_CONTRACT: api.api.contract = copy_table<modrt_contract_api>(p.api); break;
+            case MODRT_EXT_SECURITY: api.api.security = copy_table<modrt_security_api>(p.api); break;
         }
         provided_.push_back(std::move(api));
     }
@@ -112,7 +112,8 @@ LoadedPlugin::LoadedPlugin(const PluginRecord& record, const modrt_plugin_descri
 LoadedPlugin::~LoadedPlugin() {
     bool has_shutdown = descriptor_->struct_size >= offsetof(modrt_plugin_descriptor, shutdown) + sizeof(void*);
     if (state_ != nullptr && has_shutdown && descriptor_->shutdown != nullptr) {
-        if (std::string threw = call_plugin_void(this, "shutdown", [&] { descriptor_->shutdown(state_); }); !threw.empty())
+        if (std::string threw = call_plugin_void(this, "shutdown", [&] { descriptor_->shutdown(state_); });
+            !threw.empty())
             logger()->error("{}", threw);
     }
 }
@@ -243,7 +244,8 @@ const modrt_plugin_descriptor* PluginCatalog::open_checked(size_t index) {
     if (!r.refused.empty()) throw std::runtime_error(r.refused);
     try {
         r.opened = true;
-        const modrt_plugin_descriptor* d = open_descriptor(r.file).descriptor;  // stays open: the process cache holds it
+        const modrt_plugin_descriptor* d =
+            open_descriptor(r.file).descriptor;  // stays open: the process cache holds it
         if (const auto& manifest = manifests_[index]) {
             if (std::string why = manifest_mismatch(*manifest, *d); !why.empty())
                 throw std::runtime_error("does not match its manifest: " + why + "; rebuild the plugin (which " +
@@ -278,7 +280,8 @@ LoadedPlugin& PluginCatalog::load(const PluginRecord& record, const modrt_host_a
     modrt_error* err = nullptr;
     std::string failure;
     if (auto it = configs_.find(record.name); it != configs_.end()) plugin->config_ = it->second;
-    failure = call_plugin_void(plugin.get(), "init", [&] { err = d->init(&plugin->host_, &plugin->config_, &plugin->state_); });
+    failure = call_plugin_void(plugin.get(), "init",
+                               [&] { err = d->init(&plugin->host_, &plugin->config_, &plugin->state_); });
     if (err != nullptr) {
         failure = "plugin " + record.file.string() + " (" + record.name + ") failed to initialise: " + err->message;
         std::unique_ptr<modrt_error> owned(err);

@@ -48,7 +48,7 @@ private:
     friend class PluginCatalog;
     const PluginRecord& record_;
     const modrt_plugin_descriptor* descriptor_;
-    modrt_host_api host_;  // this runtime's copy (host_.runtime set); plugins keep its address
+    modrt_host_api host_;          // this runtime's copy (host_.runtime set); plugins keep its address
     Value config_ = Value::map();  // what init received; plugins may keep a view of it
     void* state_ = nullptr;
     std::vector<ProvidedApi> provided_;

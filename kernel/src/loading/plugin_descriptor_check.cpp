@@ -10,11 +10,11 @@ namespace {
 size_t minimum_api_size(modrt_extension_type type) {
     // The hooks of ABI 1.0 that must be present.
     switch (type) {
-    case MODRT_EXT_FUNCTION_KIND: return offsetof(modrt_kind_api, entry_destroy) + sizeof(void*);
-    case MODRT_EXT_POOL: return offsetof(modrt_pool_api, submit) + sizeof(void*);
-    case MODRT_EXT_INTERCEPTOR: return offsetof(modrt_interceptor_api, intercept) + sizeof(void*);
-    case MODRT_EXT_CONTRACT: return offsetof(modrt_contract_api, validate_output) + sizeof(void*);
-    case MODRT_EXT_SECURITY: return offsetof(modrt_security_api, evaluate) + sizeof(void*);
+        case MODRT_EXT_FUNCTION_KIND: return offsetof(modrt_kind_api, entry_destroy) + sizeof(void*);
+        case MODRT_EXT_POOL: return offsetof(modrt_pool_api, submit) + sizeof(void*);
+        case MODRT_EXT_INTERCEPTOR: return offsetof(modrt_interceptor_api, intercept) + sizeof(void*);
+        case MODRT_EXT_CONTRACT: return offsetof(modrt_contract_api, validate_output) + sizeof(void*);
+        case MODRT_EXT_SECURITY: return offsetof(modrt_security_api, evaluate) + sizeof(void*);
     }
     return SIZE_MAX;
 }
@@ -29,8 +29,7 @@ std::string check_plugin_abi(uint32_t major, uint32_t minor, uint32_t kernel_min
     const std::string plugin = abi_text(major, minor), kernel = abi_text(MODRT_ABI_MAJOR, kernel_minor);
     if (major != MODRT_ABI_MAJOR)
         return "built for modrt ABI " + plugin + ", but this kernel speaks ABI " + kernel +
-               " (the major must match: rebuild the plugin with a modrt " + std::to_string(MODRT_ABI_MAJOR) +
-               ".x SDK)";
+               " (the major must match: rebuild the plugin with a modrt " + std::to_string(MODRT_ABI_MAJOR) + ".x SDK)";
     return "needs modrt ABI " + plugin + " (its target minor is " + std::to_string(minor) +
            "), but this kernel speaks ABI " + kernel + " (minor " + std::to_string(kernel_minor) +
            "): upgrade modrt, or rebuild the plugin targeting minor " + std::to_string(kernel_minor) +
@@ -42,8 +41,7 @@ std::string check_plugin_descriptor(const modrt_plugin_descriptor* d, uint32_t k
     if (d == nullptr) return "entry symbol returned no descriptor";
     if (d->struct_size < offsetof(modrt_plugin_descriptor, abi_minor) + sizeof(uint32_t))
         return "descriptor is too small to hold an ABI version";
-    if (std::string why = check_plugin_abi(d->abi_major, d->abi_minor, kernel_minor); !why.empty())
-        return why;
+    if (std::string why = check_plugin_abi(d->abi_major, d->abi_minor, kernel_minor); !why.empty()) return why;
     if (d->struct_size < offsetof(modrt_plugin_descriptor, init) + sizeof(void*))
         return "descriptor is smaller than ABI " + abi_text(d->abi_major, d->abi_minor) + " requires";
     if (d->name == nullptr || *d->name == '\0') return "descriptor has no plugin name";

@@ -48,19 +48,19 @@ constexpr unsigned kHostMachine = 0;  // unknown: the machine is left to the dyn
 
 std::string machine_name(unsigned machine) {
     switch (machine) {
-    case EM_386: return "i386";
-    case EM_X86_64: return "x86_64";
-    case EM_AARCH64: return "aarch64";
-    case EM_ARM: return "arm";
-    case EM_RISCV: return "riscv";
-    case EM_PPC: return "ppc";
-    case EM_PPC64: return "ppc64";
-    case EM_S390: return "s390";
-    case EM_MIPS: return "mips";
-    case EM_SPARC: return "sparc";
-    case EM_SPARCV9: return "sparc64";
-    case EM_IA_64: return "ia64";
-    case 258: return "loongarch";
+        case EM_386: return "i386";
+        case EM_X86_64: return "x86_64";
+        case EM_AARCH64: return "aarch64";
+        case EM_ARM: return "arm";
+        case EM_RISCV: return "riscv";
+        case EM_PPC: return "ppc";
+        case EM_PPC64: return "ppc64";
+        case EM_S390: return "s390";
+        case EM_MIPS: return "mips";
+        case EM_SPARC: return "sparc";
+        case EM_SPARCV9: return "sparc64";
+        case EM_IA_64: return "ia64";
+        case 258: return "loongarch";
     }
     return "";
 }
@@ -72,9 +72,9 @@ std::string machine_text(unsigned machine) {
 
 std::string type_text(unsigned type) {
     switch (type) {
-    case ET_EXEC: return "an ELF executable";
-    case ET_REL: return "an ELF object file (.o)";
-    case ET_CORE: return "an ELF core dump";
+        case ET_EXEC: return "an ELF executable";
+        case ET_REL: return "an ELF object file (.o)";
+        case ET_CORE: return "an ELF core dump";
     }
     return "an ELF file of type " + std::to_string(type);
 }
@@ -157,8 +157,8 @@ std::string override_hint() {
 /// Why a file or directory with these owner and mode bits cannot be trusted, or "".
 std::string verdict(const fs::path& path, const struct stat& st, bool directory) {
     const std::string what = (directory ? "directory " : "file ") + path.string();
-    const std::string consequence =
-        directory ? "could replace the plugins in it" : "could replace the code modrt would run";
+    const std::string consequence = directory ? "could replace the plugins in it"
+                                              : "could replace the code modrt would run";
     const uid_t me = geteuid();
     if (st.st_uid != me && st.st_uid != 0)
         return what + " is owned by " + user_text(st.st_uid) + ", neither you (" + user_text(me) +
@@ -169,8 +169,8 @@ std::string verdict(const fs::path& path, const struct stat& st, bool directory)
     // A sticky directory lets others add entries but not rename or remove ours (like /tmp).
     if (directory && (st.st_mode & S_ISVTX) != 0) return "";
     const std::string who = writable == (S_IWGRP | S_IWOTH) ? "group and others"
-                            : writable == S_IWGRP         ? "its group"
-                                                          : "others";
+                            : writable == S_IWGRP           ? "its group"
+                                                            : "others";
     return what + " is writable by " + who + " (mode " + mode_text(st.st_mode) + "): anyone who can write it " +
            consequence + "; fix: chmod go-w " + path.string() + override_hint();
 }
@@ -196,8 +196,8 @@ ElfFacts inspect_elf(const fs::path& file) {
                     std::to_string(sizeof(void*) * 8) + "-bit " + host,
                 ""};
     if (header.e_ident[EI_DATA] != kHostData)
-        return {std::string("a ") + (header.e_ident[EI_DATA] == ELFDATA2MSB ? "big" : "little") +
-                    "-endian ELF file; " + host + " is " + (kHostData == ELFDATA2LSB ? "little" : "big") + "-endian",
+        return {std::string("a ") + (header.e_ident[EI_DATA] == ELFDATA2MSB ? "big" : "little") + "-endian ELF file; " +
+                    host + " is " + (kHostData == ELFDATA2LSB ? "little" : "big") + "-endian",
                 ""};
     if (got < sizeof header) return {std::string(kNotElf) + " (its ELF header is truncated)", ""};
     if (header.e_type != ET_DYN) return {type_text(header.e_type) + ", not a shared library", ""};
@@ -210,7 +210,7 @@ std::string PluginPathTrust::check_file(const fs::path& file) {
     std::error_code ec;
     fs::path real = fs::canonical(file, ec);
     if (ec) return "cannot resolve " + file.string() + ": " + ec.message();
-    struct stat st{};
+    struct stat st {};
     if (::stat(real.c_str(), &st) != 0) return "cannot stat " + real.string() + ": " + std::strerror(errno);
     if (!S_ISREG(st.st_mode)) return real.string() + " is not a regular file";
     if (std::string why = verdict(real, st, false); !why.empty()) return why;
@@ -231,7 +231,7 @@ std::string PluginPathTrust::check_directory(const fs::path& dir) {
             break;
         }
         unchecked.push_back(d);
-        struct stat st{};
+        struct stat st {};
         if (::stat(d.c_str(), &st) != 0) {
             why = "cannot stat " + d.string() + ": " + std::strerror(errno);
             break;

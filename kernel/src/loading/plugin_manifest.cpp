@@ -122,7 +122,8 @@ std::string manifest_mismatch(const PluginManifest& m, const modrt_plugin_descri
         return "its manifest says version " + m.version + ", the plugin is version " + actual.version;
     if (actual.abi_major != m.abi_major || actual.abi_minor != m.abi_minor)
         return "its manifest says ABI " + std::to_string(m.abi_major) + "." + std::to_string(m.abi_minor) +
-               ", the plugin was built for " + std::to_string(actual.abi_major) + "." + std::to_string(actual.abi_minor);
+               ", the plugin was built for " + std::to_string(actual.abi_major) + "." +
+               std::to_string(actual.abi_minor);
     if (actual.provides != m.provides)
         return "its manifest says it provides " + list_text(m.provides) + ", the plugin provides " +
                list_text(actual.provides);

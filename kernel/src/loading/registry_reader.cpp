@@ -1,7 +1,7 @@
 #include "loading/registry_reader.hpp"
 
-#include "runtime/logging.hpp"
 #include "loading/yaml_value.hpp"
+#include "runtime/logging.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -81,9 +81,9 @@ struct LoadContext {
     }
 
     const RuntimeOptions& options;
-    fs::path directory;          // resolved
-    std::vector<fs::path> roots; // resolved: the directory, then each source root
-    std::vector<bool>* matched;  // null: not tracked
+    fs::path directory;           // resolved
+    std::vector<fs::path> roots;  // resolved: the directory, then each source root
+    std::vector<bool>* matched;   // null: not tracked
 };
 
 class FileReader {
@@ -113,8 +113,9 @@ public:
     void read_text(const std::string& text, std::vector<RawEntry>& out) {
         const RegistryLimits& limits = load_.options.registry_limits;
         if (text.size() > limits.max_bytes) {
-            error(0, "", "the file is larger than " + std::to_string(limits.max_bytes) +
-                             " bytes; the limit is --registry-max-bytes (RuntimeOptions::registry_limits.max_bytes)");
+            error(0, "",
+                  "the file is larger than " + std::to_string(limits.max_bytes) +
+                      " bytes; the limit is --registry-max-bytes (RuntimeOptions::registry_limits.max_bytes)");
             return;
         }
         YAML::Node root;
@@ -285,7 +286,10 @@ private:
         const Value* v = e.fields.find(field);
         if (v == nullptr || v->type == type) return true;
         error(e.line_of(field), label,
-              "'" + std::string(field) + "' must be " + (type == MODRT_ARRAY ? "a list" : type == MODRT_MAP ? "a map" : "a string") +
+              "'" + std::string(field) + "' must be " +
+                  (type == MODRT_ARRAY ? "a list"
+                   : type == MODRT_MAP ? "a map"
+                                       : "a string") +
                   ", not " + std::string(type_name(v->type)));
         return false;
     }
@@ -361,7 +365,7 @@ int64_t RawEntry::line_of(std::string_view field) const {
 }
 
 std::vector<RawEntry> read_registry_text(const std::string& text, const std::string& file,
-                                        std::vector<RegistryError>& errors, const RuntimeOptions& options) {
+                                         std::vector<RegistryError>& errors, const RuntimeOptions& options) {
     std::vector<RawEntry> entries;
     fs::path dir = fs::path(file).parent_path();
     LoadContext load(options, dir.empty() ? fs::path(".") : dir, nullptr);
@@ -418,8 +422,8 @@ std::optional<EntryOverride> EntryOverride::parse(std::string_view text) {
         return std::nullopt;
     // The field is names joined by '.' (list items by index), and never the entry's name.
     std::string_view field = text.substr(second + 1, eq - second - 1);
-    if (field.front() == '.' || field.back() == '.' || field.find("..") != std::string_view::npos ||
-        field == "name" || field.starts_with("name."))
+    if (field.front() == '.' || field.back() == '.' || field.find("..") != std::string_view::npos || field == "name" ||
+        field.starts_with("name."))
         return std::nullopt;
     return EntryOverride{std::string(text.substr(0, second)), std::string(text.substr(second + 1, eq - second - 1)),
                          std::string(text.substr(eq + 1))};

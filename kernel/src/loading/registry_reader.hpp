@@ -16,10 +16,10 @@ struct RawEntry {
     std::string kind;
     std::string file;
     int64_t line = 0;
-    Value fields;                                         // the whole entry as a map
-    std::map<std::string, int64_t, std::less<>> lines;    // top-level field -> line
-    std::map<std::string, int64_t, std::less<>> nested;   // "pool.workers", "policy.conditions.0.operator" -> line
-    std::string source_path;                              // `source: file://...` resolved; "" when absent
+    Value fields;                                        // the whole entry as a map
+    std::map<std::string, int64_t, std::less<>> lines;   // top-level field -> line
+    std::map<std::string, int64_t, std::less<>> nested;  // "pool.workers", "policy.conditions.0.operator" -> line
+    std::string source_path;                             // `source: file://...` resolved; "" when absent
     std::string method;
 
     /// Line of `field` ("pool", "pool.workers", "policy.conditions.0"; list items by 0-based
@@ -57,6 +57,6 @@ std::vector<RawEntry> read_registry(const std::filesystem::path& root, std::vect
 /// Read one registry document from memory, as if it were `file` (for fuzzing and tests;
 /// duplicate ids across documents are not checked; sources are confined to `file`'s directory).
 std::vector<RawEntry> read_registry_text(const std::string& text, const std::string& file,
-                                        std::vector<RegistryError>& errors, const RuntimeOptions& options = {});
+                                         std::vector<RegistryError>& errors, const RuntimeOptions& options = {});
 
 }  // namespace modrt::kernel

@@ -63,8 +63,8 @@ private:
     struct Size {
         uint64_t nodes = 0;
         uint64_t bytes = 0;
-        int height = 0;      // levels of maps and lists below and including this node
-        bool done = false;   // false while its children are visited: meeting it again is a cycle
+        int height = 0;     // levels of maps and lists below and including this node
+        bool done = false;  // false while its children are visited: meeting it again is a cycle
     };
 
     const Size& visit(const YAML::Node& node, int depth) {
@@ -98,8 +98,10 @@ private:
             total.height = std::max(total.height, 1);
         }
         // The innermost node past a limit is the one to show: usually the anchor that multiplies.
-        if (total.nodes > limits_.max_nodes) throw YamlProblem(yaml_line(node), yaml_nodes_limit_message(limits_), true);
-        if (total.bytes > limits_.max_bytes) throw YamlProblem(yaml_line(node), yaml_bytes_limit_message(limits_), true);
+        if (total.nodes > limits_.max_nodes)
+            throw YamlProblem(yaml_line(node), yaml_nodes_limit_message(limits_), true);
+        if (total.bytes > limits_.max_bytes)
+            throw YamlProblem(yaml_line(node), yaml_bytes_limit_message(limits_), true);
         total.done = true;
         size = total;  // still valid: an unordered_map never moves its elements
         return size;
@@ -113,35 +115,35 @@ Value convert(const YAML::Node& node, int depth, YamlBudget& budget) {
     if (depth > kMaxYamlDepth) throw YamlProblem(yaml_line(node), depth_message());
     budget.charge(node.IsScalar() ? node.Scalar().size() : 0, yaml_line(node));
     switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null: return Value();
-    case YAML::NodeType::Scalar:
-        // yaml-cpp tags quoted scalars "!": they are strings whatever they look like.
-        if (node.Tag() == "!") return Value::string(node.Scalar());
-        return plain_scalar(node.Scalar());
-    case YAML::NodeType::Sequence: {
-        Value out = Value::array();
-        out.items.reserve(node.size());
-        for (const auto& item : node) out.items.push_back(convert(item, depth + 1, budget));
-        return out;
-    }
-    case YAML::NodeType::Map: {
-        Value out = Value::map();
-        // Appended directly (Value::insert searches every key: quadratic in a big map);
-        // reserved so that the views in `seen` stay valid.
-        out.keys.reserve(node.size());
-        out.items.reserve(node.size());
-        std::unordered_set<std::string_view> seen;
-        for (const auto& kv : node) {
-            if (!kv.first.IsScalar()) throw YamlProblem(yaml_line(kv.first), "map keys must be strings");
-            budget.charge(kv.first.Scalar().size(), yaml_line(kv.first));
-            out.keys.push_back(kv.first.Scalar());
-            if (!seen.insert(out.keys.back()).second)
-                throw YamlProblem(yaml_line(kv.first), "duplicate key '" + kv.first.Scalar() + "'");
-            out.items.push_back(convert(kv.second, depth + 1, budget));
+        case YAML::NodeType::Undefined:
+        case YAML::NodeType::Null: return Value();
+        case YAML::NodeType::Scalar:
+            // yaml-cpp tags quoted scalars "!": they are strings whatever they look like.
+            if (node.Tag() == "!") return Value::string(node.Scalar());
+            return plain_scalar(node.Scalar());
+        case YAML::NodeType::Sequence: {
+            Value out = Value::array();
+            out.items.reserve(node.size());
+            for (const auto& item : node) out.items.push_back(convert(item, depth + 1, budget));
+            return out;
         }
-        return out;
-    }
+        case YAML::NodeType::Map: {
+            Value out = Value::map();
+            // Appended directly (Value::insert searches every key: quadratic in a big map);
+            // reserved so that the views in `seen` stay valid.
+            out.keys.reserve(node.size());
+            out.items.reserve(node.size());
+            std::unordered_set<std::string_view> seen;
+            for (const auto& kv : node) {
+                if (!kv.first.IsScalar()) throw YamlProblem(yaml_line(kv.first), "map keys must be strings");
+                budget.charge(kv.first.Scalar().size(), yaml_line(kv.first));
+                out.keys.push_back(kv.first.Scalar());
+                if (!seen.insert(out.keys.back()).second)
+                    throw YamlProblem(yaml_line(kv.first), "duplicate key '" + kv.first.Scalar() + "'");
+                out.items.push_back(convert(kv.second, depth + 1, budget));
+            }
+            return out;
+        }
     }
     return Value();
 }

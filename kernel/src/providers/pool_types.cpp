@@ -27,8 +27,7 @@ PoolChoice choose_pool(const Value* pool) {
     if (const Value* t = pool->find("type")) {
         if (t->type != MODRT_STRING || t->str.empty())
             choice.problem = "'pool.type' must be a pool type name such as inline, static, lazy";
-        else
-            choice.type = t->str;
+        else choice.type = t->str;
         return choice;
     }
     for (const auto& [option, type] : kTypeByOption)

@@ -32,7 +32,9 @@ CallResult Runtime::call(std::string_view id, const Value& args, const CallOptio
         root.storage->actor = outside->actor;
     }
     root.actor = root.storage->actor;
-    root.storage->scope = !options.scope.empty() ? options.scope : outside ? std::string(outside->scope) : std::string();
+    root.storage->scope = !options.scope.empty() ? options.scope
+                          : outside              ? std::string(outside->scope)
+                                                 : std::string();
     root.scope = root.storage->scope;
     if (options.timeout.count() > 0) root.deadline_ns = now_ns() + options.timeout.count();
     root.cancelable = options.canceler != nullptr;

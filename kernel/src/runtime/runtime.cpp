@@ -22,9 +22,9 @@ std::vector<Entry*> add_entries(modrt_runtime& rt, std::vector<RawEntry>& raws, 
     std::vector<Entry*> added;
     for (auto& raw : raws) {
         if (const Entry* existing = rt.find(raw.id)) {
-            errors.push_back({raw.file, raw.line, raw.id,
-                              "duplicate id; first declared at " + existing->raw.file + ":" +
-                                  std::to_string(existing->raw.line)});
+            errors.push_back(
+                {raw.file, raw.line, raw.id,
+                 "duplicate id; first declared at " + existing->raw.file + ":" + std::to_string(existing->raw.line)});
             continue;
         }
         auto e = std::make_unique<Entry>();

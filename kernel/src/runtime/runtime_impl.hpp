@@ -1,13 +1,13 @@
 // The runtime's state behind the opaque modrt_runtime: entries, plugins, providers.
 #pragma once
 
-#include "loading/entry_index.hpp"
 #include "calling/frame.hpp"
+#include "loading/entry_index.hpp"
 #include "loading/plugin_catalog.hpp"
 #include "loading/registry_reader.hpp"
-#include "runtime/runtime_limits.hpp"
 #include "providers/contract/contract_guard.hpp"
 #include "providers/security/security_settings.hpp"
+#include "runtime/runtime_limits.hpp"
 
 #include <modrt/kernel/error.hpp>
 #include <modrt/kernel/runtime.hpp>
@@ -83,7 +83,7 @@ struct modrt_runtime {
 
     modrt::kernel::RuntimeOptions options;
     modrt::kernel::PluginCatalog catalog;
-    modrt_host_api host{};  // template copied into each loaded plugin
+    modrt_host_api host{};                                       // template copied into each loaded plugin
     std::vector<std::unique_ptr<modrt::kernel::Entry>> entries;  // declaration order
     modrt::kernel::EntryIndex index;                             // the call path's lookup into `entries`
 
@@ -91,8 +91,8 @@ struct modrt_runtime {
     const modrt_security_api* security = nullptr;
     void* security_plugin = nullptr;
     const modrt::kernel::LoadedPlugin* security_owner = nullptr;
-    bool security_strict = true;  // UNDEFINED denies; from runtime.security, else the provider
-    modrt::kernel::SecuritySettings security_settings;  // from a runtime.security entry
+    bool security_strict = true;                           // UNDEFINED denies; from runtime.security, else the provider
+    modrt::kernel::SecuritySettings security_settings;     // from a runtime.security entry
     const modrt::kernel::Entry* security_entry = nullptr;  // that entry, when loaded
     // The parent of calls from outside (Runtime::call) when runtime.security names an
     // actor or scope; null otherwise. Never canceled, never carries a deadline.
@@ -101,7 +101,7 @@ struct modrt_runtime {
     void* contract_plugin = nullptr;               // &contract_guard
     modrt::kernel::GuardedContract contract_guard;
 
-    modrt::kernel::Limits limits;  // from a runtime.limits entry, else the defaults
+    modrt::kernel::Limits limits;                        // from a runtime.limits entry, else the defaults
     const modrt::kernel::Entry* limits_entry = nullptr;  // that entry, when loaded
     // Set when the runtime starts to shut down: new calls are refused while pools
     // drain, so a call still running cannot reach a pool already destroyed.

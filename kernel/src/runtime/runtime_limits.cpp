@@ -38,16 +38,14 @@ std::vector<FieldProblem> read_limits(const RawEntry& entry, Limits& limits) {
         if (key == "max_depth") {
             if (v.type != MODRT_INT || v.scalar.i < 1 || v.scalar.i > 100000)
                 problems.push_back({key, "max_depth: expected a whole number from 1 to 100000"});
-            else
-                limits.max_depth = static_cast<uint32_t>(v.scalar.i);
+            else limits.max_depth = static_cast<uint32_t>(v.scalar.i);
         } else if (key == "max_value_size") {
             std::optional<uint64_t> bytes;
             if (v.type == MODRT_INT && v.scalar.i > 0) bytes = static_cast<uint64_t>(v.scalar.i);
             else if (v.type == MODRT_STRING) bytes = parse_byte_size(v.str);
             if (!bytes || *bytes < 1024)
                 problems.push_back({key, "max_value_size: expected a size of at least 1KiB, e.g. 16MiB or 1048576"});
-            else
-                limits.max_value_size = *bytes;
+            else limits.max_value_size = *bytes;
         } else {
             problems.push_back({key, "unknown field '" + key + "' (runtime.limits takes max_depth, max_value_size)"});
         }

@@ -29,7 +29,8 @@ void PoolHandle::read_stats(modrt_pool_stats* out) const {
     *out = modrt_pool_stats{};
     out->struct_size = size;
     if (api->stats)
-        if (std::string threw = call_plugin_void(owner, "pool stats", [&] { api->stats(handle, out); }); !threw.empty()) {
+        if (std::string threw = call_plugin_void(owner, "pool stats", [&] { api->stats(handle, out); });
+            !threw.empty()) {
             logger()->warn("{}", threw);  // reported as zeros: the pool's own counters are unknown
             *out = modrt_pool_stats{};
             out->struct_size = size;

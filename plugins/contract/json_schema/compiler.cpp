@@ -132,7 +132,8 @@ std::vector<std::string> string_list(const Json& v, const std::string& location)
     std::vector<std::string> out;
     out.reserve(v.items.size());
     for (size_t i = 0; i < v.items.size(); ++i) {
-        if (!v.items[i].is_string()) fail(child(location, i), "must be a string, got " + abbreviate(to_text(v.items[i])));
+        if (!v.items[i].is_string())
+            fail(child(location, i), "must be a string, got " + abbreviate(to_text(v.items[i])));
         out.push_back(v.items[i].string);
     }
     return out;
@@ -208,8 +209,7 @@ private:
             std::string uri = resolve_uri(base, id->string);
             auto [doc, fragment] = split_fragment(uri);
             inner = doc;
-            if (fragment.empty())
-                resources_.try_emplace(inner, Place{&json, base, location});
+            if (fragment.empty()) resources_.try_emplace(inner, Place{&json, base, location});
             else if (fragment.front() != '/')  // a location-independent name: "$id": "#foo"
                 anchors_.try_emplace(inner + "#" + percent_decode(fragment), Place{&json, base, location});
         }
@@ -258,7 +258,8 @@ private:
             return compile(*it->second.json, it->second.base, it->second.location);
         }
         const Place* place = find_resource(doc);
-        if (!place) fail(where, "cannot resolve $ref " + shown + ": no such document (remote schemas are never fetched)");
+        if (!place)
+            fail(where, "cannot resolve $ref " + shown + ": no such document (remote schemas are never fetched)");
 
         std::vector<std::string> tokens;
         if (!split_pointer(fragment, tokens)) fail(where, "cannot resolve $ref " + shown + ": bad JSON Pointer");
@@ -271,7 +272,8 @@ private:
             size_t index = 0;
             if (at->is_object()) next = at->find(token);
             else if (at->is_array() && parse_index(token, index) && index < at->items.size()) next = &at->items[index];
-            if (!next) fail(where, "cannot resolve $ref " + shown + ": " + describe(location) + " has no \"" + token + "\"");
+            if (!next)
+                fail(where, "cannot resolve $ref " + shown + ": " + describe(location) + " has no \"" + token + "\"");
             at = next;
             // A place scan() saw has its base; elsewhere (a ref into an unknown keyword) the parent's.
             auto known = bases_.find(at);
@@ -365,7 +367,8 @@ private:
             if (!v->is_number() || !(v->numeric() > 0))
                 fail(child(location, "multipleOf"), "must be a number greater than 0, got " + abbreviate(to_text(*v)));
             n.multiple_of = Divisor{v->type == Json::Type::Int, v->integer,
-                                    v->type == Json::Type::Int ? static_cast<double>(v->integer) : v->number, to_text(*v)};
+                                    v->type == Json::Type::Int ? static_cast<double>(v->integer) : v->number,
+                                    to_text(*v)};
             n.numeric = true;
         }
     }

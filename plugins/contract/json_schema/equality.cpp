@@ -132,10 +132,8 @@ uint64_t hash(const HostValues& host, const modrt_value* value) noexcept {
                 break;
             }
             double d = host.number(value);
-            if (std::trunc(d) == d && d >= -0x1p63 && d < 0x1p63)
-                h ^= static_cast<uint64_t>(static_cast<int64_t>(d));
-            else
-                h ^= std::bit_cast<uint64_t>(d);
+            if (std::trunc(d) == d && d >= -0x1p63 && d < 0x1p63) h ^= static_cast<uint64_t>(static_cast<int64_t>(d));
+            else h ^= std::bit_cast<uint64_t>(d);
             break;
         }
         case Sort::String: h ^= std::hash<std::string_view>{}(host.string(value)); break;

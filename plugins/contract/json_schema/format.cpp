@@ -126,7 +126,8 @@ bool hostname(std::string_view s, bool idn) {
     for (;;) {
         size_t dot = s.find('.', start);
         std::string_view label = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-        if (label.empty() || label.size() > (idn ? 252 : 63) || label.front() == '-' || label.back() == '-') return false;
+        if (label.empty() || label.size() > (idn ? 252 : 63) || label.front() == '-' || label.back() == '-')
+            return false;
         for (char c : label)
             if (!alnum(c) && c != '-' && !(idn && non_ascii(c))) return false;
         if (dot == std::string_view::npos) return true;
@@ -179,7 +180,8 @@ bool uri_chars(std::string_view s, std::string_view extra, bool iri) {
         if (c == '%') {
             if (i + 2 >= s.size() || !hexdig(s[i + 1]) || !hexdig(s[i + 2])) return false;
             i += 2;
-        } else if (!unreserved(c) && !sub_delim(c) && extra.find(c) == std::string_view::npos && !(iri && non_ascii(c))) {
+        } else if (!unreserved(c) && !sub_delim(c) && extra.find(c) == std::string_view::npos &&
+                   !(iri && non_ascii(c))) {
             return false;
         }
     }

@@ -38,9 +38,7 @@ public:
     size_t size(const modrt_value* v) const noexcept { return len_(v); }
     const modrt_value* at(const modrt_value* v, size_t i) const noexcept { return at_(v, i); }
     std::string_view key(const modrt_value* v, size_t i) const noexcept { return to_view(key_at_(v, i)); }
-    const modrt_value* find(const modrt_value* v, std::string_view key) const noexcept {
-        return find_(v, to_str(key));
-    }
+    const modrt_value* find(const modrt_value* v, std::string_view key) const noexcept { return find_(v, to_str(key)); }
 
 private:
     modrt_value_type (*type_)(const modrt_value*);

@@ -76,7 +76,8 @@ private:
     static constexpr int kMaxDepth = 256;
 
     void space() {
-        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+        while (pos_ < text_.size() &&
+               (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
             ++pos_;
     }
     bool eat(char c) {
@@ -101,8 +102,14 @@ private:
             case '{': return object(out, depth);
             case '[': return array(out, depth);
             case '"': out.type = Json::Type::String; return string(out.string);
-            case 't': out.type = Json::Type::Bool; out.boolean = true; return word("true");
-            case 'f': out.type = Json::Type::Bool; out.boolean = false; return word("false");
+            case 't':
+                out.type = Json::Type::Bool;
+                out.boolean = true;
+                return word("true");
+            case 'f':
+                out.type = Json::Type::Bool;
+                out.boolean = false;
+                return word("false");
             case 'n': out.type = Json::Type::Null; return word("null");
             default: return number(out);
         }
@@ -232,8 +239,7 @@ private:
         auto [end, ec] = std::from_chars(first, last, out.number);
         if (ec == std::errc::result_out_of_range)
             out.number = (*first == '-' ? -1 : 1) * std::numeric_limits<double>::infinity();
-        else if (ec != std::errc() || end != last)
-            return false;
+        else if (ec != std::errc() || end != last) return false;
         out.type = Json::Type::Number;
         return true;
     }

@@ -93,8 +93,8 @@ struct Node {
     FormatCheck format = nullptr;  // null for formats we do not check
     std::string format_name;
 
-    bool tuple = false;             // "items" is an array: tuple_items, then additional_items
-    const Node* items = nullptr;    // "items" is one schema for every item
+    bool tuple = false;           // "items" is an array: tuple_items, then additional_items
+    const Node* items = nullptr;  // "items" is one schema for every item
     std::vector<const Node*> tuple_items;
     const Node* additional_items = nullptr;
     std::optional<uint64_t> min_items, max_items;

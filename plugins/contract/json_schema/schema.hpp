@@ -51,8 +51,7 @@ public:
     /// `$ref`, keyword value of the wrong type, `$ref` loop that never consumes the instance)
     /// returns null and, when `error` is not null, sets it to a message naming the schema
     /// location as a JSON Pointer. `$ref` to the draft-07 metaschema URI always resolves.
-    static std::unique_ptr<Schema> compile(const modrt_host_api& host, const modrt_value* schema,
-                                           std::string* error);
+    static std::unique_ptr<Schema> compile(const modrt_host_api& host, const modrt_value* schema, std::string* error);
     /// The same, with further documents `schema` may reference by URI.
     static std::unique_ptr<Schema> compile(const modrt_host_api& host, const modrt_value* schema,
                                            std::span<const Document> documents, std::string* error);

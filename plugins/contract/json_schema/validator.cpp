@@ -178,7 +178,8 @@ private:
     }
 
     std::string number_text(Instance in, Kind k) const {
-        return k == Kind::Integer ? std::to_string(host_.integer(in.value)) : detail::number_text(host_.number(in.value));
+        return k == Kind::Integer ? std::to_string(host_.integer(in.value))
+                                  : detail::number_text(host_.number(in.value));
     }
 
     bool multiple_of(const Divisor& d, Instance in, Kind k) const {
@@ -203,17 +204,17 @@ private:
         if (n.maximum && !(x <= n.maximum->value) &&
             !fail(ok, "maximum", [&] { return "must be <= " + n.maximum->text + ", got " + number_text(in, k); }))
             return false;
-        if (n.exclusive_minimum && !(x > n.exclusive_minimum->value) &&
-            !fail(ok, "exclusiveMinimum",
-                  [&] { return "must be > " + n.exclusive_minimum->text + ", got " + number_text(in, k); }))
+        if (n.exclusive_minimum && !(x > n.exclusive_minimum->value) && !fail(ok, "exclusiveMinimum", [&] {
+                return "must be > " + n.exclusive_minimum->text + ", got " + number_text(in, k);
+            }))
             return false;
-        if (n.exclusive_maximum && !(x < n.exclusive_maximum->value) &&
-            !fail(ok, "exclusiveMaximum",
-                  [&] { return "must be < " + n.exclusive_maximum->text + ", got " + number_text(in, k); }))
+        if (n.exclusive_maximum && !(x < n.exclusive_maximum->value) && !fail(ok, "exclusiveMaximum", [&] {
+                return "must be < " + n.exclusive_maximum->text + ", got " + number_text(in, k);
+            }))
             return false;
-        if (n.multiple_of && !multiple_of(*n.multiple_of, in, k) &&
-            !fail(ok, "multipleOf",
-                  [&] { return "must be a multiple of " + n.multiple_of->text + ", got " + number_text(in, k); }))
+        if (n.multiple_of && !multiple_of(*n.multiple_of, in, k) && !fail(ok, "multipleOf", [&] {
+                return "must be a multiple of " + n.multiple_of->text + ", got " + number_text(in, k);
+            }))
             return false;
         return ok;
     }
@@ -224,14 +225,12 @@ private:
         if (n.min_length || n.max_length) {
             // BYTES are no UTF-8 text: their length is in bytes.
             const uint64_t length = k == Kind::Bytes ? s.size() : code_points(s);
-            if (n.min_length && length < *n.min_length &&
-                !fail(ok, "minLength", [&] {
+            if (n.min_length && length < *n.min_length && !fail(ok, "minLength", [&] {
                     return "must be at least " + count(*n.min_length, "character", "characters") + " long, got " +
                            std::to_string(length);
                 }))
                 return false;
-            if (n.max_length && length > *n.max_length &&
-                !fail(ok, "maxLength", [&] {
+            if (n.max_length && length > *n.max_length && !fail(ok, "maxLength", [&] {
                     return "must be at most " + count(*n.max_length, "character", "characters") + " long, got " +
                            std::to_string(length);
                 }))
@@ -264,7 +263,8 @@ private:
             for (size_t b = start + 1; b < end; ++b)
                 for (size_t a = start; a < b; ++a) {
                     size_t i = hashed[a].second, j = hashed[b].second;
-                    if ((!best || j < best->second) && equal(host_, host_.at(v, i), host_.at(v, j))) best = std::pair{i, j};
+                    if ((!best || j < best->second) && equal(host_, host_.at(v, i), host_.at(v, j)))
+                        best = std::pair{i, j};
                 }
             start = end;
         }
@@ -274,13 +274,11 @@ private:
     bool arrays(const Node& n, const modrt_value* v) {
         bool ok = true;
         const size_t size = host_.size(v);
-        if (n.min_items && size < *n.min_items &&
-            !fail(ok, "minItems", [&] {
+        if (n.min_items && size < *n.min_items && !fail(ok, "minItems", [&] {
                 return "must have at least " + count(*n.min_items, "item", "items") + ", got " + std::to_string(size);
             }))
             return false;
-        if (n.max_items && size > *n.max_items &&
-            !fail(ok, "maxItems", [&] {
+        if (n.max_items && size > *n.max_items && !fail(ok, "maxItems", [&] {
                 return "must have at most " + count(*n.max_items, "item", "items") + ", got " + std::to_string(size);
             }))
             return false;
@@ -312,9 +310,9 @@ private:
         }
         if (n.unique_items) {
             if (auto pair = duplicate(v, size); pair && !fail(ok, "uniqueItems", [&] {
-                    return "items " + std::to_string(pair->first) + " and " + std::to_string(pair->second) +
-                           " are equal";
-                }))
+                                                    return "items " + std::to_string(pair->first) + " and " +
+                                                           std::to_string(pair->second) + " are equal";
+                                                }))
                 return false;
         }
         if (n.contains) {
@@ -390,14 +388,12 @@ private:
     bool objects(const Node& n, const modrt_value* v) {
         bool ok = true;
         const size_t size = host_.size(v);
-        if (n.min_properties && size < *n.min_properties &&
-            !fail(ok, "minProperties", [&] {
+        if (n.min_properties && size < *n.min_properties && !fail(ok, "minProperties", [&] {
                 return "must have at least " + count(*n.min_properties, "property", "properties") + ", got " +
                        std::to_string(size);
             }))
             return false;
-        if (n.max_properties && size > *n.max_properties &&
-            !fail(ok, "maxProperties", [&] {
+        if (n.max_properties && size > *n.max_properties && !fail(ok, "maxProperties", [&] {
                 return "must have at most " + count(*n.max_properties, "property", "properties") + ", got " +
                        std::to_string(size);
             }))

@@ -18,13 +18,14 @@ StateSettings read_settings(ValueView config) {
         std::string_view key = config.key(i);
         ValueView v = config[i];
         if (key != "memory_limit")
-            throw Failure(MODRT_ERR_INVALID, "function.lua config: unknown setting '" + std::string(key) +
-                                                 "' (known: memory_limit)");
+            throw Failure(MODRT_ERR_INVALID,
+                          "function.lua config: unknown setting '" + std::string(key) + "' (known: memory_limit)");
         std::optional<uint64_t> bytes;
         if (v.type() == MODRT_INT && v.as_int() > 0) bytes = static_cast<uint64_t>(v.as_int());
         else if (v.is_string()) bytes = parse_byte_size(v.as_string());
         if (!bytes || *bytes < kMinMemoryLimit)
-            throw Failure(MODRT_ERR_INVALID, "function.lua config: memory_limit must be a size of at least 1MiB, e.g. 32MiB");
+            throw Failure(MODRT_ERR_INVALID,
+                          "function.lua config: memory_limit must be a size of at least 1MiB, e.g. 32MiB");
         s.memory_limit = static_cast<size_t>(*bytes);
     }
     return s;
@@ -41,11 +42,13 @@ std::unique_ptr<FunctionEntry> LuaKind::create_entry(const EntryInfo& info) {
     // missing method are registry errors, not first-call surprises.
     checker_.check(spec);
     if (host_.api().log_enabled(MODRT_LOG_DEBUG))
-        host_.log(MODRT_LOG_DEBUG, "prepared " + spec->id + " (" + spec->source_path + ", method " + spec->method + ")");
+        host_.log(MODRT_LOG_DEBUG,
+                  "prepared " + spec->id + " (" + spec->source_path + ", method " + spec->method + ")");
     return std::make_unique<LuaEntry>(std::move(spec), token_, host_.runtime());
 }
 
-LuaEntry::LuaEntry(std::shared_ptr<const ModuleSpec> spec, std::shared_ptr<const StateSettings> token, modrt_runtime* runtime)
+LuaEntry::LuaEntry(std::shared_ptr<const ModuleSpec> spec, std::shared_ptr<const StateSettings> token,
+                   modrt_runtime* runtime)
     : spec_(std::move(spec)), token_(std::move(token)), runtime_(runtime) {}
 
 Error LuaEntry::invoke(Frame frame, ValueView args, ValueSlot result) {

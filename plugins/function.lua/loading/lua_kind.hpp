@@ -27,7 +27,8 @@ private:
 
 class LuaEntry : public FunctionEntry {
 public:
-    LuaEntry(std::shared_ptr<const ModuleSpec> spec, std::shared_ptr<const StateSettings> token, modrt_runtime* runtime);
+    LuaEntry(std::shared_ptr<const ModuleSpec> spec, std::shared_ptr<const StateSettings> token,
+             modrt_runtime* runtime);
     Error invoke(Frame frame, ValueView args, ValueSlot result) override;
 
 private:

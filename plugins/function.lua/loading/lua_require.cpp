@@ -1,8 +1,8 @@
 // The sandboxed `require` (lua_require.hpp).
 #include "loading/lua_require.hpp"
 
-#include "modules/host_modules.hpp"
 #include "loading/library_view.hpp"
+#include "modules/host_modules.hpp"
 #include "modules/module_binding.hpp"
 
 #include <string_view>

@@ -35,7 +35,9 @@ public:
     /// Index of the entry's method in the table of loaded methods, 0 when not loaded yet.
     /// Inline: the fast call path asks on every call, and a worker mostly calls the same
     /// entry again (then no hash, whose division costs more than the rest).
-    int function_index(uint64_t serial) noexcept { return serial == last_serial_ ? last_index_ : find_function(serial); }
+    int function_index(uint64_t serial) noexcept {
+        return serial == last_serial_ ? last_index_ : find_function(serial);
+    }
 
 private:
     int find_function(uint64_t serial) noexcept;
@@ -44,7 +46,7 @@ private:
     int functions_ref_ = LUA_NOREF;
     std::unordered_map<uint64_t, std::shared_ptr<const ModuleSpec>> specs_;
     std::unordered_map<uint64_t, int> functions_;  // entry serial -> index in the functions table
-    uint64_t last_serial_ = 0;                      // the last hit in functions_ (serials start at 1)
+    uint64_t last_serial_ = 0;                     // the last hit in functions_ (serials start at 1)
     int last_index_ = 0;
     std::unordered_map<std::string, int> libraries_;  // library id -> registry ref (kLoading while running)
 };

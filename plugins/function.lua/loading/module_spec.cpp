@@ -44,8 +44,7 @@ struct ReadState {
     std::vector<std::string> chain;
 };
 
-std::shared_ptr<const ModuleSpec> read_spec(const Host& host, const EntryInfo& info, bool needs_method,
-                                            ReadState& rs);
+std::shared_ptr<const ModuleSpec> read_spec(const Host& host, const EntryInfo& info, bool needs_method, ReadState& rs);
 
 // The library `id` (a library.lua entry), read once per ReadState.
 std::shared_ptr<const ModuleSpec> read_library(const Host& host, const EntryInfo& lib_info, const std::string& id,
@@ -56,8 +55,7 @@ std::shared_ptr<const ModuleSpec> read_library(const Host& host, const EntryInfo
     return spec;
 }
 
-std::shared_ptr<const ModuleSpec> read_spec(const Host& host, const EntryInfo& info, bool needs_method,
-                                            ReadState& rs) {
+std::shared_ptr<const ModuleSpec> read_spec(const Host& host, const EntryInfo& info, bool needs_method, ReadState& rs) {
     auto spec = std::make_shared<ModuleSpec>();
     spec->serial = g_next_serial.fetch_add(1);
     spec->id = std::string(info.id());
@@ -104,10 +102,12 @@ std::shared_ptr<const ModuleSpec> read_spec(const Host& host, const EntryInfo& i
         for (size_t i = 0; i < imports.size(); ++i) {
             std::string alias(imports.key(i));
             ValueView ref = imports[i];
-            if (!ref.is_string()) fail("imports", "imports: '" + alias + "' must name a library.lua entry (namespace:name)");
+            if (!ref.is_string())
+                fail("imports", "imports: '" + alias + "' must name a library.lua entry (namespace:name)");
             std::string id = absolute_id(ref.as_string(), spec->id);
             const modrt_entry_info* lib = host.find_entry(id);
-            if (lib == nullptr) fail("imports", "imports: '" + alias + "' refers to '" + id + "', which is not in the registry");
+            if (lib == nullptr)
+                fail("imports", "imports: '" + alias + "' refers to '" + id + "', which is not in the registry");
             EntryInfo lib_info(lib);
             if (lib_info.kind() != "library.lua")
                 fail("imports", "imports: '" + alias + "' refers to '" + id + "', which is a " +

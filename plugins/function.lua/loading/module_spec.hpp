@@ -14,12 +14,12 @@
 namespace modrt::lua {
 
 struct ModuleSpec {
-    uint64_t serial = 0;      ///< unique in the process; keys per-state caches
-    std::string id;           ///< entry id "namespace:name"
-    std::string source_path;  ///< absolute path of the Lua file
-    std::string source;       ///< the file's text, read once at load
-    std::string chunkname;    ///< "@" + source_path (what Lua messages and tracebacks show)
-    std::string method;       ///< function.lua: the function to call; empty for libraries
+    uint64_t serial = 0;               ///< unique in the process; keys per-state caches
+    std::string id;                    ///< entry id "namespace:name"
+    std::string source_path;           ///< absolute path of the Lua file
+    std::string source;                ///< the file's text, read once at load
+    std::string chunkname;             ///< "@" + source_path (what Lua messages and tracebacks show)
+    std::string method;                ///< function.lua: the function to call; empty for libraries
     std::vector<std::string> modules;  ///< host modules allowed by `modules:`
     /// `jit: true`: LuaJIT may compile the module's functions. Off by default,
     /// because a compiled loop never reaches the cancellation hook.

@@ -45,7 +45,8 @@ void check_binding(lua_State* L, uint64_t serial, const char* name) {
                "' and cannot be used by a call of '" + running->id + "' (";
     bool listed = false;
     for (const auto& m : running->modules) listed = listed || m == name;
-    message += listed ? "require it in " + running->id + "'s own code" : "add " + std::string(name) + " to its modules:";
+    message += listed ? "require it in " + running->id + "'s own code"
+                      : "add " + std::string(name) + " to its modules:";
     message += ")";
     raise_error(L, MODRT_ERR_PERMISSION_DENIED, message.c_str());
 }

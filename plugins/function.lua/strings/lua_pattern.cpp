@@ -220,8 +220,7 @@ const char* Matcher::do_match(const char* s, const char* p) {
             case '(':
                 if (at(p + 1) == ')') return open_capture(s, p + 2, kPosition);
                 return open_capture(s, p + 1, kUnfinished);
-            case ')':
-                return close_capture(s, p + 1);
+            case ')': return close_capture(s, p + 1);
             case '$':
                 if (p + 1 == p_end_) return s == src_end_ ? s : nullptr;
                 break;  // a '$' elsewhere is itself
@@ -253,8 +252,7 @@ const char* Matcher::do_match(const char* s, const char* p) {
                 }
                 break;  // a class such as %a
             }
-            default:
-                break;
+            default: break;
         }
         // One single-character class, perhaps with a repetition after it.
         const char* ep = class_end(p);
@@ -268,12 +266,9 @@ const char* Matcher::do_match(const char* s, const char* p) {
                 }
                 p = ep + 1;
                 continue;
-            case '*':
-                return max_expand(s, p, ep);
-            case '+':
-                return hit ? max_expand(s + 1, p, ep) : nullptr;
-            case '-':
-                return min_expand(s, p, ep);
+            case '*': return max_expand(s, p, ep);
+            case '+': return hit ? max_expand(s + 1, p, ep) : nullptr;
+            case '-': return min_expand(s, p, ep);
             default:
                 if (!hit) return nullptr;
                 ++s;

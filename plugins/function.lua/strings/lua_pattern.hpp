@@ -16,8 +16,8 @@
 
 namespace modrt::lua::pattern {
 
-inline constexpr int kMaxCaptures = 32;  ///< Lua's LUA_MAXCAPTURES ("too many captures")
-inline constexpr int kMaxDepth = 200;    ///< nested match levels, as LuaJIT ("pattern too complex")
+inline constexpr int kMaxCaptures = 32;                      ///< Lua's LUA_MAXCAPTURES ("too many captures")
+inline constexpr int kMaxDepth = 200;                        ///< nested match levels, as LuaJIT ("pattern too complex")
 inline constexpr unsigned long kInterruptEvery = 1ul << 16;  ///< steps between two Interrupt calls
 
 enum class Error : unsigned char {
@@ -29,7 +29,7 @@ enum class Error : unsigned char {
     invalid_capture_index,    ///< %0, or %n of a capture that is not closed or does not exist
     invalid_pattern_capture,  ///< ')' with no open capture
     too_many_captures,
-    too_complex,              ///< more than kMaxDepth nested levels
+    too_complex,  ///< more than kMaxDepth nested levels
 };
 
 /// The message LuaJIT gives for `e` (no position prefix).

@@ -6,9 +6,9 @@
 // compares the two on a few hundred cases.
 #include "strings/lua_strings.hpp"
 
+#include "strings/lua_pattern.hpp"
 #include "vm/c_stack_guard.hpp"
 #include "vm/call_env.hpp"
-#include "strings/lua_pattern.hpp"
 
 #include <cstring>
 #include <string.h>  // memmem (GNU)
@@ -41,10 +41,8 @@ void push_capture(lua_State* L, const Matcher& m, int i, const char* s, const ch
     }
     const pattern::Capture& c = m.capture(i);
     if (c.len == pattern::kUnfinished) luaL_error(L, "unfinished capture");
-    if (c.len == pattern::kPosition)
-        lua_pushinteger(L, static_cast<lua_Integer>(c.init - m.subject() + 1));
-    else
-        lua_pushlstring(L, c.init, static_cast<size_t>(c.len));
+    if (c.len == pattern::kPosition) lua_pushinteger(L, static_cast<lua_Integer>(c.init - m.subject() + 1));
+    else lua_pushlstring(L, c.init, static_cast<size_t>(c.len));
 }
 
 // Every capture, or the whole match [s, e) when there are none and s is set. Returns how many.
@@ -71,7 +69,7 @@ bool is_plain(const char* p, size_t lp) {
         return m;
     };
     constexpr unsigned long long kLow = bits("$%(*+-.?", 0) | 1;  // codes 0-63; NUL ends the pattern
-    constexpr unsigned long long kHigh = bits("[^", 64);           // codes 64-127
+    constexpr unsigned long long kHigh = bits("[^", 64);          // codes 64-127
     for (size_t i = 0; i < lp; ++i) {
         auto c = static_cast<unsigned char>(p[i]);
         unsigned long long mask = c < 64 ? kLow : c < 128 ? kHigh : 0;
@@ -235,12 +233,9 @@ int str_gsub(lua_State* L) {
             ++n;
             add_replacement(L, &b, m, src, e, type);
         }
-        if (e != nullptr && e > src)
-            src = e;
-        else if (src < m.subject_end())
-            luaL_addchar(&b, *src++);
-        else
-            break;
+        if (e != nullptr && e > src) src = e;
+        else if (src < m.subject_end()) luaL_addchar(&b, *src++);
+        else break;
         if (anchor) break;
     }
     luaL_addlstring(&b, src, static_cast<size_t>(m.subject_end() - src));
@@ -253,8 +248,10 @@ int str_gsub(lua_State* L) {
 
 void install_string_matchers(lua_State* L, int idx) {
     idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
-    constexpr luaL_Reg kFunctions[] = {
-        {"find", str_find}, {"match", str_match}, {"gmatch", str_gmatch}, {"gsub", str_gsub}};
+    constexpr luaL_Reg kFunctions[] = {{"find", str_find},
+                                       {"match", str_match},
+                                       {"gmatch", str_gmatch},
+                                       {"gsub", str_gsub}};
     for (const luaL_Reg& f : kFunctions) {
         lua_pushcfunction(L, f.func);
         lua_setfield(L, idx, f.name);

@@ -12,7 +12,6 @@
 namespace modrt::lua {
 namespace {
 
-
 // Registry key of the error metatable (its address is the key).
 char kErrorMetatableKey;
 
@@ -56,7 +55,8 @@ ErrorData* push_error_from_table(lua_State* L, int t, modrt_error_kind default_k
     lua_rawget(L, t);
     if (strict && lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "errors.new: the table needs a string 'message' field");
     size_t mlen = 0;
-    const char* msg = lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER ? lua_tolstring(L, -1, &mlen) : nullptr;
+    const char* msg = lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER ? lua_tolstring(L, -1, &mlen)
+                                                                                       : nullptr;
     modrt_error_kind kind = default_kind;
     lua_pushliteral(L, "kind");
     lua_rawget(L, t);
@@ -70,7 +70,8 @@ ErrorData* push_error_from_table(lua_State* L, int t, modrt_error_kind default_k
         luaL_error(L, "errors.new: 'kind' must be a string");
     }
     lua_pop(L, 1);
-    ErrorData* e = push_error(L, kind, msg ? std::string_view(msg, mlen) : std::string_view("(error table without a message)"));
+    ErrorData* e = push_error(L, kind,
+                              msg ? std::string_view(msg, mlen) : std::string_view("(error table without a message)"));
     lua_remove(L, -2);  // the message
     lua_pushliteral(L, "retryable");
     lua_rawget(L, t);
@@ -160,8 +161,7 @@ int errors_new(lua_State* L) {
                 return 1;
             }
             [[fallthrough]];
-        default:
-            return luaL_argerror(L, 1, "errors.new expects a message string or a table with a 'message' field");
+        default: return luaL_argerror(L, 1, "errors.new expects a message string or a table with a 'message' field");
     }
 }
 
@@ -281,8 +281,11 @@ void register_error_type(lua_State* L) {
 }
 
 void push_errors_module(lua_State* L) {
-    static const luaL_Reg fns[] = {{"new", errors_new}, {"wrap", errors_wrap}, {"is", errors_is},
-                                   {"call_stack", errors_call_stack}, {nullptr, nullptr}};
+    static const luaL_Reg fns[] = {{"new", errors_new},
+                                   {"wrap", errors_wrap},
+                                   {"is", errors_is},
+                                   {"call_stack", errors_call_stack},
+                                   {nullptr, nullptr}};
     lua_createtable(L, 0, 16);
     luaL_register(L, nullptr, fns);
     for (const auto& k : kErrorKinds) {
@@ -412,8 +415,7 @@ void returned_error_to_modrt(lua_State* L, int idx, modrt_error** out) {
             error_to_modrt(L, -1, out);
             lua_pop(L, 1);
             return;
-        default:
-            break;
+        default: break;
     }
     lua_pushfstring(L, "the function returned an error value of type %s", luaL_typename(L, idx));
     *out = h.error_new(MODRT_ERR_INTERNAL, to_str(lua_tostring(L, -1)));

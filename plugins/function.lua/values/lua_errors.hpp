@@ -19,7 +19,7 @@ namespace modrt::lua {
 /// The payload of an error userdata.
 struct ErrorData {
     modrt_error_kind kind = MODRT_ERR_UNKNOWN;
-    int retryable = -1;  ///< -1: not specified (the kernel's default by kind applies), 0 or 1
+    int retryable = -1;        ///< -1: not specified (the kernel's default by kind applies), 0 or 1
     bool has_details = false;  ///< details are in the userdata's environment table under "details"
     std::string message;
     std::string stack;

@@ -5,17 +5,17 @@
 #include "values/lua_value.hpp"
 
 #include "loading/library_view.hpp"
-#include "vm/call_env.hpp"
 #include "values/lua_errors.hpp"
 #include "values/lua_payload.hpp"
+#include "vm/call_env.hpp"
 
 #include <modrt/sdk.hpp>
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 
 namespace modrt::lua {
 namespace {
@@ -98,8 +98,7 @@ void push_value(lua_State* L, const modrt_value* v, int depth, uint32_t& until_c
     switch (h.value_type(v)) {
         case MODRT_NIL:
         case MODRT_BOOL:
-        case MODRT_NUMBER:
-            return;  // pushed above
+        case MODRT_NUMBER: return;  // pushed above
         case MODRT_INT:
             push_int64(L, h.value_int(v));  // beyond 2^53
             return;
@@ -110,8 +109,7 @@ void push_value(lua_State* L, const modrt_value* v, int depth, uint32_t& until_c
             return;
         }
         case MODRT_ARRAY:
-        case MODRT_MAP:
-            break;
+        case MODRT_MAP: break;
     }
     if (depth >= kMaxDepth) raise_error(L, MODRT_ERR_INVALID, "argument nested deeper than 200 levels");
     if (--until_check == 0) {
@@ -284,12 +282,8 @@ void convert(lua_State* L, int idx, modrt_value* out, int depth, int visiting, c
     charge(L, b, kPerValue, what);
     if (scalar_to_modrt(L, idx, out)) return;
     switch (type) {
-        case LUA_TNONE:
-            h.value_set_nil(out);
-            return;
-        case LUA_TTABLE:
-            convert_table(L, idx, out, depth, visiting, what, b);
-            return;
+        case LUA_TNONE: h.value_set_nil(out); return;
+        case LUA_TTABLE: convert_table(L, idx, out, depth, visiting, what, b); return;
         case LUA_TUSERDATA:
             if (const ErrorData* e = test_error(L, idx)) {
                 std::string_view kind = kind_name(e->kind);
@@ -317,11 +311,8 @@ void convert(lua_State* L, int idx, modrt_value* out, int depth, int visiting, c
                 return;
             }
             raise_invalid(L, what, "cannot convert a %s", "userdata");
-        case kTypeCdata:
-            convert_cdata(L, idx, out, what);
-            return;
-        default:
-            raise_invalid(L, what, "cannot convert a %s", luaL_typename(L, idx));
+        case kTypeCdata: convert_cdata(L, idx, out, what); return;
+        default: raise_invalid(L, what, "cannot convert a %s", luaL_typename(L, idx));
     }
 }
 

@@ -55,8 +55,7 @@ inline void convert_number(lua_Number d, modrt_value* out) noexcept {
     // -0.0 stays a number: as an int it would lose its sign, and JSON can write it.
     if (d >= -kMax && d <= kMax && static_cast<double>(static_cast<int64_t>(d)) == d && (d != 0 || !std::signbit(d)))
         h.value_set_int(out, static_cast<int64_t>(d));
-    else
-        h.value_set_number(out, d);
+    else h.value_set_number(out, d);
 }
 
 /// Whether push_scalar can push `s` without Lua allocation (nil, bool, number, int within +-2^53).

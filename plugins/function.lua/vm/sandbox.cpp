@@ -1,10 +1,10 @@
 // The sandbox: which globals exist and how they are protected (sandbox.hpp).
 #include "vm/sandbox.hpp"
 
-#include "vm/c_stack_guard.hpp"
 #include "modules/channel/lua_channel.hpp"
-#include "values/lua_errors.hpp"
 #include "strings/lua_strings.hpp"
+#include "values/lua_errors.hpp"
+#include "vm/c_stack_guard.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -24,9 +24,8 @@ char kLoadingMetaKey;
 // setfenv (would reach the real globals), module, require (replaced per
 // module), newproxy, gcinfo, and the io, package, debug, ffi, jit libraries.
 constexpr const char* kSafeBase[] = {
-    "assert", "error",    "ipairs",       "next",         "pairs",    "pcall",  "xpcall",
-    "select", "tonumber", "tostring",     "type",         "unpack",   "rawequal",
-    "rawget", "rawset", "setmetatable", "getmetatable", "_VERSION",
+    "assert",   "error", "ipairs", "next",     "pairs",  "pcall",  "xpcall",       "select",       "tonumber",
+    "tostring", "type",  "unpack", "rawequal", "rawget", "rawset", "setmetatable", "getmetatable", "_VERSION",
 };
 // Read-only libraries shared by every call of a state (table and coroutine
 // get guarded functions first, see guard_library_calls).

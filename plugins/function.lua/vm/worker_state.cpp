@@ -35,8 +35,8 @@ struct InitArgs {
 int init_protected(lua_State* L) {
     auto* a = static_cast<InitArgs*>(lua_touserdata(L, 1));
     lua_settop(L, 0);
-    static const luaL_Reg libs[] = {{"", luaopen_base},        {"table", luaopen_table}, {"string", luaopen_string},
-                                    {"math", luaopen_math},    {"os", luaopen_os},       {"bit", luaopen_bit},
+    static const luaL_Reg libs[] = {{"", luaopen_base},     {"table", luaopen_table}, {"string", luaopen_string},
+                                    {"math", luaopen_math}, {"os", luaopen_os},       {"bit", luaopen_bit},
                                     {nullptr, nullptr}};
     for (const luaL_Reg* lib = libs; lib->func; ++lib) {
         lua_pushcfunction(L, lib->func);

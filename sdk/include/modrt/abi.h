@@ -261,14 +261,14 @@ typedef void modrt_kernel_state;
 
 /** A registry entry handed to the plugin that provides its kind. All borrowed; valid while the runtime lives. */
 typedef struct modrt_entry_info {
-    size_t struct_size;         /**< sizeof(modrt_entry_info) as built by the kernel */
-    modrt_str id;               /**< the entry id "ns:name", NUL-terminated */
-    modrt_str kind;             /**< e.g. "function.lua", NUL-terminated */
-    modrt_str source_path;      /**< `source: file://x` resolved to an absolute path; len 0 when absent; NUL-terminated */
-    modrt_str method;           /**< `method` field; len 0 when absent; NUL-terminated */
-    modrt_str file;             /**< the YAML file that declared the entry, NUL-terminated */
-    int64_t line;               /**< 1-based line of the entry in that file */
-    const modrt_value* fields;  /**< the whole entry as a map (every YAML field) */
+    size_t struct_size;    /**< sizeof(modrt_entry_info) as built by the kernel */
+    modrt_str id;          /**< the entry id "ns:name", NUL-terminated */
+    modrt_str kind;        /**< e.g. "function.lua", NUL-terminated */
+    modrt_str source_path; /**< `source: file://x` resolved to an absolute path; len 0 when absent; NUL-terminated */
+    modrt_str method;      /**< `method` field; len 0 when absent; NUL-terminated */
+    modrt_str file;        /**< the YAML file that declared the entry, NUL-terminated */
+    int64_t line;          /**< 1-based line of the entry in that file */
+    const modrt_value* fields; /**< the whole entry as a map (every YAML field) */
 } modrt_entry_info;
 
 /* ------------------------------------------------------------------------ */
@@ -284,12 +284,12 @@ typedef struct modrt_entry_info {
 
 /** What a caller may change for one call (and all calls beneath it). Every field is optional. */
 typedef struct modrt_call_options {
-    size_t struct_size;             /**< sizeof(modrt_call_options) as built by the caller */
-    const modrt_value* context;     /**< borrowed map merged over the inherited context, or NULL */
-    const modrt_actor* actor;       /**< borrowed actor replacing the inherited one, or NULL */
-    modrt_str scope;                /**< scope string (see Scopes) replacing the inherited one; len 0 to inherit */
-    int64_t timeout_ns;             /**< relative timeout; 0 for none (the parent deadline still applies) */
-    const modrt_value* options;     /**< borrowed map of per-call interceptor options, or NULL */
+    size_t struct_size;         /**< sizeof(modrt_call_options) as built by the caller */
+    const modrt_value* context; /**< borrowed map merged over the inherited context, or NULL */
+    const modrt_actor* actor;   /**< borrowed actor replacing the inherited one, or NULL */
+    modrt_str scope;            /**< scope string (see Scopes) replacing the inherited one; len 0 to inherit */
+    int64_t timeout_ns;         /**< relative timeout; 0 for none (the parent deadline still applies) */
+    const modrt_value* options; /**< borrowed map of per-call interceptor options, or NULL */
 } modrt_call_options;
 
 /** Continue an interceptor chain: call the rest of it (or the function itself). */
@@ -301,9 +301,9 @@ typedef struct modrt_next {
 
 /** A unit of work handed to a pool. The kernel owns it; it stays valid until run or drop is called. */
 typedef struct modrt_task {
-    size_t struct_size;   /**< sizeof(modrt_task) as built by the kernel */
-    modrt_frame* frame;   /**< borrowed frame of the call: check it before running */
-    uint32_t flags;       /**< MODRT_TASK_* bits */
+    size_t struct_size;       /**< sizeof(modrt_task) as built by the kernel */
+    modrt_frame* frame;       /**< borrowed frame of the call: check it before running */
+    uint32_t flags;           /**< MODRT_TASK_* bits */
     modrt_kernel_state* self; /**< opaque to the pool */
     /** Run the call on the current thread. Exactly one of run/drop is called, exactly once. */
     void (*run)(modrt_kernel_state* self);
@@ -318,12 +318,12 @@ typedef struct modrt_task {
 
 /** Counters a pool reports about itself. */
 typedef struct modrt_pool_stats {
-    size_t struct_size;  /**< sizeof(modrt_pool_stats) as built by the kernel */
-    uint64_t workers;    /**< live worker threads */
-    uint64_t busy;       /**< workers running a task now */
-    uint64_t queued;     /**< tasks waiting */
-    uint64_t completed;  /**< tasks run to the end */
-    uint64_t rejected;   /**< tasks refused (queue full) or dropped (canceled before start, shutdown) */
+    size_t struct_size; /**< sizeof(modrt_pool_stats) as built by the kernel */
+    uint64_t workers;   /**< live worker threads */
+    uint64_t busy;      /**< workers running a task now */
+    uint64_t queued;    /**< tasks waiting */
+    uint64_t completed; /**< tasks run to the end */
+    uint64_t rejected;  /**< tasks refused (queue full) or dropped (canceled before start, shutdown) */
 } modrt_pool_stats;
 
 /** Result of a security evaluation. */
@@ -344,9 +344,9 @@ typedef void (*modrt_cancel_cb)(void* user, modrt_error_kind cause);
 
 /** Functions the kernel hands to a plugin at init. Valid until the plugin's shutdown. Thread-safe unless stated. */
 typedef struct modrt_host_api {
-    size_t struct_size; /**< sizeof(modrt_host_api) as built by the kernel */
-    uint32_t abi_major; /**< the kernel's MODRT_ABI_MAJOR */
-    uint32_t abi_minor; /**< the kernel's MODRT_ABI_MINOR */
+    size_t struct_size;     /**< sizeof(modrt_host_api) as built by the kernel */
+    uint32_t abi_major;     /**< the kernel's MODRT_ABI_MAJOR */
+    uint32_t abi_minor;     /**< the kernel's MODRT_ABI_MINOR */
     modrt_runtime* runtime; /**< the runtime this plugin instance serves; pass it to the runtime-level calls below */
 
     /* -- logging, memory, clock -- */
@@ -476,9 +476,11 @@ typedef struct modrt_host_api {
 
     /* -- calling other functions -- */
     /** Call `id` synchronously as a child of `parent` (NULL: a root call). Writes the result into `result`; returns owned error or NULL. */
-    modrt_error* (*call)(modrt_runtime* runtime, modrt_frame* parent, modrt_str id, const modrt_value* args, const modrt_call_options* options, modrt_value* result);
+    modrt_error* (*call)(modrt_runtime* runtime, modrt_frame* parent, modrt_str id, const modrt_value* args,
+                         const modrt_call_options* options, modrt_value* result);
     /** Start `id` asynchronously as a child of `parent`; *out receives an owned future (release with future_release). */
-    modrt_error* (*call_async)(modrt_runtime* runtime, modrt_frame* parent, modrt_str id, const modrt_value* args, const modrt_call_options* options, modrt_future** out);
+    modrt_error* (*call_async)(modrt_runtime* runtime, modrt_frame* parent, modrt_str id, const modrt_value* args,
+                               const modrt_call_options* options, modrt_future** out);
     /** 1 when the future has finished (with a result, an error or cancellation). */
     int (*future_done)(const modrt_future* future);
     /** Block until done, or until `waiter` (may be NULL) is canceled; returns owned error (CANCELED/TIMEOUT of the waiter) or NULL when done. */
@@ -500,17 +502,21 @@ typedef struct modrt_host_api {
     /** Stats of the pool that runs entry `id`; returns NOT_FOUND/INVALID errors when it cannot. */
     modrt_error* (*pool_stats)(modrt_runtime* runtime, modrt_str id, modrt_pool_stats* out);
     /** Deprecated since 1.5 (nothing uses it; kept and still implemented, rule 3): use security_allowed, which applies strict mode, or security_evaluate. The security provider's decision for the frame's actor doing `action` on `resource` in the frame's scope (meta may be NULL); strict mode not applied; ALLOW without a provider. */
-    MODRT_DEPRECATED("use security_allowed or security_evaluate") modrt_decision (*security_check)(const modrt_frame* frame, modrt_str action, modrt_str resource, const modrt_value* meta);
+    MODRT_DEPRECATED("use security_allowed or security_evaluate")
+    modrt_decision (*security_check)(const modrt_frame* frame, modrt_str action, modrt_str resource,
+                                     const modrt_value* meta);
 
     /* -- 1.0, appended in 403b7b5 (a plugin targeting minor 0 checks struct_size first) -- */
     /** Like next->invoke, but the rest of the chain runs in a child frame of `frame` with `options` applied (context merged, actor, scope, timeout; options->options replaces the per-call options when set). Canceling `frame` cancels the child. Returns owned error or NULL. */
-    modrt_error* (*next_invoke_with)(const modrt_next* next, modrt_frame* frame, const modrt_call_options* options, const modrt_value* args, modrt_value* result);
+    modrt_error* (*next_invoke_with)(const modrt_next* next, modrt_frame* frame, const modrt_call_options* options,
+                                     const modrt_value* args, modrt_value* result);
 
     /* -- 1.0, appended in 987d78e (a plugin targeting minor 0 checks struct_size first) -- */
     /** 1 when the frame's actor may do `action` on `resource` in the frame's scope: ALLOW, or UNDEFINED in a non-strict runtime, or no provider loaded. */
     int (*security_allowed)(const modrt_frame* frame, modrt_str action, modrt_str resource, const modrt_value* meta);
     /** The provider's decision for `actor` (NULL: anonymous) doing `action` on `resource` within `scope` (see Scopes); strict mode not applied; ALLOW without a provider. */
-    modrt_decision (*security_evaluate)(modrt_runtime* runtime, const modrt_actor* actor, modrt_str scope, modrt_str action, modrt_str resource, const modrt_value* meta);
+    modrt_decision (*security_evaluate)(modrt_runtime* runtime, const modrt_actor* actor, modrt_str scope,
+                                        modrt_str action, modrt_str resource, const modrt_value* meta);
     /** Write the ids of the policies `scope` holds into `out` (an array of strings); NOT_FOUND for a missing group or policy, UNAVAILABLE when no provider lists scopes. */
     modrt_error* (*security_scope_policies)(modrt_runtime* runtime, modrt_str scope, modrt_value* out);
 
@@ -554,11 +560,13 @@ typedef enum modrt_extension_type {
 typedef struct modrt_kind_api {
     size_t struct_size; /**< sizeof(modrt_kind_api) as built by the plugin */
     /** Check and prepare an entry at load; *out_entry receives the plugin's handle. Errors may carry details {field: "name"} to point at a field. */
-    modrt_error* (*entry_create)(modrt_plugin_state* plugin, const modrt_entry_info* info, modrt_entry_state** out_entry);
+    modrt_error* (*entry_create)(modrt_plugin_state* plugin, const modrt_entry_info* info,
+                                 modrt_entry_state** out_entry);
     /** Release an entry handle from entry_create. */
     void (*entry_destroy)(modrt_plugin_state* plugin, modrt_entry_state* entry);
     /** Run the function on the current thread; args is an array; writes `result`. The kernel checks the frame for cancellation just before. NULL for non-callable kinds. */
-    modrt_error* (*invoke)(modrt_plugin_state* plugin, modrt_entry_state* entry, modrt_frame* frame, const modrt_value* args, modrt_value* result);
+    modrt_error* (*invoke)(modrt_plugin_state* plugin, modrt_entry_state* entry, modrt_frame* frame,
+                           const modrt_value* args, modrt_value* result);
     /** May be NULL (and is absent from older tables): called once after a registry load created every entry, to check what entries say about each other; append problems to the array `out` as maps {id, field, message}, reported as registry errors of entry `id` (whose calls then fail). */
     void (*load_finished)(modrt_plugin_state* plugin, modrt_value* out);
 } modrt_kind_api;
@@ -587,11 +595,13 @@ typedef struct modrt_pool_api {
 typedef struct modrt_interceptor_api {
     size_t struct_size; /**< sizeof(modrt_interceptor_api) as built by the plugin */
     /** Make an instance for one entry from its options map (never NULL); *out receives the handle. */
-    modrt_error* (*create)(modrt_plugin_state* plugin, const modrt_entry_info* entry, const modrt_value* options, modrt_interceptor_state** out);
+    modrt_error* (*create)(modrt_plugin_state* plugin, const modrt_entry_info* entry, const modrt_value* options,
+                           modrt_interceptor_state** out);
     /** Release an instance. */
     void (*destroy)(modrt_plugin_state* plugin, modrt_interceptor_state* instance);
     /** Handle one call: inspect/modify, call next->invoke zero or more times, wrap the result. Returns owned error or NULL. */
-    modrt_error* (*intercept)(modrt_interceptor_state* instance, modrt_frame* frame, const modrt_value* args, modrt_value* result, const modrt_next* next);
+    modrt_error* (*intercept)(modrt_interceptor_state* instance, modrt_frame* frame, const modrt_value* args,
+                              modrt_value* result, const modrt_next* next);
     /** May be NULL (and is absent from older tables): describe the instance's counters as a map written into `out` (for `modrt call --stats`). */
     void (*stats)(modrt_interceptor_state* instance, modrt_value* out);
 } modrt_interceptor_api;
@@ -620,7 +630,8 @@ typedef struct modrt_contract_api {
 typedef struct modrt_security_api {
     size_t struct_size; /**< sizeof(modrt_security_api) as built by the plugin */
     /** Decide `action` on `resource` for `actor` (NULL: anonymous) within the named `scope` (len 0: none); meta may be NULL. */
-    modrt_decision (*evaluate)(modrt_plugin_state* plugin, const modrt_actor* actor, modrt_str scope, modrt_str action, modrt_str resource, const modrt_value* meta);
+    modrt_decision (*evaluate)(modrt_plugin_state* plugin, const modrt_actor* actor, modrt_str scope, modrt_str action,
+                               modrt_str resource, const modrt_value* meta);
     /** Whether UNDEFINED counts as deny (strict mode); a runtime.security entry's `strict` overrides it. May be NULL: strict. */
     int (*strict)(modrt_plugin_state* plugin);
     /** May be NULL (and is absent from older tables): write the ids of the policies `scope` holds into `out` as an array of strings; NOT_FOUND for a missing group or policy. */
@@ -641,13 +652,13 @@ typedef struct modrt_provide {
 
 /** What the entry symbol returns; all pointers have static storage. */
 typedef struct modrt_plugin_descriptor {
-    size_t struct_size;             /**< sizeof(modrt_plugin_descriptor) as built by the plugin */
-    uint32_t abi_major;             /**< MODRT_ABI_MAJOR the plugin was built with */
-    uint32_t abi_minor;             /**< the oldest minor the plugin needs: MODRT_TARGET_ABI_MINOR (rule 1) */
-    const char* name;               /**< plugin name, e.g. "pool.inline" */
-    const char* version;            /**< plugin version, e.g. "1.0.0" */
-    const modrt_provide* provides;  /**< array of provides_count items */
-    size_t provides_count;          /**< number of items in provides */
+    size_t struct_size;            /**< sizeof(modrt_plugin_descriptor) as built by the plugin */
+    uint32_t abi_major;            /**< MODRT_ABI_MAJOR the plugin was built with */
+    uint32_t abi_minor;            /**< the oldest minor the plugin needs: MODRT_TARGET_ABI_MINOR (rule 1) */
+    const char* name;              /**< plugin name, e.g. "pool.inline" */
+    const char* version;           /**< plugin version, e.g. "1.0.0" */
+    const modrt_provide* provides; /**< array of provides_count items */
+    size_t provides_count;         /**< number of items in provides */
     /** Start the plugin; *out_plugin receives the state passed to every hook. Returns owned error or NULL. */
     modrt_error* (*init)(const modrt_host_api* host, const modrt_value* config, modrt_plugin_state** out_plugin);
     /** Stop the plugin after everything it made is destroyed. May be NULL. */
@@ -663,16 +674,17 @@ typedef struct modrt_plugin_descriptor {
 typedef const modrt_plugin_descriptor* (*modrt_plugin_entry_fn)(void);
 
 /** Signature of a `function.native` function: `method: symbol` names one of these in `source: file://lib.so`. */
-typedef modrt_error* (*modrt_native_fn)(const modrt_host_api* host, modrt_frame* frame, const modrt_value* args, modrt_value* result);
+typedef modrt_error* (*modrt_native_fn)(const modrt_host_api* host, modrt_frame* frame, const modrt_value* args,
+                                        modrt_value* result);
 
 /** function.native binds `name` only if the library also exports `modrt_native_marker_<name>` (a uint64_t) holding this value: a fixed tag plus the ABI major. */
 #define MODRT_NATIVE_MARKER (UINT64_C(0x6d6f6472746e0000) | (uint64_t)MODRT_ABI_MAJOR)
 /** C only: `MODRT_NATIVE_EXPORT(name);` declares modrt_native_fn `name` and exports its marker (also usable as `MODRT_NATIVE_EXPORT(name) { body }`). */
-#define MODRT_NATIVE_EXPORT(NAME)                                                   \
-    MODRT_EXPORT extern const uint64_t modrt_native_marker_##NAME;                  \
-    MODRT_EXPORT const uint64_t modrt_native_marker_##NAME = MODRT_NATIVE_MARKER;   \
-    MODRT_EXPORT modrt_error* NAME(const modrt_host_api* host, modrt_frame* frame, \
-                                   const modrt_value* args, modrt_value* result)
+#define MODRT_NATIVE_EXPORT(NAME)                                                                           \
+    MODRT_EXPORT extern const uint64_t modrt_native_marker_##NAME;                                          \
+    MODRT_EXPORT const uint64_t modrt_native_marker_##NAME = MODRT_NATIVE_MARKER;                           \
+    MODRT_EXPORT modrt_error* NAME(const modrt_host_api* host, modrt_frame* frame, const modrt_value* args, \
+                                   modrt_value* result)
 
 #ifdef __cplusplus
 } /* extern "C" */

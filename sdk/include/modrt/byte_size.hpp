@@ -23,8 +23,9 @@ inline std::optional<uint64_t> parse_byte_size(std::string_view text) {
         std::string_view name;
         uint64_t scale;
     };
-    constexpr Unit kUnits[] = {{"", 1},          {"B", 1},          {"KiB", 1ull << 10}, {"MiB", 1ull << 20},
-                               {"GiB", 1ull << 30}, {"KB", 1000},     {"MB", 1000000},     {"GB", 1000000000}};
+    constexpr Unit kUnits[] = {
+        {"", 1},      {"B", 1},        {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30},
+        {"KB", 1000}, {"MB", 1000000}, {"GB", 1000000000}};
     for (const Unit& u : kUnits) {
         if (unit != u.name) continue;
         if (amount > std::numeric_limits<uint64_t>::max() / u.scale) return std::nullopt;

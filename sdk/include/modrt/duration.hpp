@@ -52,8 +52,8 @@ inline std::optional<std::chrono::nanoseconds> parse_duration(std::string_view t
         std::string_view name;
         double ms;
     };
-    constexpr Unit kUnits[] = {{"", 1},      {"ms", 1},        {"ns", 1e-6},      {"us", 1e-3},
-                               {"s", 1000},  {"m", 60 * 1000}, {"h", 3600 * 1000}};
+    constexpr Unit kUnits[] = {{"", 1},     {"ms", 1},        {"ns", 1e-6},      {"us", 1e-3},
+                               {"s", 1000}, {"m", 60 * 1000}, {"h", 3600 * 1000}};
     for (const Unit& u : kUnits)
         if (unit == u.name) return duration_from_ms(amount * u.ms, max);
     return std::nullopt;

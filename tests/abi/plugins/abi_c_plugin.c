@@ -131,9 +131,13 @@ static const modrt_pool_api abi_c_pool_api = {
 /* -- the descriptor -- */
 
 static const modrt_provide abi_c_provides[] = {
-    {.struct_size = sizeof(modrt_provide), .type = MODRT_EXT_FUNCTION_KIND, .name = ABI_C_NAME("test.abi_c_"),
+    {.struct_size = sizeof(modrt_provide),
+     .type = MODRT_EXT_FUNCTION_KIND,
+     .name = ABI_C_NAME("test.abi_c_"),
      .api = &abi_c_kind},
-    {.struct_size = sizeof(modrt_provide), .type = MODRT_EXT_POOL, .name = ABI_C_NAME("pool.abi_c_"),
+    {.struct_size = sizeof(modrt_provide),
+     .type = MODRT_EXT_POOL,
+     .name = ABI_C_NAME("pool.abi_c_"),
      .api = &abi_c_pool_api},
 };
 

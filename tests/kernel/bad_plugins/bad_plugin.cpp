@@ -66,8 +66,8 @@ constexpr uint32_t kMajor = MODRT_ABI_MAJOR, kMinor = MODRT_ABI_MINOR;
 #endif
 
 const modrt_plugin_descriptor descriptor = {
-    sizeof(modrt_plugin_descriptor), kMajor, kMinor, "test.bad." KT_CASE_NAME, "0.0.1",
-    provides, sizeof(provides) / sizeof(provides[0]), init, nullptr};
+    sizeof(modrt_plugin_descriptor),        kMajor, kMinor, "test.bad." KT_CASE_NAME, "0.0.1", provides,
+    sizeof(provides) / sizeof(provides[0]), init,   nullptr};
 
 }  // namespace
 

@@ -52,9 +52,15 @@ const modrt_provide kProvides[] = {
     {sizeof(modrt_provide), MODRT_EXT_CONTRACT, "contract." FAULT_NAME, &kContract},
     {sizeof(modrt_provide), MODRT_EXT_FUNCTION_KIND, FAULT_NAME, &kDataKind},
 };
-const modrt_plugin_descriptor kDescriptor = {
-    sizeof(modrt_plugin_descriptor), MODRT_ABI_MAJOR, MODRT_ABI_MINOR, FAULT_NAME, "0.0.1", kProvides,
-    sizeof kProvides / sizeof kProvides[0], init, nullptr};
+const modrt_plugin_descriptor kDescriptor = {sizeof(modrt_plugin_descriptor),
+                                             MODRT_ABI_MAJOR,
+                                             MODRT_ABI_MINOR,
+                                             FAULT_NAME,
+                                             "0.0.1",
+                                             kProvides,
+                                             sizeof kProvides / sizeof kProvides[0],
+                                             init,
+                                             nullptr};
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 //   interceptor.fault_null    calls next with a NULL result slot
 //   interceptor.fault_badargs calls next with a map instead of the argument array
 //   interceptor.fault_create  create throws (at registry load)
+//   interceptor.fault_hooks   passes calls through; its stats and destroy hooks throw
 #include <modrt/abi.h>
 
 #include <stdexcept>
@@ -20,6 +21,7 @@ modrt_error* create_throw(void*, const modrt_entry_info*, const modrt_value*, vo
     throw std::runtime_error("interceptor cannot be made");
 }
 void destroy(void*, void*) {}
+void destroy_throw(void*, void*) { throw std::runtime_error("interceptor will not go"); }
 
 modrt_error* intercept_throw(void*, modrt_frame*, const modrt_value*, modrt_value*, const modrt_next*) {
     throw std::logic_error("interceptor lost its mind");
@@ -44,6 +46,13 @@ modrt_error* intercept_badargs(void*, modrt_frame* frame, const modrt_value*, mo
     return err;
 }
 
+modrt_error* intercept_through(void*, modrt_frame* frame, const modrt_value* args, modrt_value* result,
+                               const modrt_next* next) {
+    return next->invoke(next->self, frame, args, result);
+}
+
+void stats_throw(void*, modrt_value*) { throw std::runtime_error("interceptor lost count"); }
+
 modrt_error* init(const modrt_host_api* host, const modrt_value*, void** out) {
     g_host = host;
     *out = nullptr;
@@ -59,6 +68,8 @@ const modrt_interceptor_api kTwice = api(intercept_twice);
 const modrt_interceptor_api kNull = api(intercept_null);
 const modrt_interceptor_api kBadArgs = api(intercept_badargs);
 const modrt_interceptor_api kCreateThrows{sizeof(modrt_interceptor_api), create_throw, destroy, intercept_twice};
+const modrt_interceptor_api kHooks{sizeof(modrt_interceptor_api), create, destroy_throw, intercept_through,
+                                   stats_throw};
 
 const modrt_provide kProvides[] = {
     {sizeof(modrt_provide), MODRT_EXT_INTERCEPTOR, "interceptor.fault_throw", &kThrow},
@@ -66,10 +77,17 @@ const modrt_provide kProvides[] = {
     {sizeof(modrt_provide), MODRT_EXT_INTERCEPTOR, "interceptor.fault_null", &kNull},
     {sizeof(modrt_provide), MODRT_EXT_INTERCEPTOR, "interceptor.fault_badargs", &kBadArgs},
     {sizeof(modrt_provide), MODRT_EXT_INTERCEPTOR, "interceptor.fault_create", &kCreateThrows},
+    {sizeof(modrt_provide), MODRT_EXT_INTERCEPTOR, "interceptor.fault_hooks", &kHooks},
 };
-const modrt_plugin_descriptor kDescriptor = {
-    sizeof(modrt_plugin_descriptor), MODRT_ABI_MAJOR, MODRT_ABI_MINOR, "test.fault.interceptor", "0.0.1", kProvides,
-    sizeof kProvides / sizeof kProvides[0], init, nullptr};
+const modrt_plugin_descriptor kDescriptor = {sizeof(modrt_plugin_descriptor),
+                                             MODRT_ABI_MAJOR,
+                                             MODRT_ABI_MINOR,
+                                             "test.fault.interceptor",
+                                             "0.0.1",
+                                             kProvides,
+                                             sizeof kProvides / sizeof kProvides[0],
+                                             init,
+                                             nullptr};
 
 }  // namespace
 

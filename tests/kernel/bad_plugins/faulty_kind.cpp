@@ -13,7 +13,16 @@ extern "C" modrt_error* faulty_bogus_kind_error(const modrt_host_api* host);  //
 
 namespace {
 
-enum class Fault : intptr_t { echo = 1, count, throws, throws_int, bogus_kind, no_result, error_and_result, odd_values };
+enum class Fault : intptr_t {
+    echo = 1,
+    count,
+    throws,
+    throws_int,
+    bogus_kind,
+    no_result,
+    error_and_result,
+    odd_values
+};
 
 std::atomic<int64_t> g_runs{0};  // invocations of `count` entries, so a test can tell how often one ran
 
@@ -57,16 +66,16 @@ void write_odd_values(modrt_value* result) {
 
 modrt_error* invoke(void*, void* entry, modrt_frame*, const modrt_value* args, modrt_value* result) {
     switch (static_cast<Fault>(reinterpret_cast<intptr_t>(entry))) {
-    case Fault::throws: throw std::runtime_error("test.fault.kind blew up");  // across the C boundary
-    case Fault::throws_int: throw 42;                                          // not even a std::exception
-    case Fault::bogus_kind: return faulty_bogus_kind_error(g_host);
-    case Fault::no_result: return nullptr;  // never touches `result`
-    case Fault::error_and_result:
-        g_host->value_set_int(result, 7);
-        return g_host->error_new(MODRT_ERR_INVALID, str("failed after writing a result"));
-    case Fault::odd_values: write_odd_values(result); return nullptr;
-    case Fault::count: g_host->value_set_int(result, g_runs.fetch_add(1) + 1); return nullptr;
-    case Fault::echo: g_host->value_copy(result, g_host->value_at(args, 0)); return nullptr;
+        case Fault::throws: throw std::runtime_error("test.fault.kind blew up");  // across the C boundary
+        case Fault::throws_int: throw 42;                                         // not even a std::exception
+        case Fault::bogus_kind: return faulty_bogus_kind_error(g_host);
+        case Fault::no_result: return nullptr;  // never touches `result`
+        case Fault::error_and_result:
+            g_host->value_set_int(result, 7);
+            return g_host->error_new(MODRT_ERR_INVALID, str("failed after writing a result"));
+        case Fault::odd_values: write_odd_values(result); return nullptr;
+        case Fault::count: g_host->value_set_int(result, g_runs.fetch_add(1) + 1); return nullptr;
+        case Fault::echo: g_host->value_copy(result, g_host->value_at(args, 0)); return nullptr;
     }
     return nullptr;
 }
@@ -79,9 +88,15 @@ modrt_error* init(const modrt_host_api* host, const modrt_value*, void** out) {
 
 const modrt_kind_api kKind = {sizeof(modrt_kind_api), entry_create, entry_destroy, invoke};
 const modrt_provide kProvides[] = {{sizeof(modrt_provide), MODRT_EXT_FUNCTION_KIND, "test.fault.kind", &kKind}};
-const modrt_plugin_descriptor kDescriptor = {
-    sizeof(modrt_plugin_descriptor), MODRT_ABI_MAJOR, MODRT_ABI_MINOR, "test.fault.kind", "0.0.1", kProvides, 1, init,
-    nullptr};
+const modrt_plugin_descriptor kDescriptor = {sizeof(modrt_plugin_descriptor),
+                                             MODRT_ABI_MAJOR,
+                                             MODRT_ABI_MINOR,
+                                             "test.fault.kind",
+                                             "0.0.1",
+                                             kProvides,
+                                             1,
+                                             init,
+                                             nullptr};
 
 }  // namespace
 

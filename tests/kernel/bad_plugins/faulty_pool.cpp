@@ -5,6 +5,7 @@
 //                        finally drops what it holds (as the ABI asks), so a
 //                        caller that gave up leaks nothing
 //   pool.fault_drop      drops every task with no reason (NULL)
+//   pool.fault_hooks     runs every task inline; its stats and destroy hooks throw
 #include <modrt/abi.h>
 
 #include <memory>
@@ -57,6 +58,18 @@ modrt_error* submit_drop(void*, modrt_task* task) {
     return nullptr;
 }
 
+modrt_error* submit_inline(void*, modrt_task* task) {
+    task->run(task->self);
+    return nullptr;
+}
+
+void stats_throw(void*, modrt_pool_stats*) { throw std::runtime_error("pool lost count"); }
+
+void destroy_throw(void* plugin, void* pool) {
+    destroy(plugin, pool);
+    throw std::runtime_error("pool will not go");
+}
+
 modrt_error* init(const modrt_host_api* host, const modrt_value*, void** out) {
     g_host = host;
     *out = nullptr;
@@ -70,16 +83,24 @@ const modrt_pool_api kThrow = pool_api(submit_throw);
 const modrt_pool_api kRefuse = pool_api(submit_refuse);
 const modrt_pool_api kBlackhole = pool_api(submit_blackhole);
 const modrt_pool_api kDrop = pool_api(submit_drop);
+const modrt_pool_api kHooks{sizeof(modrt_pool_api), create, destroy_throw, submit_inline, stats_throw, 0};
 
 const modrt_provide kProvides[] = {
     {sizeof(modrt_provide), MODRT_EXT_POOL, "pool.fault_throw", &kThrow},
     {sizeof(modrt_provide), MODRT_EXT_POOL, "pool.fault_refuse", &kRefuse},
     {sizeof(modrt_provide), MODRT_EXT_POOL, "pool.fault_blackhole", &kBlackhole},
     {sizeof(modrt_provide), MODRT_EXT_POOL, "pool.fault_drop", &kDrop},
+    {sizeof(modrt_provide), MODRT_EXT_POOL, "pool.fault_hooks", &kHooks},
 };
-const modrt_plugin_descriptor kDescriptor = {
-    sizeof(modrt_plugin_descriptor), MODRT_ABI_MAJOR, MODRT_ABI_MINOR, "test.fault.pool", "0.0.1", kProvides,
-    sizeof kProvides / sizeof kProvides[0], init, nullptr};
+const modrt_plugin_descriptor kDescriptor = {sizeof(modrt_plugin_descriptor),
+                                             MODRT_ABI_MAJOR,
+                                             MODRT_ABI_MINOR,
+                                             "test.fault.pool",
+                                             "0.0.1",
+                                             kProvides,
+                                             sizeof kProvides / sizeof kProvides[0],
+                                             init,
+                                             nullptr};
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 // A well-behaved test plugin built with the SDK:
-//  - test.data:  a data-only kind (entries load, but cannot be called);
+//  - test.data:  a data-only kind (entries load, but cannot be called), written the
+//    pre-DataKind way on purpose: provide_data_kind still takes a FunctionKind;
 //  - test.probe: a callable kind whose function returns what the kernel told it
 //    about its entry (id, kind, source_path, method, file, line).
 #include <modrt/sdk.hpp>
@@ -19,8 +20,12 @@ public:
 class ProbeEntry final : public modrt::FunctionEntry {
 public:
     explicit ProbeEntry(const modrt::EntryInfo& info)
-        : id_(info.id()), kind_(info.kind()), source_(info.source_path()), method_(info.method()),
-          file_(info.file()), line_(info.line()) {}
+        : id_(info.id()),
+          kind_(info.kind()),
+          source_(info.source_path()),
+          method_(info.method()),
+          file_(info.file()),
+          line_(info.line()) {}
 
     modrt::Error invoke(modrt::Frame, modrt::ValueView, modrt::ValueSlot result) override {
         result.set_map();

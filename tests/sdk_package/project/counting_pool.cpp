@@ -35,9 +35,8 @@ public:
         int64_t n = started_.fetch_add(1) + 1;
         if (max_calls_ >= 0 && n > max_calls_) {
             rejected_.fetch_add(1);
-            return modrt::Error(MODRT_ERR_UNAVAILABLE,
-                                "pool.counting: max_calls (" + std::to_string(max_calls_) + ") reached, call " +
-                                    std::to_string(n) + " refused");
+            return modrt::Error(MODRT_ERR_UNAVAILABLE, "pool.counting: max_calls (" + std::to_string(max_calls_) +
+                                                           ") reached, call " + std::to_string(n) + " refused");
         }
         if (host_.api().frame_canceled(task->frame) != 0) {
             rejected_.fetch_add(1);

@@ -10,8 +10,7 @@
 // shout(s) -> s upper-cased
 MODRT_NATIVE_FUNCTION(shout) {
     (void)frame;
-    if (args.size() != 1 || !args[0].is_string())
-        return modrt::Error(MODRT_ERR_INVALID, "shout takes one string");
+    if (args.size() != 1 || !args[0].is_string()) return modrt::Error(MODRT_ERR_INVALID, "shout takes one string");
     std::string s(args[0].as_string());
     for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     result.set_string(s);

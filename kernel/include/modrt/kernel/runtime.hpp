@@ -34,10 +34,10 @@ struct PluginRecord {
     uint32_t abi_major = 0;
     uint32_t abi_minor = 0;
     std::vector<std::string> provides;
-    std::string refused;  // why it cannot be used; empty when usable
-    bool loaded = false;  // initialised because the registry uses it
-    bool opened = false;  // dlopened (its code ran): no usable manifest, needed by a registry, or inspected
-    std::string manifest; // "" when described by its manifest (<stem>.modrt-manifest), else why not
+    std::string refused;   // why it cannot be used; empty when usable
+    bool loaded = false;   // initialised because the registry uses it
+    bool opened = false;   // dlopened (its code ran): no usable manifest, needed by a registry, or inspected
+    std::string manifest;  // "" when described by its manifest (<stem>.modrt-manifest), else why not
 };
 
 /// One entry as `modrt list` shows it.
@@ -118,7 +118,7 @@ struct CallOptions {
     std::string actor_id;          // empty: anonymous
     Value actor_meta = Value::map();
     std::string scope;
-    std::chrono::nanoseconds timeout{0};  // 0: none
+    std::chrono::nanoseconds timeout{0};     // 0: none
     std::shared_ptr<CallCanceler> canceler;  // null: not cancelable from outside
 };
 

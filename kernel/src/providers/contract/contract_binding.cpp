@@ -29,7 +29,8 @@ const Value* default_impl(const Value& contract) {
     for (const Value& impl : impls->items) {
         const Value* d = impl.find("default");
         const Value* b = impl.find("binding");
-        if (d != nullptr && d->type == MODRT_BOOL && d->scalar.b && b != nullptr && b->type == MODRT_STRING) return &impl;
+        if (d != nullptr && d->type == MODRT_BOOL && d->scalar.b && b != nullptr && b->type == MODRT_STRING)
+            return &impl;
     }
     return nullptr;
 }

@@ -60,7 +60,8 @@ modrt_str view_of(const std::string& s) { return modrt_str{s.c_str(), s.size()};
 GuardedContract guard_contract(const modrt_contract_api* inner, const LoadedPlugin& owner) {
     GuardedContract g;
     g.api = modrt_contract_api{sizeof(modrt_contract_api), &guarded_validate_input, &guarded_validate_output,
-                               &guarded_resolve, &guarded_describe, &guarded_covers, &guarded_describe_binding};
+                               &guarded_resolve,           &guarded_describe,       &guarded_covers,
+                               &guarded_describe_binding};
     g.inner = inner;
     g.plugin = owner.state();
     g.owner = &owner;

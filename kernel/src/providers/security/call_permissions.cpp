@@ -21,7 +21,8 @@ bool security_allows(const modrt_frame& frame, std::string_view action, std::str
                                                  (frame.actor ? " for actor '" + frame.actor->id + "'" : ""));
 }
 
-[[gnu::cold, gnu::noinline]] modrt_error* option_denied(const modrt_frame& caller, std::string_view id, std::string_view what, std::string_view needs) {
+[[gnu::cold, gnu::noinline]] modrt_error* option_denied(const modrt_frame& caller, std::string_view id,
+                                                        std::string_view what, std::string_view needs) {
     return fail(MODRT_ERR_PERMISSION_DENIED, "permission denied: calling '" + std::string(id) + "' with " +
                                                  std::string(what) + " needs " + std::string(needs) +
                                                  (caller.actor ? " for actor '" + caller.actor->id + "'" : ""));

@@ -25,7 +25,8 @@ std::vector<FieldProblem> read_security_settings(const RawEntry& entry, Security
                 if (meta != nullptr) out.actor_meta = *meta;
                 for (const auto& k : v.keys)
                     if (k != "id" && k != "meta")
-                        problems.push_back({"actor." + k, "unknown field 'actor." + k + "' (an actor has id and meta)"});
+                        problems.push_back(
+                            {"actor." + k, "unknown field 'actor." + k + "' (an actor has id and meta)"});
             }
         } else {
             problems.push_back({key, "unknown field '" + key + "' (runtime.security takes strict, actor, scope)"});

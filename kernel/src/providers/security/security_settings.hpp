@@ -29,7 +29,7 @@ struct SecuritySettings {
     std::optional<bool> strict;  // unset: ask the provider
     std::string actor_id;        // empty: outside calls are anonymous
     Value actor_meta = Value::map();
-    std::string scope;           // empty: no scope
+    std::string scope;  // empty: no scope
 };
 
 /// Read and check a runtime.security entry over `out`.

@@ -1,10 +1,10 @@
 // Channels of futures and channel.select (lua_channel.hpp).
 #include "modules/channel/lua_channel.hpp"
 
-#include "vm/call_env.hpp"
-#include "values/lua_errors.hpp"
-#include "modules/funcs/lua_future.hpp"
 #include "modules/channel/lua_waiter.hpp"
+#include "modules/funcs/lua_future.hpp"
+#include "values/lua_errors.hpp"
+#include "vm/call_env.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -56,7 +56,7 @@ bool ready(const ChannelBox* ch) noexcept {
 }
 
 struct Choice {
-    int index = -1;                             // the ready case; -1 with cause 0: none ever can be
+    int index = -1;                              // the ready case; -1 with cause 0: none ever can be
     modrt_error_kind cause = MODRT_ERR_UNKNOWN;  // the waiter's cancellation, or INTERNAL when out of memory
 };
 
@@ -126,7 +126,8 @@ int choose(lua_State* L, ChannelBox* const* chans, int n, const char* who) {
     Choice c = wait_any(chans, n, current_call(L).frame);
     if (c.index >= 0) return c.index;
     if (c.cause == MODRT_ERR_CANCELED || c.cause == MODRT_ERR_TIMEOUT) {
-        lua_pushfstring(L, "%s: %s while waiting", who, c.cause == MODRT_ERR_TIMEOUT ? "deadline exceeded" : "canceled");
+        lua_pushfstring(L, "%s: %s while waiting", who,
+                        c.cause == MODRT_ERR_TIMEOUT ? "deadline exceeded" : "canceled");
         return raise_error(L, c.cause, lua_tostring(L, -1));
     }
     if (c.cause == MODRT_ERR_INTERNAL) return raise_error(L, MODRT_ERR_INTERNAL, "out of memory while waiting");
@@ -171,7 +172,8 @@ int channel_select(lua_State* L) {
     if (n > kMaxCases) return luaL_error(L, "channel.select: more than %d cases", kMaxCases);
     if (n == 0 && !with_default) return luaL_error(L, "channel.select: no cases");
     // The cases' channels, in a userdata so that a raise below leaks nothing.
-    auto* chans = static_cast<ChannelBox**>(lua_newuserdata(L, sizeof(ChannelBox*) * static_cast<size_t>(n > 0 ? n : 1)));
+    auto* chans = static_cast<ChannelBox**>(
+        lua_newuserdata(L, sizeof(ChannelBox*) * static_cast<size_t>(n > 0 ? n : 1)));
     for (int i = 1; i <= n; ++i) {
         lua_rawgeti(L, 1, i);
         if (!lua_istable(L, -1) || !has_meta(L, -1, &kCaseMetaKey))

@@ -1,10 +1,10 @@
 // The contract module (lua_contract.hpp).
 #include "modules/contract/lua_contract.hpp"
 
-#include "modules/host_modules.hpp"
 #include "modules/contract/lua_contract_def.hpp"
 #include "modules/contract/lua_contract_instance.hpp"
 #include "modules/contract/lua_contract_open.hpp"
+#include "modules/host_modules.hpp"
 #include "values/lua_owned.hpp"
 
 #include <modrt/sdk.hpp>
@@ -17,7 +17,8 @@ int contract_open(lua_State* L) {
     modrt_str text{};
     if (lua_type(L, 1) == LUA_TSTRING) text.ptr = lua_tolstring(L, 1, &text.len);
     if (text.ptr == nullptr)
-        return return_error(L, MODRT_ERR_INVALID, "contract.open: the binding id must be a string (\"namespace:name\")");
+        return return_error(L, MODRT_ERR_INVALID,
+                            "contract.open: the binding id must be a string (\"namespace:name\")");
     OpenRequest r{"contract.open", text, modrt_str{}, nullptr, 2, 3};
     return open_instance(L, r);
 }

@@ -1,8 +1,8 @@
 // Contract instances (lua_contract_instance.hpp).
 #include "modules/contract/lua_contract_instance.hpp"
 
-#include "values/lua_owned.hpp"
 #include "modules/module_binding.hpp"
+#include "values/lua_owned.hpp"
 
 #include <modrt/sdk.hpp>
 

@@ -5,10 +5,10 @@
 // destructor lives across a Lua API call that may raise.
 #include "modules/contract/lua_contract_open.hpp"
 
-#include "vm/call_env.hpp"
 #include "modules/contract/lua_contract_instance.hpp"
 #include "modules/contract/lua_contract_query.hpp"
 #include "values/lua_errors.hpp"
+#include "vm/call_env.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -88,7 +88,8 @@ int read_id_arg(lua_State* L, int idx, const char* what, const char* noun, modrt
         lua_pushfstring(L, "%s: the %s id must be a string (\"namespace:name\")", what, noun);
         return return_error(L, MODRT_ERR_INVALID, lua_tostring(L, -1));
     }
-    return fail(L, MODRT_ERR_INVALID, {what, ": '", to_view(*id), "' is not a ", noun, " id (expected namespace:name)"});
+    return fail(L, MODRT_ERR_INVALID,
+                {what, ": '", to_view(*id), "' is not a ", noun, " id (expected namespace:name)"});
 }
 
 OwnedKernel* describe_contracts(lua_State* L) {
@@ -168,7 +169,8 @@ int open_instance(lua_State* L, const OpenRequest& r) {
         ValueView m = items[i].find("methods");
         for (size_t j = 0; j < m.size(); ++j) {
             modrt_str name = to_str(m.key(j));
-            if (h.value_find(methods->value, name) == nullptr) h.value_copy(h.value_insert(methods->value, name), m[j].raw());
+            if (h.value_find(methods->value, name) == nullptr)
+                h.value_copy(h.value_insert(methods->value, name), m[j].raw());
         }
     }
     if (!item.is_nil()) {

@@ -35,14 +35,14 @@ OwnedKernel* describe_contracts(lua_State* L);
 
 /// What to open.
 struct OpenRequest {
-    const char* what;              ///< "contract.open" or "open", for messages
-    modrt_str text;                ///< binding id (or, for contract.open, a contract id) with an optional ?query;
-                                   ///< {NULL,0} for Contract:open(nil): the contract's default binding
-    modrt_str contract;            ///< Contract:open: the contract's id; {NULL,0} for contract.open
-    const CallSettings* base;      ///< the Contract's settings, or null
-    int scope_idx;                 ///< stack index of the scope table (context values), 0 or a nil: none
-    int options_idx;               ///< stack index of the options table, 0 or a nil: none
-                                   ///< (both indices at or below the top: open_instance pushes above it)
+    const char* what;          ///< "contract.open" or "open", for messages
+    modrt_str text;            ///< binding id (or, for contract.open, a contract id) with an optional ?query;
+                               ///< {NULL,0} for Contract:open(nil): the contract's default binding
+    modrt_str contract;        ///< Contract:open: the contract's id; {NULL,0} for contract.open
+    const CallSettings* base;  ///< the Contract's settings, or null
+    int scope_idx;             ///< stack index of the scope table (context values), 0 or a nil: none
+    int options_idx;           ///< stack index of the options table, 0 or a nil: none
+                               ///< (both indices at or below the top: open_instance pushes above it)
 };
 
 /// Open an instance (lua_contract_instance.hpp): returns 1 with it pushed,

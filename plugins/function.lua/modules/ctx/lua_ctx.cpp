@@ -2,8 +2,8 @@
 #include "modules/ctx/lua_ctx.hpp"
 
 #include "modules/host_modules.hpp"
-#include "vm/call_env.hpp"
 #include "values/lua_owned.hpp"
+#include "vm/call_env.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -18,7 +18,8 @@ int push_context_value(lua_State* L, const modrt_value* v) {
 int ctx_get(lua_State* L) {
     size_t len = 0;
     const char* key = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &len) : nullptr;
-    if (key == nullptr || len == 0) return return_error(L, MODRT_ERR_INVALID, "ctx.get: the key must be a non-empty string");
+    if (key == nullptr || len == 0)
+        return return_error(L, MODRT_ERR_INVALID, "ctx.get: the key must be a non-empty string");
     modrt_frame* frame = current_call(L).frame;
     if (frame == nullptr) return return_error(L, MODRT_ERR_INTERNAL, kNoCallMessage);
     const modrt_value* v = host_api().frame_context_get(frame, modrt_str{key, len});

@@ -7,12 +7,12 @@
 // that may raise.
 #include "modules/funcs/lua_funcs.hpp"
 
-#include "modules/host_modules.hpp"
 #include "modules/call/call_args.hpp"
 #include "modules/call/start_call.hpp"
+#include "modules/host_modules.hpp"
+#include "modules/module_binding.hpp"
 #include "modules/security/lua_security_check.hpp"
 #include "values/lua_owned.hpp"
-#include "modules/module_binding.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -56,9 +56,12 @@ void push_exec_metatable(lua_State* L) {
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (!lua_isnil(L, -1)) return;
     lua_pop(L, 1);
-    static const luaL_Reg methods[] = {{"with_context", exec_with_context}, {"with_actor", exec_with_actor},
-                                       {"with_scope", exec_with_scope},     {"with_options", exec_with_options},
-                                       {"call", exec_call},                 {"async", exec_async},
+    static const luaL_Reg methods[] = {{"with_context", exec_with_context},
+                                       {"with_actor", exec_with_actor},
+                                       {"with_scope", exec_with_scope},
+                                       {"with_options", exec_with_options},
+                                       {"call", exec_call},
+                                       {"async", exec_async},
                                        {nullptr, nullptr}};
     lua_createtable(L, 0, 4);
     lua_createtable(L, 0, 6);
@@ -156,7 +159,10 @@ int funcs_new(lua_State* L) {
 }  // namespace
 
 int open_funcs_module(lua_State* L) {
-    static const luaL_Reg fns[] = {{"call", funcs_call}, {"async", funcs_async}, {"new", funcs_new}, {nullptr, nullptr}};
+    static const luaL_Reg fns[] = {{"call", funcs_call},
+                                   {"async", funcs_async},
+                                   {"new", funcs_new},
+                                   {nullptr, nullptr}};
     lua_createtable(L, 0, 3);
     luaL_register(L, nullptr, fns);
     // lua_require binds and seals it per requiring module (module_binding.hpp).

@@ -1,11 +1,11 @@
 // Future userdata (lua_future.hpp).
 #include "modules/funcs/lua_future.hpp"
 
-#include "vm/call_env.hpp"
 #include "modules/channel/lua_channel.hpp"
 #include "values/lua_errors.hpp"
 #include "values/lua_owned.hpp"
 #include "values/lua_payload.hpp"
+#include "vm/call_env.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -87,10 +87,10 @@ void push_metatable(lua_State* L) {
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (!lua_isnil(L, -1)) return;
     lua_pop(L, 1);
-    static const luaL_Reg methods[] = {
-        {"response", future_channel},     {"channel", future_channel}, {"is_complete", future_is_complete},
-        {"is_canceled", future_is_canceled}, {"result", future_result}, {"error", future_error},
-        {"cancel", future_cancel},        {nullptr, nullptr}};
+    static const luaL_Reg methods[] = {{"response", future_channel},        {"channel", future_channel},
+                                       {"is_complete", future_is_complete}, {"is_canceled", future_is_canceled},
+                                       {"result", future_result},           {"error", future_error},
+                                       {"cancel", future_cancel},           {nullptr, nullptr}};
     lua_createtable(L, 0, 4);
     lua_createtable(L, 0, 7);
     luaL_register(L, nullptr, methods);

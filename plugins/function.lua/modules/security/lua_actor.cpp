@@ -1,9 +1,9 @@
 // Actor userdata (lua_actor.hpp).
 #include "modules/security/lua_actor.hpp"
 
+#include "modules/security/lua_udata.hpp"
 #include "values/lua_errors.hpp"
 #include "values/lua_owned.hpp"
-#include "modules/security/lua_udata.hpp"
 
 #include <modrt/sdk.hpp>
 

@@ -1,12 +1,12 @@
 // Scope userdata (lua_scope.hpp).
 #include "modules/security/lua_scope.hpp"
 
-#include "vm/call_env.hpp"
-#include "values/lua_errors.hpp"
-#include "values/lua_owned.hpp"
 #include "modules/security/lua_policy.hpp"
 #include "modules/security/lua_security_check.hpp"
 #include "modules/security/lua_udata.hpp"
+#include "values/lua_errors.hpp"
+#include "values/lua_owned.hpp"
+#include "vm/call_env.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -23,9 +23,8 @@ int scope_evaluate(lua_State* L);
 int scope_tostring(lua_State* L);
 int scope_eq(lua_State* L);
 
-const luaL_Reg kMethods[] = {{"with", scope_with},         {"without", scope_without},
-                             {"contains", scope_contains}, {"policies", scope_policies},
-                             {"evaluate", scope_evaluate}, {nullptr, nullptr}};
+const luaL_Reg kMethods[] = {{"with", scope_with},         {"without", scope_without},   {"contains", scope_contains},
+                             {"policies", scope_policies}, {"evaluate", scope_evaluate}, {nullptr, nullptr}};
 const UdataType kScopeType{&kScopeMetaKey, "Scope", kMethods, nullptr, scope_tostring, scope_eq};
 
 modrt_str check_scope(lua_State* L, int idx) {

@@ -5,12 +5,12 @@
 
 #include "modules/host_modules.hpp"
 #include "modules/security/lua_actor.hpp"
-#include "vm/call_env.hpp"
-#include "values/lua_errors.hpp"
-#include "values/lua_owned.hpp"
 #include "modules/security/lua_policy.hpp"
 #include "modules/security/lua_scope.hpp"
 #include "modules/security/lua_security_check.hpp"
+#include "values/lua_errors.hpp"
+#include "values/lua_owned.hpp"
+#include "vm/call_env.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -116,10 +116,8 @@ const char* id_arg(lua_State* L, size_t* len, const char* what) {
 // hold, else pushes `nil, err` and returns 2.
 int lookup(lua_State* L, const char* what, const char* action, modrt_str id, modrt_str scope) {
     switch (check_permission(L, action, id)) {
-        case Permission::kAllowed:
-            break;
-        case Permission::kNoCall:
-            return return_error(L, MODRT_ERR_INTERNAL, kNoCallMessage);
+        case Permission::kAllowed: break;
+        case Permission::kNoCall: return return_error(L, MODRT_ERR_INTERNAL, kNoCallMessage);
         case Permission::kDenied:
             push_denied_message(L, what, action, id);
             return return_error(L, MODRT_ERR_INVALID, lua_tostring(L, -1));  // Wippy's kind for this denial

@@ -2,9 +2,9 @@
 #include "modules/security/lua_security_check.hpp"
 
 #include "modules/security/lua_actor.hpp"
-#include "vm/call_env.hpp"
 #include "values/lua_errors.hpp"
 #include "values/lua_owned.hpp"
+#include "vm/call_env.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -42,8 +42,7 @@ int deny_unless(lua_State* L, const char* what, const char* action, modrt_str re
 
 void require_permission(lua_State* L, const char* what, const char* action, modrt_str resource) {
     switch (check_permission(L, action, resource)) {
-        case Permission::kAllowed:
-            return;
+        case Permission::kAllowed: return;
         case Permission::kNoCall:
             push_error(L, MODRT_ERR_INTERNAL, kNoCallMessage)->retryable = 0;
             lua_error(L);

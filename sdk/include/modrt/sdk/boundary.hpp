@@ -49,7 +49,9 @@ public:
         : host_(api, config, name), objects_(std::make_unique<Singletons>(host_)...) {}
     const Host& host() const noexcept { return host_; }
     template <class T>
-    T& get() noexcept { return *std::get<std::unique_ptr<T>>(objects_); }
+    T& get() noexcept {
+        return *std::get<std::unique_ptr<T>>(objects_);
+    }
 
 private:
     Host host_;
@@ -57,7 +59,9 @@ private:
 };
 
 template <class Inst>
-Inst& inst(void* p) noexcept { return *static_cast<Inst*>(p); }
+Inst& inst(void* p) noexcept {
+    return *static_cast<Inst*>(p);
+}
 
 // -- function kinds --
 template <class Inst, class K>
@@ -113,12 +117,17 @@ modrt_error* pool_create(void* plugin, const modrt_value* options, void** out) n
     });
 }
 template <class Inst, class P>
-void pool_destroy(void*, void* pool) noexcept { std::unique_ptr<Pool> owned(static_cast<Pool*>(pool)); }
+void pool_destroy(void*, void* pool) noexcept {
+    std::unique_ptr<Pool> owned(static_cast<Pool*>(pool));
+}
 inline modrt_error* pool_submit(void* pool, modrt_task* task) noexcept {
     return guard("pool submit", [&]() -> modrt_error* { return static_cast<Pool*>(pool)->submit(task).release(); });
 }
 inline void pool_stats(void* pool, modrt_pool_stats* out) noexcept {
-    try { static_cast<Pool*>(pool)->stats(*out); } catch (...) {}
+    try {
+        static_cast<Pool*>(pool)->stats(*out);
+    } catch (...) {
+    }
 }
 
 /// A pool class may declare `static constexpr uint32_t kPoolFlags = MODRT_POOL_SYNCHRONOUS;`
@@ -133,13 +142,16 @@ constexpr uint32_t pool_flags() {
 template <class Inst, class I>
 modrt_error* icpt_create(void* plugin, const modrt_entry_info* entry, const modrt_value* options, void** out) noexcept {
     return guard("interceptor create", [&]() -> modrt_error* {
-        std::unique_ptr<Interceptor> i = std::make_unique<I>(inst<Inst>(plugin).host(), EntryInfo(entry), ValueView(options));
+        std::unique_ptr<Interceptor> i = std::make_unique<I>(inst<Inst>(plugin).host(), EntryInfo(entry),
+                                                             ValueView(options));
         *out = i.release();  // owned by the kernel until icpt_destroy
         return nullptr;
     });
 }
 template <class Inst, class I>
-void icpt_destroy(void*, void* i) noexcept { std::unique_ptr<Interceptor> owned(static_cast<Interceptor*>(i)); }
+void icpt_destroy(void*, void* i) noexcept {
+    std::unique_ptr<Interceptor> owned(static_cast<Interceptor*>(i));
+}
 inline void icpt_stats(void* i, modrt_value* out) noexcept {
     try {
         static_cast<Interceptor*>(i)->stats(ValueSlot(out));
@@ -150,7 +162,9 @@ inline void icpt_stats(void* i, modrt_value* out) noexcept {
 inline modrt_error* icpt_intercept(void* i, modrt_frame* frame, const modrt_value* args, modrt_value* result,
                                    const modrt_next* next) noexcept {
     return guard("intercept", [&]() -> modrt_error* {
-        return static_cast<Interceptor*>(i)->intercept(Frame(frame), ValueView(args), ValueSlot(result), *next).release();
+        return static_cast<Interceptor*>(i)
+            ->intercept(Frame(frame), ValueView(args), ValueSlot(result), *next)
+            .release();
     });
 }
 
@@ -159,15 +173,19 @@ template <class Inst, class S>
 modrt_decision sec_evaluate(void* plugin, const modrt_actor* actor, modrt_str scope, modrt_str action,
                             modrt_str resource, const modrt_value* meta) noexcept {
     try {
-        return inst<Inst>(plugin).template get<S>().evaluate(actor, to_view(scope), to_view(action),
-                                                             to_view(resource), ValueView(meta));
+        return inst<Inst>(plugin).template get<S>().evaluate(actor, to_view(scope), to_view(action), to_view(resource),
+                                                             ValueView(meta));
     } catch (...) {
         return MODRT_DECISION_DENY;  // a failing policy engine never grants access
     }
 }
 template <class Inst, class S>
 int sec_strict(void* plugin) noexcept {
-    try { return inst<Inst>(plugin).template get<S>().strict() ? 1 : 0; } catch (...) { return 1; }
+    try {
+        return inst<Inst>(plugin).template get<S>().strict() ? 1 : 0;
+    } catch (...) {
+        return 1;
+    }
 }
 template <class Inst, class S>
 modrt_error* sec_scope_policies(void* plugin, modrt_str scope, modrt_value* out) noexcept {
@@ -180,19 +198,32 @@ modrt_error* sec_scope_policies(void* plugin, modrt_str scope, modrt_value* out)
 // -- contracts --
 template <class Inst, class C>
 modrt_error* ct_in(void* plugin, modrt_str target, const modrt_value* args) noexcept {
-    return guard("contract", [&]() { return inst<Inst>(plugin).template get<C>().validate_input(to_view(target), ValueView(args)).release(); });
+    return guard("contract", [&]() {
+        return inst<Inst>(plugin).template get<C>().validate_input(to_view(target), ValueView(args)).release();
+    });
 }
 template <class Inst, class C>
 modrt_error* ct_out(void* plugin, modrt_str target, const modrt_value* result) noexcept {
-    return guard("contract", [&]() { return inst<Inst>(plugin).template get<C>().validate_output(to_view(target), ValueView(result)).release(); });
+    return guard("contract", [&]() {
+        return inst<Inst>(plugin).template get<C>().validate_output(to_view(target), ValueView(result)).release();
+    });
 }
 template <class Inst, class C>
 modrt_error* ct_resolve(void* plugin, modrt_str binding, modrt_str method, modrt_value* out) noexcept {
-    return guard("contract", [&]() { return inst<Inst>(plugin).template get<C>().resolve(to_view(binding), to_view(method), ValueSlot(out)).release(); });
+    return guard("contract", [&]() {
+        return inst<Inst>(plugin)
+            .template get<C>()
+            .resolve(to_view(binding), to_view(method), ValueSlot(out))
+            .release();
+    });
 }
 template <class Inst, class C>
 int ct_covers(void* plugin, modrt_str target) noexcept {
-    try { return inst<Inst>(plugin).template get<C>().covers(to_view(target)) ? 1 : 0; } catch (...) { return 1; }
+    try {
+        return inst<Inst>(plugin).template get<C>().covers(to_view(target)) ? 1 : 0;
+    } catch (...) {
+        return 1;
+    }
 }
 template <class Inst, class C>
 modrt_error* ct_describe(void* plugin, modrt_value* out) noexcept {
@@ -240,20 +271,23 @@ struct Provide {
             return &a;
         } else if constexpr (Ext == MODRT_EXT_POOL) {
             static const modrt_pool_api a{sizeof(modrt_pool_api), &pool_create<Inst, T>, &pool_destroy<Inst, T>,
-                                          &pool_submit, &pool_stats, pool_flags<T>()};
+                                          &pool_submit,           &pool_stats,           pool_flags<T>()};
             return &a;
         } else if constexpr (Ext == MODRT_EXT_INTERCEPTOR) {
             static const modrt_interceptor_api a{sizeof(modrt_interceptor_api), &icpt_create<Inst, T>,
                                                  &icpt_destroy<Inst, T>, &icpt_intercept, &icpt_stats};
             return &a;
         } else if constexpr (Ext == MODRT_EXT_SECURITY) {
-            static const modrt_security_api a{sizeof(modrt_security_api), &sec_evaluate<Inst, T>,
-                                              &sec_strict<Inst, T>, &sec_scope_policies<Inst, T>};
+            static const modrt_security_api a{sizeof(modrt_security_api), &sec_evaluate<Inst, T>, &sec_strict<Inst, T>,
+                                              &sec_scope_policies<Inst, T>};
             return &a;
         } else {
-            static const modrt_contract_api a{sizeof(modrt_contract_api),  &ct_in<Inst, T>,
-                                              &ct_out<Inst, T>,            &ct_resolve<Inst, T>,
-                                              &ct_describe<Inst, T>,       &ct_covers<Inst, T>,
+            static const modrt_contract_api a{sizeof(modrt_contract_api),
+                                              &ct_in<Inst, T>,
+                                              &ct_out<Inst, T>,
+                                              &ct_resolve<Inst, T>,
+                                              &ct_describe<Inst, T>,
+                                              &ct_covers<Inst, T>,
                                               ct_describe_binding_hook<Inst, T>()};
             return &a;
         }
@@ -266,7 +300,9 @@ struct Provide {
 template <class Acc, class... P>
 struct collect;
 template <class... S>
-struct collect<Instance<S...>> { using type = Instance<S...>; };
+struct collect<Instance<S...>> {
+    using type = Instance<S...>;
+};
 template <class... S, class P, class... Rest>
 struct collect<Instance<S...>, P, Rest...> {
     static constexpr bool add = P::singleton && !(std::is_same_v<typename P::type, S> || ...);
@@ -290,7 +326,9 @@ modrt_error* plugin_init(const modrt_host_api* host, const modrt_value* config, 
 }
 
 template <class Inst>
-void plugin_shutdown(void* plugin) noexcept { std::unique_ptr<Inst> owned(static_cast<Inst*>(plugin)); }
+void plugin_shutdown(void* plugin) noexcept {
+    std::unique_ptr<Inst> owned(static_cast<Inst*>(plugin));
+}
 
 template <class... P>
 const modrt_plugin_descriptor* describe_plugin(const char* name, const char* version, P... provides) noexcept {

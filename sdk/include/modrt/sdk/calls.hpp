@@ -30,8 +30,9 @@ public:
     /// Whether something may stop the call while it runs (host frame_stoppable, ABI minor 3).
     template <unsigned TargetMinor = MODRT_TARGET_ABI_MINOR>
     bool stoppable() const noexcept {
-        static_assert(TargetMinor >= 3,
-                      "Frame::stoppable needs ABI minor 3: raise MODRT_TARGET_ABI_MINOR, or treat every call as stoppable");
+        static_assert(
+            TargetMinor >= 3,
+            "Frame::stoppable needs ABI minor 3: raise MODRT_TARGET_ABI_MINOR, or treat every call as stoppable");
         return host_api().frame_stoppable(f_) != 0;
     }
 
@@ -56,7 +57,9 @@ public:
     }
     Future(const Future&) = delete;
     Future& operator=(const Future&) = delete;
-    ~Future() { if (f_) host_api().future_release(f_); }
+    ~Future() {
+        if (f_) host_api().future_release(f_);
+    }
 
     modrt_future* raw() const noexcept { return f_; }
     bool done() const noexcept { return host_api().future_done(f_) != 0; }

@@ -17,8 +17,7 @@ class Error {
 public:
     Error() = default;
     explicit Error(modrt_error* e) noexcept : e_(e) {}
-    Error(modrt_error_kind kind, std::string_view message)
-        : e_(host_api().error_new(kind, to_str(message))) {}
+    Error(modrt_error_kind kind, std::string_view message) : e_(host_api().error_new(kind, to_str(message))) {}
     Error(Error&& o) noexcept : e_(std::exchange(o.e_, nullptr)) {}
     Error& operator=(Error&& o) noexcept {
         std::swap(e_, o.e_);
@@ -26,7 +25,9 @@ public:
     }
     Error(const Error&) = delete;
     Error& operator=(const Error&) = delete;
-    ~Error() { if (e_) host_api().error_free(e_); }
+    ~Error() {
+        if (e_) host_api().error_free(e_);
+    }
 
     bool failed() const noexcept { return e_ != nullptr; }
     modrt_error* raw() const noexcept { return e_; }
@@ -40,9 +41,15 @@ public:
     std::string_view stack() const noexcept { return to_view(host_api().error_stack(e_)); }
 
     // Setters chain on lvalues and on temporaries: throw Failure(Error(k, m).set_field("source")).
-    Error& set_retryable(bool r) & noexcept { host_api().error_set_retryable(e_, r ? 1 : 0); return *this; }
+    Error& set_retryable(bool r) & noexcept {
+        host_api().error_set_retryable(e_, r ? 1 : 0);
+        return *this;
+    }
     Error&& set_retryable(bool r) && noexcept { return std::move(set_retryable(r)); }
-    Error& set_stack(std::string_view s) & noexcept { host_api().error_set_stack(e_, to_str(s)); return *this; }
+    Error& set_stack(std::string_view s) & noexcept {
+        host_api().error_set_stack(e_, to_str(s));
+        return *this;
+    }
     Error&& set_stack(std::string_view s) && noexcept { return std::move(set_stack(s)); }
     ValueSlot details_slot() noexcept { return ValueSlot(host_api().error_details_mut(e_)); }
     /// Point the kernel at the registry field this error is about (shown with its line).
@@ -54,7 +61,10 @@ public:
     }
     Error&& set_field(std::string_view field) && { return std::move(set_field(field)); }
     /// Prefix the message with `context` ("context: message"), keeping kind, details and stack.
-    Error& wrap(std::string_view context) & noexcept { host_api().error_wrap(e_, to_str(context)); return *this; }
+    Error& wrap(std::string_view context) & noexcept {
+        host_api().error_wrap(e_, to_str(context));
+        return *this;
+    }
     Error&& wrap(std::string_view context) && noexcept { return std::move(wrap(context)); }
 
 private:

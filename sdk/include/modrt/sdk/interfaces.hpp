@@ -49,7 +49,8 @@ public:
 };
 
 /// Append a {id, field, message} problem for FunctionKind::load_finished.
-inline void add_load_problem(ValueSlot problems, std::string_view id, std::string_view field, std::string_view message) {
+inline void add_load_problem(ValueSlot problems, std::string_view id, std::string_view field,
+                             std::string_view message) {
     ValueSlot p = problems.push();
     p.set_map(3);
     p.insert("id").set_string(id);
@@ -101,7 +102,10 @@ public:
     virtual Error resolve(std::string_view binding, std::string_view method, ValueSlot out) = 0;
     virtual Error describe(ValueSlot out) = 0;
     /// False when no contract covers calls to `target` (the kernel then skips validation for it).
-    virtual bool covers(std::string_view target) { (void)target; return true; }
+    virtual bool covers(std::string_view target) {
+        (void)target;
+        return true;
+    }
     /// Describe one binding (a binding id, or a contract id for its default binding) in the
     /// shape abi.h gives for modrt_contract_api.describe_binding. A provider that does not
     /// override it leaves the hook NULL, and the kernel derives the answer from describe().

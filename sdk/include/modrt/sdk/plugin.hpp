@@ -11,28 +11,40 @@ namespace modrt {
 
 /// Provide a callable registry kind K (derives FunctionKind, constructed from const Host&).
 template <class K>
-constexpr detail::Provide<MODRT_EXT_FUNCTION_KIND, K> provide_kind(const char* name) { return {name}; }
+constexpr detail::Provide<MODRT_EXT_FUNCTION_KIND, K> provide_kind(const char* name) {
+    return {name};
+}
 /// Provide a data-only registry kind K (derives DataKind, constructed from const Host&): its
 /// entries have no invoke and cannot be called. A FunctionKind is still accepted here (its invoke is never used).
 template <class K>
-constexpr detail::Provide<MODRT_EXT_FUNCTION_KIND, K, false> provide_data_kind(const char* name) { return {name}; }
+constexpr detail::Provide<MODRT_EXT_FUNCTION_KIND, K, false> provide_data_kind(const char* name) {
+    return {name};
+}
 /// Provide a pool type P (derives Pool, constructed from const Host&, ValueView options).
 template <class P>
-constexpr detail::Provide<MODRT_EXT_POOL, P> provide_pool(const char* name) { return {name}; }
+constexpr detail::Provide<MODRT_EXT_POOL, P> provide_pool(const char* name) {
+    return {name};
+}
 /// Provide an interceptor I (derives Interceptor, constructed from const Host&, const EntryInfo&, ValueView).
 template <class I>
-constexpr detail::Provide<MODRT_EXT_INTERCEPTOR, I> provide_interceptor(const char* name) { return {name}; }
+constexpr detail::Provide<MODRT_EXT_INTERCEPTOR, I> provide_interceptor(const char* name) {
+    return {name};
+}
 /// Provide a security provider S (derives SecurityProvider, constructed from const Host&).
 template <class S>
-constexpr detail::Provide<MODRT_EXT_SECURITY, S> provide_security(const char* name) { return {name}; }
+constexpr detail::Provide<MODRT_EXT_SECURITY, S> provide_security(const char* name) {
+    return {name};
+}
 /// Provide a contract provider C (derives ContractProvider, constructed from const Host&).
 template <class C>
-constexpr detail::Provide<MODRT_EXT_CONTRACT, C> provide_contract(const char* name) { return {name}; }
+constexpr detail::Provide<MODRT_EXT_CONTRACT, C> provide_contract(const char* name) {
+    return {name};
+}
 
 }  // namespace modrt
 
 /// Export the plugin: MODRT_PLUGIN("name", "1.0.0", modrt::provide_pool<MyPool>("pool.mine"), ...)
-#define MODRT_PLUGIN(NAME, VERSION, ...)                                          \
+#define MODRT_PLUGIN(NAME, VERSION, ...)                                              \
     extern "C" MODRT_EXPORT const modrt_plugin_descriptor* modrt_plugin_entry(void) { \
         return ::modrt::detail::describe_plugin(NAME, VERSION, __VA_ARGS__);          \
     }
@@ -41,34 +53,34 @@ constexpr detail::Provide<MODRT_EXT_CONTRACT, C> provide_contract(const char* na
 /// The body sees `host` (a modrt::Host of the calling runtime, for host.call), `frame`,
 /// `args` (ValueView of the argument array) and `result` (ValueSlot). It also exports the
 /// marker `modrt_native_marker_NAME` (abi.h MODRT_NATIVE_MARKER): function.native binds no symbol without one.
-#define MODRT_NATIVE_FUNCTION(NAME)                                                                        \
-    extern "C" MODRT_EXPORT const uint64_t modrt_native_marker_##NAME = MODRT_NATIVE_MARKER;                \
-    static ::modrt::Error NAME##_modrt_body([[maybe_unused]] const ::modrt::Host& host,                    \
-                                            [[maybe_unused]] ::modrt::Frame frame,                         \
-                                            [[maybe_unused]] ::modrt::ValueView args,                      \
-                                            [[maybe_unused]] ::modrt::ValueSlot result);                   \
-    extern "C" MODRT_EXPORT modrt_error* NAME(const modrt_host_api* host, modrt_frame* frame,             \
-                                              const modrt_value* args, modrt_value* result) {            \
-        ::modrt::detail::set_host(host);                                                                   \
-        return ::modrt::detail::guard(#NAME, [&]() -> modrt_error* {                                       \
-            return NAME##_modrt_body(::modrt::Host(host, nullptr, #NAME), ::modrt::Frame(frame),           \
-                                     ::modrt::ValueView(args), ::modrt::ValueSlot(result))                 \
-                .release();                                                                                \
-        });                                                                                                \
-    }                                                                                                      \
-    static ::modrt::Error NAME##_modrt_body([[maybe_unused]] const ::modrt::Host& host,                    \
-                                            [[maybe_unused]] ::modrt::Frame frame,                         \
-                                            [[maybe_unused]] ::modrt::ValueView args,                      \
+#define MODRT_NATIVE_FUNCTION(NAME)                                                                                    \
+    extern "C" MODRT_EXPORT const uint64_t modrt_native_marker_##NAME = MODRT_NATIVE_MARKER;                           \
+    static ::modrt::Error NAME##_modrt_body([[maybe_unused]] const ::modrt::Host& host,                                \
+                                            [[maybe_unused]] ::modrt::Frame frame,                                     \
+                                            [[maybe_unused]] ::modrt::ValueView args,                                  \
+                                            [[maybe_unused]] ::modrt::ValueSlot result);                               \
+    extern "C" MODRT_EXPORT modrt_error* NAME(const modrt_host_api* host, modrt_frame* frame, const modrt_value* args, \
+                                              modrt_value* result) {                                                   \
+        ::modrt::detail::set_host(host);                                                                               \
+        return ::modrt::detail::guard(#NAME, [&]() -> modrt_error* {                                                   \
+            return NAME##_modrt_body(::modrt::Host(host, nullptr, #NAME), ::modrt::Frame(frame),                       \
+                                     ::modrt::ValueView(args), ::modrt::ValueSlot(result))                             \
+                .release();                                                                                            \
+        });                                                                                                            \
+    }                                                                                                                  \
+    static ::modrt::Error NAME##_modrt_body([[maybe_unused]] const ::modrt::Host& host,                                \
+                                            [[maybe_unused]] ::modrt::Frame frame,                                     \
+                                            [[maybe_unused]] ::modrt::ValueView args,                                  \
                                             [[maybe_unused]] ::modrt::ValueSlot result)
 
 /// A `function.native` function written against the C ABI (it sees the raw `host`, `frame`,
 /// `args` and `result` pointers): MODRT_NATIVE_RAW_FUNCTION(add) { ...; return nullptr; }.
 /// Exports the same marker as MODRT_NATIVE_FUNCTION; it must not throw.
-#define MODRT_NATIVE_RAW_FUNCTION(NAME)                                                                    \
-    extern "C" MODRT_EXPORT const uint64_t modrt_native_marker_##NAME = MODRT_NATIVE_MARKER;                \
-    extern "C" MODRT_EXPORT modrt_error* NAME([[maybe_unused]] const modrt_host_api* host,                 \
-                                              [[maybe_unused]] modrt_frame* frame,                         \
-                                              [[maybe_unused]] const modrt_value* args,                    \
+#define MODRT_NATIVE_RAW_FUNCTION(NAME)                                                      \
+    extern "C" MODRT_EXPORT const uint64_t modrt_native_marker_##NAME = MODRT_NATIVE_MARKER; \
+    extern "C" MODRT_EXPORT modrt_error* NAME([[maybe_unused]] const modrt_host_api* host,   \
+                                              [[maybe_unused]] modrt_frame* frame,           \
+                                              [[maybe_unused]] const modrt_value* args,      \
                                               [[maybe_unused]] modrt_value* result)
 
 #endif  // MODRT_SDK_PLUGIN_HPP

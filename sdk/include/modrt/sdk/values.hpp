@@ -33,9 +33,7 @@ public:
     ValueView operator[](size_t i) const noexcept { return ValueView(host_api().value_at(v_, i)); }
     std::string_view key(size_t i) const noexcept { return to_view(host_api().value_key_at(v_, i)); }
     /// The value under `key`; a nil view when absent.
-    ValueView find(std::string_view key) const noexcept {
-        return ValueView(host_api().value_find(v_, to_str(key)));
-    }
+    ValueView find(std::string_view key) const noexcept { return ValueView(host_api().value_find(v_, to_str(key))); }
     bool has(std::string_view key) const noexcept { return host_api().value_find(v_, to_str(key)) != nullptr; }
 
 private:
@@ -117,7 +115,9 @@ public:
     /// Append an item; the slot is valid until this value's next push/insert/set.
     ValueSlot push() const noexcept { return ValueSlot(host_api().value_push(v_)); }
     /// Insert or replace `key`; the slot is valid until this value's next push/insert/set.
-    ValueSlot insert(std::string_view key) const noexcept { return ValueSlot(host_api().value_insert(v_, to_str(key))); }
+    ValueSlot insert(std::string_view key) const noexcept {
+        return ValueSlot(host_api().value_insert(v_, to_str(key)));
+    }
     void copy_from(ValueView src) const noexcept { host_api().value_copy(v_, src.raw()); }
 
 private:
@@ -136,7 +136,9 @@ public:
     }
     Value(const Value&) = delete;
     Value& operator=(const Value&) = delete;
-    ~Value() { if (v_) host_api().value_free(v_); }
+    ~Value() {
+        if (v_) host_api().value_free(v_);
+    }
 
     modrt_value* raw() const noexcept { return v_; }
     ValueView view() const noexcept { return ValueView(v_); }
