@@ -8,6 +8,7 @@
 
 namespace modrt::cli {
 int cmd_call(const std::vector<std::string>& args);
+int cmd_serve(const std::vector<std::string>& args);
 int cmd_list(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 int cmd_plugins(const std::vector<std::string>& args);

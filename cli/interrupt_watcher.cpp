@@ -23,8 +23,8 @@ timespec to_timespec(std::chrono::steady_clock::duration d) {
 }
 }  // namespace
 
-InterruptWatcher::InterruptWatcher(std::function<void()> cancel, std::chrono::milliseconds term_grace)
-    : cancel_(std::move(cancel)), term_grace_(term_grace) {
+InterruptWatcher::InterruptWatcher(std::function<void()> cancel, std::chrono::milliseconds term_grace, std::string work)
+    : cancel_(std::move(cancel)), term_grace_ms_(term_grace.count()), work_(std::move(work)) {
     sigemptyset(&watched_);
     sigaddset(&watched_, SIGINT);
     sigaddset(&watched_, SIGTERM);
@@ -33,8 +33,7 @@ InterruptWatcher::InterruptWatcher(std::function<void()> cancel, std::chrono::mi
     thread_ = std::thread([this] { watch(); });
 }
 
-InterruptWatcher::InterruptWatcher(std::shared_ptr<kernel::CallCanceler> canceler,
-                                   std::chrono::milliseconds term_grace)
+InterruptWatcher::InterruptWatcher(std::shared_ptr<kernel::CallCanceler> canceler, std::chrono::milliseconds term_grace)
     : InterruptWatcher([c = std::move(canceler)] { c->cancel(); }, term_grace) {}
 
 InterruptWatcher::~InterruptWatcher() {
@@ -58,7 +57,7 @@ void InterruptWatcher::watch() {
             sig = sigtimedwait(&watched_, nullptr, &left);
             if (sig < 0) {
                 if (errno == EAGAIN)
-                    quit(("the call did not stop within " + std::to_string(term_grace_.count()) + "ms of SIGTERM")
+                    quit((work_ + " did not stop within " + std::to_string(term_grace_ms_.load()) + "ms of SIGTERM")
                              .c_str());
                 continue;  // EINTR
             }
@@ -75,11 +74,12 @@ void InterruptWatcher::watch() {
             quit(sig == SIGINT ? "interrupted again" : "SIGTERM again");
         }
         if (sig == SIGTERM) {
-            term_deadline = std::chrono::steady_clock::now() + term_grace_;
-            std::cerr << "modrt: SIGTERM, canceling the call (quitting in " << term_grace_.count()
+            const int64_t grace = term_grace_ms_.load();
+            term_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace);
+            std::cerr << "modrt: SIGTERM, stopping " << work_ << " (quitting in " << grace
                       << "ms if it does not stop)\n";
         } else {
-            std::cerr << "modrt: interrupted, canceling the call (again to quit at once)\n";
+            std::cerr << "modrt: interrupted, stopping " << work_ << " (again to quit at once)\n";
         }
         cancel_();
     }

@@ -11,6 +11,8 @@ constexpr const char* kUsageText = R"(usage: modrt [--help] [--version] <command
 
 commands:
   call REGISTRY ID [ARG...]   call a function; each ARG is one JSON value; prints the result as JSON
+  serve REGISTRY              start the registry's triggers (HTTP services, schedules) and serve
+                              until SIGINT/SIGTERM, then stop gracefully
   list REGISTRY               list entries: id, kind, pool
   validate REGISTRY           report every problem in a registry (exit 1 if any), and notes
                               such as running without a security plugin
@@ -29,7 +31,8 @@ options of every command (before or after it):
   --registry-max-bytes SIZE   most bytes one registry file may hold or expand to (default 4MiB)
 
 exit codes: 0 ok, 1 the call or the registry failed, 2 the command line was wrong, 130 interrupted
-(Ctrl-C), 143 terminated (SIGTERM: the call is canceled and gets 2s to return)
+(Ctrl-C), 143 terminated (SIGTERM: the call is canceled and gets 2s to return); `serve` exits 0
+after a graceful stop
 
 'modrt <command> --help' shows a command's own options.
 )";
@@ -75,11 +78,9 @@ int main(int argc, char** argv) {
         std::cout << "modrt " << MODRT_VERSION << " (ABI " << MODRT_ABI_MAJOR << "." << MODRT_ABI_MINOR << ")\n";
         return kOk;
     }
-    static const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{{"call", cmd_call},
-                                                                                          {"list", cmd_list},
-                                                                                          {"validate", cmd_validate},
-                                                                                          {"plugins", cmd_plugins},
-                                                                                          {"contracts", cmd_contracts}};
+    static const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{
+        {"call", cmd_call},         {"serve", cmd_serve},     {"list", cmd_list},
+        {"validate", cmd_validate}, {"plugins", cmd_plugins}, {"contracts", cmd_contracts}};
     auto it = commands.find(command);
     if (it == commands.end()) {
         std::cerr << "modrt: unknown command '" << command << "'\n\n" << kUsageText;

@@ -313,7 +313,7 @@ TEST(CliCall, CtrlCCancelsTheCall) {
     auto took = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(r.exit_code, 130) << dump(r);
     EXPECT_EQ(r.out, "");
-    EXPECT_THAT(r.err, HasSubstr("interrupted, canceling the call"));
+    EXPECT_THAT(r.err, HasSubstr("interrupted, stopping the call"));
     EXPECT_THAT(r.err, HasSubstr("Canceled: wait stopped early"));  // the function saw its frame canceled
     EXPECT_LT(took, std::chrono::seconds(10));
 }
@@ -847,7 +847,7 @@ TEST(CliSignals, SigtermStopsARunawayLuaLoop) {
     ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
     EXPECT_EQ(r.exit_code, 143) << cli_signal_dump(r);
     EXPECT_EQ(r.out, "");
-    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, canceling the call"));  // the watcher's path, not a default kill
+    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, stopping the call"));  // the watcher's path, not a default kill
     ASSERT_TRUE(r.exit_after_signal);
     EXPECT_LT(*r.exit_after_signal, kCliSignalGrace + kCliSignalMargin) << cli_signal_dump(r);
 }
@@ -858,7 +858,7 @@ TEST(CliSignals, SigtermEndsACallThatIgnoresCancellationAfterTheGracePeriod) {
     ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
     EXPECT_EQ(r.exit_code, 143) << cli_signal_dump(r);
     EXPECT_EQ(r.out, "");
-    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, canceling the call (quitting in 2000ms if it does not stop)"));
+    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, stopping the call (quitting in 2000ms if it does not stop)"));
     EXPECT_THAT(r.err, HasSubstr("modrt: the call did not stop within 2000ms of SIGTERM, quitting"));
     ASSERT_TRUE(r.exit_after_signal);
     EXPECT_GE(*r.exit_after_signal, kCliSignalGrace - std::chrono::milliseconds(100))
@@ -872,7 +872,7 @@ TEST(CliSignals, SigtermOnACallThatFinishesWithinTheGracePeriodKeepsItsResult) {
     ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
     EXPECT_EQ(r.exit_code, 0) << cli_signal_dump(r);
     EXPECT_EQ(r.out, "\"done\"\n");
-    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, canceling the call"));
+    EXPECT_THAT(r.err, HasSubstr("modrt: SIGTERM, stopping the call"));
     EXPECT_THAT(r.err, Not(HasSubstr("did not stop")));
 }
 
@@ -902,7 +902,7 @@ TEST(CliSignals, FirstCtrlCCancelsARunawayLuaLoopAndExits130) {
     ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
     EXPECT_EQ(r.exit_code, 130) << cli_signal_dump(r);
     EXPECT_EQ(r.out, "");
-    EXPECT_THAT(r.err, HasSubstr("modrt: interrupted, canceling the call (again to quit at once)"));
+    EXPECT_THAT(r.err, HasSubstr("modrt: interrupted, stopping the call (again to quit at once)"));
     EXPECT_THAT(r.err, HasSubstr("Canceled"));
     EXPECT_THAT(r.err, Not(HasSubstr("quitting")));  // the call stopped; no forced exit
 }
@@ -922,7 +922,7 @@ TEST(CliSignals, SecondCtrlCQuitsAtOnce) {
     ASSERT_FALSE(r.timed_out) << cli_signal_dump(r);
     EXPECT_EQ(r.exit_code, 130) << cli_signal_dump(r);
     EXPECT_EQ(r.out, "");
-    EXPECT_THAT(r.err, HasSubstr("modrt: interrupted, canceling the call (again to quit at once)"));
+    EXPECT_THAT(r.err, HasSubstr("modrt: interrupted, stopping the call (again to quit at once)"));
     EXPECT_THAT(r.err, HasSubstr("modrt: interrupted again, quitting"));
     ASSERT_TRUE(r.exit_after_signal);
     EXPECT_LT(*r.exit_after_signal, kCliSignalMargin) << cli_signal_dump(r);

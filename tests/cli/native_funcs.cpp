@@ -4,6 +4,7 @@
 #include <modrt/sdk.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -80,5 +81,23 @@ MODRT_NATIVE_FUNCTION(stubborn) {
     host.log(MODRT_LOG_WARN, "stubborn: started");
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     result.set_string("done");
+    return {};
+}
+
+// note(path, text, wait_ms) -> waits up to wait_ms (polling the frame), then appends a line to
+// path: `text`, or "canceled" when the wait was cut short. `modrt serve` tests read the file.
+MODRT_NATIVE_FUNCTION(note) {
+    int64_t ms = args.size() > 2 ? args[2].as_int() : 0;
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    std::string line(args[1].as_string());
+    while (std::chrono::steady_clock::now() < until) {
+        if (frame.canceled() != 0) {
+            line = "canceled";
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    std::ofstream(std::string(args[0].as_string()), std::ios::app) << line << "\n";
+    result.set_nil();
     return {};
 }

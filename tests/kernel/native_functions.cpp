@@ -186,6 +186,14 @@ MODRT_NATIVE_FUNCTION(stoppable) {
     return {};
 }
 
+// attachment(key) -> the C string a root frame lends under key (host frame_attachment), nil when none
+MODRT_NATIVE_FUNCTION(attachment) {
+    void* p = modrt::frame_attachment(frame, args[0].as_string());
+    if (p == nullptr) result.set_nil();
+    else result.set_string(static_cast<const char*>(p));
+    return {};
+}
+
 // ---------------------------------------------------------------------------
 // Written against the C ABI (MODRT_NATIVE_RAW_FUNCTION): they use the raw host
 // table (host->call with a runtime pointer), which the MODRT_NATIVE_FUNCTION body does not see.

@@ -40,6 +40,10 @@ public:
         if (e.raw.kind == kInterceptorDefaultsKind) return;  // read before the load binds anything
         const ProvidedApi* api = provider(e, e.raw.kind, "kind");
         if (!api) return;
+        if (api->type == MODRT_EXT_TRIGGER) {
+            bind_trigger(e, api->api.trigger);
+            return;
+        }
         if (api->type != MODRT_EXT_FUNCTION_KIND) {
             error(e, "kind", "'" + e.raw.kind + "' is not an entry kind");
             return;
@@ -106,8 +110,12 @@ public:
     void finish_load(const std::vector<Entry*>& added) {
         std::vector<std::pair<void (*)(void*, modrt_value*), void*>> done;
         for (Entry* e : added) {
-            if (e->kind == nullptr || e->kind->load_finished == nullptr) continue;  // zero past an older table
-            std::pair hook{e->kind->load_finished, e->kind_plugin};
+            // zero past an older table
+            void (*finished)(void*, modrt_value*) = e->kind      ? e->kind->load_finished
+                                                    : e->trigger ? e->trigger->api->load_finished
+                                                                 : nullptr;
+            if (finished == nullptr) continue;
+            std::pair hook{finished, e->kind_plugin};
             if (std::find(done.begin(), done.end(), hook) != done.end()) continue;
             done.push_back(hook);
             Value problems = Value::array();
@@ -122,6 +130,25 @@ public:
     }
 
 private:
+    // An entry of a trigger kind: made now, started by Runtime::start_triggers (`modrt serve`).
+    void bind_trigger(Entry& e, const modrt_trigger_api& api) {
+        auto t = std::make_unique<TriggerHandle>();
+        for (auto& p : read_trigger_lifecycle(e.raw, t->lifecycle)) error(e, p.field, std::move(p.message));
+        t->api = &api;
+        t->plugin = last_plugin_->state();
+        t->owner = last_plugin_;
+        e.kind_plugin = t->plugin;
+        e.kind_owner = last_plugin_;
+        if (modrt_error* err = call_plugin(last_plugin_, "trigger create",
+                                           [&] { return api.create(t->plugin, &e.info, &t->handle); })) {
+            ErrorPtr owned(err);
+            t->handle = nullptr;
+            error(e, error_field(*owned), owned->message);
+            return;
+        }
+        e.trigger = std::move(t);
+    }
+
     // The kernel's own single-entry kinds (runtime.limits, runtime.security): the runtime's
     // first such entry sets `value`; another one is an error naming the first.
     template <class T>

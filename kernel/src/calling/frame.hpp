@@ -31,6 +31,9 @@ struct FrameStorage {
     const modrt_actor* actor = nullptr;  // one reference held
     std::string scope;
     Value options;
+    // What a root frame from root_frame_new lends its calls (frame_attachment); empty key: nothing.
+    std::string attachment_key;
+    void* attachment = nullptr;
     ~FrameStorage() { actor_release(actor); }
 };
 

@@ -1,6 +1,7 @@
 // The host API table: how plugins reach values, errors, frames, logging and calls.
 #include "calling/async_call.hpp"
 #include "calling/interceptor_chain.hpp"
+#include "calling/root_frame.hpp"
 #include "host_api/host_oom.hpp"
 #include "runtime/logging.hpp"
 
@@ -483,6 +484,10 @@ modrt_host_api make_host_api(modrt_runtime* rt) {
     h.contract_resolve = h_contract_resolve;
     h.contract_describe = h_contract_describe;
     h.contract_describe_binding = h_contract_describe_binding;
+    h.root_frame_new = root_frame_new;
+    h.root_frame_cancel = root_frame_cancel;
+    h.root_frame_release = root_frame_release;
+    h.frame_attachment = frame_attachment;
     h.next_invoke_with = h_next_invoke_with;
     h.value_size_limit = h_value_size_limit;
     return h;

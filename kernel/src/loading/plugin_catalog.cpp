@@ -104,6 +104,7 @@ LoadedPlugin::LoadedPlugin(const PluginRecord& record, const modrt_plugin_descri
             case MODRT_EXT_INTERCEPTOR: api.api.interceptor = copy_table<modrt_interceptor_api>(p.api); break;
             case MODRT_EXT_CONTRACT: api.api.contract = copy_table<modrt_contract_api>(p.api); break;
             case MODRT_EXT_SECURITY: api.api.security = copy_table<modrt_security_api>(p.api); break;
+            case MODRT_EXT_TRIGGER: api.api.trigger = copy_table<modrt_trigger_api>(p.api); break;
         }
         provided_.push_back(std::move(api));
     }

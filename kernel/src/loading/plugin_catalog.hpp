@@ -28,6 +28,7 @@ struct ProvidedApi {
         modrt_interceptor_api interceptor;
         modrt_contract_api contract;
         modrt_security_api security;
+        modrt_trigger_api trigger;
     } api{};
 };
 

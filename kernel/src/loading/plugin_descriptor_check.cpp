@@ -15,6 +15,7 @@ size_t minimum_api_size(modrt_extension_type type) {
         case MODRT_EXT_INTERCEPTOR: return offsetof(modrt_interceptor_api, intercept) + sizeof(void*);
         case MODRT_EXT_CONTRACT: return offsetof(modrt_contract_api, validate_output) + sizeof(void*);
         case MODRT_EXT_SECURITY: return offsetof(modrt_security_api, evaluate) + sizeof(void*);
+        case MODRT_EXT_TRIGGER: return offsetof(modrt_trigger_api, destroy) + sizeof(void*);  // minor 6 on
     }
     return SIZE_MAX;
 }

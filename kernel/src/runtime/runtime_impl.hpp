@@ -8,6 +8,7 @@
 #include "providers/contract/contract_guard.hpp"
 #include "providers/security/security_settings.hpp"
 #include "runtime/runtime_limits.hpp"
+#include "triggers/trigger_handle.hpp"
 
 #include <modrt/kernel/error.hpp>
 #include <modrt/kernel/runtime.hpp>
@@ -66,6 +67,7 @@ struct Entry {
     void* handle = nullptr;  // from entry_create
     std::unique_ptr<PoolHandle> pool;
     std::vector<std::unique_ptr<InterceptorHandle>> interceptors;
+    std::unique_ptr<TriggerHandle> trigger;  // set when the kind is a trigger (then kind is null)
 
     std::string load_error;  // why binding failed ("" when it did not); such an entry is never run
     // The contract provider validates this entry's calls (set after each registry load).
@@ -125,6 +127,9 @@ struct modrt_runtime {
 };
 
 namespace modrt::kernel {
+
+/// Stop every running trigger of `rt` at once and wait for all (each within its stop_timeout).
+void stop_all_triggers(modrt_runtime& rt);
 
 /// The host API table every plugin of `rt` receives.
 modrt_host_api make_host_api(modrt_runtime* rt);

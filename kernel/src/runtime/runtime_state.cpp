@@ -50,6 +50,7 @@ InterceptorHandle::~InterceptorHandle() {
 }
 
 Entry::~Entry() {
+    trigger.reset();
     interceptors.clear();
     pool.reset();
     if (handle && kind && kind->entry_destroy)
@@ -66,8 +67,10 @@ modrt_runtime::modrt_runtime(RuntimeOptions o)
 }
 
 modrt_runtime::~modrt_runtime() {
-    // Refuse new calls, let hooks already inside a pool return (PoolUse), then pools
-    // (they drop queued calls and join their workers), then entries, then the plugins that made them.
+    // Triggers first, while calls still run (they drain within their stop_timeout). Then refuse
+    // new calls, let hooks already inside a pool return (PoolUse), then pools (they drop queued
+    // calls and join their workers), then entries, then the plugins that made them.
+    stop_all_triggers(*this);
     closing.store(true, std::memory_order_seq_cst);
     CallTask::wake_parked(this);
     while (pool_users.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();

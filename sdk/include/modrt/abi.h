@@ -46,13 +46,13 @@
  * A process may hold several runtimes; each hands its plugins its own host
  * table (host->runtime names it), valid until the plugin's shutdown. The verbs
  * that take no modrt_runtime* are process-wide: logging, memory, clock, values,
- * errors, frames (frame_*, next_invoke_with, security_allowed, security_check:
- * a frame knows its runtime), actors and futures. A plugin may keep a copy of
+ * errors, frames (frame_*, next_invoke_with, security_allowed, security_check,
+ * root_frame_cancel, root_frame_release: a frame knows its runtime), actors and futures. A plugin may keep a copy of
  * the table it got at init and call those verbs through it from any runtime
  * (the C++ SDK does: modrt::host_api(), whose `runtime` is NULL). The verbs that
  * take a modrt_runtime* (call, call_async, entry_find, library_symbol,
  * pool_stats, security_evaluate, security_scope_policies, contract_resolve,
- * contract_describe, value_size_limit, contract_describe_binding) need a live
+ * contract_describe, value_size_limit, contract_describe_binding, root_frame_new) need a live
  * runtime: pass the `runtime` of the table that runtime handed over.
  *
  * ===== Values that cross the boundary (all modrt_value trees) =====
@@ -86,6 +86,8 @@
  *    modrt_security_api.evaluate): NULL or a map chosen by the caller (e.g.
  *    Lua's security.can(action, resource, meta)); policy conditions read it.
  *  - security_scope_policies / scope_policies `out`: an array of policy id strings.
+ *  - modrt_trigger_api.start `out`: a map; {listen: [string]} (addresses, or
+ *    what else it waits on, e.g. "every 30s") when it has anything to say.
  *
  * ===== Minors (from `git log -p -- sdk/include/modrt/abi.h`; sizes on LP64) =====
  *
@@ -121,6 +123,12 @@
  *    names (modrt_plugin_state & co., all `void`), security_check deprecated.
  *    A data entry kind is still a modrt_kind_api with invoke == NULL. Host
  *    table 632 bytes.
+ *  1.6: triggers: MODRT_EXT_TRIGGER and modrt_trigger_api (entries that call
+ *    functions on their own: HTTP services, schedules); typed handle
+ *    modrt_trigger_state. A plugin providing a trigger targets minor 6 (an
+ *    older kernel would not know the interface type). Host root_frame_new,
+ *    root_frame_cancel, root_frame_release, frame_attachment. Host table 664
+ *    bytes.
  */
 #ifndef MODRT_ABI_H
 #define MODRT_ABI_H
@@ -135,7 +143,7 @@ extern "C" {
 /** ABI major: a plugin with another major is refused. */
 #define MODRT_ABI_MAJOR 1
 /** ABI minor of this header (the kernel built with it speaks this minor); see the rule above. */
-#define MODRT_ABI_MINOR 5
+#define MODRT_ABI_MINOR 6
 
 /** The oldest minor this plugin needs (rule 1): what its descriptor's abi_minor says. Define it before including this header to target an older kernel. */
 #ifndef MODRT_TARGET_ABI_MINOR
@@ -254,6 +262,8 @@ typedef void modrt_pool_state;
 typedef void modrt_interceptor_state;
 /** The kernel's state behind modrt_next.self and modrt_task.self: opaque to plugins. */
 typedef void modrt_kernel_state;
+/** (minor 6) A trigger's handle, made by modrt_trigger_api.create. */
+typedef void modrt_trigger_state;
 
 /* ------------------------------------------------------------------------ */
 /* Registry entries as seen by plugins                                       */
@@ -541,10 +551,21 @@ typedef struct modrt_host_api {
     /* -- minor 5 -- */
     /** Describe one binding into `out` (the shape of modrt_contract_api.describe_binding); `binding` is a binding id, or a contract id for its default binding. NOT_FOUND when neither exists or the contract has no default binding, INVALID for a malformed id, UNAVAILABLE when the binding did not load or without a contract provider. */
     modrt_error* (*contract_describe_binding)(modrt_runtime* runtime, modrt_str binding, modrt_value* out);
+
+    /* -- minor 6: root frames, the parents of a trigger's calls -- */
+    /** A root frame carrying `options` (context, actor, scope; timeout_ns counts from now as the deadline; what it leaves unset comes from runtime.security's outside caller) and, when attachment_key.len > 0, lending `attachment` under that key (frame_attachment). Pass it as `parent` to call / call_async: root_frame_cancel then cancels every call beneath it, even one running inline on this thread. Owned: release with root_frame_release once every call made under it has returned. */
+    modrt_frame* (*root_frame_new)(modrt_runtime* runtime, const modrt_call_options* options, modrt_str attachment_key,
+                                   void* attachment);
+    /** Cancel a root frame and every call beneath it (CANCELED); from any thread, any number of times. */
+    void (*root_frame_cancel)(modrt_frame* frame);
+    /** Release a root frame from root_frame_new. NULL is ignored. */
+    void (*root_frame_release)(modrt_frame* frame);
+    /** What the root frame above `frame` (or `frame` itself) lends under `key`; NULL when none. Calls made with call_async see none (they may outlive the lender). Borrowed: valid while the root frame lives. */
+    void* (*frame_attachment)(const modrt_frame* frame, modrt_str key);
 } modrt_host_api;
 
 /* ------------------------------------------------------------------------ */
-/* The five extension interfaces                                             */
+/* The extension interfaces                                                  */
 /* ------------------------------------------------------------------------ */
 
 /** What a `provides` item is. */
@@ -553,7 +574,9 @@ typedef enum modrt_extension_type {
     MODRT_EXT_POOL = 2,          /**< a pool type (modrt_pool_api) */
     MODRT_EXT_INTERCEPTOR = 3,   /**< an interceptor (modrt_interceptor_api) */
     MODRT_EXT_CONTRACT = 4,      /**< a contract provider (modrt_contract_api) */
-    MODRT_EXT_SECURITY = 5       /**< a security provider (modrt_security_api) */
+    MODRT_EXT_SECURITY = 5,      /**< a security provider (modrt_security_api) */
+    MODRT_EXT_TRIGGER =
+        6 /**< (minor 6) a registry entry kind whose entries call functions on their own (modrt_trigger_api) */
 } modrt_extension_type;
 
 /** A registry entry kind: `function.lua`, `function.native`, or a data kind like `library.lua` (invoke == NULL). */
@@ -637,6 +660,27 @@ typedef struct modrt_security_api {
     /** May be NULL (and is absent from older tables): write the ids of the policies `scope` holds into `out` as an array of strings; NOT_FOUND for a missing group or policy. */
     modrt_error* (*scope_policies)(modrt_plugin_state* plugin, modrt_str scope, modrt_value* out);
 } modrt_security_api;
+
+/** (minor 6) A trigger: a registry entry kind (`http.service`, `schedule.function`) whose entries,
+ *  once started, call functions on threads of their own, as root calls through host->call /
+ *  call_async with host->runtime, choosing each call's actor, scope, context and deadline
+ *  (modrt_call_options). The kernel creates one per entry at load, starts the entries whose
+ *  `lifecycle.auto_start` is true (default) when the runtime is served (`modrt serve`), and
+ *  stops them at shutdown, each within its `lifecycle.stop_timeout` (default 10s). The
+ *  `lifecycle` block is the kernel's except `lifecycle.security`, which the plugin reads. */
+typedef struct modrt_trigger_api {
+    size_t struct_size; /**< sizeof(modrt_trigger_api) as built by the plugin */
+    /** Check and prepare one entry at load: no threads or sockets yet; *out receives the handle. Errors may carry details {field: "name"}. */
+    modrt_error* (*create)(modrt_plugin_state* plugin, const modrt_entry_info* entry, modrt_trigger_state** out);
+    /** Start taking work (bind, spawn threads). An owned error (port in use, ...) fails the start of the runtime, and its details may carry {field}; the trigger then holds nothing running. May write into `out` (a map) {listen: [string]}: what it listens on, for the start log. */
+    modrt_error* (*start)(modrt_trigger_state* trigger, modrt_value* out);
+    /** Stop taking work at once; let the calls it made finish until `deadline_ns` (the now_ns clock), then cancel those still running; return once every one has returned and its threads are joined. Called at most once per start, from any thread. */
+    void (*stop)(modrt_trigger_state* trigger, int64_t deadline_ns);
+    /** Release the handle (after stop, or never started). */
+    void (*destroy)(modrt_plugin_state* plugin, modrt_trigger_state* trigger);
+    /** May be NULL: as modrt_kind_api.load_finished, once per load for the plugin's trigger kinds (e.g. check that the function an entry calls exists). */
+    void (*load_finished)(modrt_plugin_state* plugin, modrt_value* out);
+} modrt_trigger_api;
 
 /* ------------------------------------------------------------------------ */
 /* The plugin descriptor                                                     */

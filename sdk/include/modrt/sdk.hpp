@@ -19,6 +19,7 @@
 #ifndef MODRT_SDK_HPP
 #define MODRT_SDK_HPP
 
+#include <modrt/sdk/http_exchange.hpp>
 #include <modrt/sdk/plugin.hpp>
 
 #endif  // MODRT_SDK_HPP

@@ -56,6 +56,16 @@ struct PoolStats {
     modrt_pool_stats stats{};
 };
 
+/// One trigger entry (its kind is a trigger: http.service, schedule.function, ...).
+struct TriggerSummary {
+    std::string id;
+    std::string kind;
+    bool auto_start = true;                 // lifecycle.auto_start
+    bool running = false;                   // started and not stopped
+    std::chrono::nanoseconds stop_timeout;  // lifecycle.stop_timeout
+    std::vector<std::string> listen;        // what it said it listens on when it started
+};
+
 /// What one interceptor of one entry reports (e.g. interceptor.metrics' counters).
 struct InterceptorStats {
     std::string id;           // the entry
@@ -153,6 +163,16 @@ public:
     std::vector<PluginRecord> plugins() const;
     /// Every plugin file on the path, each opened and checked against its manifest (`modrt plugins`).
     std::vector<PluginRecord> inspect_plugins() const;
+    /// Start every trigger whose lifecycle.auto_start is true (the default), in declaration
+    /// order. When one fails to start, those already started are stopped again and its
+    /// problem is returned as a registry error at the entry; empty when all started.
+    std::vector<RegistryError> start_triggers();
+    /// Stop every running trigger at once and wait for all: each stops taking work, gives
+    /// calls in flight its lifecycle.stop_timeout to finish, then cancels the rest. The
+    /// destructor does it too.
+    void stop_triggers();
+    /// Every trigger entry, in declaration order.
+    std::vector<TriggerSummary> triggers() const;
     /// Whether a security provider serves this runtime; false: every call is allowed (permissive mode).
     bool has_security_provider() const;
     /// Every contract with its methods, schemas and implementations, as the contract

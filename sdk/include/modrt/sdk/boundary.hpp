@@ -81,10 +81,11 @@ void kind_entry_destroy(void*, void* entry) noexcept {
         std::unique_ptr<FunctionEntry> owned(static_cast<FunctionEntry*>(entry));
     }
 }
-template <class Inst, class K>
+/// Base is the interface whose load_finished runs (a class may be a DataKind and a TriggerKind at once).
+template <class Inst, class K, class Base>
 void kind_load_finished(void* plugin, modrt_value* out) noexcept {
     modrt_error* err = guard("load_finished", [&]() -> modrt_error* {
-        inst<Inst>(plugin).template get<K>().load_finished(ValueSlot(out));
+        static_cast<Base&>(inst<Inst>(plugin).template get<K>()).load_finished(ValueSlot(out));
         return nullptr;
     });
     if (err != nullptr) {  // report the failure itself as a problem, against no particular entry
@@ -105,6 +106,33 @@ constexpr auto kind_invoke_hook() noexcept {
     modrt_error* (*hook)(void*, void*, modrt_frame*, const modrt_value*, modrt_value*) = nullptr;
     if constexpr (Callable) hook = &kind_invoke<Inst, K>;
     return hook;
+}
+
+/// The interface a kind's load_finished belongs to.
+template <class K>
+using KindBase = std::conditional_t<std::is_base_of_v<FunctionKind, K>, FunctionKind, DataKind>;
+
+// -- triggers --
+template <class Inst, class K>
+modrt_error* trigger_create(void* plugin, const modrt_entry_info* info, void** out) noexcept {
+    return guard(to_view(info->kind), [&]() -> modrt_error* {
+        *out =
+            static_cast<TriggerKind&>(inst<Inst>(plugin).template get<K>()).create_trigger(EntryInfo(info)).release();
+        return nullptr;
+    });
+}
+inline modrt_error* trigger_start(void* trigger, modrt_value* out) noexcept {
+    return guard("trigger start",
+                 [&]() -> modrt_error* { return static_cast<Trigger*>(trigger)->start(ValueSlot(out)).release(); });
+}
+inline void trigger_stop(void* trigger, int64_t deadline_ns) noexcept {
+    try {
+        static_cast<Trigger*>(trigger)->stop(deadline_ns);
+    } catch (...) {  // stop must not fail; what it could not stop, destroy still releases
+    }
+}
+inline void trigger_destroy(void*, void* trigger) noexcept {
+    std::unique_ptr<Trigger> owned(static_cast<Trigger*>(trigger));
 }
 
 // -- pools --
@@ -267,7 +295,16 @@ struct Provide {
                           "provide_data_kind needs a DataKind");
             static const modrt_kind_api a{sizeof(modrt_kind_api), &kind_entry_create<Inst, T>,
                                           &kind_entry_destroy<Inst, T>, kind_invoke_hook<Inst, T, Callable>(),
-                                          &kind_load_finished<Inst, T>};
+                                          &kind_load_finished<Inst, T, KindBase<T>>};
+            return &a;
+        } else if constexpr (Ext == MODRT_EXT_TRIGGER) {
+            static_assert(std::is_base_of_v<TriggerKind, T>, "provide_trigger needs a TriggerKind");
+            static const modrt_trigger_api a{sizeof(modrt_trigger_api),
+                                             &trigger_create<Inst, T>,
+                                             &trigger_start,
+                                             &trigger_stop,
+                                             &trigger_destroy,
+                                             &kind_load_finished<Inst, T, TriggerKind>};
             return &a;
         } else if constexpr (Ext == MODRT_EXT_POOL) {
             static const modrt_pool_api a{sizeof(modrt_pool_api), &pool_create<Inst, T>, &pool_destroy<Inst, T>,

@@ -1,4 +1,4 @@
-// modrt SDK, The interfaces a plugin author implements: kinds, pools, interceptors, security and contract providers.
+// modrt SDK, The interfaces a plugin author implements: kinds, pools, interceptors, security and contract providers, triggers.
 // Part of the header-only C++ layer; include <modrt/sdk.hpp>.
 #ifndef MODRT_SDK_INTERFACES_HPP
 #define MODRT_SDK_INTERFACES_HPP
@@ -114,6 +114,32 @@ public:
         (void)out;
         return Error(MODRT_ERR_UNAVAILABLE, "this contract provider does not describe bindings");
     }
+};
+
+/// One entry of a trigger kind (an HTTP service, a schedule). Once started it calls functions
+/// as root calls on threads of its own (Host::call / call_async; TriggerIdentity gives the
+/// actor and scope its entry's lifecycle.security names).
+class Trigger {
+public:
+    virtual ~Trigger() = default;
+    /// Start taking work; return an Error (or throw Failure, with set_field) when it cannot.
+    /// May write {listen: [string]} into `out`: what it listens on, for the start log.
+    virtual Error start(ValueSlot out) = 0;
+    /// Stop taking work now; let calls in flight finish until `deadline_ns` (host now_ns clock),
+    /// cancel the rest, and return once all have returned and every thread is joined.
+    virtual void stop(int64_t deadline_ns) = 0;
+};
+
+/// A registry entry kind whose entries are triggers, provided with provide_trigger (ABI minor 6).
+/// Constructed once per runtime from (const Host&); one class may also be a DataKind for the
+/// entries its triggers read (routers, endpoints).
+class TriggerKind {
+public:
+    virtual ~TriggerKind() = default;
+    /// Check and prepare an entry (no threads or sockets yet); throw Failure (with set_field) for registry errors.
+    virtual std::unique_ptr<Trigger> create_trigger(const EntryInfo& info) = 0;
+    /// As FunctionKind::load_finished.
+    virtual void load_finished(ValueSlot problems) { (void)problems; }
 };
 
 }  // namespace modrt

@@ -4,6 +4,7 @@
 #define MODRT_SDK_PLUGIN_HPP
 
 #include <modrt/sdk/boundary.hpp>
+#include <modrt/sdk/trigger_calls.hpp>
 
 #include <cstdint>
 
@@ -18,6 +19,13 @@ constexpr detail::Provide<MODRT_EXT_FUNCTION_KIND, K> provide_kind(const char* n
 /// entries have no invoke and cannot be called. A FunctionKind is still accepted here (its invoke is never used).
 template <class K>
 constexpr detail::Provide<MODRT_EXT_FUNCTION_KIND, K, false> provide_data_kind(const char* name) {
+    return {name};
+}
+/// Provide a trigger kind T (derives TriggerKind, constructed from const Host&): its entries are
+/// started by `modrt serve` and call functions on their own. Needs ABI minor 6.
+template <class T, unsigned TargetMinor = MODRT_TARGET_ABI_MINOR>
+constexpr detail::Provide<MODRT_EXT_TRIGGER, T> provide_trigger(const char* name) {
+    static_assert(TargetMinor >= 6, "provide_trigger needs ABI minor 6: raise MODRT_TARGET_ABI_MINOR");
     return {name};
 }
 /// Provide a pool type P (derives Pool, constructed from const Host&, ValueView options).
