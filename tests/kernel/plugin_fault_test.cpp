@@ -392,5 +392,65 @@ TEST_F(KernelPluginFault, ContractProviderWithoutValidateHooksValidatesNothing) 
     expect_still_serving();
 }
 
+// -- triggers ---------------------------------------------------------------
+
+/// A runtime with the fault plugins and one test.fault.trigger entry of `mode` (kt:t, line 4).
+std::unique_ptr<Runtime> fault_trigger_runtime(const std::string& mode, std::string& errors) {
+    RuntimeOptions o = default_options();
+    o.plugin_path.push_back(fault_dir());
+    auto rt = std::make_unique<Runtime>(o);
+    fs::path dir = scratch_dir("trigger_" + mode);
+    write_file(dir / "registry.yaml", "version: \"1.0\"\nnamespace: kt\nentries:\n"
+                                      "  - name: t\n"
+                                      "    kind: test.fault.trigger\n"
+                                      "    mode: " +
+                                          mode +
+                                          "\n"
+                                          "    port: 1\n");
+    errors = format_all(rt->load(dir));
+    return rt;
+}
+
+TEST(KernelTriggerFault, StartThatThrowsIsAStartErrorNamingThePlugin) {
+    std::string load_errors;
+    auto rt = fault_trigger_runtime("start_throws", load_errors);
+    ASSERT_EQ(load_errors, "");
+    auto errors = rt->start_triggers();
+    ASSERT_EQ(errors.size(), 1u);
+    KT_EXPECT_CONTAINS(errors[0].message,
+                       "test.fault.trigger (" + fault_file("faulty_trigger") + "): trigger start threw");
+    KT_EXPECT_CONTAINS(errors[0].message, "start exploded");
+    EXPECT_FALSE(rt->triggers().at(0).running);
+}
+
+TEST(KernelTriggerFault, StartErrorPointsAtItsField) {
+    std::string load_errors;
+    auto rt = fault_trigger_runtime("start_fails", load_errors);
+    ASSERT_EQ(load_errors, "");
+    auto errors = rt->start_triggers();
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].line, 7);  // `port:`
+    EXPECT_EQ(errors[0].message, "start: port 1 is taken");
+}
+
+TEST(KernelTriggerFault, StopAndDestroyThatThrowAreLoggedNotFatal) {
+    std::string load_errors;
+    auto rt = fault_trigger_runtime("stop_throws", load_errors);
+    ASSERT_EQ(load_errors, "");
+    ASSERT_TRUE(rt->start_triggers().empty());
+    EXPECT_TRUE(rt->triggers().at(0).running);
+    rt->stop_triggers();
+    EXPECT_FALSE(rt->triggers().at(0).running);
+    rt.reset();  // destroy throws: logged
+}
+
+TEST(KernelTriggerFault, CreateThatThrowsIsARegistryError) {
+    std::string load_errors;
+    auto rt = fault_trigger_runtime("create_throws", load_errors);
+    KT_EXPECT_CONTAINS(load_errors, "registry.yaml:4");
+    KT_EXPECT_CONTAINS(load_errors, "trigger create threw");
+    EXPECT_TRUE(rt->start_triggers().empty());  // the entry did not load: nothing to start
+}
+
 }  // namespace
 }  // namespace kt

@@ -62,7 +62,7 @@ struct TriggerSummary {
     std::string kind;
     bool auto_start = true;                 // lifecycle.auto_start
     bool running = false;                   // started and not stopped
-    std::chrono::nanoseconds stop_timeout;  // lifecycle.stop_timeout
+    std::chrono::nanoseconds stop_timeout{};  // lifecycle.stop_timeout
     std::vector<std::string> listen;        // what it said it listens on when it started
 };
 
