@@ -4,6 +4,7 @@
 #include "modules/contract/lua_contract.hpp"
 #include "modules/ctx/lua_ctx.hpp"
 #include "modules/funcs/lua_funcs.hpp"
+#include "modules/http/lua_http.hpp"
 #include "modules/security/lua_security.hpp"
 #include "vm/sandbox.hpp"
 
@@ -15,6 +16,8 @@ constexpr HostModule kModules[] = {
     {"ctx", open_ctx_module},
     {"security", open_security_module},
     {"contract", open_contract_module},
+    // Needs an HTTP trigger's exchange (modrt/http.h).
+    {"http", open_http_module},
 };
 
 }  // namespace
@@ -25,7 +28,7 @@ const HostModule* find_host_module(std::string_view name) noexcept {
     return nullptr;
 }
 
-const char* host_module_names() noexcept { return "funcs, ctx, security, contract"; }
+const char* host_module_names() noexcept { return "funcs, ctx, security, contract, http"; }
 
 void seal_host_module(lua_State* L, const char* name) {
     // A userdata, not a table: rawset cannot reach into it.

@@ -1,6 +1,6 @@
 // Host modules a function may `require` when its entry lists them under
 // `modules:`: funcs (lua_funcs.hpp), ctx (lua_ctx.hpp), security
-// (lua_security.hpp) and contract (lua_contract.hpp). Each module that
+// (lua_security.hpp), contract (lua_contract.hpp) and http (lua_http.hpp). Each module that
 // requires one gets its own read-only instance, bound to it
 // (module_binding.hpp).
 #pragma once

@@ -1,0 +1,83 @@
+// Finding and checking the running call's exchange (http_exchange_access.hpp).
+#include "modules/http/http_exchange_access.hpp"
+
+#include "values/lua_errors.hpp"
+#include "vm/call_env.hpp"
+
+#include <modrt/sdk.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+namespace modrt::lua {
+namespace {
+
+// Registry key (its address) of push_error_body, kept there so that pushing an
+// exchange's error allocates nothing before the protected call that owns it.
+char kErrorBodyKey;
+
+// push_error_body(err): the error value of `err` (light userdata), under lua_pcall.
+int push_error_body(lua_State* L) {
+    push_modrt_error(L, static_cast<const modrt_error*>(lua_touserdata(L, 1)));
+    return 1;
+}
+
+}  // namespace
+
+modrt_http_exchange* running_exchange(lua_State* L) noexcept {
+    modrt_frame* frame = current_call(L).frame;
+    if (frame == nullptr) return nullptr;
+    void* lent = host_api().frame_attachment(frame, to_str(MODRT_HTTP_EXCHANGE_KEY));
+    auto* ex = static_cast<modrt_http_exchange*>(lent);
+    // Something lent under the key that is no exchange this header describes: none.
+    if (ex == nullptr || ex->struct_size < sizeof(modrt_http_exchange) || ex->api == nullptr) return nullptr;
+    return ex;
+}
+
+ExchangeRef exchange_ref(modrt_http_exchange* ex) noexcept {
+    ExchangeRef ref;
+    ref.ex = ex;
+    modrt_str id = ex->api->field(ex, MODRT_HTTP_REQUEST_ID);
+    ref.id_len = id.len;
+    if (id.ptr != nullptr) std::memcpy(ref.id, id.ptr, std::min(id.len, ExchangeRef::kIdBytes));
+    return ref;
+}
+
+modrt_http_exchange* live_exchange(lua_State* L, const ExchangeRef& ref) noexcept {
+    modrt_http_exchange* ex = running_exchange(L);
+    if (ex == nullptr || ex != ref.ex) return nullptr;
+    modrt_str id = ex->api->field(ex, MODRT_HTTP_REQUEST_ID);
+    if (id.len != ref.id_len) return nullptr;
+    size_t kept = std::min(id.len, ExchangeRef::kIdBytes);
+    return kept == 0 || std::memcmp(id.ptr, ref.id, kept) == 0 ? ex : nullptr;
+}
+
+const char* no_exchange_message(lua_State* L) noexcept {
+    if (current_call(L).frame == nullptr) return kNoCallMessage;
+    return "no HTTP request is being served by this call (only a function an HTTP endpoint calls, and the "
+           "synchronous calls it makes, see one; funcs.async calls do not)";
+}
+
+void install_exchange_error_helper(lua_State* L) {
+    lua_pushlightuserdata(L, &kErrorBodyKey);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    bool present = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (present) return;
+    lua_pushlightuserdata(L, &kErrorBodyKey);
+    lua_pushcfunction(L, push_error_body);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+}
+
+int push_exchange_error(lua_State* L, modrt_error* err) {
+    // Neither a registry read nor a light userdata allocates: nothing can raise before the pcall.
+    lua_pushlightuserdata(L, &kErrorBodyKey);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    lua_pushlightuserdata(L, err);
+    int status = lua_pcall(L, 1, 1, 0);
+    host_api().error_free(err);
+    if (status != 0) return lua_error(L);  // out of memory: raise it, err is freed
+    return 1;
+}
+
+}  // namespace modrt::lua
