@@ -82,8 +82,7 @@ int cmd_serve(const std::vector<std::string>& args) {
         std::cerr << (t.listen.empty() ? " started" : "") << "\n";
     }
     std::cerr << "modrt: serving " << registry << " (Ctrl-C to stop)" << std::endl;
-    stop.wait();
-    std::cerr << "modrt: stopping: finishing calls in flight (again to quit at once)\n";
+    stop.wait();  // the watcher said what happens next
     rt->stop_triggers();
     rt.reset();
     std::cerr << "modrt: stopped\n";

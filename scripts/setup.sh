@@ -6,7 +6,7 @@ packages=(
   libboost-dev libboost-filesystem-dev libboost-program-options-dev
   libluajit-5.1-dev libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  json-schema-test-suite
+  json-schema-test-suite libssl-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -8,6 +8,7 @@
 #include <modrt/kernel/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <numeric>
 #include <vector>
@@ -157,8 +158,14 @@ int fx_responded(const modrt_http_exchange* ex) { return fake(ex).touched ? 1 : 
 const modrt_http_api kFakeApi = {sizeof(modrt_http_api), fx_field,      fx_count, fx_name_at, fx_value_at, fx_get,
                                  fx_set_status,          fx_set_header, fx_write, fx_flush,   fx_responded};
 
+/// Serials never repeat within the test binary, as a trigger's (http.h) never repeat within it.
+uint64_t next_fake_serial() {
+    static std::atomic<uint64_t> last{0};
+    return ++last;
+}
+
 FakeExchange::FakeExchange(const modrt_host_api& h)
-    : modrt_http_exchange{sizeof(modrt_http_exchange), &kFakeApi}, host(&h) {}
+    : modrt_http_exchange{sizeof(modrt_http_exchange), &kFakeApi, next_fake_serial()}, host(&h) {}
 
 /// `v` with every map's keys sorted, so that values compare whatever order JSON members came in.
 Value sorted(const Value& v) {
@@ -693,9 +700,9 @@ TEST_F(LuaHttp, ObjectsKeptPastTheirRequestFail) {
     ASSERT_TRUE(kept.ok()) << kept.error->message;
     EXPECT_EQ(kept.value, str("/first"));
 
-    // A trigger may lend the next request's exchange at the same address: its request id
-    // (the trigger makes one when the client sends none) tells the two apart.
-    first->request_id = "req-2";
+    // A trigger may serve the next request with the same exchange object, and a client may send
+    // the same X-Request-Id again: the serial, which changes with every request, tells them apart.
+    first->serial = next_fake_serial();
     first->path = "/second";
     first->touched = false;
     expect_stale(serve(*first, "test.http:kept", args({str("use")})));

@@ -75,6 +75,8 @@ typedef struct modrt_http_api {
 struct modrt_http_exchange {
     size_t struct_size;        /**< sizeof(modrt_http_exchange) as built by the trigger */
     const modrt_http_api* api; /**< the hooks; static storage */
+    /** Changes with every request the exchange serves (a trigger may reuse one exchange object per connection), never repeating within the trigger: a Lua object kept past its request compares it to know the request is over. */
+    uint64_t serial;
 };
 
 #ifdef __cplusplus

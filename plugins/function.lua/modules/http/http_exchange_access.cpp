@@ -6,9 +6,6 @@
 
 #include <modrt/sdk.hpp>
 
-#include <algorithm>
-#include <cstring>
-
 namespace modrt::lua {
 namespace {
 
@@ -34,22 +31,11 @@ modrt_http_exchange* running_exchange(lua_State* L) noexcept {
     return ex;
 }
 
-ExchangeRef exchange_ref(modrt_http_exchange* ex) noexcept {
-    ExchangeRef ref;
-    ref.ex = ex;
-    modrt_str id = ex->api->field(ex, MODRT_HTTP_REQUEST_ID);
-    ref.id_len = id.len;
-    if (id.ptr != nullptr) std::memcpy(ref.id, id.ptr, std::min(id.len, ExchangeRef::kIdBytes));
-    return ref;
-}
+ExchangeRef exchange_ref(modrt_http_exchange* ex) noexcept { return ExchangeRef{ex, ex->serial}; }
 
 modrt_http_exchange* live_exchange(lua_State* L, const ExchangeRef& ref) noexcept {
     modrt_http_exchange* ex = running_exchange(L);
-    if (ex == nullptr || ex != ref.ex) return nullptr;
-    modrt_str id = ex->api->field(ex, MODRT_HTTP_REQUEST_ID);
-    if (id.len != ref.id_len) return nullptr;
-    size_t kept = std::min(id.len, ExchangeRef::kIdBytes);
-    return kept == 0 || std::memcmp(id.ptr, ref.id, kept) == 0 ? ex : nullptr;
+    return ex != nullptr && ex == ref.ex && ex->serial == ref.serial ? ex : nullptr;
 }
 
 const char* no_exchange_message(lua_State* L) noexcept {

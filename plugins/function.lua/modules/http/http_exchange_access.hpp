@@ -7,14 +7,10 @@
 // and the trigger frees the exchange when the request ends. So every method
 // first checks that the object's request is the one the running call serves:
 // the exchange the call reaches (host frame_attachment: a walk to the root
-// frame and a key compare) must be the object's, and carry the same request
-// id, since a trigger may lend a later request's exchange at a freed one's
-// address. A stale object gets an error, never a dangling pointer.
-//
-// The request id is the client's X-Request-Id when it sent one: a later
-// request that reuses both the address and a client-chosen id passes the
-// check (the object then acts on that request; memory stays safe). Telling
-// calls apart for sure needs a per-call serial the ABI does not offer yet.
+// frame and a key compare) must be the object's and carry the same serial
+// (http.h: it changes with every request, since a trigger may serve a later
+// request with the same exchange object, or lend one at a freed one's address).
+// A stale object gets an error, never a dangling pointer.
 #pragma once
 
 #include <modrt/abi.h>
@@ -23,6 +19,7 @@
 #include <lua.hpp>
 
 #include <cstddef>
+#include <cstdint>
 
 namespace modrt::lua {
 
@@ -32,11 +29,8 @@ modrt_http_exchange* running_exchange(lua_State* L) noexcept;
 
 /// Which request an object was made for. Trivially copyable: it lives in userdata.
 struct ExchangeRef {
-    /// Request id bytes kept: ids are UUID-sized; a longer one is compared by its start and length.
-    static constexpr size_t kIdBytes = 64;
     modrt_http_exchange* ex = nullptr;
-    size_t id_len = 0;       ///< the request id's whole length
-    char id[kIdBytes] = {};  ///< its first bytes
+    uint64_t serial = 0;  ///< the exchange's serial when the object was made
 };
 
 /// The reference to the request `ex` serves now.
