@@ -26,7 +26,10 @@ int cmd_list(const std::vector<std::string>& args) {
     std::cout << std::left << std::setw(id_col) << "ID" << std::setw(kind_col) << "KIND"
               << "POOL\n";
     for (const auto& e : entries)
-        std::cout << std::setw(id_col) << e.id << std::setw(kind_col) << e.kind << (e.pool.empty() ? "-" : e.pool)
+        std::cout << std::setw(id_col) << e.id << std::setw(kind_col) << e.kind
+                  << (e.skipped        ? "(skipped: no plugin serves this kind)"
+                      : e.pool.empty() ? "-"
+                                       : e.pool)
                   << "\n";
     return kOk;
 }
@@ -43,7 +46,12 @@ int cmd_validate(const std::vector<std::string>& args) {
     if (help) return kOk;
     auto rt = load_runtime(g, registry);
     if (!rt) return kFailed;
-    std::cout << "ok: " << rt->entries().size() << " entries in " << registry << "\n";
+    auto entries = rt->entries();
+    std::cout << "ok: " << entries.size() << " entries in " << registry << "\n";
+    for (const auto& e : entries)
+        if (e.skipped)
+            std::cout << "skipped: " << e.file << ":" << e.line << ": entry '" << e.id << "' (" << e.kind
+                      << "): no plugin serves this kind; calling it fails\n";
     // Said here rather than on every call: validating is when the setup is being looked at.
     if (!rt->has_security_provider())
         std::cout << "note: no security plugin loaded: every call is allowed (permissive mode)\n";

@@ -436,6 +436,29 @@ TEST(CliValidate, GoodRegistryExitsZero) {
     EXPECT_THAT(r.out, HasSubstr("ok: 8 entries in " + kNative));
 }
 
+TEST(CliValidate, EntriesOfKindsNoPluginServesAreListedAsSkipped) {
+    TempDir dir;
+    dir.write("registry.yaml", "version: \"1.0\"\nnamespace: app\nentries:\n"
+                               "  - {name: hello, kind: function.lua, source: file://hello.lua, method: hello}\n"
+                               "  - {name: worker, kind: process.lua, source: file://hello.lua, method: hello}\n");
+    dir.write("hello.lua", "return {hello = function() return 'hi' end}\n");
+    auto r = run_modrt({"validate", dir.str()});
+    EXPECT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_THAT(r.out, HasSubstr("skipped: " + dir.str() +
+                                 "/registry.yaml:5: entry 'app:worker' (process.lua): no "
+                                 "plugin serves this kind; calling it fails"));
+    EXPECT_THAT(r.err,
+                HasSubstr("skipped 1 entry of kinds no plugin serves (calling one fails): process.lua (app:worker)"));
+    r = run_modrt({"list", dir.str()});
+    EXPECT_THAT(r.out, HasSubstr("(skipped: no plugin serves this kind)"));
+    r = run_modrt({"call", dir.str(), "app:hello"});
+    EXPECT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"hi\"\n");
+    r = run_modrt({"call", dir.str(), "app:worker"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("Unavailable: 'app:worker' is a process.lua entry"));
+}
+
 TEST(CliValidate, BrokenRegistryReportsEveryErrorWithFileAndLine) {
     auto r = run_modrt({"validate", kBroken});
     EXPECT_EQ(r.exit_code, 1) << dump(r);

@@ -159,6 +159,47 @@ TEST(KernelRegistry, UnknownKindNamesTheKindAndPointsAtItsLine) {
     KT_EXPECT_CONTAINS(l.errors[0].message, "no plugin");
 }
 
+TEST(KernelRegistry, EntriesOfKindsNoPluginServesAreSkippedAndFailOnlyWhenCalled) {
+    // A Wippy project folder mixes functions with kinds served elsewhere (processes, terminals).
+    fs::path dir = scratch_dir("skipped");
+    write_file(dir / "registry.yaml",
+               with_lib("version: \"1.0\"\nnamespace: kt\nentries:\n"
+                        "  - {name: add, kind: function.native, source: file://@LIB@, method: add}\n"
+                        "  - {name: worker, kind: process.lua, source: file://worker.lua, method: main}\n"
+                        "  - {name: term, kind: terminal.host}\n"));
+    write_file(dir / "worker.lua", "return {main = function() end}\n");
+    Runtime rt(default_options());
+    auto errs = rt.load(dir);
+    ASSERT_TRUE(errs.empty()) << format_all(errs);
+    auto entries = rt.entries();
+    ASSERT_EQ(entries.size(), 3u);
+    EXPECT_FALSE(entries[0].skipped);
+    EXPECT_TRUE(entries[1].skipped);
+    EXPECT_TRUE(entries[2].skipped);
+    Value args = Value::array();
+    args.items = {Value::integer(2), Value::integer(3)};
+    EXPECT_TRUE(rt.call("kt:add", args).ok());
+    auto r = rt.call("kt:worker", Value::array());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_UNAVAILABLE);
+    EXPECT_FALSE(r.error->retryable);
+    KT_EXPECT_CONTAINS(r.error->message,
+                       "'kt:worker' is a process.lua entry: no plugin on the plugin path serves that kind");
+}
+
+TEST(KernelRegistry, AKindCloseToAProvidedOneIsAnErrorWithASuggestion) {
+    fs::path dir = scratch_dir("typo");
+    write_file(dir / "registry.yaml", "version: \"1.0\"\nnamespace: kt\nentries:\n"
+                                      "  - {name: lib, kind: library.lau, source: file://lib.lua}\n");
+    write_file(dir / "lib.lua", "return {}\n");
+    Runtime rt(default_options());
+    auto errs = rt.load(dir);
+    ASSERT_EQ(errs.size(), 1u) << format_all(errs);
+    EXPECT_EQ(errs[0].line, 4);
+    KT_EXPECT_CONTAINS(errs[0].message,
+                       "no plugin on the plugin path provides 'library.lau' (did you mean 'library.lua'?)");
+}
+
 TEST(KernelRegistry, DuplicateIdAcrossFilesNamesTheFirstLocation) {
     auto l = load(fixtures() / "duplicate");
     expect_single(l.errors, file_in("duplicate", "b.yaml"), 7, "kt:twice",
@@ -230,7 +271,7 @@ TEST(KernelRegistry, ReportsEveryErrorOfAMultiErrorRegistry) {
         {a, 6, "", "no 'name'"},
         {a, 7, "kt:no_kind", "no 'kind'"},
         {a, 10, "kt:bad_pool", "'pool' must be a map"},
-        {a, 12, "kt:unknown", "'nope.kind'"},
+        {a, 12, "kt:unknown", "'function.nope'"},
         {b, 4, "kt:ok_one", "first declared at " + a + ":4"},
         {b, 8, "kt:bad_source", "file://"},
     };

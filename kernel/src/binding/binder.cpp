@@ -1,12 +1,14 @@
 // Binding the entries of one registry load (binder.hpp).
 #include "binding/binder.hpp"
 
+#include "binding/unknown_kinds.hpp"
 #include "calling/interceptor_defaults.hpp"
 #include "calling/plugin_guard.hpp"
 #include "loading/plugin_config_entry.hpp"
 #include "providers/contract/contract_guard.hpp"
 #include "providers/pool_types.hpp"
 #include "providers/security/security_provider.hpp"
+#include "runtime/logging.hpp"
 #include "runtime/runtime_impl.hpp"
 
 #include <algorithm>
@@ -38,6 +40,10 @@ public:
             return;
         }
         if (e.raw.kind == kInterceptorDefaultsKind) return;  // read before the load binds anything
+        if (rt_.catalog.provider_of(e.raw.kind) == nullptr) {
+            unknown_kind(e);
+            return;
+        }
         const ProvidedApi* api = provider(e, e.raw.kind, "kind");
         if (!api) return;
         if (api->type == MODRT_EXT_TRIGGER) {
@@ -129,7 +135,26 @@ public:
         }
     }
 
+    /// (kind, id) of the entries this load skipped (unknown_kinds.hpp), in declaration order.
+    const std::vector<std::pair<std::string, std::string>>& skipped() const { return skipped_; }
+
 private:
+    // No plugin on the path provides the entry's kind: skip it, or say why not (unknown_kinds.hpp).
+    void unknown_kind(Entry& e) {
+        std::vector<std::string> provided;
+        for (const auto& r : rt_.catalog.records())
+            provided.insert(provided.end(), r.provides.begin(), r.provides.end());
+        UnknownKind u = classify_unknown_kind(e.raw.kind, provided);
+        if (u.skip) {
+            e.skipped = true;
+            skipped_.emplace_back(e.raw.kind, e.raw.id);
+            return;
+        }
+        error(e, "kind",
+              "no plugin on the plugin path provides '" + e.raw.kind + "'" +
+                  (u.suggestion.empty() ? "" : " (did you mean '" + u.suggestion + "'?)") + rt_.catalog.refused_note());
+    }
+
     // An entry of a trigger kind: made now, started by Runtime::start_triggers (`modrt serve`).
     void bind_trigger(Entry& e, const modrt_trigger_api& api) {
         auto t = std::make_unique<TriggerHandle>();
@@ -301,6 +326,7 @@ private:
     std::vector<RegistryError>& errors_;
     LoadedPlugin* last_plugin_ = nullptr;
     InterceptorDefaults icpt_defaults_;  // from the runtime's runtime.interceptors entry, if any
+    std::vector<std::pair<std::string, std::string>> skipped_;
 };
 
 }  // namespace
@@ -313,6 +339,7 @@ void bind_entries(modrt_runtime& rt, const std::vector<Entry*>& added, std::vect
     for (Entry* e : added)
         if (e->raw.kind != kPluginConfigKind) binder.bind(*e);
     binder.finish_load(added);
+    if (!binder.skipped().empty()) logger()->warn("{}", skipped_entries_text(binder.skipped()));
 }
 
 }  // namespace modrt::kernel

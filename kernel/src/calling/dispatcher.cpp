@@ -228,6 +228,13 @@ namespace {
         err->retryable = false;  // the registry must change first
         return err.release();
     }
+    if (e->skipped) {
+        ErrorPtr err = make_error(MODRT_ERR_UNAVAILABLE, "'" + std::string(id) + "' is a " + e->raw.kind +
+                                                             " entry: no plugin on the plugin path serves that kind, "
+                                                             "so it was skipped at load (see modrt validate)");
+        err->retryable = false;
+        return err.release();
+    }
     if (!e->callable())
         return fail(MODRT_ERR_INVALID, "'" + std::string(id) + "' is a " + e->raw.kind + " entry and cannot be called");
     return fail(MODRT_ERR_INVALID, "call depth limit (max_depth " + std::to_string(rt->limits.max_depth) +

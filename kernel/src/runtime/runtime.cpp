@@ -80,7 +80,7 @@ std::vector<RegistryError> Runtime::load(const fs::path& registry) {
 std::vector<EntrySummary> Runtime::entries() const {
     std::vector<EntrySummary> out;
     for (const auto& e : impl_->entries)
-        out.push_back({e->raw.id, e->raw.kind, e->pool ? e->pool->type : "", e->raw.file, e->raw.line});
+        out.push_back({e->raw.id, e->raw.kind, e->pool ? e->pool->type : "", e->raw.file, e->raw.line, e->skipped});
     return out;
 }
 

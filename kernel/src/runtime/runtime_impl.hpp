@@ -70,6 +70,7 @@ struct Entry {
     std::unique_ptr<TriggerHandle> trigger;  // set when the kind is a trigger (then kind is null)
 
     std::string load_error;  // why binding failed ("" when it did not); such an entry is never run
+    bool skipped = false;    // its kind is served by no plugin (binding/unknown_kinds.hpp): never run
     // The contract provider validates this entry's calls (set after each registry load).
     std::atomic<bool> contract_checked{false};
 

@@ -47,6 +47,7 @@ struct EntrySummary {
     std::string pool;  // pool type, "" for non-callable entries
     std::string file;
     int64_t line = 0;
+    bool skipped = false;  // no plugin serves its kind: listed, never run
 };
 
 /// The state of one entry's pool.
@@ -60,10 +61,10 @@ struct PoolStats {
 struct TriggerSummary {
     std::string id;
     std::string kind;
-    bool auto_start = true;                 // lifecycle.auto_start
-    bool running = false;                   // started and not stopped
+    bool auto_start = true;                   // lifecycle.auto_start
+    bool running = false;                     // started and not stopped
     std::chrono::nanoseconds stop_timeout{};  // lifecycle.stop_timeout
-    std::vector<std::string> listen;        // what it said it listens on when it started
+    std::vector<std::string> listen;          // what it said it listens on when it started
 };
 
 /// What one interceptor of one entry reports (e.g. interceptor.metrics' counters).
