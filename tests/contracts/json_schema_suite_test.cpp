@@ -1,4 +1,4 @@
-// The JSON Schema draft-07 validator (plugins/contract/json_schema) against the official
+// The JSON Schema draft-07 validator (libs/json_schema) against the official
 // JSON-Schema-Test-Suite, then focused tests of what the contract plugin relies on:
 // violation paths and messages, collecting every violation, schema errors, threads.
 #include "json_schema/schema.hpp"

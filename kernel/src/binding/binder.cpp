@@ -144,7 +144,8 @@ private:
         std::vector<std::string> provided;
         for (const auto& r : rt_.catalog.records())
             provided.insert(provided.end(), r.provides.begin(), r.provides.end());
-        UnknownKind u = classify_unknown_kind(e.raw.kind, provided);
+        const std::string refused = rt_.catalog.refused_note();
+        UnknownKind u = classify_unknown_kind(e.raw.kind, provided, !refused.empty());
         if (u.skip) {
             e.skipped = true;
             skipped_.emplace_back(e.raw.kind, e.raw.id);
@@ -152,7 +153,7 @@ private:
         }
         error(e, "kind",
               "no plugin on the plugin path provides '" + e.raw.kind + "'" +
-                  (u.suggestion.empty() ? "" : " (did you mean '" + u.suggestion + "'?)") + rt_.catalog.refused_note());
+                  (u.suggestion.empty() ? "" : " (did you mean '" + u.suggestion + "'?)") + refused);
     }
 
     // An entry of a trigger kind: made now, started by Runtime::start_triggers (`modrt serve`).

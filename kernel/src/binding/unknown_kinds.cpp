@@ -27,7 +27,7 @@ size_t edit_distance(std::string_view a, std::string_view b, size_t limit) {
 
 }  // namespace
 
-UnknownKind classify_unknown_kind(std::string_view kind, const std::vector<std::string>& provided) {
+UnknownKind classify_unknown_kind(std::string_view kind, const std::vector<std::string>& provided, bool some_refused) {
     constexpr size_t kTypoDistance = 2;
     UnknownKind out;
     size_t best = kTypoDistance + 1;
@@ -38,7 +38,7 @@ UnknownKind classify_unknown_kind(std::string_view kind, const std::vector<std::
             out.suggestion = name;
         }
     }
-    out.skip = best > kTypoDistance && !kind.starts_with("function.");
+    out.skip = best > kTypoDistance && !kind.starts_with("function.") && !some_refused;
     return out;
 }
 

@@ -4,7 +4,8 @@
 // likely a mistake stays a registry error:
 //   - a `function.*` kind: a function modrt cannot run is never someone else's to serve;
 //   - a name within two edits of one a plugin provides (a typo: "did you mean ...?");
-//   - a name a plugin on the path provides but was refused (the catalog says why).
+//   - any name while a plugin on the path is refused: it may be the one that provides it
+//     (a refused file's names are not always known), and the catalog says why it was refused.
 #pragma once
 
 #include <string>
@@ -19,8 +20,9 @@ struct UnknownKind {
     std::string suggestion;  // a provided name close to `kind` ("" when none)
 };
 
-/// Decide for `kind`, knowing every name the plugins on the path provide (refused ones too).
-UnknownKind classify_unknown_kind(std::string_view kind, const std::vector<std::string>& provided);
+/// Decide for `kind`, knowing every name the plugins on the path provide (refused ones too)
+/// and whether any plugin on the path was refused.
+UnknownKind classify_unknown_kind(std::string_view kind, const std::vector<std::string>& provided, bool some_refused);
 
 /// One log line for the entries a load skipped: "skipped 2 entries of kinds no plugin
 /// serves: process.lua (app:worker, app:cron), terminal.host (app:term)". `skipped` holds

@@ -1,11 +1,17 @@
 // The table of host modules (host_modules.hpp).
 #include "modules/host_modules.hpp"
 
+#include "modules/base64/lua_base64.hpp"
 #include "modules/contract/lua_contract.hpp"
 #include "modules/ctx/lua_ctx.hpp"
 #include "modules/funcs/lua_funcs.hpp"
+#include "modules/hash/lua_hash.hpp"
 #include "modules/http/lua_http.hpp"
+#include "modules/json/lua_json.hpp"
+#include "modules/logger/lua_logger.hpp"
 #include "modules/security/lua_security.hpp"
+#include "modules/time/lua_time.hpp"
+#include "modules/uuid/lua_uuid.hpp"
 #include "vm/sandbox.hpp"
 
 namespace modrt::lua {
@@ -18,6 +24,13 @@ constexpr HostModule kModules[] = {
     {"contract", open_contract_module},
     // Needs an HTTP trigger's exchange (modrt/http.h).
     {"http", open_http_module},
+    // Data modules: json, base64, uuid, hash, logger.
+    {"json", open_json_module},
+    {"base64", open_base64_module},
+    {"uuid", open_uuid_module},
+    {"hash", open_hash_module},
+    {"logger", open_logger_module},
+    {"time", open_time_module},
 };
 
 }  // namespace
@@ -28,7 +41,11 @@ const HostModule* find_host_module(std::string_view name) noexcept {
     return nullptr;
 }
 
-const char* host_module_names() noexcept { return "funcs, ctx, security, contract, http"; }
+const char* host_module_names() noexcept {
+    return "funcs, ctx, security, contract, http"
+           ", json, base64, uuid, hash, logger"
+           ", time";
+}
 
 void seal_host_module(lua_State* L, const char* name) {
     // A userdata, not a table: rawset cannot reach into it.

@@ -19,9 +19,10 @@ char kCaseMetaKey;
 // Trivially destructible: the future it reads is kept alive by the channel's
 // environment table ([1] = the future userdata).
 struct ChannelBox {
-    FutureBox* future;
-    bool delivered;  // the result went out: nothing more will arrive
-    bool closed;     // the call failed, or close() was called
+    FutureBox* future;   // null for a clock channel
+    bool delivered;      // the result went out: nothing more will arrive
+    bool closed;         // the call failed, or close() was called
+    ClockChannel clock;  // a clock channel's schedule
 };
 
 // The channel's future, made once per future and cached in its environment.
@@ -52,7 +53,14 @@ ChannelBox& check_channel(lua_State* L, int idx) {
 // Whether a receive on `ch` would not block. Reads only kernel state, never Lua.
 bool ready(const ChannelBox* ch) noexcept {
     if (ch->closed) return true;
+    if (ch->future == nullptr) return ch->clock.due_ns <= host_api().now_ns();
     return !ch->delivered && host_api().future_done(ch->future->future) != 0;
+}
+
+// Whether anything may still arrive on `ch` (a closed channel is ready instead).
+bool pending(const ChannelBox* ch) noexcept {
+    if (ch->future == nullptr) return ch->clock.due_ns != ClockChannel::kNever;
+    return !ch->delivered;
 }
 
 struct Choice {
@@ -75,7 +83,7 @@ Choice wait_any(ChannelBox* const* chans, int n, modrt_frame* frame) noexcept {
     try {
         added.reserve(static_cast<size_t>(n));
         for (int i = 0; i < n; ++i) {
-            if (chans[i]->delivered) continue;
+            if (chans[i]->delivered || chans[i]->future == nullptr) continue;
             FutureWatch* w = chans[i]->future->watch.get();
             if (w->add(&waiter)) added.push_back(w);
         }
@@ -83,10 +91,16 @@ Choice wait_any(ChannelBox* const* chans, int n, modrt_frame* frame) noexcept {
         c.cause = MODRT_ERR_INTERNAL;
     }
     bool anything_pending = false;
-    for (int i = 0; i < n; ++i) anything_pending = anything_pending || !chans[i]->delivered;
+    int64_t next_due = 0;  // the earliest clock channel's due time: the wait wakes up for it
+    for (int i = 0; i < n; ++i) {
+        anything_pending = anything_pending || pending(chans[i]);
+        if (chans[i]->future == nullptr && !chans[i]->closed && chans[i]->clock.due_ns != ClockChannel::kNever &&
+            (next_due == 0 || chans[i]->clock.due_ns < next_due))
+            next_due = chans[i]->clock.due_ns;
+    }
     if (c.cause == MODRT_ERR_UNKNOWN && anything_pending) {
         while ((c.index = first_ready()) < 0) {
-            if ((c.cause = waiter.wait(frame)) != MODRT_ERR_UNKNOWN) break;
+            if ((c.cause = waiter.wait(frame, next_due)) != MODRT_ERR_UNKNOWN) break;
             // Canceling this call also ends its callees, which makes their channels
             // ready at once: the caller's own cancellation wins.
             if (frame != nullptr && (c.cause = host_api().frame_canceled(frame)) != MODRT_ERR_UNKNOWN) break;
@@ -97,10 +111,31 @@ Choice wait_any(ChannelBox* const* chans, int n, modrt_frame* frame) noexcept {
     return c;
 }
 
+// Push a clock channel's due value and true, and schedule its next one: a ticker's
+// next tick after now (ticks a slow receiver missed are dropped, as Go's ticker
+// drops them), or none.
+void deliver_clock(lua_State* L, ClockChannel& clock) {
+    const int64_t due = clock.due_ns;
+    if (clock.interval_ns > 0) {
+        const int64_t step = clock.interval_ns;
+        const int64_t missed = (host_api().now_ns() - due) / step;
+        clock.due_ns = missed + 1 > (ClockChannel::kNever - 1 - due) / step ? ClockChannel::kNever - 1
+                                                                            : due + (missed + 1) * step;
+    } else {
+        clock.due_ns = ClockChannel::kNever;
+    }
+    clock.push_value(L, due);
+    lua_pushboolean(L, 1);
+}
+
 // Push what receiving from the channel at `idx` gives now (it is ready): value, ok.
 void deliver(lua_State* L, int idx) {
     idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
     ChannelBox& ch = check_channel(L, idx);
+    if (!ch.closed && ch.future == nullptr) {
+        deliver_clock(L, ch.clock);
+        return;
+    }
     if (!ch.closed) {
         lua_getfenv(L, idx);
         lua_rawgeti(L, -1, 1);  // the future
@@ -131,7 +166,8 @@ int choose(lua_State* L, ChannelBox* const* chans, int n, const char* who) {
         return raise_error(L, c.cause, lua_tostring(L, -1));
     }
     if (c.cause == MODRT_ERR_INTERNAL) return raise_error(L, MODRT_ERR_INTERNAL, "out of memory while waiting");
-    lua_pushfstring(L, "%s: every channel has delivered its result; nothing more can arrive", who);
+    lua_pushfstring(L, "%s: every channel has delivered its result (or its timer was stopped); nothing more can arrive",
+                    who);
     return raise_error(L, MODRT_ERR_INVALID, lua_tostring(L, -1));
 }
 
@@ -154,7 +190,8 @@ int channel_case_receive(lua_State* L) {
 }
 
 int channel_case_send(lua_State* L) {
-    check_channel(L, 1);
+    if (check_channel(L, 1).future == nullptr)
+        return luaL_error(L, "case_send: a timer's channel only delivers its ticks; nothing can be sent to it");
     return luaL_error(L, "case_send: a future's response channel only delivers its result; nothing can be sent to it");
 }
 
@@ -251,7 +288,7 @@ void push_future_channel(lua_State* L, int idx) {
     }
     lua_pop(L, 1);
     auto* ch = static_cast<ChannelBox*>(lua_newuserdata(L, sizeof(ChannelBox)));
-    *ch = ChannelBox{future, false, false};
+    *ch = ChannelBox{future, false, false, ClockChannel{}};
     push_channel_metatable(L);
     lua_setmetatable(L, -2);
     lua_createtable(L, 1, 0);
@@ -262,6 +299,14 @@ void push_future_channel(lua_State* L, int idx) {
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, kChannelField);
     lua_remove(L, -2);
+}
+
+ClockChannel* push_clock_channel(lua_State* L, const ClockChannel& schedule) {
+    auto* ch = static_cast<ChannelBox*>(lua_newuserdata(L, sizeof(ChannelBox)));
+    *ch = ChannelBox{nullptr, false, false, schedule};
+    push_channel_metatable(L);
+    lua_setmetatable(L, -2);
+    return &ch->clock;
 }
 
 void push_channel_module(lua_State* L) {

@@ -11,6 +11,8 @@ namespace {
 
 void wake_on_cancel(void* user, modrt_error_kind) { static_cast<Waiter*>(user)->wake(); }
 
+constexpr std::chrono::nanoseconds kLongestSlice = std::chrono::hours(1);
+
 }  // namespace
 
 void Waiter::wake() noexcept {
@@ -19,7 +21,7 @@ void Waiter::wake() noexcept {
     cv_.notify_all();
 }
 
-modrt_error_kind Waiter::wait(modrt_frame* frame) noexcept {
+modrt_error_kind Waiter::wait(modrt_frame* frame, int64_t until_ns) noexcept {
     const modrt_host_api& h = host_api();
     // Registered before locking: the callback runs at once when the frame is already canceled.
     modrt_cancel_reg* reg = frame != nullptr ? h.frame_on_cancel(frame, &wake_on_cancel, this) : nullptr;
@@ -28,10 +30,14 @@ modrt_error_kind Waiter::wait(modrt_frame* frame) noexcept {
         std::unique_lock lock(mutex_);
         while (!woken_) {
             if (frame != nullptr && (cause = h.frame_canceled(frame)) != MODRT_ERR_UNKNOWN) break;
+            const int64_t now = h.now_ns();
+            if (until_ns != 0 && now >= until_ns) break;
             int64_t deadline = frame != nullptr ? h.frame_deadline_ns(frame) : 0;
+            if (until_ns != 0 && (deadline == 0 || until_ns < deadline)) deadline = until_ns;
             if (deadline != 0) {
                 // The deadline passing fires no callback: wake up for it. The loop re-reads the frame.
-                int64_t left = deadline - h.now_ns();
+                // Waits are sliced: a far deadline would overflow the clock inside wait_for.
+                int64_t left = std::min<int64_t>(deadline - now, kLongestSlice.count());
                 if (left > 0) cv_.wait_for(lock, std::chrono::nanoseconds(left));
             } else {
                 cv_.wait(lock);

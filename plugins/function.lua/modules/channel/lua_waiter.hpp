@@ -11,6 +11,7 @@
 #include <modrt/abi.h>
 
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -21,11 +22,12 @@ class Waiter {
 public:
     /// Wake the blocked call (from any thread).
     void wake() noexcept;
-    /// Block until woken (a wake since the last wait counts), or until `frame`
-    /// (may be null) is canceled or passes its deadline. Returns 0 when woken,
-    /// else MODRT_ERR_CANCELED / MODRT_ERR_TIMEOUT. Callers re-check their
-    /// condition after a 0: a cancellation also wakes.
-    modrt_error_kind wait(modrt_frame* frame) noexcept;
+    /// Block until woken (a wake since the last wait counts), until `until_ns`
+    /// (host now_ns clock; 0: no such time) comes, or until `frame` (may be
+    /// null) is canceled or passes its deadline. Returns 0 when woken or at
+    /// `until_ns`, else MODRT_ERR_CANCELED / MODRT_ERR_TIMEOUT. Callers re-check
+    /// their condition after a 0: a cancellation also wakes.
+    modrt_error_kind wait(modrt_frame* frame, int64_t until_ns = 0) noexcept;
 
 private:
     std::mutex mutex_;
