@@ -139,12 +139,7 @@ public:
     bool start_array(std::size_t) noexcept { return open(false); }
     bool end_array() noexcept { return close(); }
     bool parse_error(std::size_t byte, const std::string&, const Json::exception& ex) noexcept {
-        std::string_view why = ex.what();
-        if (why.starts_with("[json.exception.")) {  // the id means nothing to a Lua caller
-            size_t end = why.find("] ");
-            if (end != std::string_view::npos) why.remove_prefix(end + 2);
-        }
-        return invalid(byte, why);
+        return invalid(byte, json_error_reason(ex.what()));
     }
 
 private:

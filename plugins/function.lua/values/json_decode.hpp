@@ -20,6 +20,14 @@
 
 namespace modrt::lua {
 
+/// nlohmann-json's parse error text without its "[json.exception.parse_error.101] " id, which
+/// means nothing to a Lua caller (both JSON readers of the plugin report errors this way).
+inline std::string_view json_error_reason(std::string_view what) noexcept {
+    if (what.starts_with("[json.exception."))
+        if (size_t end = what.find("] "); end != std::string_view::npos) what.remove_prefix(end + 2);
+    return what;
+}
+
 /// Push the value of the JSON text `text` and return 1; on bad JSON push nil
 /// and a non-retryable INVALID error "<what>: invalid JSON at byte <n>: <why>"
 /// and return 2. Raises only on memory errors.

@@ -1,6 +1,7 @@
 // JSON text -> host value (json_host_value.hpp).
 #include "modules/json/json_host_value.hpp"
 
+#include "values/json_decode.hpp"
 #include "values/json_encode.hpp"
 
 #include <modrt/sdk.hpp>
@@ -51,11 +52,7 @@ public:
     bool start_array(std::size_t) noexcept { return open(false); }
     bool end_array() noexcept { return close(); }
     bool parse_error(std::size_t byte, const std::string&, const Json::exception& ex) noexcept {
-        std::string_view why = ex.what();
-        if (why.starts_with("[json.exception.")) {  // the id means nothing to a Lua caller
-            size_t end = why.find("] ");
-            if (end != std::string_view::npos) why.remove_prefix(end + 2);
-        }
+        std::string_view why = json_error_reason(ex.what());
         std::snprintf(err_.message, sizeof err_.message, "at byte %zu: %.*s", byte,
                       static_cast<int>(why.size() < 190 ? why.size() : 190), why.data());
         return false;
