@@ -140,7 +140,7 @@ bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
 }
 
 RequestParser::RequestParser(Request& request, uint32_t max_header_bytes, uint64_t max_body_bytes)
-    : req_(request), max_body_(max_body_bytes) {
+    : req_(request) {
     header_limit(max_header_bytes);
     body_limit(max_body_bytes);
     eager(true);

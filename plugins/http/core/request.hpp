@@ -97,7 +97,6 @@ private:
     void on_finish_impl(error_code& ec) override;
 
     Request& req_;
-    uint64_t max_body_;
 };
 
 /// What feeding a parser came to.
