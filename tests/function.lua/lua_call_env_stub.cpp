@@ -6,6 +6,8 @@ namespace modrt::lua {
 
 CallEnv current_call(lua_State*) noexcept { return {}; }
 
+int* current_scheduler_ref(lua_State*) noexcept { return nullptr; }  // no call: no scheduler
+
 void interrupt_point(lua_State*, long) {}  // a bare state is never interrupted
 
 }  // namespace modrt::lua

@@ -357,8 +357,11 @@ TEST_F(LuaCStack, WorksOnACallersThreadWithASmallStack) {
     pthread_attr_destroy(&attr);
     pthread_join(thread, nullptr);
     ASSERT_EQ(messages.size(), 10u);
+    // pcall and xpcall (1, 2) are Lua functions over the VM's own: recursion through them
+    // takes no native stack and ends at Lua's stack limit instead.
     for (size_t i = 0; i + 1 < messages.size(); ++i)
-        EXPECT_NE(messages[i].find("C stack overflow"), std::string::npos) << i << ": " << messages[i];
+        EXPECT_NE(messages[i].find(i == 1 || i == 2 ? "stack overflow" : "C stack overflow"), std::string::npos)
+            << i << ": " << messages[i];
     EXPECT_EQ(messages.back(), "ok \"fine\"");
 }
 

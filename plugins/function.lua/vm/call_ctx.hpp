@@ -23,6 +23,7 @@ struct CallCtx {
     modrt_error* error;
     modrt_error_kind canceled;  ///< set by the hook when it raised a cancellation
     CallCtx* prev;              ///< the call this one is nested in, on the same state
+    int scheduler = LUA_NOREF;  ///< registry ref of its coroutines' scheduler (lua_channel.hpp), once it has one
 };
 
 /// The slow path's body, run by lua_pcall: call(ctx) (call_paths.cpp). Made a registry ref at state creation.

@@ -13,6 +13,11 @@ CallEnv current_call(lua_State* L) noexcept {
     return {frame, ws->runtime()};
 }
 
+int* current_scheduler_ref(lua_State* L) noexcept {
+    WorkerState* ws = WorkerState::of(L);
+    return ws != nullptr ? ws->scheduler_ref() : nullptr;
+}
+
 void interrupt_point(lua_State* L, long ticks) {
     if (WorkerState* ws = WorkerState::of(L)) ws->check_interrupt(L, ticks);
 }

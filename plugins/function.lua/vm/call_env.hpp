@@ -18,6 +18,10 @@ struct CallEnv {
 /// call (a module's top level checked at registry load, a foreign state).
 CallEnv current_call(lua_State* L) noexcept;
 
+/// The running call's scheduler ref (LUA_NOREF until the channel chunk makes
+/// one; released when the call ends), or nullptr outside a call.
+int* current_scheduler_ref(lua_State* L) noexcept;
+
 /// For long-running C code on a state (pattern matching, value conversion):
 /// raises CANCELED/TIMEOUT as the cancellation hook does when the running call
 /// was canceled; at registry load, charges `ticks` hook ticks against the

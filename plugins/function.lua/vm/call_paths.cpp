@@ -2,6 +2,7 @@
 #include "vm/call_ctx.hpp"
 #include "vm/worker_state.hpp"
 
+#include "modules/channel/lua_channel.hpp"
 #include "values/lua_errors.hpp"
 #include "values/lua_value.hpp"
 #include "vm/c_stack_guard.hpp"
@@ -84,6 +85,7 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
     // The fast path counts on the top level's stack room (kTopStack).
     if (nested || !call_fast(c, saved != 0 ? base + 1 : base)) call_slow(c);
     call_ = c.prev;
+    release_scheduler(L, c.scheduler);  // its coroutines end with it
     end_call_globals(L, globals_, saved);  // drops this call's scratch globals
     lua_settop(L, base);
 

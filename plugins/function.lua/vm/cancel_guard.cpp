@@ -1,8 +1,13 @@
 // pcall, xpcall, coroutine.resume and coroutine.wrap that let a cancellation through (cancel_guard.hpp).
 #include "vm/cancel_guard.hpp"
 
+#include <cstring>
+
 namespace modrt::lua {
 namespace {
+
+// Stack slots check() and the values a failed pcall returns need, above the caller's top.
+constexpr int kReservedSlots = 32;
 
 // Upvalue 1 of every guard: the CanceledFn as a light userdata.
 bool canceled(lua_State* L) {
@@ -10,47 +15,44 @@ bool canceled(lua_State* L) {
     return fn(L);
 }
 
-// pcall(f, ...) -> true, results... | false, err
-int guarded_pcall(lua_State* L) {
-    luaL_checkany(L, 1);
-    int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
-    if (status != 0 && canceled(L)) return lua_error(L);
-    lua_pushboolean(L, status == 0);
-    lua_insert(L, 1);
-    return lua_gettop(L);
-}
-
-// The message handler xpcall installs: the function's handler (upvalue 2),
-// except for an interruption, which passes through untouched (cancel_guard.hpp).
-int xpcall_handler(lua_State* L) {
-    if (canceled(L)) {
-        lua_settop(L, 1);
-        return 1;
-    }
-    lua_pushvalue(L, lua_upvalueindex(2));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
+// canceled(): whether the running call was interrupted (upvalue 1: the CanceledFn).
+int canceled_now(lua_State* L) {
+    lua_pushboolean(L, canceled(L));
     return 1;
 }
 
-// xpcall(f, handler, ...) -> true, results... | false, handler(err)
-int guarded_xpcall(lua_State* L) {
-    luaL_checkany(L, 2);
-    int nargs = lua_gettop(L) - 2;
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_pushvalue(L, 2);
-    lua_pushcclosure(L, xpcall_handler, 2);
-    lua_replace(L, 2);  // f, handler', args...
-    lua_pushvalue(L, 1);
-    lua_pushvalue(L, 2);
-    lua_replace(L, 1);
-    lua_replace(L, 2);  // handler', f, args...
-    int status = lua_pcall(L, nargs, LUA_MULTRET, 1);
-    if (status != 0 && canceled(L)) return lua_error(L);
-    lua_pushboolean(L, status == 0);
-    lua_replace(L, 1);
-    return lua_gettop(L);
+// reserve(): grows the Lua stack now, while memory is there (see the chunk below).
+int reserve_stack(lua_State* L) {
+    lua_checkstack(L, kReservedSlots);
+    return 0;
 }
+
+// pcall and xpcall in Lua over the originals, so that a coroutine can still yield
+// inside them (a channel receive in a spawned coroutine parks by yielding; no C
+// function may sit between it and the scheduler). Measured the same as the C
+// versions they replace: the originals are fast functions of the VM.
+const char* kProtectedCallChunk = R"lua(
+local pcall, xpcall, error, canceled, reserve = ...
+-- reserve() makes the Lua stack room check() needs before the call: after running out of
+-- memory, growing the stack would fail and lose the error pcall caught. For the same
+-- reason an out-of-memory error returns without the C call canceled() (it is never a
+-- cancellation).
+local function check(ok, ...)
+  if not ok and (...) ~= "not enough memory" and canceled() then error((...), 0) end
+  return ok, ...
+end
+return function(f, ...)
+  reserve()
+  return check(pcall(f, ...))
+end, function(f, handler, ...)
+  if handler == nil then error("bad argument #2 to 'xpcall' (value expected)", 2) end
+  reserve()
+  return check(xpcall(f, function(e)
+    if canceled() then return e end
+    return handler(e)
+  end, ...))
+end
+)lua";
 
 // coroutine.resume(co, ...) through the original (upvalue 2).
 int guarded_resume(lua_State* L) {
@@ -102,12 +104,16 @@ int guarded_wrap(lua_State* L) {
 
 void install_cancel_guards(lua_State* L, CanceledFn fn) {
     void* ud = reinterpret_cast<void*>(fn);
+    if (luaL_loadbuffer(L, kProtectedCallChunk, std::strlen(kProtectedCallChunk), "=modrt.pcall") != 0) lua_error(L);
+    lua_getglobal(L, "pcall");
+    lua_getglobal(L, "xpcall");
+    lua_getglobal(L, "error");
     lua_pushlightuserdata(L, ud);
-    lua_pushcclosure(L, guarded_pcall, 1);
-    lua_setglobal(L, "pcall");
-    lua_pushlightuserdata(L, ud);
-    lua_pushcclosure(L, guarded_xpcall, 1);
+    lua_pushcclosure(L, canceled_now, 1);
+    lua_pushcfunction(L, reserve_stack);
+    lua_call(L, 5, 2);
     lua_setglobal(L, "xpcall");
+    lua_setglobal(L, "pcall");
     lua_getglobal(L, "coroutine");
     lua_pushlightuserdata(L, ud);
     lua_getfield(L, -2, "resume");

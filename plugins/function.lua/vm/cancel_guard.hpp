@@ -12,6 +12,8 @@
 // handler would run with no hook able to stop it. So the guarded xpcall does
 // not run the function's handler for an interruption at all.
 //
+// pcall and xpcall are Lua functions over the originals, so that a coroutine
+// can yield inside them (a spawned coroutine parks on a channel by yielding).
 // coroutine.wrap is replaced too: LuaJIT's resumes in C, so recursion through
 // it would pass no C function of ours (c_stack_guard.hpp).
 #pragma once

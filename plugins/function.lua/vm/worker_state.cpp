@@ -114,6 +114,8 @@ WorkerState* WorkerState::of(lua_State* L) noexcept {
 
 modrt_frame* WorkerState::current_frame() const noexcept { return call_ != nullptr ? call_->frame : nullptr; }
 
+int* WorkerState::scheduler_ref() noexcept { return call_ != nullptr ? &call_->scheduler : nullptr; }
+
 const ModuleSpec* WorkerState::current_spec() const noexcept { return call_ != nullptr ? call_->spec->get() : nullptr; }
 
 }  // namespace modrt::lua

@@ -56,6 +56,8 @@ public:
     modrt_frame* current_frame() const noexcept;
     /// The spec of the innermost call running on this state (nullptr between calls), for module_binding.hpp.
     const ModuleSpec* current_spec() const noexcept;
+    /// The innermost call's scheduler ref (CallCtx::scheduler), nullptr between calls.
+    int* scheduler_ref() noexcept;
     /// The runtime whose calls this state runs (set by the kind before each call), for the funcs module.
     modrt_runtime* runtime() const noexcept { return runtime_; }
     void set_runtime(modrt_runtime* runtime) noexcept { runtime_ = runtime; }

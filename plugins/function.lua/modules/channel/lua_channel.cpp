@@ -1,6 +1,7 @@
 // Channels of futures and channel.select (lua_channel.hpp).
 #include "modules/channel/lua_channel.hpp"
 
+#include "modules/channel/channel_chunk.hpp"
 #include "modules/channel/lua_waiter.hpp"
 #include "modules/funcs/lua_future.hpp"
 #include "values/lua_errors.hpp"
@@ -8,27 +9,27 @@
 
 #include <modrt/sdk.hpp>
 
+#include <cstring>
 #include <vector>
 
 namespace modrt::lua {
 namespace {
 
 char kChannelMetaKey;  // registry keys (their addresses)
-char kCaseMetaKey;
+char kChunkKey;        // what kChannelChunk returned
 
 // Trivially destructible: the future it reads is kept alive by the channel's
 // environment table ([1] = the future userdata).
 struct ChannelBox {
-    FutureBox* future;   // null for a clock channel
+    FutureBox* future;   // null for a clock channel and a local one
     bool delivered;      // the result went out: nothing more will arrive
     bool closed;         // the call failed, or close() was called
     ClockChannel clock;  // a clock channel's schedule
+    bool local;          // channel.new's: its state is a Lua table (the environment), run by kChannelChunk
 };
 
 // The channel's future, made once per future and cached in its environment.
 constexpr const char* kChannelField = "channel";
-// Most cases one select takes; a larger select is almost surely a bug.
-constexpr int kMaxCases = 4096;
 
 bool has_meta(lua_State* L, int idx, char* key) {
     if (!lua_getmetatable(L, idx)) return false;
@@ -50,8 +51,9 @@ ChannelBox& check_channel(lua_State* L, int idx) {
     return *ch;
 }
 
-// Whether a receive on `ch` would not block. Reads only kernel state, never Lua.
+// Whether a receive on `ch` (not a local channel) would not block. Reads only kernel state, never Lua.
 bool ready(const ChannelBox* ch) noexcept {
+    if (ch->local) return false;
     if (ch->closed) return true;
     if (ch->future == nullptr) return ch->clock.due_ns <= host_api().now_ns();
     return !ch->delivered && host_api().future_done(ch->future->future) != 0;
@@ -59,6 +61,7 @@ bool ready(const ChannelBox* ch) noexcept {
 
 // Whether anything may still arrive on `ch` (a closed channel is ready instead).
 bool pending(const ChannelBox* ch) noexcept {
+    if (ch->local) return false;
     if (ch->future == nullptr) return ch->clock.due_ns != ClockChannel::kNever;
     return !ch->delivered;
 }
@@ -66,11 +69,13 @@ bool pending(const ChannelBox* ch) noexcept {
 struct Choice {
     int index = -1;                              // the ready case; -1 with cause 0: none ever can be
     modrt_error_kind cause = MODRT_ERR_UNKNOWN;  // the waiter's cancellation, or INTERNAL when out of memory
+    bool until_reached = false;                  // the wait's own end came first (index -1, cause 0)
 };
 
-// Wait until one of `chans` is ready (first in order wins) or `frame` is
-// canceled. Plain C++: runs in a scope no Lua error crosses.
-Choice wait_any(ChannelBox* const* chans, int n, modrt_frame* frame) noexcept {
+// Wait until one of `chans` is ready (first in order wins), until `until_ns`
+// (host now_ns clock; 0: no such end) or until `frame` is canceled. Plain C++:
+// runs in a scope no Lua error crosses.
+Choice wait_any(ChannelBox* const* chans, int n, modrt_frame* frame, int64_t until_ns = 0) noexcept {
     auto first_ready = [&]() -> int {
         for (int i = 0; i < n; ++i)
             if (ready(chans[i])) return i;
@@ -90,8 +95,8 @@ Choice wait_any(ChannelBox* const* chans, int n, modrt_frame* frame) noexcept {
     } catch (...) {
         c.cause = MODRT_ERR_INTERNAL;
     }
-    bool anything_pending = false;
-    int64_t next_due = 0;  // the earliest clock channel's due time: the wait wakes up for it
+    bool anything_pending = until_ns > 0;
+    int64_t next_due = until_ns;  // the earliest clock channel's due time (or the end): the wait wakes up for it
     for (int i = 0; i < n; ++i) {
         anything_pending = anything_pending || pending(chans[i]);
         if (chans[i]->future == nullptr && !chans[i]->closed && chans[i]->clock.due_ns != ClockChannel::kNever &&
@@ -100,6 +105,10 @@ Choice wait_any(ChannelBox* const* chans, int n, modrt_frame* frame) noexcept {
     }
     if (c.cause == MODRT_ERR_UNKNOWN && anything_pending) {
         while ((c.index = first_ready()) < 0) {
+            if (until_ns > 0 && host_api().now_ns() >= until_ns) {
+                c.until_reached = true;
+                break;
+            }
             if ((c.cause = waiter.wait(frame, next_due)) != MODRT_ERR_UNKNOWN) break;
             // Canceling this call also ends its callees, which makes their channels
             // ready at once: the caller's own cancellation wins.
@@ -155,123 +164,154 @@ void deliver(lua_State* L, int idx) {
     lua_pushboolean(L, 0);
 }
 
-// Choose among the channels in `chans` (a userdata array of n pointers at the
-// top of the stack), raising on cancellation and when nothing can arrive.
-int choose(lua_State* L, ChannelBox* const* chans, int n, const char* who) {
-    Choice c = wait_any(chans, n, current_call(L).frame);
-    if (c.index >= 0) return c.index;
+// Raise what ended a wait that found no channel ready: the caller's cancellation
+// or deadline, or no memory. Returns normally when the wait found nothing can arrive.
+void raise_wait_failure(lua_State* L, const Choice& c, const char* who) {
     if (c.cause == MODRT_ERR_CANCELED || c.cause == MODRT_ERR_TIMEOUT) {
         lua_pushfstring(L, "%s: %s while waiting", who,
                         c.cause == MODRT_ERR_TIMEOUT ? "deadline exceeded" : "canceled");
-        return raise_error(L, c.cause, lua_tostring(L, -1));
+        raise_error(L, c.cause, lua_tostring(L, -1));
     }
-    if (c.cause == MODRT_ERR_INTERNAL) return raise_error(L, MODRT_ERR_INTERNAL, "out of memory while waiting");
-    lua_pushfstring(L, "%s: every channel has delivered its result (or its timer was stopped); nothing more can arrive",
-                    who);
-    return raise_error(L, MODRT_ERR_INVALID, lua_tostring(L, -1));
+    if (c.cause == MODRT_ERR_INTERNAL) raise_error(L, MODRT_ERR_INTERNAL, "out of memory while waiting");
 }
 
-int channel_receive(lua_State* L) {
-    ChannelBox* ch = &check_channel(L, 1);
-    choose(L, &ch, 1, "receive");
-    deliver(L, 1);
-    return 2;
+// The channels of the array at `idx` (futures' and clocks' ones), in a userdata left on
+// the stack so that a raise leaks nothing; n receives their count.
+ChannelBox** collect_channels(lua_State* L, int idx, int* n) {
+    luaL_checktype(L, idx, LUA_TTABLE);
+    *n = static_cast<int>(lua_objlen(L, idx));
+    auto* chans = static_cast<ChannelBox**>(
+        lua_newuserdata(L, sizeof(ChannelBox*) * static_cast<size_t>(*n > 0 ? *n : 1)));
+    for (int i = 1; i <= *n; ++i) {
+        lua_rawgeti(L, idx, i);
+        chans[i - 1] = &check_channel(L, -1);
+        lua_pop(L, 1);
+    }
+    return chans;
 }
 
-int channel_case_receive(lua_State* L) {
-    check_channel(L, 1);
-    lua_createtable(L, 0, 2);
-    lua_pushvalue(L, 1);
-    lua_setfield(L, -2, "channel");
-    lua_pushlightuserdata(L, &kCaseMetaKey);
+// Made by push_channel_module, with the chunk's methods.
+void push_channel_metatable(lua_State* L) {
+    lua_pushlightuserdata(L, &kChannelMetaKey);
     lua_rawget(L, LUA_REGISTRYINDEX);
-    lua_setmetatable(L, -2);
+}
+
+// -- the primitives kChannelChunk builds on (its upvalue table P) --
+
+// state(ch, who): a local channel's state table; false for a future's or a clock's channel.
+int prim_state(lua_State* L) {
+    ChannelBox* ch = test_channel(L, 1);
+    if (ch == nullptr)
+        return luaL_error(L, "bad argument #1 to '%s' (channel expected, got %s)", luaL_optstring(L, 2, "?"),
+                          luaL_typename(L, 1));
+    if (!ch->local) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
+    lua_getfenv(L, 1);
     return 1;
 }
 
-int channel_case_send(lua_State* L) {
+// new_box(state): a local channel run by the chunk on `state`.
+int prim_new_box(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    auto* ch = static_cast<ChannelBox*>(lua_newuserdata(L, sizeof(ChannelBox)));
+    *ch = ChannelBox{nullptr, false, false, ClockChannel{}, true};
+    push_channel_metatable(L);
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, 1);
+    lua_setfenv(L, -2);
+    return 1;
+}
+
+// cannot_send(ch): raises why nothing can be sent to a future's or a clock's channel.
+int prim_cannot_send(lua_State* L) {
     if (check_channel(L, 1).future == nullptr)
         return luaL_error(L, "case_send: a timer's channel only delivers its ticks; nothing can be sent to it");
     return luaL_error(L, "case_send: a future's response channel only delivers its result; nothing can be sent to it");
 }
 
-int channel_close(lua_State* L) {
+int prim_ext_ready(lua_State* L) {
+    lua_pushboolean(L, ready(&check_channel(L, 1)));
+    return 1;
+}
+
+// ext_deliver(ch): value, ok of a ready future's or clock's channel.
+int prim_ext_deliver(lua_State* L) {
+    deliver(L, 1);
+    return 2;
+}
+
+int prim_ext_close(lua_State* L) {
     check_channel(L, 1).closed = true;
     return 0;
 }
 
-int channel_select(lua_State* L) {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_getfield(L, 1, "default");
-    bool with_default = lua_toboolean(L, -1) != 0;
-    lua_pop(L, 1);
-    int n = static_cast<int>(lua_objlen(L, 1));
-    if (n > kMaxCases) return luaL_error(L, "channel.select: more than %d cases", kMaxCases);
-    if (n == 0 && !with_default) return luaL_error(L, "channel.select: no cases");
-    // The cases' channels, in a userdata so that a raise below leaks nothing.
-    auto* chans = static_cast<ChannelBox**>(
-        lua_newuserdata(L, sizeof(ChannelBox*) * static_cast<size_t>(n > 0 ? n : 1)));
-    for (int i = 1; i <= n; ++i) {
-        lua_rawgeti(L, 1, i);
-        if (!lua_istable(L, -1) || !has_meta(L, -1, &kCaseMetaKey))
-            return luaL_error(L, "channel.select: case %d is not a case (use ch:case_receive())", i);
-        lua_getfield(L, -1, "channel");
-        chans[i - 1] = &check_channel(L, -1);
-        lua_pop(L, 2);
+// ext_choose(chans, who): 1-based index of the first of `chans` ready, blocking; raises on
+// cancellation and when nothing can arrive.
+int prim_ext_choose(lua_State* L) {
+    const char* who = luaL_checkstring(L, 2);
+    int n = 0;
+    ChannelBox** chans = collect_channels(L, 1, &n);
+    Choice c = wait_any(chans, n, current_call(L).frame);
+    if (c.index >= 0) {
+        lua_pushinteger(L, c.index + 1);
+        return 1;
     }
-    int chosen = -1;
-    if (with_default) {
-        for (int i = 0; i < n && chosen < 0; ++i)
-            if (ready(chans[i])) chosen = i;
-        if (chosen < 0) {
-            lua_createtable(L, 0, 2);
-            lua_pushboolean(L, 1);
-            lua_setfield(L, -2, "default");
-            lua_pushboolean(L, 1);
-            lua_setfield(L, -2, "ok");
-            return 1;
-        }
-    } else {
-        chosen = choose(L, chans, n, "channel.select");
-    }
-    lua_createtable(L, 0, 3);
-    lua_rawgeti(L, 1, chosen + 1);
-    lua_getfield(L, -1, "channel");
-    lua_remove(L, -2);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -3, "channel");
-    deliver(L, -1);  // channel, value, ok
-    lua_setfield(L, -4, "ok");
-    lua_setfield(L, -3, "value");
-    lua_pop(L, 1);
+    raise_wait_failure(L, c, who);
+    lua_pushfstring(L, "%s: every channel has delivered its result (or its timer was stopped); nothing more can arrive",
+                    who);
+    return raise_error(L, MODRT_ERR_INVALID, lua_tostring(L, -1));
+}
+
+// ext_wait(chans, until_ns, who): blocks until one of `chans` is ready or until_ns (0:
+// none) comes: true; false at once when nothing can arrive. Raises on cancellation.
+int prim_ext_wait(lua_State* L) {
+    const auto until_ns = static_cast<int64_t>(luaL_checknumber(L, 2));
+    const char* who = luaL_checkstring(L, 3);
+    int n = 0;
+    ChannelBox** chans = collect_channels(L, 1, &n);
+    Choice c = wait_any(chans, n, current_call(L).frame, until_ns);
+    raise_wait_failure(L, c, who);
+    lua_pushboolean(L, c.index >= 0 || c.until_reached);
     return 1;
 }
 
-int channel_new(lua_State* L) {
-    return luaL_error(L, "channel.new: only channels from futures (future:channel()) are available in modrt so far");
+// get_sched(): the running call's scheduler table, or nil before its first use.
+int prim_get_sched(lua_State* L) {
+    int* ref = current_scheduler_ref(L);
+    if (ref == nullptr) return raise_error(L, MODRT_ERR_INTERNAL, kNoCallMessage);
+    if (*ref == LUA_NOREF) lua_pushnil(L);
+    else lua_rawgeti(L, LUA_REGISTRYINDEX, *ref);
+    return 1;
 }
 
-void push_channel_metatable(lua_State* L) {
-    lua_pushlightuserdata(L, &kChannelMetaKey);
+// set_sched(S): make S the running call's scheduler (released when the call ends).
+int prim_set_sched(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int* ref = current_scheduler_ref(L);
+    if (ref == nullptr) return raise_error(L, MODRT_ERR_INTERNAL, kNoCallMessage);
+    lua_settop(L, 1);
+    *ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+// raise(kind, message)
+int prim_raise(lua_State* L) {
+    return raise_error(L, static_cast<modrt_error_kind>(luaL_checkinteger(L, 1)), luaL_checkstring(L, 2));
+}
+
+int prim_now(lua_State* L) {
+    lua_pushnumber(L, static_cast<lua_Number>(host_api().now_ns()));
+    return 1;
+}
+
+// Push field `name` of what kChannelChunk returned.
+void push_chunk_field(lua_State* L, const char* name) {
+    lua_pushlightuserdata(L, &kChunkKey);
     lua_rawget(L, LUA_REGISTRYINDEX);
-    if (!lua_isnil(L, -1)) return;
-    lua_pop(L, 1);
-    static const luaL_Reg methods[] = {{"receive", channel_receive},
-                                       {"case_receive", channel_case_receive},
-                                       {"case_send", channel_case_send},
-                                       {"close", channel_close},
-                                       {nullptr, nullptr}};
-    lua_createtable(L, 0, 3);
-    lua_createtable(L, 0, 4);
-    luaL_register(L, nullptr, methods);
-    lua_setfield(L, -2, "__index");
-    lua_pushliteral(L, "channel");
-    lua_setfield(L, -2, "__name");
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
-    lua_pushlightuserdata(L, &kChannelMetaKey);
-    lua_pushvalue(L, -2);
-    lua_rawset(L, LUA_REGISTRYINDEX);
+    lua_getfield(L, -1, name);
+    lua_remove(L, -2);
 }
 
 }  // namespace
@@ -288,7 +328,7 @@ void push_future_channel(lua_State* L, int idx) {
     }
     lua_pop(L, 1);
     auto* ch = static_cast<ChannelBox*>(lua_newuserdata(L, sizeof(ChannelBox)));
-    *ch = ChannelBox{future, false, false, ClockChannel{}};
+    *ch = ChannelBox{future, false, false, ClockChannel{}, false};
     push_channel_metatable(L);
     lua_setmetatable(L, -2);
     lua_createtable(L, 1, 0);
@@ -303,21 +343,77 @@ void push_future_channel(lua_State* L, int idx) {
 
 ClockChannel* push_clock_channel(lua_State* L, const ClockChannel& schedule) {
     auto* ch = static_cast<ChannelBox*>(lua_newuserdata(L, sizeof(ChannelBox)));
-    *ch = ChannelBox{nullptr, false, false, schedule};
+    *ch = ChannelBox{nullptr, false, false, schedule, false};
     push_channel_metatable(L);
     lua_setmetatable(L, -2);
     return &ch->clock;
 }
 
 void push_channel_module(lua_State* L) {
-    lua_pushlightuserdata(L, &kCaseMetaKey);
-    lua_createtable(L, 0, 1);
+    static const luaL_Reg prims[] = {{"state", prim_state},
+                                     {"new_box", prim_new_box},
+                                     {"cannot_send", prim_cannot_send},
+                                     {"ext_ready", prim_ext_ready},
+                                     {"ext_deliver", prim_ext_deliver},
+                                     {"ext_close", prim_ext_close},
+                                     {"ext_choose", prim_ext_choose},
+                                     {"ext_wait", prim_ext_wait},
+                                     {"get_sched", prim_get_sched},
+                                     {"set_sched", prim_set_sched},
+                                     {"raise", prim_raise},
+                                     {"now", prim_now},
+                                     {nullptr, nullptr}};
+    if (luaL_loadbuffer(L, kChannelChunk, std::strlen(kChannelChunk), "=modrt.channel") != 0) lua_error(L);
+    lua_createtable(L, 0, 16);
+    luaL_register(L, nullptr, prims);
+    lua_pushinteger(L, MODRT_ERR_INVALID);
+    lua_setfield(L, -2, "INVALID");
+    lua_call(L, 1, 1);
+    int chunk = lua_gettop(L);
+    lua_pushlightuserdata(L, &kChunkKey);
+    lua_pushvalue(L, chunk);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+
+    lua_pushlightuserdata(L, &kChannelMetaKey);
+    lua_createtable(L, 0, 3);
+    lua_getfield(L, chunk, "methods");
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "channel");
+    lua_setfield(L, -2, "__name");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_rawset(L, LUA_REGISTRYINDEX);
-    static const luaL_Reg fns[] = {{"select", channel_select}, {"new", channel_new}, {nullptr, nullptr}};
+
+    // coroutine.spawn joins the state's coroutine library (the sandbox's proxy reads through).
+    lua_getglobal(L, "coroutine");
+    lua_getfield(L, chunk, "spawn");
+    lua_setfield(L, -2, "spawn");
+    lua_pop(L, 1);
+
     lua_createtable(L, 0, 2);
-    luaL_register(L, nullptr, fns);
+    lua_getfield(L, chunk, "select");
+    lua_setfield(L, -2, "select");
+    lua_getfield(L, chunk, "new");
+    lua_setfield(L, -2, "new");
+    lua_remove(L, chunk);
+}
+
+void push_scheduled_sleep(lua_State* L, lua_CFunction sleep, lua_CFunction deadline) {
+    push_chunk_field(L, "make_sleep");
+    lua_pushcfunction(L, sleep);
+    lua_pushcfunction(L, deadline);
+    lua_call(L, 2, 1);
+}
+
+void release_scheduler(lua_State* L, int ref) noexcept {
+    if (ref == LUA_NOREF) return;
+    // No allocation: "closed" is already a key of the table, so its string is interned.
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    lua_pushliteral(L, "closed");
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    luaL_unref(L, LUA_REGISTRYINDEX, ref);
 }
 
 }  // namespace modrt::lua

@@ -1,28 +1,31 @@
-// The `channel` global and the channels futures hand out (Wippy's channel.md).
+// The `channel` global, coroutine.spawn, and the channels futures and clocks
+// hand out (Wippy's channel.md).
 //
-// Besides clock channels (below), only channels obtained from futures exist
-// so far (future:response() / future:channel()). Such a channel delivers the
-// call's result once, as a payload: `payload, true`; afterwards it stays open
-// and empty, so a select over several futures' channels returns each result
-// once. A call that fails or is canceled closes its channel: `nil, false`
-// (future:result() / future:error() then give the error).
+// Three kinds of channel share one type and one set of methods:
+//   channel.new(n)   Go's channel, buffered (n > 0) or not (n = 0 or none),
+//                    between the coroutines of one call (kChannelChunk runs it)
+//   future channels  future:response() / future:channel(): the call's result
+//                    once, as a payload, then open and empty (a select over
+//                    several futures' channels returns each result once); a
+//                    failed or canceled call closes it (nil, false)
+//   clock channels   time.after, timers and tickers: ready once the next value
+//                    is due on the host's now_ns clock (no thread per timer)
 //
-//   ch:receive()                           payload, ok; blocks
-//   ch:case_receive()                      a case for channel.select
-//   ch:close()                             later receives give nil, false
-//   channel.select{c1, c2, ..., default=}  {channel=, value=, ok=} of the first ready case
-//                                          ({default=true, ok=true} when none is and default is set)
+//   ch:send(v)                              true; blocks until a receiver or buffer room; raises when closed
+//   ch:receive()                            value, ok (nil, false once closed and drained); blocks
+//   ch:case_receive() / ch:case_send(v)     cases for channel.select
+//   ch:close()                              receivers get nil, false; parked senders raise
+//   channel.select{c1, c2, ..., default=}   {channel=, value=, ok=} of the first ready case
+//                                           ({default=true, ok=true} when none is and default is set)
+//   coroutine.spawn(fn, ...)                runs fn(...) as a coroutine of the calling function
 //
-// Blocking stops when the calling function is canceled or passes its
-// deadline: receive and select then raise a CANCELED / TIMEOUT error, as the
-// cancellation hook would. Waiting on channels that have all delivered (nothing
-// can ever arrive) raises at once instead of blocking until the deadline.
-//
-// Clock channels (time.after, timers and tickers of the time module) are
-// channels too: one is ready once its next value is due on the host's now_ns
-// clock, and a blocked receive or select waits for it with a deadline on the
-// calling thread (no thread per timer). A ticker's next value is then due at
-// its next tick; a one-shot channel has nothing more to deliver.
+// A call's coroutines run on its own thread, only while its main body is
+// blocked in a channel operation or time.sleep; they end with the call. An
+// error in one fails the call. Blocking stops when the calling function is
+// canceled or passes its deadline (CANCELED / TIMEOUT, as the cancellation hook
+// raises); when nothing can ever wake the blocked party (every coroutine is
+// blocked on this call's channels and no future or clock is pending), the
+// operation raises INVALID (deadlock) at once instead of waiting for the deadline.
 #pragma once
 
 #include <lua.hpp>
@@ -46,7 +49,13 @@ void push_future_channel(lua_State* L, int idx);
 /// Push a new clock channel with `schedule`; returns its schedule, which the
 /// owner (a timer) may change while it keeps the channel referenced. Raises on memory errors.
 ClockChannel* push_clock_channel(lua_State* L, const ClockChannel& schedule);
-/// Push a new `channel` table (not yet read-only; the sandbox wraps it).
+/// Push a new `channel` table (not yet read-only; the sandbox wraps it); loads
+/// kChannelChunk into the state and adds coroutine.spawn to its coroutine library.
 void push_channel_module(lua_State* L);
+/// Push time.sleep: `sleep(d)` itself, or parking in the call's scheduler once
+/// the call has spawned coroutines, until `deadline(d)` (now_ns time, nil: now).
+void push_scheduled_sleep(lua_State* L, lua_CFunction sleep, lua_CFunction deadline);
+/// At the end of a call: mark its scheduler (registry ref `ref`, or LUA_NOREF) closed and release it.
+void release_scheduler(lua_State* L, int ref) noexcept;
 
 }  // namespace modrt::lua

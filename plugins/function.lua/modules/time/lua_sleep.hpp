@@ -11,5 +11,8 @@
 namespace modrt::lua {
 
 int time_sleep(lua_State* L);
+/// sleep_deadline(d): the now_ns time a sleep of d ends, or nil when d <= 0;
+/// raises INVALID for a bad d as time.sleep does (for the channel chunk).
+int time_sleep_deadline(lua_State* L);
 
 }  // namespace modrt::lua

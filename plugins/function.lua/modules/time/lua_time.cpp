@@ -1,6 +1,7 @@
 // The time module (lua_time.hpp).
 #include "modules/time/lua_time.hpp"
 
+#include "modules/channel/lua_channel.hpp"
 #include "modules/time/go_parse.hpp"
 #include "modules/time/input_limits.hpp"
 #include "modules/time/lua_duration.hpp"
@@ -118,13 +119,14 @@ int open_time_module(lua_State* L) {
                                    {"parse_duration", time_parse_duration},
                                    {"load_location", time_load_location},
                                    {"fixed_zone", time_fixed_zone},
-                                   {"sleep", time_sleep},
                                    {"after", time_after},
                                    {"timer", time_timer},
                                    {"ticker", time_ticker},
                                    {nullptr, nullptr}};
     lua_createtable(L, 0, 80);
     luaL_register(L, nullptr, fns);
+    push_scheduled_sleep(L, time_sleep, time_sleep_deadline);
+    lua_setfield(L, -2, "sleep");
     for (const auto& c : kDurations) {
         lua_pushnumber(L, c.value);
         lua_setfield(L, -2, c.name);
