@@ -331,34 +331,26 @@ CallStatus Connection::call(const EndpointSite& endpoint, const Identity& identi
         host.api().security_allowed(root.raw(), to_str(*firewall_action), to_str(endpoint.id), nullptr) == 0)
         return identity.actor ? CallStatus::Forbidden : CallStatus::Unauthorized;
 
-    // Watch for the client going away while the call runs. Arming the wait re-registers the
-    // socket with epoll, which reports at once a close that came with the request itself.
-    uint64_t seq;
+    // The sweeper watches for the client going away while the call runs (cancel_if_client_gone).
     {
         std::lock_guard lock(watch_mutex_);
         frame_ = root.raw();
-        seq = ++call_seq_;
     }
-    socket_.async_wait(net::ip::tcp::socket::wait_read,
-                       [self = shared_from_this(), seq](const error_code& ec) { self->on_readable(ec, seq); });
     error = host.call(root.raw(), endpoint.func, args_.view(), result);
     {
         std::lock_guard lock(watch_mutex_);
         frame_ = nullptr;
     }
-    error_code ignored;
-    socket_.cancel(ignored);  // the watch; nothing else is pending on this socket now
     return error.failed() ? CallStatus::Failed : CallStatus::Returned;
 }
 
-void Connection::on_readable(const error_code& ec, uint64_t seq) {
-    if (ec) return;  // canceled after the call
+void Connection::cancel_if_client_gone() noexcept {
+    std::lock_guard lock(watch_mutex_);
+    if (frame_ == nullptr || client_gone_.load(std::memory_order_relaxed)) return;
     char peek;
     ssize_t r = ::recv(fd_, &peek, 1, MSG_PEEK | MSG_DONTWAIT);
-    // Data (a pipelined request) is not a disconnect, and the watch is not armed again.
+    // Data (a pipelined request) is not a disconnect.
     if (r > 0 || (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))) return;
-    std::lock_guard lock(watch_mutex_);
-    if (seq != call_seq_ || frame_ == nullptr) return;
     client_gone_.store(true, std::memory_order_relaxed);
     host_api().root_frame_cancel(frame_);
 }

@@ -1,9 +1,11 @@
 // One client connection of an http.service (server.hpp): reads with Beast's parser into
 // per-connection buffers (kept between requests), serves each request by one root call on
 // the I/O thread that parsed it, and writes responses in request order (HTTP/1.1
-// keep-alive and pipelining). While a call runs, an async_wait on the socket watches for
-// the client going away: it completes on another I/O thread (this one is busy), and an EOF
-// or error seen by a MSG_PEEK recv cancels the call's root frame.
+// keep-alive and pipelining). While a call runs, the server's sweeper (another I/O thread:
+// this one is busy) looks at the socket on each tick, and an EOF or error seen by a
+// MSG_PEEK recv cancels the call's root frame. Not an async_wait armed per call: Asio
+// re-registers the socket with epoll for each (one epoll_ctl per request, a third of the
+// system calls of a keep-alive request).
 #pragma once
 
 #include "core/exchange.hpp"
@@ -40,6 +42,8 @@ public:
     bool close_if_idle() noexcept;
     /// Cancel the call in flight and shut the socket down (stop deadline).
     void force_close() noexcept;
+    /// Cancel the call in flight when the client has gone away (closed or reset).
+    void cancel_if_client_gone() noexcept;
 
 private:
     enum class Phase : int { Idle, Reading, Calling, Writing, Lingering, Closed };
@@ -67,7 +71,6 @@ private:
     // Caller: the request's root call.
     CallStatus call(const EndpointSite& endpoint, const Identity& identity, const std::string* firewall_action,
                     LentExchange& exchange, ValueSlot result, Error& error) override;
-    void on_readable(const boost::system::error_code& ec, uint64_t seq);
 
     void set_deadline(std::chrono::nanoseconds after) noexcept;
     void choose_request_id();
@@ -90,7 +93,6 @@ private:
 
     std::mutex watch_mutex_;
     modrt_frame* frame_ = nullptr;  // the call in flight (guarded by watch_mutex_)
-    uint64_t call_seq_ = 0;         // guarded by watch_mutex_
 };
 
 /// Steady-clock nanoseconds (the clock of connection deadlines).

@@ -157,7 +157,10 @@ void Server::sweep() {
         int64_t now = steady_now_ns();
         {
             std::lock_guard lock(mutex_);
-            for (Connection* c : connections_) c->expire_if_due(now);
+            for (Connection* c : connections_) {
+                c->expire_if_due(now);
+                c->cancel_if_client_gone();
+            }
         }
         sweep();
     });
