@@ -24,8 +24,8 @@ local ext_ready, ext_deliver, ext_choose, ext_wait, ext_close = P.ext_ready, P.e
 local get_sched, set_sched, raise, now, INVALID = P.get_sched, P.set_sched, P.raise, P.now, P.INVALID
 local create, resume, yield, running, status = coroutine.create, coroutine.resume, coroutine.yield, coroutine.running,
   coroutine.status
-local type, select, unpack, error, pcall, setmetatable, floor = type, select, unpack, error, pcall, setmetatable,
-  math.floor
+local type, select, unpack, error, pcall, setmetatable, floor, sort = type, select, unpack, error, pcall,
+  setmetatable, math.floor, table.sort
 
 local MAX_CASES = 4096          -- a larger select is almost surely a bug
 local MAX_COROUTINES = 10000    -- live spawned coroutines per call
@@ -152,14 +152,19 @@ end
 
 -- Complete the parked records whose sleep is over or whose future's or clock's channel
 -- is ready, and drop the completed ones from the list.
+local function by_deadline(a, b) return a.until_ns < b.until_ns end
+
 local function poll(S)
-  local p, n, t = S.parked, 0, nil
+  local p, n, t, woken = S.parked, 0, nil, nil
   for k = 1, #p do
     local r = p[k]
     if not r.done then
       if r.until_ns then
         t = t or now()
-        if t >= r.until_ns then complete(r, 0) end
+        if t >= r.until_ns then
+          woken = woken or {}
+          woken[#woken + 1] = r
+        end
       else
         local cs = r.cases
         for i = 1, #cs do
@@ -171,9 +176,14 @@ local function poll(S)
         end
       end
     end
-    if not r.done then n = n + 1; p[n] = r end
+    if not r.done and not (r.until_ns and t and t >= r.until_ns) then n = n + 1; p[n] = r end
   end
   for k = n + 1, #p do p[k] = nil end
+  if woken then
+    -- Sleeps that ended together wake in the order they were due (a late poll sees several).
+    sort(woken, by_deadline)
+    for k = 1, #woken do complete(woken[k], 0) end
+  end
 end
 
 -- What the parked records wait for outside this call: futures' and clocks' channels,
