@@ -85,7 +85,7 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
     // The fast path counts on the top level's stack room (kTopStack).
     if (nested || !call_fast(c, saved != 0 ? base + 1 : base)) call_slow(c);
     call_ = c.prev;
-    release_scheduler(L, c.scheduler);  // its coroutines end with it
+    if (c.scheduler != LUA_NOREF) release_scheduler(L, c.scheduler);  // its coroutines end with it
     end_call_globals(L, globals_, saved);  // drops this call's scratch globals
     lua_settop(L, base);
 
