@@ -83,14 +83,14 @@ TEST_F(LuaCallPath, RaisedErrorKeepsTraceback) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_INTERNAL);
     EXPECT_FALSE(r.error->retryable);
-    EXPECT_NE(r.error->message.find("errors.lua:77: boom 1"), std::string::npos) << r.error->message;
+    EXPECT_NE(r.error->message.find("errors.lua:81: boom 1"), std::string::npos) << r.error->message;
     EXPECT_NE(r.error->stack.find("stack traceback"), std::string::npos) << r.error->stack;
-    EXPECT_NE(r.error->stack.find("errors.lua:77"), std::string::npos) << r.error->stack;
+    EXPECT_NE(r.error->stack.find("errors.lua:81"), std::string::npos) << r.error->stack;
 
     auto rt = fail_n(4);
     ASSERT_FALSE(rt.ok());
-    EXPECT_NE(rt.error->message.find("errors.lua:80:"), std::string::npos) << rt.error->message;
-    EXPECT_NE(rt.error->stack.find("errors.lua:80"), std::string::npos) << rt.error->stack;
+    EXPECT_NE(rt.error->message.find("errors.lua:84:"), std::string::npos) << rt.error->message;
+    EXPECT_NE(rt.error->stack.find("errors.lua:84"), std::string::npos) << rt.error->stack;
 }
 
 TEST_F(LuaCallPath, ReturnedErrors) {

@@ -106,6 +106,13 @@ TEST_F(LuaErrors, ErrorMethodsAndConstants) {
     EXPECT_EQ(at(v, "wrap_nil"), Value::boolean(true));
     EXPECT_EQ(at(v, "wrapped_message"), str("ctx: m"));
     EXPECT_EQ(at(v, "wrapped_kind"), str("Invalid"));
+    // `..` takes an error on either side (its message); anything but a string or number
+    // on the other side raises as any concatenation does.
+    EXPECT_EQ(at(v, "concat_right"), str("failed: m"));
+    EXPECT_EQ(at(v, "concat_left"), str("m (2)"));
+    EXPECT_NE(at(v, "concat_table").str.find("attempt to concatenate a table value"), std::string::npos)
+        << json(at(v, "concat_table"));
+    EXPECT_EQ(at(v, "empty_details_nil"), Value::boolean(true));
     const Value& c = at(v, "constants");
     ASSERT_EQ(c.type, MODRT_ARRAY);
     const char* expected[] = {"NotFound", "AlreadyExists", "Invalid", "PermissionDenied", "Unavailable", "Internal",

@@ -126,6 +126,29 @@ int err_details(lua_State* L) {
     }
     lua_getfenv(L, 1);
     lua_getfield(L, -1, "details");
+    if (lua_istable(L, -1)) {  // an empty details table reads back as nil, as in Wippy
+        lua_pushnil(L);
+        if (lua_next(L, -2) == 0) {
+            lua_pushnil(L);
+            return 1;
+        }
+        lua_pop(L, 2);
+    }
+    return 1;
+}
+// a .. b with an error on either side: its message, as tostring gives it; the other side
+// must be a string or a number, as for any concatenation.
+int err_concat(lua_State* L) {
+    for (int i = 1; i <= 2; ++i) {
+        if (const ErrorData* e = test_error(L, i)) {
+            lua_pushlstring(L, e->message.data(), e->message.size());
+        } else if (lua_type(L, i) == LUA_TSTRING || lua_type(L, i) == LUA_TNUMBER) {
+            lua_pushvalue(L, i);
+        } else {
+            return luaL_error(L, "attempt to concatenate a %s value", luaL_typename(L, i));
+        }
+    }
+    lua_concat(L, 2);
     return 1;
 }
 int err_stack(lua_State* L) {
@@ -273,6 +296,8 @@ void register_error_type(lua_State* L) {
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, err_message);
     lua_setfield(L, -2, "__tostring");
+    lua_pushcfunction(L, err_concat);
+    lua_setfield(L, -2, "__concat");
     lua_pushcfunction(L, err_gc);
     lua_setfield(L, -2, "__gc");
     lua_pushboolean(L, 0);
