@@ -49,22 +49,25 @@ int as_error_value(lua_State* L) {
 OwnedKernel* push_owned(lua_State* L) {
     auto* o = static_cast<OwnedKernel*>(lua_newuserdata(L, sizeof(OwnedKernel)));
     *o = OwnedKernel{};
-    lua_pushlightuserdata(L, &kOwnedMetaKey);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        lua_createtable(L, 0, 2);
-        lua_pushcfunction(L, owned_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_pushboolean(L, 0);
-        lua_setfield(L, -2, "__metatable");
-        lua_pushlightuserdata(L, &kOwnedMetaKey);
-        lua_pushvalue(L, -2);
-        lua_rawset(L, LUA_REGISTRYINDEX);
-    }
+    push_gc_metatable(L, &kOwnedMetaKey, owned_gc);
     lua_setmetatable(L, -2);
     o->value = host_api().value_new();
     return o;
+}
+
+void push_gc_metatable(lua_State* L, char* key, lua_CFunction gc) {
+    lua_pushlightuserdata(L, key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    if (!lua_isnil(L, -1)) return;
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 2);
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pushlightuserdata(L, key);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
 }
 
 void release_owned(OwnedKernel* o) noexcept {

@@ -25,6 +25,10 @@ OwnedKernel* push_owned(lua_State* L);
 /// Free what `o` owns now (the userdata stays, empty). Never raises.
 void release_owned(OwnedKernel* o) noexcept;
 
+/// Push the metatable registered under `key` (made on first use) of a userdata whose
+/// only behaviour is `gc` on collection; its __metatable is false. Raises on memory errors.
+void push_gc_metatable(lua_State* L, char* key, lua_CFunction gc);
+
 /// to_modrt_value under lua_pcall. On failure pushes the error value (an
 /// error userdata) and returns false; on success pushes nothing.
 bool to_modrt_protected(lua_State* L, int idx, modrt_value* out, const char* what);

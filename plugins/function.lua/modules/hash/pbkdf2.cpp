@@ -1,6 +1,7 @@
 // PBKDF2 on EVP_MAC, interruptible (pbkdf2.hpp).
 #include "modules/hash/pbkdf2.hpp"
 
+#include "values/lua_owned.hpp"
 #include "vm/call_env.hpp"
 
 #include <openssl/core_names.h>
@@ -29,19 +30,7 @@ int mac_box_gc(lua_State* L) {
 MacBox* push_mac_box(lua_State* L) {
     auto* box = static_cast<MacBox*>(lua_newuserdata(L, sizeof(MacBox)));
     *box = MacBox{};
-    lua_pushlightuserdata(L, &kMacBoxMetaKey);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        lua_createtable(L, 0, 2);
-        lua_pushcfunction(L, mac_box_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_pushboolean(L, 0);
-        lua_setfield(L, -2, "__metatable");
-        lua_pushlightuserdata(L, &kMacBoxMetaKey);
-        lua_pushvalue(L, -2);
-        lua_rawset(L, LUA_REGISTRYINDEX);
-    }
+    push_gc_metatable(L, &kMacBoxMetaKey, mac_box_gc);
     lua_setmetatable(L, -2);
     return box;
 }

@@ -178,19 +178,7 @@ int schema_cache_gc(lua_State* L) {
 
 // Push a userdata holding a new, empty SchemaCache; its __gc destroys it.
 void push_schema_cache(lua_State* L) {
-    lua_pushlightuserdata(L, &kSchemaCacheMetaKey);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        lua_createtable(L, 0, 2);
-        lua_pushcfunction(L, schema_cache_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_pushboolean(L, 0);
-        lua_setfield(L, -2, "__metatable");
-        lua_pushlightuserdata(L, &kSchemaCacheMetaKey);
-        lua_pushvalue(L, -2);
-        lua_rawset(L, LUA_REGISTRYINDEX);
-    }
+    push_gc_metatable(L, &kSchemaCacheMetaKey, schema_cache_gc);
     void* memory = lua_newuserdata(L, sizeof(SchemaCache));
     new (memory) SchemaCache();  // Lua owns the memory; noexcept, and nothing raises before __gc is set
     lua_insert(L, -2);
