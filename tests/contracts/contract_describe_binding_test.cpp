@@ -65,8 +65,10 @@ CallResult cdb_describe(Runtime& rt, std::string_view id) {
 
 class CdbDescribing : public ::testing::Test {
 protected:
-    static void SetUpTestSuite() { loaded_ = std::make_unique<Loaded>(load_ok(kCdbRegistry)); }
+    static void SetUpTestSuite() { loaded_ = std::make_unique<Loaded>(load(kCdbRegistry)); }
     static void TearDownTestSuite() { loaded_.reset(); }
+    // Not from SetUpTestSuite: GoogleTest would skip the tests, and CTest pass them.
+    void SetUp() override { ASSERT_EQ(loaded_->errors, ""); }
     static Runtime& rt() { return *loaded_->rt; }
     static inline std::unique_ptr<Loaded> loaded_;
 };

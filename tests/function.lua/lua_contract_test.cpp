@@ -124,17 +124,44 @@ TEST_F(LuaContract, ContextRequiredKeysMustBeGiven) {
 // -- options --
 
 TEST_F(LuaContract, RetryOptionsReachTheInterceptor) {
-    // The entry's own retry settings make one attempt: the implementation's error comes back.
+    // The entry configures no retry: without options, one attempt and the implementation's error.
     auto r = call("test.ctc:service", args({str("flaky_plain"), str("plain")}));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_UNAVAILABLE) << r.error->message;
-    // contract.open's options, and Contract:with_options, retry until the third attempt succeeds.
+    // contract.open's options, and Contract:with_options, add a retry (the kernel's per-call
+    // chains): the third attempt succeeds.
     r = call("test.ctc:service", args({str("flaky_retry"), str("retry")}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(r.value, Value::integer(3));
     r = call("test.ctc:service", args({str("flaky_with_options"), str("with_options")}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(r.value, Value::integer(3));
+}
+
+TEST_F(LuaContract, PerCallRetryOptionsAddARetryTheEntryLacks) {
+    Value retry = map({{"retry", map({{"max_attempts", Value::integer(5)}, {"initial_delay", str("1ms")}})}});
+    // test.ct:flaky configures no interceptor: funcs' with_options adds interceptor.retry for the call.
+    auto r = call("test.ctc:call_retry", args({str("test.ct:flaky"), str("funcs"), retry}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.value, Value::integer(3));
+    // Options that name no interceptor (Wippy's priority, a timeout) add none.
+    Value plain = map({{"priority", Value::integer(1)}, {"timeout", str("5s")}});
+    r = call("test.ctc:call_retry", args({str("test.ct:flaky"), str("plain"), plain}));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_UNAVAILABLE) << r.error->message;
+    // The entry's `retry: false` refuses it, per call too: one attempt.
+    r = call("test.ctc:call_retry", args({str("test.ct:flaky_refusing"), str("refused"), retry}));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_UNAVAILABLE) << r.error->message;
+    EXPECT_EQ(r.error->message, "not yet");
+    // A map-valued option naming no interceptor is the caller's mistake, said plainly.
+    r = call("test.ctc:call_retry", args({str("test.ct:flaky"), str("typo"), map({{"retyr", Value::map()}})}));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_INVALID);
+    EXPECT_NE(r.error->message.find("per-call option 'retyr' calling 'test.ct:flaky': no plugin on the plugin path "
+                                    "provides 'interceptor.retyr'"),
+              std::string::npos)
+        << r.error->message;
 }
 
 TEST_F(LuaContract, TimeoutOptionsEndTheCall) {

@@ -2,15 +2,19 @@
 // plugin.config entries themselves.
 #include "lua_test_util.hpp"
 
+#include <array>
+
 using namespace lua_test;
 
 class LuaMemory : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        rt_ = make_runtime();
-        for (const auto& e : rt_->load(fixture("memory"))) ADD_FAILURE() << e.format();
+        rt_ = load_fixtures(std::array<std::string_view, 1>{"memory"}, load_errors_);
     }
     static void TearDownTestSuite() { rt_.reset(); }
+    // Not from SetUpTestSuite: GoogleTest would skip the tests, and CTest pass them.
+    void SetUp() override { ASSERT_EQ(load_errors_, ""); }
+    static inline std::string load_errors_;
     static void expect_out_of_memory(std::string_view id) {
         CallResult r = rt_->call(id, Value::array());
         ASSERT_FALSE(r.ok());

@@ -368,7 +368,7 @@ TEST_F(LuaSecurity, DocsModelPage) {
 
 // -- a non-strict runtime, an anonymous caller without a scope --
 
-TEST_F(LuaSecurityLenient, NoActorNoScopeAndUndefinedAllows) {
+TEST_F(LuaSecurityLenient, UndefinedAllowsOnlyACallerLackingAnActorOrAScope) {
     auto r = rt_->call("test.lenient:anonymous", Value::array());
     ASSERT_TRUE(r.ok()) << r.error->message;
     // security.can: no scope is undefined, which a non-strict runtime allows; evaluate is the raw decision
@@ -378,6 +378,14 @@ TEST_F(LuaSecurityLenient, NoActorNoScopeAndUndefinedAllows) {
     r = rt_->call("test.lenient:anonymous", Value::array(), in_scope("[test.lenient:deny_write]"));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(json(r.value), R"({"can_read":true,"can_write":false,"no_actor":true,"no_scope":false,)"
+                             R"("read":"undefined","write":"deny"})");
+
+    // An actor and a scope: no applicable policy denies in either mode (Wippy's rule; the
+    // mode decides only for a caller lacking one of them), so read is refused here.
+    r = rt_->call("test.lenient:anonymous", Value::array(),
+                  as("user:1", Value::map(), "[test.lenient:deny_write,test.lenient:allow_call]"));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(json(r.value), R"({"can_read":false,"can_write":false,"no_actor":false,"no_scope":false,)"
                              R"("read":"undefined","write":"deny"})");
 }
 

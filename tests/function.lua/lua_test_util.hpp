@@ -62,26 +62,38 @@ inline const Value& at(const Value& v, std::string_view key) {
     return found ? *found : nil;
 }
 
-/// A runtime with fixtures/<dir> loaded for each dir in order; every load error fails the test.
-inline std::unique_ptr<Runtime> load_fixtures(std::span<const std::string_view> dirs) {
+/// A runtime with fixtures/<dir> loaded for each dir in order; one line in `errors` per load error.
+inline std::unique_ptr<Runtime> load_fixtures(std::span<const std::string_view> dirs, std::string& errors) {
     auto rt = make_runtime();
     for (std::string_view dir : dirs)
-        for (const auto& e : rt->load(fixture(dir))) ADD_FAILURE() << e.format();
+        for (const auto& e : rt->load(fixture(dir))) errors += e.format() + "\n";
+    return rt;
+}
+
+/// A runtime with fixtures/<dir> loaded for each dir in order; every load error fails the test.
+inline std::unique_ptr<Runtime> load_fixtures(std::span<const std::string_view> dirs) {
+    std::string errors;
+    auto rt = load_fixtures(dirs, errors);
+    EXPECT_EQ(errors, "");
     return rt;
 }
 
 /// Every test of a suite derived from SharedRuntime<Dirs> shares one runtime, loaded once
 /// per suite from the fixtures Dirs::dirs names (a static array of directory names).
+/// Load errors fail each test from SetUp: a failure in SetUpTestSuite makes GoogleTest skip
+/// the suite's tests, and CTest counts a skip as a pass.
 template <class Dirs>
 class SharedRuntime : public ::testing::Test {
 protected:
-    static void SetUpTestSuite() { rt_ = load_fixtures(Dirs::dirs); }
+    static void SetUpTestSuite() { rt_ = load_fixtures(Dirs::dirs, load_errors_); }
     static void TearDownTestSuite() { rt_.reset(); }
+    void SetUp() override { ASSERT_EQ(load_errors_, ""); }
     static CallResult call(std::string_view id, const Value& a = Value::array(),
                            const modrt::kernel::CallOptions& o = {}) {
         return rt_->call(id, a, o);
     }
     static inline std::unique_ptr<Runtime> rt_;
+    static inline std::string load_errors_;
 };
 
 struct BasicFixture {

@@ -2,6 +2,10 @@
 // precedence (per call > entry > defaults).
 #include "icpt_test_util.hpp"
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 using namespace it;
 
 namespace {
@@ -156,6 +160,77 @@ TEST(Chain, PerCallOptionsDoNotReachNestedCalls) {
     CallResult r = call_with(*rt, "t:with_options", inner_args, map_of("tag", map_of("name", str("call"))));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(tags_of(r.value), "inner:v");
+}
+
+TEST(Chain, PerCallOptionsAddInterceptorsTheEntryLacks) {
+    auto rt = load(registry(R"(
+  - {name: bare, kind: function.native, source: file://@LIB@, method: flaky}
+  - {name: tagged, kind: function.native, source: file://@LIB@, method: flaky, meta: {options: {tag: {name: entry}}}}
+  - {name: refusing, kind: function.native, source: file://@LIB@, method: flaky, meta: {options: {retry: false}}}
+)"));
+    Value retry = map_of("retry", map_of("initial_delay", str("1ms")));  // the plugin's default: 3 attempts
+    CallResult r = call_with(*rt, "t:bare", array_of({str("added"), Value::integer(2)}), retry);
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.value.scalar.i, 3);
+    // The same call without options, or with options naming no interceptor, makes one attempt.
+    Value scalars = map_of("priority", Value::integer(1));
+    CallResult once = call_with(*rt, "t:bare", array_of({str("once"), Value::integer(2)}), scalars);
+    ASSERT_FALSE(once.ok());
+    EXPECT_EQ(calls(*rt, "once"), 1);
+    // Added links take the runtime's order around the entry's own: retry (listed) outside tag (not).
+    Value both = map_of("retry", map_of("initial_delay", str("1ms")));
+    both.insert("tag2") = map_of("name", str("call"));
+    CallResult nested = call_with(*rt, "t:tagged", array_of({str("order"), Value::integer(1)}), both);
+    ASSERT_TRUE(nested.ok()) << nested.error->message;
+    EXPECT_EQ(tags_of(nested.value), "entry,call:2");  // tag before tag2: the entry's link comes first
+    EXPECT_EQ(calls(*rt, "order"), 2);
+    // Kept per set of names and options: the same options again reuse the chain; other options
+    // build another, made with them (tag cannot be made without its name).
+    CallResult again = call_with(*rt, "t:bare", array_of({str("again"), Value::integer(1)}), retry);
+    ASSERT_TRUE(again.ok()) << again.error->message;
+    EXPECT_EQ(again.value.scalar.i, 2);
+    for (int i = 0; i < 40; ++i) {  // past the entry's kept chains, each call builds its own
+        std::string name = "n" + std::to_string(i);
+        CallResult named = call_with(*rt, "t:bare", array_of({str(name), Value::integer(0)}),
+                                     map_of("tag2", map_of("name", str(name))));
+        ASSERT_TRUE(named.ok()) << named.error->message;
+        EXPECT_EQ(tags_of(named.value), name + ":1");
+    }
+    CallResult unnamed = call_with(*rt, "t:bare", array_of({str("unnamed"), Value::integer(0)}),
+                                   map_of("tag2", Value::map()));
+    ASSERT_FALSE(unnamed.ok());
+    EXPECT_EQ(unnamed.error->kind, MODRT_ERR_INVALID);
+    IT_EXPECT_CONTAINS(unnamed.error->message, "per-call option 'tag2' calling 't:bare': tag needs a name");
+    // `retry: false` on the entry refuses it per call too.
+    CallResult refused = call_with(*rt, "t:refusing", array_of({str("refused"), Value::integer(2)}), retry);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(calls(*rt, "refused"), 1);
+    // A map-valued option naming no interceptor fails the call before it runs.
+    CallResult typo = call_with(*rt, "t:bare", array_of({str("typo"), Value::integer(0)}),
+                                map_of("retyr", Value::map()));
+    ASSERT_FALSE(typo.ok());
+    EXPECT_EQ(typo.error->kind, MODRT_ERR_INVALID);
+    EXPECT_FALSE(typo.error->retryable);
+    IT_EXPECT_CONTAINS(typo.error->message,
+                       "per-call option 'retyr' calling 't:bare': no plugin on the plugin path provides "
+                       "'interceptor.retyr'");
+    EXPECT_EQ(calls(*rt, "typo"), 0);
+}
+
+TEST(Chain, PerCallChainsAreSafeToBuildFromManyThreads) {
+    auto rt = load(registry(R"(
+  - {name: bare, kind: function.native, source: file://@LIB@, method: flaky}
+)"));
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            Value retry = map_of("retry", map_of("initial_delay", str("1ms")));
+            std::string key = "thread" + std::to_string(t);
+            if (call_with(*rt, "t:bare", array_of({str(key), Value::integer(1)}), retry).ok()) ++ok;
+        });
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(ok.load(), 4);
 }
 
 TEST(Chain, DefaultsEntryProblems) {

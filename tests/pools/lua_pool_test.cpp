@@ -29,6 +29,14 @@ return {
     local f = assert(funcs.async("lp:recurse_async", k - 1))
     return 1 + f:result():data()
   end,
+  -- n asynchronous calls of `id`, all started before any is awaited: their results.
+  await_all = function(id, n)
+    local funcs = require("funcs")
+    local futures, out = {}, {}
+    for k = 1, n do futures[k] = assert(funcs.async(id, 0)) end
+    for k = 1, n do out[k] = assert(futures[k]:result()):data() end
+    return out
+  end,
   -- k asynchronous calls of lp:add, each awaited: their sum.
   fan_out = function(k)
     local funcs = require("funcs")
@@ -105,6 +113,44 @@ TEST_F(LuaPool, InlinePoolCountsCallsTheKernelRunsAndCallsSubmittedToIt) {
     EXPECT_EQ(st.completed, 3u + 4u);
     EXPECT_EQ(st.busy, 0u);
     EXPECT_EQ(st.workers, 0u);
+}
+
+TEST_F(LuaPool, AsyncCallsToEntriesWithoutAPoolRunConcurrentlyAsUnderWippysDefault) {
+    // No `pool:`: synchronous calls run inline; asynchronous ones on the runtime's default
+    // async pool (pool.lazy, 100 workers), so three started together all block at once.
+    fs::path dir = scratch_dir("lua_default_pool");
+    write_file(dir / "funcs.lua", kLuaSource);
+    write_file(dir / "registry.yaml",
+               registry("lp", {native_entry("block", "block_until"),
+                               "  - {name: await_all, kind: function.lua, source: file://funcs.lua, method: await_all,"
+                               " modules: [funcs]}\n"}));
+    auto rt = make_runtime();
+    ASSERT_TRUE(rt->load(dir).empty());
+    auto sync = rt->call("lp:await_all", args({s("lp:block"), i(0)}));  // no async call yet
+    ASSERT_TRUE(sync.ok()) << error_text(sync);
+    for (const auto& p : rt->pool_stats()) EXPECT_EQ(p.type, "inline") << p.id << ": made before any async call";
+
+    OpenGatesOnExit gates;
+    auto fan = call_async(*rt, "lp:await_all", args({s("lp:block"), i(3)}));
+    ASSERT_TRUE(wait_until([] { return native().blocked.load() == 3; }))
+        << "async calls ran one after another: blocked=" << native().blocked.load();
+    open_flag(0);
+    ASSERT_TRUE(ready(fan, 3000ms));
+    auto r = fan.get();
+    ASSERT_TRUE(r.ok()) << error_text(r);
+    ASSERT_EQ(r.value.items.size(), 3u);
+    std::set<int64_t> threads;
+    for (const auto& tid : r.value.items) threads.insert(as_int(tid));
+    EXPECT_EQ(threads.size(), 3u) << "three concurrent calls on three workers";
+    bool listed = false;
+    for (const auto& p : rt->pool_stats())
+        if (p.id == "(async calls to entries without a pool)") {
+            listed = true;
+            EXPECT_EQ(p.type, "lazy");
+            EXPECT_EQ(p.stats.workers, 3u);
+        }
+    EXPECT_TRUE(listed) << "the default async pool is not in pool_stats";
+    EXPECT_EQ(pool_type(*rt, "lp:block"), "inline");
 }
 
 TEST_F(LuaPool, StaticPoolReturnsTheRightResultToEveryCallerThread) {

@@ -75,15 +75,21 @@ TEST(CallCheckTest, DeniedCallNeverReachesItsPool) {
     EXPECT_EQ(pool_activity(*rt, "app:pooled"), 1u);
 }
 
-TEST(CallCheckTest, StrictRuntimeDeniesUndefinedAndNonStrictAllowsIt) {
+TEST(CallCheckTest, StrictModeDecidesOnlyForCallersLackingAnActorOrAScope) {
+    // Wippy's rule (en/system/security.md, "Strict Mode"): strict, the default, denies a caller
+    // without an actor or a scope; permissive allows it. A caller with both is denied when no
+    // policy applies (UNDEFINED) in either mode.
     auto strict = runtime();
     EXPECT_EQ(kind_of(strict->call("app:whoami", args({}))), MODRT_ERR_PERMISSION_DENIED);  // no actor, no scope
+    EXPECT_EQ(kind_of(strict->call("app:whoami", args({}), as("user:1", ""))), MODRT_ERR_PERMISSION_DENIED);
     EXPECT_EQ(kind_of(strict->call("app:whoami", args({}), as("user:1", "sec:nobody"))), MODRT_ERR_PERMISSION_DENIED);
     auto lax = runtime("  - name: security\n    kind: runtime.security\n    strict: false\n");
     EXPECT_TRUE(lax->call("app:whoami", args({})).ok());
-    EXPECT_TRUE(lax->call("app:whoami", args({}), as("user:1", "sec:nobody")).ok());
-    // Non-strict changes only UNDEFINED: a matching deny still denies.
+    EXPECT_TRUE(lax->call("app:whoami", args({}), as("user:1", "")).ok());  // an actor, no scope
+    EXPECT_EQ(kind_of(lax->call("app:whoami", args({}), as("user:1", "sec:nobody"))), MODRT_ERR_PERMISSION_DENIED);
+    // Permissive changes only UNDEFINED: a matching deny still denies, an allow allows.
     EXPECT_EQ(kind_of(lax->call("app:secret", args({}), as("user:1", "sec:users"))), MODRT_ERR_PERMISSION_DENIED);
+    EXPECT_TRUE(lax->call("app:whoami", args({}), as("user:1", "sec:users")).ok());
 }
 
 TEST(CallCheckTest, RuntimeSecurityNamesTheOutsideCaller) {

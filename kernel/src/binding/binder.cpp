@@ -1,8 +1,10 @@
 // Binding the entries of one registry load (binder.hpp).
 #include "binding/binder.hpp"
 
+#include "binding/plugin_instances.hpp"
 #include "binding/unknown_kinds.hpp"
 #include "calling/interceptor_defaults.hpp"
+#include "calling/per_call_chain.hpp"
 #include "calling/plugin_guard.hpp"
 #include "loading/plugin_config_entry.hpp"
 #include "providers/contract/contract_guard.hpp"
@@ -67,6 +69,7 @@ public:
         if (!e.callable()) return;
         bind_pool(e);
         bind_interceptors(e);
+        e.per_call_chains = std::make_unique<PerCallChains>();
     }
 
     // The kernel's own kind: runtime-wide interceptor defaults. The runtime's first such entry
@@ -88,7 +91,7 @@ public:
         InterceptorDefaults defaults;
         std::vector<FieldProblem> problems = read_interceptor_defaults(first->raw, defaults);
         for (auto& p : problems) error(*first, p.field, std::move(p.message));
-        if (problems.empty()) icpt_defaults_ = std::move(defaults);
+        if (problems.empty()) rt_.interceptor_defaults = std::move(defaults);
     }
 
     // The kernel's own kind: the config map one plugin gets at init.
@@ -261,24 +264,14 @@ private:
             error(e, "pool", "'pool." + choice.type + "' is not a pool type");
             return;
         }
-        auto handle = std::make_unique<PoolHandle>();
-        handle->api = &api->api.pool;
-        handle->plugin = last_plugin_->state();
-        handle->type = std::move(choice.type);
-        handle->owner = last_plugin_;
-        handle->synchronous = (handle->api->flags & MODRT_POOL_SYNCHRONOUS) != 0;  // 0 when the plugin's table is older
-        handle->caller_runs = handle->synchronous && (handle->api->flags & MODRT_POOL_CALLER_RUNS) != 0;
-        if (modrt_error* err = call_plugin(last_plugin_, "pool create", [&] {
-                return handle->api->create(handle->plugin, &choice.options, &handle->handle);
-            })) {
+        if (modrt_error* err = make_pool(*last_plugin_, *api, std::move(choice.type), choice.options, e.pool)) {
             ErrorPtr owned(err);
             std::string where = "pool";
             if (std::string f = error_field(*owned); !f.empty()) where += "." + f;
-            handle->handle = nullptr;
             error(e, where, "pool: " + owned->message);
             return;
         }
-        e.pool = std::move(handle);
+        e.pool_defaulted = field == nullptr;
     }
 
     // The chain: runtime.interceptors defaults merged with meta.options (interceptor_defaults.hpp
@@ -286,13 +279,14 @@ private:
     void bind_interceptors(Entry& e) {
         const Value* meta = e.raw.fields.find("meta");
         const Value* options = meta ? meta->find("options") : nullptr;
-        if (!options && icpt_defaults_.defaults.keys.empty()) return;  // the common case: no chain at all
+        const InterceptorDefaults& defaults = rt_.interceptor_defaults;
+        if (!options && defaults.defaults.keys.empty()) return;  // the common case: no chain at all
         if (options && options->type != MODRT_MAP) {
             error(e, "meta.options", "'meta.options' must be a map of interceptor name -> options");
             return;
         }
         std::vector<FieldProblem> problems;
-        std::vector<ChainLink> links = plan_chain(icpt_defaults_, options, problems);
+        std::vector<ChainLink> links = plan_chain(defaults, options, problems);
         for (auto& p : problems) error(e, p.field, std::move(p.message));
         for (ChainLink& link : links) {
             // A default's problem is reported on the entry it failed for, at the entry's line.
@@ -303,22 +297,16 @@ private:
                 error(e, field, "'interceptor." + link.name + "' is not an interceptor");
                 continue;
             }
-            auto handle = std::make_unique<InterceptorHandle>();
-            handle->api = &api->api.interceptor;
-            handle->plugin = last_plugin_->state();
-            handle->name = api->name;
-            handle->owner = last_plugin_;
-            if (modrt_error* err = call_plugin(last_plugin_, "interceptor create", [&] {
-                    return handle->api->create(handle->plugin, &e.info, &link.options, &handle->handle);
-                })) {
+            std::unique_ptr<InterceptorHandle> handle;
+            if (modrt_error* err = make_interceptor(*last_plugin_, *api, e.info, link.options, handle)) {
                 ErrorPtr owned(err);
-                handle->handle = nullptr;
                 std::string where = field;
                 if (std::string f = error_field(*owned); !f.empty() && !field.empty()) where += "." + f;
                 error(e, where,
                       (field.empty() ? "runtime.interceptors default '" + link.name + "': " : "") + owned->message);
                 continue;
             }
+            e.chain.push_back(handle.get());
             e.interceptors.push_back(std::move(handle));
         }
     }
@@ -326,7 +314,6 @@ private:
     modrt_runtime& rt_;
     std::vector<RegistryError>& errors_;
     LoadedPlugin* last_plugin_ = nullptr;
-    InterceptorDefaults icpt_defaults_;  // from the runtime's runtime.interceptors entry, if any
     std::vector<std::pair<std::string, std::string>> skipped_;
 };
 

@@ -4,11 +4,14 @@
 // returns, whatever it started and left running is canceled.
 #include "calling/async_call.hpp"
 
+#include "calling/default_async_pool.hpp"
+
 #include <algorithm>
 
 struct modrt_future {
     std::atomic<int> refs{1};
     const modrt::kernel::Entry* entry = nullptr;
+    const modrt::kernel::PoolHandle* pool = nullptr;  // where it was submitted
     modrt_frame frame;
     modrt::kernel::Value args;
     modrt::kernel::Value result;
@@ -103,14 +106,6 @@ void drop_task(void* self, modrt_error* reason) {
     future_release(f);
 }
 
-/// Whether `waiter` or a synchronous caller of it runs on `pool`: it then holds one of the
-/// pool's workers (the same test as a synchronous call's MODRT_TASK_REENTRANT).
-bool holds_worker_of(const modrt_frame* waiter, const PoolHandle* pool) {
-    for (const modrt_frame* w = waiter; w != nullptr; w = w->parent)
-        if (w->entry != nullptr && w->entry->pool.get() == pool) return true;
-    return false;
-}
-
 /// The async frame owns copies of what a synchronous child would borrow.
 void inherit(modrt_future* f, modrt_runtime* rt, const modrt_frame* parent) {
     modrt_frame& frame = f->frame;
@@ -175,7 +170,9 @@ modrt_error* call_async(modrt_runtime* rt, modrt_frame* parent, std::string_view
     raw->task.run = &run_task;
     raw->task.drop = &drop_task;
     future_retain(raw);  // the running task holds one
-    modrt_error* refused = submit_to_pool(rt, *e, &raw->task);
+    const PoolHandle& pool = async_pool_of(*rt, *e);
+    raw->pool = &pool;
+    modrt_error* refused = submit_to_pool(rt, *e, pool, &raw->task);
     if (refused) {
         claim(raw);
         complete(raw, clone_error(*refused).release());  // the future finishes with the refusal too
@@ -236,7 +233,7 @@ void wake_waiter(void* user, modrt_error_kind) {
 modrt_error* future_wait(modrt_future* f, const modrt_frame* waiter) {
     // A call still queued on the pool this waiter holds a worker of might wait behind the
     // waiter itself (a one-worker pool): run it here instead, as a synchronous call would.
-    if (waiter != nullptr && holds_worker_of(waiter, f->entry->pool.get()) && claim(f)) run_claimed(f);
+    if (waiter != nullptr && may_run_on(waiter, f->pool) && claim(f)) run_claimed(f);
     modrt_cancel_reg* reg = waiter ? on_cancel(const_cast<modrt_frame*>(waiter), &wake_waiter, f) : nullptr;
     modrt_error_kind cause = MODRT_ERR_UNKNOWN;
     {

@@ -47,9 +47,10 @@ private:
     bool open_;
 };
 
-/// Hand `task` to `pool`; an owned error when refused (exceptions from the plugin included),
-/// and CANCELED when the runtime is shutting down.
-modrt_error* submit_to_pool(modrt_runtime* rt, const Entry& e, modrt_task* task);
+/// Hand `task`, a call to `e`, to `pool` (e's own, or where its asynchronous calls run); an
+/// owned error when refused (exceptions from the plugin included), and CANCELED when the
+/// runtime is shutting down.
+modrt_error* submit_to_pool(modrt_runtime* rt, const Entry& e, const PoolHandle& pool, modrt_task* task);
 
 /// CANCELED for a call that did not run because the runtime is shutting down.
 [[gnu::cold, gnu::noinline]] modrt_error* shutting_down_error(std::string_view id);

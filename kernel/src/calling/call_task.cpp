@@ -164,7 +164,7 @@ modrt_error* CallTask::run_in_place(const Entry* e, modrt_frame* frame, const mo
                   args,
                   result};
     t.task.self = &t;
-    modrt_error* refused = submit_to_pool(frame->runtime, *e, &t.task);
+    modrt_error* refused = submit_to_pool(frame->runtime, *e, *e->pool, &t.task);
     if (refused != nullptr) return refused;
     // A pool that declared itself synchronous but returned early still holds `t`: wait, never leave it dangling.
     while (!t.finished.load(std::memory_order_acquire)) std::this_thread::yield();
@@ -208,7 +208,7 @@ modrt_error* CallTask::run_on_pool(const Entry* e, modrt_frame* frame, const mod
         modrt_runtime* rt;
         ~Leave() { rt->waiting_callers.fetch_sub(1, std::memory_order_acq_rel); }
     } leave{rt};
-    modrt_error* refused = submit_to_pool(rt, *e, &t->task_);
+    modrt_error* refused = submit_to_pool(rt, *e, *e->pool, &t->task_);
     if (refused != nullptr) {
         recycle(std::move(t));
         return refused;

@@ -2,6 +2,7 @@
 #include "calling/call_path.hpp"
 #include "calling/call_task.hpp"
 #include "calling/interceptor_chain.hpp"
+#include "calling/per_call_chain.hpp"
 #include "host_api/host_oom.hpp"
 #include "runtime/runtime_limits.hpp"
 
@@ -77,6 +78,7 @@ modrt_error* run_function(const Entry* e, modrt_frame* frame, const modrt_value*
 
 struct ChainStep {
     const Entry* entry;
+    ChainLinks links;  // the entry's own chain, or one the call's options extend
     size_t index;
     bool on_worker;  // the chain already runs on the pool (async): its end invokes directly
 };
@@ -85,12 +87,13 @@ modrt_error* chain_invoke(void* self, modrt_frame* frame, const modrt_value* arg
     const auto* step = static_cast<const ChainStep*>(self);
     const Entry* e = step->entry;
     if (step->index > 0)  // called by an interceptor, not by execute()
-        if (modrt_error* bad = check_next_arguments(*e->interceptors[step->index - 1], frame, args, result)) return bad;
-    if (step->index == e->interceptors.size()) return run_function(e, frame, args, result, step->on_worker, false);
+        if (modrt_error* bad = check_next_arguments(*step->links.data[step->index - 1], frame, args, result))
+            return bad;
+    if (step->index == step->links.size) return run_function(e, frame, args, result, step->on_worker, false);
     if (modrt_error_kind cause = frame_canceled(frame); cause != 0) return canceled_error(cause, e->raw.id);
-    ChainStep next_step{e, step->index + 1, step->on_worker};
+    ChainStep next_step{e, step->links, step->index + 1, step->on_worker};
     modrt_next next{&next_step, &chain_invoke};
-    const InterceptorHandle& icpt = *e->interceptors[step->index];
+    const InterceptorHandle& icpt = *step->links.data[step->index];
     return guarded(icpt.owner, "intercept",
                    [&] { return icpt.api->intercept(icpt.handle, frame, args, result, &next); });
 }
@@ -147,11 +150,10 @@ modrt_error* invoke_kind(const Entry* e, modrt_frame* frame, const modrt_value* 
                    [&] { return e->kind->invoke(e->kind_plugin, e->handle, frame, args, result); });
 }
 
-modrt_error* submit_to_pool(modrt_runtime* rt, const Entry& e, modrt_task* task) {
+modrt_error* submit_to_pool(modrt_runtime* rt, const Entry& e, const PoolHandle& pool, modrt_task* task) {
     PoolUse use(rt);
     if (!use) [[unlikely]]
         return shutting_down_error(e.raw.id);
-    const PoolHandle& pool = *e.pool;
     modrt_error* refused = guarded(pool.owner, "submit", [&] { return pool.api->submit(pool.handle, task); });
     // A refusal is the pool's word about itself: make sure it says which pool
     // ("pool.static is full" does, naming its type or its plugin).
@@ -266,11 +268,15 @@ modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args
             return invalid;
     }
     result->reset(MODRT_NIL);
+    ChainLinks links = own_chain(*e);
+    std::unique_ptr<PerCallChain> one_off;  // a per-call chain the entry does not keep
+    if (frame->options != nullptr) [[unlikely]]  // per-call options may name interceptors the entry lacks
+        if (modrt_error* bad = chain_for_call(*e, *frame, links, one_off)) return bad;
     modrt_error* err;
-    if (e->interceptors.empty()) {
+    if (links.size == 0) {
         err = run_function(e, frame, args, result, on_worker, contract == nullptr);
     } else {
-        ChainStep first{e, 0, on_worker};
+        ChainStep first{e, links, 0, on_worker};
         err = chain_invoke(&first, frame, args, result);
     }
     if (err == nullptr && result->type >= MODRT_STRING && value_larger_than(*result, max_value_size)) {

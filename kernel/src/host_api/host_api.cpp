@@ -353,7 +353,7 @@ modrt_decision h_security_check(const modrt_frame* f, modrt_str action, modrt_st
 
 int h_security_allowed(const modrt_frame* f, modrt_str action, modrt_str resource, const modrt_value* meta) {
     modrt_decision d = security_decide(f->runtime, f->actor, f->scope, in_view(action), in_view(resource), meta);
-    return d == MODRT_DECISION_ALLOW || (d == MODRT_DECISION_UNDEFINED && !f->runtime->security_strict) ? 1 : 0;
+    return decision_allows(f->runtime, d, f->actor, f->scope) ? 1 : 0;
 }
 
 modrt_decision h_security_evaluate(modrt_runtime* rt, const modrt_actor* actor, modrt_str scope, modrt_str action,

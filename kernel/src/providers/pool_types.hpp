@@ -2,7 +2,8 @@
 //
 // The names are the pool plugins' (plugins/pool.*): `pool: {type: static, workers: 4}`
 // names the type; without `type`, an option only one built-in pool type takes picks it
-// (`workers`/`size` -> static, `max_size` -> lazy), and no `pool:` at all -> inline.
+// (`workers`/`size` -> static, `max_size` -> lazy), and no `pool:` at all -> inline (whose
+// asynchronous calls go to the default async pool, calling/default_async_pool.hpp).
 // This is the only place in the kernel that knows a pool plugin's option names.
 #pragma once
 

@@ -61,6 +61,7 @@ CallResult Runtime::describe_contracts() const {
 std::vector<RegistryError> Runtime::load(const fs::path& registry) {
     std::vector<RegistryError> errors;
     modrt_runtime& rt = *impl_;
+    std::lock_guard catalog_lock(rt.catalog_mutex);  // a call may be opening an interceptor's plugin
     std::vector<bool> matched;
     std::vector<RawEntry> raws = read_registry(registry, errors, rt.options, &matched);
     for (size_t i = 0; i < matched.size(); ++i)  // an earlier load's entry is not overridden: say so too

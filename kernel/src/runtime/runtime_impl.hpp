@@ -2,6 +2,7 @@
 #pragma once
 
 #include "calling/frame.hpp"
+#include "calling/interceptor_defaults.hpp"
 #include "loading/entry_index.hpp"
 #include "loading/plugin_catalog.hpp"
 #include "loading/registry_reader.hpp"
@@ -47,6 +48,8 @@ struct PoolHandle {
     ~PoolHandle() { shut_down(); }
 };
 
+class PerCallChains;
+
 /// An interceptor instance made for one entry.
 struct InterceptorHandle {
     const modrt_interceptor_api* api = nullptr;
@@ -66,7 +69,10 @@ struct Entry {
     const LoadedPlugin* kind_owner = nullptr;
     void* handle = nullptr;  // from entry_create
     std::unique_ptr<PoolHandle> pool;
+    bool pool_defaulted = false;  // no `pool:`: asynchronous calls go to the default async pool
     std::vector<std::unique_ptr<InterceptorHandle>> interceptors;
+    std::vector<const InterceptorHandle*> chain;         // `interceptors` as the call path walks them
+    std::unique_ptr<PerCallChains> per_call_chains;       // chains calls' options extend (per_call_chain.hpp)
     std::unique_ptr<TriggerHandle> trigger;  // set when the kind is a trigger (then kind is null)
 
     std::string load_error;  // why binding failed ("" when it did not); such an entry is never run
@@ -75,6 +81,7 @@ struct Entry {
     std::atomic<bool> contract_checked{false};
 
     bool callable() const { return kind != nullptr && kind->invoke != nullptr; }
+    Entry();  // out of line: PerCallChains is complete only in runtime_state.cpp
     ~Entry();
 };
 
@@ -104,6 +111,17 @@ struct modrt_runtime {
     void* contract_plugin = nullptr;               // &contract_guard
     modrt::kernel::GuardedContract contract_guard;
 
+    // From the runtime's runtime.interceptors entry, else the defaults; the per-call chains'
+    // order too. Set by registry loads only.
+    modrt::kernel::InterceptorDefaults interceptor_defaults;
+    // Held by a registry load and by a call building a per-call chain (per_call_chain.hpp):
+    // both may open plugins. Recursive: a plugin's load hook may itself call a function.
+    std::recursive_mutex catalog_mutex;
+    // Where asynchronous calls to entries without `pool:` run (calling/default_async_pool.hpp):
+    // made under catalog_mutex at the first such call, then read without a lock.
+    std::unique_ptr<modrt::kernel::PoolHandle> default_async_pool;
+    std::atomic<const modrt::kernel::PoolHandle*> default_async_pool_ready{nullptr};
+    bool default_async_pool_tried = false;  // under catalog_mutex
     modrt::kernel::Limits limits;                        // from a runtime.limits entry, else the defaults
     const modrt::kernel::Entry* limits_entry = nullptr;  // that entry, when loaded
     // Set when the runtime starts to shut down: new calls are refused while pools

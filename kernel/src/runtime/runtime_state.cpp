@@ -1,5 +1,6 @@
 // The runtime's state (runtime_impl.hpp): what it owns, and the order it lets go of it.
 #include "calling/call_task.hpp"
+#include "calling/per_call_chain.hpp"
 #include "calling/plugin_guard.hpp"
 #include "runtime/logging.hpp"
 #include "runtime/runtime_impl.hpp"
@@ -49,8 +50,12 @@ InterceptorHandle::~InterceptorHandle() {
     if (handle) destroy_guarded(owner, "interceptor destroy", [&] { api->destroy(plugin, handle); });
 }
 
+Entry::Entry() = default;
+
 Entry::~Entry() {
     trigger.reset();
+    per_call_chains.reset();
+    chain.clear();
     interceptors.clear();
     pool.reset();
     if (handle && kind && kind->entry_destroy)
@@ -74,6 +79,7 @@ modrt_runtime::~modrt_runtime() {
     closing.store(true, std::memory_order_seq_cst);
     CallTask::wake_parked(this);
     while (pool_users.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
+    if (default_async_pool) default_async_pool->shut_down();
     for (auto& e : entries)
         if (e->pool) e->pool->shut_down();  // in place: workers of other pools may still read e->pool
     while (waiting_callers.load(std::memory_order_acquire) != 0) std::this_thread::yield();

@@ -16,6 +16,14 @@ std::vector<PoolStats> Runtime::pool_stats() const {
         e->pool->read_stats(&s.stats);
         out.push_back(std::move(s));
     }
+    if (const PoolHandle* shared = impl_->default_async_pool_ready.load(std::memory_order_acquire)) {
+        PoolStats s;
+        s.id = "(async calls to entries without a pool)";
+        s.type = shared->type;
+        s.stats.struct_size = sizeof(modrt_pool_stats);
+        shared->read_stats(&s.stats);
+        out.push_back(std::move(s));
+    }
     return out;
 }
 

@@ -52,7 +52,7 @@ struct EntrySummary {
 
 /// The state of one entry's pool.
 struct PoolStats {
-    std::string id;    // the entry
+    std::string id;    // the entry, or "(async calls to entries without a pool)" for the default async pool
     std::string type;  // "inline", "static", ...
     modrt_pool_stats stats{};
 };

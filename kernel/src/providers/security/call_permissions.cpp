@@ -13,7 +13,7 @@ namespace {
 bool security_allows(const modrt_frame& frame, std::string_view action, std::string_view resource) {
     modrt_runtime* rt = frame.runtime;
     modrt_decision d = security_decide(rt, frame.actor, frame.scope, action, resource, nullptr);
-    return d == MODRT_DECISION_ALLOW || (d == MODRT_DECISION_UNDEFINED && !rt->security_strict);
+    return decision_allows(rt, d, frame.actor, frame.scope);
 }
 
 [[gnu::cold, gnu::noinline]] modrt_error* call_denied(const modrt_frame& frame, std::string_view id) {
@@ -44,6 +44,12 @@ modrt_error* check_option_permissions(const modrt_frame& caller, const modrt_cal
 }
 
 }  // namespace
+
+bool decision_allows(const modrt_runtime* rt, modrt_decision d, const modrt_actor* actor,
+                     std::string_view scope) noexcept {
+    if (d == MODRT_DECISION_ALLOW) return true;
+    return d == MODRT_DECISION_UNDEFINED && !rt->security_strict && (actor == nullptr || scope.empty());
+}
 
 modrt_decision security_decide(modrt_runtime* rt, const modrt_actor* actor, std::string_view scope,
                                std::string_view action, std::string_view resource, const modrt_value* meta) noexcept {
