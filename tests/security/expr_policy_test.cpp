@@ -147,6 +147,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"matches_searches", R"(actor.id matches "[0-9]")", "{}", "", A},
         Case{"matches_no", R"(resource matches "^api:")", "{}", "", U},
         Case{"not_matches", R"(actor.id not matches "^system:")", "{}", "", A},
+        Case{"matches_lazy_quantifier", R"(resource matches "^d.*?:[0-9]{2}?$")", "{}", "", A},
         Case{"matches_raw_string", R"(resource matches `^doc:\d+$`)", "{}", "", A},
         // functions
         Case{"len", R"(len(actor.meta.teams) == 2 && len("abc") == 3 && len([1]) == 1 && len(actor.meta.org) == 1)",
@@ -225,6 +226,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadExpr{"unclosed_string", R"(action == "read)", "column 11: string not closed (expected \")"},
         BadExpr{"bad_escape", R"(action == "a\qb")", "column 13: unknown escape \\q"},
         BadExpr{"bad_regex", R"(resource matches "([a-z")", "column 18: bad regex '([a-z'"},
+        BadExpr{"stacked_quantifiers", R"(resource matches "^doc:*+[0-9]")",
+                "column 18: bad regex '^doc:*+[0-9]': a quantifier repeats a quantifier"},
         BadExpr{"dynamic_regex", R"(resource matches meta.pattern)",
                 "column 22: matches needs a string literal pattern (compiled once, at load)"},
         BadExpr{"arity", R"(len(action, resource) > 0)", "column 1: len takes 1 argument, not 2"},

@@ -162,11 +162,44 @@ private:
     static void compile_pattern(Node& matches, const Node& pattern) {
         if (pattern.op != Op::String)
             throw SyntaxError{pattern.pos, "matches needs a string literal pattern (compiled once, at load)"};
+        if (stacked_quantifiers(pattern.s))
+            throw SyntaxError{pattern.pos, "bad regex '" + pattern.s +
+                                               "': a quantifier repeats a quantifier (like a**), which "
+                                               "std::regex matches in exponential time"};
         try {
             matches.regex.emplace(pattern.s, std::regex::ECMAScript | std::regex::optimize);
         } catch (const std::regex_error& e) {
             throw SyntaxError{pattern.pos, "bad regex '" + pattern.s + "': " + e.what()};
         }
+    }
+
+    // `a**`, `a+*`, `a{2}+`: ECMAScript has no possessive quantifiers and libstdc++ takes these
+    // as nested repetition, whose backtracking is exponential (found by fuzzing). A lazy `?`
+    // after one quantifier (`a*?`) is fine.
+    static bool stacked_quantifiers(std::string_view re) {
+        bool after_quantifier = false, after_lazy = false, in_class = false;
+        for (size_t i = 0; i < re.size(); ++i) {
+            char c = re[i];
+            if (c == '\\') {
+                ++i;
+                after_quantifier = after_lazy = false;
+                continue;
+            }
+            if (in_class) {
+                in_class = c != ']';
+                continue;
+            }
+            bool quantifier = c == '*' || c == '+' || c == '?' || c == '{';
+            if (quantifier && (after_lazy || (after_quantifier && c != '?'))) return true;
+            after_lazy = after_quantifier && c == '?';
+            if (c == '{') {
+                size_t close = re.find('}', i);
+                if (close != std::string_view::npos) i = close;
+            }
+            after_quantifier = quantifier && !after_lazy;
+            in_class = c == '[';
+        }
+        return false;
     }
 
     std::unique_ptr<Node> unary() {
