@@ -228,6 +228,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadExpr{"bad_regex", R"(resource matches "([a-z")", "column 18: bad regex '([a-z'"},
         BadExpr{"stacked_quantifiers", R"(resource matches "^doc:*+[0-9]")",
                 "column 18: bad regex '^doc:*+[0-9]': a quantifier repeats a quantifier"},
+        BadExpr{"huge_back_reference", R"(resource matches `(a)\123`)", "bad regex '(a)\\123': a back-reference above"},
+        BadExpr{"huge_repeat", R"(resource matches "a{2,5000}")", "bad regex 'a{2,5000}': a repeat count above 1000"},
         BadExpr{"dynamic_regex", R"(resource matches meta.pattern)",
                 "column 22: matches needs a string literal pattern (compiled once, at load)"},
         BadExpr{"arity", R"(len(action, resource) > 0)", "column 1: len takes 1 argument, not 2"},

@@ -162,10 +162,8 @@ private:
     static void compile_pattern(Node& matches, const Node& pattern) {
         if (pattern.op != Op::String)
             throw SyntaxError{pattern.pos, "matches needs a string literal pattern (compiled once, at load)"};
-        if (stacked_quantifiers(pattern.s))
-            throw SyntaxError{pattern.pos, "bad regex '" + pattern.s +
-                                               "': a quantifier repeats a quantifier (like a**), which "
-                                               "std::regex matches in exponential time"};
+        if (std::string why = unsafe_regex(pattern.s); !why.empty())
+            throw SyntaxError{pattern.pos, "bad regex '" + pattern.s + "': " + why};
         try {
             matches.regex.emplace(pattern.s, std::regex::ECMAScript | std::regex::optimize);
         } catch (const std::regex_error& e) {
@@ -173,14 +171,22 @@ private:
         }
     }
 
-    // `a**`, `a+*`, `a{2}+`: ECMAScript has no possessive quantifiers and libstdc++ takes these
-    // as nested repetition, whose backtracking is exponential (found by fuzzing). A lazy `?`
-    // after one quantifier (`a*?`) is fine.
-    static bool stacked_quantifiers(std::string_view re) {
+    // Why std::regex must not get `re`, or "" when it may. Fuzzing found patterns it handles
+    // badly: `a**`, `a+*`, `a{2}+` (ECMAScript has no possessive quantifiers; libstdc++ takes
+    // them as nested repetition, matched in exponential time; a lazy `?` after one quantifier
+    // is fine), and huge numbers in back-references or repeat counts (they overflow inside
+    // libstdc++'s regex compiler).
+    static std::string unsafe_regex(std::string_view re) {
         bool after_quantifier = false, after_lazy = false, in_class = false;
+        auto digits = [&](size_t from) {
+            size_t end = from;
+            while (end < re.size() && re[end] >= '0' && re[end] <= '9') ++end;
+            return end - from;
+        };
         for (size_t i = 0; i < re.size(); ++i) {
             char c = re[i];
             if (c == '\\') {
+                if (digits(i + 1) > 2) return "a back-reference above \\99";
                 ++i;
                 after_quantifier = after_lazy = false;
                 continue;
@@ -190,16 +196,20 @@ private:
                 continue;
             }
             bool quantifier = c == '*' || c == '+' || c == '?' || c == '{';
-            if (quantifier && (after_lazy || (after_quantifier && c != '?'))) return true;
+            if (quantifier && (after_lazy || (after_quantifier && c != '?')))
+                return "a quantifier repeats a quantifier (like a**), which std::regex matches in exponential time";
             after_lazy = after_quantifier && c == '?';
             if (c == '{') {
                 size_t close = re.find('}', i);
+                for (size_t j = i + 1; j < close && j < re.size(); ++j)
+                    if (digits(j) > 4 || (digits(j) == 4 && re.substr(j, 4) > "1000"))
+                        return "a repeat count above 1000";
                 if (close != std::string_view::npos) i = close;
             }
             after_quantifier = quantifier && !after_lazy;
             in_class = c == '[';
         }
-        return false;
+        return {};
     }
 
     std::unique_ptr<Node> unary() {
