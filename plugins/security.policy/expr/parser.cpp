@@ -75,7 +75,7 @@ private:
         throw SyntaxError{t.pos, expected + ", found " + found(t)};
     }
     void expect(std::string_view punct, const char* what) {
-        if (!peek().is(punct) || peek().kind != TokenKind::Punct) fail(peek(), std::string("expected ") + what);
+        if (!peek().is(punct)) fail(peek(), std::string("expected ") + what);
         take();
     }
 
@@ -147,7 +147,7 @@ private:
             n->kids.push_back(std::move(right));
             left = grown(std::move(n));
         }
-        if (min_precedence == 0 && peek().is("?") && peek().kind == TokenKind::Punct) {
+        if (min_precedence == 0 && peek().is("?")) {
             size_t pos = take().pos;
             auto n = node(Op::Conditional, pos);
             n->kids.push_back(std::move(left));
@@ -294,10 +294,10 @@ private:
 
     std::unique_ptr<Node> list() {
         auto n = node(Op::List, take().pos);
-        while (!peek().is("]") || peek().kind != TokenKind::Punct) {
+        while (!peek().is("]")) {
             n->kids.push_back(expression(0));
-            if (peek().is(",") && peek().kind == TokenKind::Punct) take();
-            else if (!peek().is("]") || peek().kind != TokenKind::Punct) fail(peek(), "expected ',' or ']'");
+            if (peek().is(",")) take();
+            else if (!peek().is("]")) fail(peek(), "expected ',' or ']'");
         }
         take();
         return grown(std::move(n));
@@ -326,10 +326,10 @@ private:
     // `actor` is not a value of its own: only actor.id and actor.meta exist.
     std::unique_ptr<Node> actor(const Token& t) {
         std::string_view field;
-        if ((peek().is(".") || peek().is("?.")) && peek().kind == TokenKind::Punct && peek(1).kind == TokenKind::Name) {
+        if ((peek().is(".") || peek().is("?.")) && peek(1).kind == TokenKind::Name) {
             field = peek(1).text;
             if (field == "id" || field == "meta") take(), take();
-        } else if (peek().is("[") && peek().kind == TokenKind::Punct && peek(1).kind == TokenKind::String &&
+        } else if (peek().is("[") && peek(1).kind == TokenKind::String &&
                    peek(2).is("]")) {
             field = peek(1).str;
             if (field == "id" || field == "meta") take(), take(), take();
@@ -340,15 +340,15 @@ private:
     }
 
     std::unique_ptr<Node> call(const Token& t, const FuncInfo& f) {
-        if (!peek().is("(") || peek().kind != TokenKind::Punct)
+        if (!peek().is("("))
             fail(peek(), "expected '(' after the function " + std::string(f.name));
         take();
         auto n = node(Op::Call, t.pos);
         n->func = f.func;
-        while (!peek().is(")") || peek().kind != TokenKind::Punct) {
+        while (!peek().is(")")) {
             n->kids.push_back(expression(0));
-            if (peek().is(",") && peek().kind == TokenKind::Punct) take();
-            else if (!peek().is(")") || peek().kind != TokenKind::Punct) fail(peek(), "expected ',' or ')'");
+            if (peek().is(",")) take();
+            else if (!peek().is(")")) fail(peek(), "expected ',' or ')'");
         }
         take();
         if (n->kids.size() != f.arity)

@@ -25,6 +25,7 @@ struct Token {
     int64_t i = 0;
     double f = 0;
 
+    /// This punctuation or word (punctuation never spells a word, so one compare tells them apart).
     bool is(std::string_view punct_or_word) const noexcept {
         return (kind == TokenKind::Punct || kind == TokenKind::Name) && text == punct_or_word;
     }
