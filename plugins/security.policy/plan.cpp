@@ -7,13 +7,13 @@ Plan Plan::build(const std::vector<const Policy*>& scope, std::string_view actio
     Plan plan;
     for (const Policy* p : scope) {
         if (!p->applies_to(action, resource)) continue;
-        if (p->deny && p->conditions.empty()) {  // nothing can outvote it
+        if (p->deny && p->unconditional()) {  // nothing can outvote it
             Plan deny;
             deny.fixed = MODRT_DECISION_DENY;
             return deny;
         }
         if (p->deny) plan.conditional_deny.push_back(p);
-        else if (p->conditions.empty()) plan.unconditional_allow = true;
+        else if (p->unconditional()) plan.unconditional_allow = true;
         else plan.conditional_allow.push_back(p);
     }
     plan.is_fixed = plan.conditional_deny.empty() && (plan.unconditional_allow || plan.conditional_allow.empty());
@@ -23,10 +23,10 @@ Plan Plan::build(const std::vector<const Policy*>& scope, std::string_view actio
 
 modrt_decision Plan::decide_by_conditions(const Subject& s) const {
     for (const Policy* p : conditional_deny)
-        if (p->conditions_hold(s)) return MODRT_DECISION_DENY;
+        if (p->holds(s)) return MODRT_DECISION_DENY;
     if (unconditional_allow) return MODRT_DECISION_ALLOW;
     for (const Policy* p : conditional_allow)
-        if (p->conditions_hold(s)) return MODRT_DECISION_ALLOW;
+        if (p->holds(s)) return MODRT_DECISION_ALLOW;
     return MODRT_DECISION_UNDEFINED;
 }
 

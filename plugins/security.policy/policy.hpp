@@ -9,9 +9,13 @@
 //       conditions:                         # optional; all must hold
 //         - {field: actor.meta.role, operator: in, value: [reader, admin]}
 //     groups: [readers]                     # bare names take the entry's namespace
+//
+// A `kind: security.policy.expr` entry is the same with `expression` (expr/program.hpp)
+// in place of `conditions`.
 #pragma once
 
 #include "condition.hpp"
+#include "expr/program.hpp"
 #include "pattern.hpp"
 
 #include <modrt/sdk.hpp>
@@ -28,16 +32,24 @@ struct Policy {
     PatternSet actions;
     PatternSet resources;
     std::vector<Condition> conditions;
-    std::vector<std::string> groups;  // group ids "ns:group"
+    std::unique_ptr<const expr::Program> expression;  // security.policy.expr; null when always true
+    std::vector<std::string> groups;                   // group ids "ns:group"
 
     bool applies_to(std::string_view action, std::string_view resource) const noexcept {
         return actions.matches(action) && resources.matches(resource);
     }
-    bool conditions_hold(const Subject& s) const {
+    /// The effect needs no look at the subject.
+    bool unconditional() const noexcept { return conditions.empty() && !expression; }
+    /// The effect holds for `s`: every condition and the expression hold. An expression
+    /// that is not a boolean denies when this is a deny policy and allows nothing otherwise.
+    bool holds(const Subject& s) const {
         for (const auto& c : conditions)
             if (!c.holds(s)) return false;
-        return true;
+        return !expression || expression_holds(s);
     }
+
+private:
+    bool expression_holds(const Subject& s) const;
 };
 
 /// Read and check an entry; throws Failure (with the offending field) when invalid.

@@ -778,7 +778,7 @@ TEST(CliSecurity, OutsideCallerComesFromRuntimeSecurity) {
     auto who = parse_stdout(r);
     EXPECT_EQ(who["id"], "user:ada");
     EXPECT_EQ(who["role"], "editor");
-    EXPECT_EQ(who["policies"].size(), 3u);
+    EXPECT_EQ(who["policies"].size(), 4u);
 }
 
 TEST(CliSecurity, ConditionsSeeResourceMetadata) {
@@ -788,6 +788,14 @@ TEST(CliSecurity, ConditionsSeeResourceMetadata) {
     r = run_modrt({"call", CLI_SECURITY_REGISTRY, "app.docs:read", "\"doc-2\"", "--log-level", "error"});
     EXPECT_EQ(r.exit_code, 1) << dump(r);
     EXPECT_THAT(r.err, HasSubstr("PermissionDenied: not your document: doc-2"));
+    // shared_read, an expression policy: Bob shared doc-3 with Ada.
+    r = run_modrt({"call", CLI_SECURITY_REGISTRY, "app.docs:read", "\"doc-3\"", "--log-level", "error"});
+    ASSERT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_EQ(r.out, "\"Bob's draft\"\n");
+    r = run_modrt({"call", CLI_SECURITY_REGISTRY, "app.docs:read", "\"doc-3\"", "--actor", "user:cy", "--log-level",
+                   "error"});
+    EXPECT_EQ(r.exit_code, 1) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("PermissionDenied: not your document: doc-3"));
 }
 
 TEST(CliSecurity, DeniedCallAndActorFromTheCommandLine) {

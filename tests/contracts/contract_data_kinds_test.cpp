@@ -21,6 +21,7 @@ struct DkKind {
 constexpr DkKind kDkKinds[] = {{"contract.so", "contract.definition"},
                                {"contract.so", "contract.binding"},
                                {"security.policy.so", "security.policy"},
+                               {"security.policy.so", "security.policy.expr"},
                                {"function.lua.so", "library.lua"}};
 
 // The kind table `kind` of plugin file `plugin`, read from its descriptor (never dlclosed:

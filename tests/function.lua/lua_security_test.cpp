@@ -168,6 +168,20 @@ TEST_F(LuaSecurity, CanAppliesPoliciesMetaAndStrictMode) {
     EXPECT_EQ(can("user:1", 1, "funcs.call", "any:thing", Value()), "true");
 }
 
+TEST_F(LuaSecurity, CanAppliesExpressionPolicies) {
+    auto can = [](const char* role, const char* owner) {
+        Value a = args({str("review"), str("document:1"), map({{"owner", str(owner)}})});
+        auto r = call("test.sec:can", a, as("user:1", map({{"role", str(role)}}), "test.security:reviewers"));
+        EXPECT_TRUE(r.ok()) << r.error->message;
+        return r.ok() ? json(r.value) : "error";
+    };
+    // reviewers: actor.meta.role in ["reviewer", "lead"] && meta.owner != actor.id
+    EXPECT_EQ(can("reviewer", "user:2"), "true");
+    EXPECT_EQ(can("lead", "user:2"), "true");
+    EXPECT_EQ(can("reviewer", "user:1"), "false");  // their own document
+    EXPECT_EQ(can("author", "user:2"), "false");
+}
+
 // -- Scope values --
 
 TEST_F(LuaSecurity, ScopeOperations) {

@@ -4,6 +4,7 @@ local security = require("security")
 local documents = {
   ["doc-1"] = {owner = "user:ada", title = "Ada's notes"},
   ["doc-2"] = {owner = "user:bob", title = "Bob's plans"},
+  ["doc-3"] = {owner = "user:bob", title = "Bob's draft", shared_with = {"user:ada"}},
 }
 
 -- Who is calling, and the policies in force.
@@ -22,7 +23,7 @@ local function read(id)
   if not doc then
     return nil, errors.new({kind = errors.NOT_FOUND, message = "no document " .. tostring(id)})
   end
-  if not security.can("read", "document:" .. id, {owner = doc.owner}) then
+  if not security.can("read", "document:" .. id, {owner = doc.owner, shared_with = doc.shared_with}) then
     return nil, errors.new({kind = errors.PERMISSION_DENIED, message = "not your document: " .. id})
   end
   return doc.title
