@@ -93,6 +93,7 @@ int TypeParser::postfix_type(size_t& p) {
 bool TypeParser::validators(size_t& p, int& node) {
     if (!tok(p).is("@")) return true;
     int c = add(TypeKind::Checked, p);
+    nodes_[c].line = nodes_[static_cast<size_t>(node)].line;  // the code for it starts where the type does
     nodes_[c].kids.push_back(static_cast<uint32_t>(node));
     while (tok(p).is("@")) {
         ++p;

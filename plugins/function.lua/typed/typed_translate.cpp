@@ -214,7 +214,12 @@ private:
         if (d.root < 0) return p;
         const Token& last = tok(p - 1);
         d.last_line = last.line + count_newlines(last.text);
-        edits_.push_back({tok(i).begin, last.end, declaration_code(d, nodes_)});
+        std::string code = declaration_code(d, nodes_);
+        if (count_newlines(code) != d.last_line - d.first_line) {  // never: lines must not move
+            error_ = {d.first_line, "cannot keep the lines of the declaration of type '" + std::string(d.name) + "'"};
+            return p;
+        }
+        edits_.push_back({tok(i).begin, last.end, std::move(code)});
         checker_->declare(d.name, d.root);
         return p;
     }
