@@ -160,3 +160,25 @@ TEST(TypedTranslate, LiteralTypeErrorsAreFoundStatically) {
     EXPECT_EQ(t.diagnostics[4].line, 13u);
     EXPECT_EQ(t.diagnostics[4].message, "result 2 is declared string, but 2 is an integer value");
 }
+
+// Shapes of typed code in Wippy's checker tests (wippyai/go-lua): each translates, lines kept.
+TEST(TypedTranslate, WippyCheckerShapes) {
+    const char* samples[] = {
+        "type T = { eq: (self: T, other: T) -> boolean }\nlocal t: T = { eq = function(self, other) return self == other end }\nlocal ok = t:eq(t)",
+        "type Request = { query: (self: Request, key: string) -> (string?, Error?) }\nlocal function handler(req: Request)\n  return tonumber(req:query(\"code\")) or 200\nend",
+        "local person: {name: string, age: number} = { name = \"Alice\", age = 30 }",
+        "type Person = {name: string} & {age: number}\nlocal p: Person = { name = \"Alice\", age = 30 }",
+        "local f: (number, string) -> boolean = function(a: number, b: string): boolean return true end",
+        "function counter(): () -> number\n  local count = 0\n  return function(): number\n    count = count + 1\n    return count\n  end\nend",
+        "local obj = {\n  value = 0,\n  get = function(self): number\n    return self.value\n  end\n}",
+        "local Counter = {count = 0}\nfunction Counter:get(): number\n  return self.count\nend\nlocal n: number = Counter:get()",
+        "type Point = {x: number, y: number}\nfunction validate(data: any)\n  if Point:is(data) then\n    local p: {x: number, y: number} = data\n  end\nend",
+    };
+    for (const char* src : samples) {
+        Translation t = translate(src);
+        EXPECT_TRUE(t.ok) << src << ": " << t.error;
+        EXPECT_TRUE(t.changed) << src;
+        EXPECT_EQ(lines(t.text), lines(src)) << t.text;
+        EXPECT_TRUE(t.diagnostics.empty()) << src << ": " << t.diagnostics.front().message;
+    }
+}
