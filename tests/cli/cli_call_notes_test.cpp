@@ -91,3 +91,14 @@ TEST(CliTimeout, NothingThatIsNotAPositiveDurationIsAccepted) {
         EXPECT_EQ(r.out, "");
     }
 }
+
+// Typed Lua's static type errors: validate shows them (as warnings) and still succeeds.
+TEST(CliTypedLua, ValidateReportsTypeErrors) {
+    auto r = cli_note_run({"validate", std::string(MODRT_TEST_FIXTURES) + "/function.lua/fixtures/typed"});
+    ASSERT_EQ(r.exit_code, 0) << cli_note_dump(r);
+    EXPECT_THAT(r.out, HasSubstr("ok: 8 entries"));
+    EXPECT_THAT(r.err, HasSubstr("warned.lua:5: local 'n' is declared number, but \"three\" is a string value"));
+    EXPECT_THAT(r.err, HasSubstr("warned.lua:6: local 's' is declared Status"));
+    EXPECT_THAT(r.err, HasSubstr("warned.lua:9: the function's result is declared number"));
+    EXPECT_THAT(r.err, Not(HasSubstr("docs.lua")));  // the examples are well typed
+}

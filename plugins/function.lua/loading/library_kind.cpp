@@ -12,6 +12,7 @@ std::unique_ptr<DataEntry> LibraryKind::create_entry(const EntryInfo& info) {
     // Syntax and top-level errors are reported at load; importers load the
     // library again, once per worker state, when they first require it.
     checker_.check(spec);
+    log_type_diagnostics(host_, *spec);
     return std::make_unique<LibraryEntry>(std::move(spec));
 }
 

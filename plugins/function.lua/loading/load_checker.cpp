@@ -35,6 +35,10 @@ int check_protected(lua_State* L) {
 
 }  // namespace
 
+void log_type_diagnostics(const Host& host, const ModuleSpec& spec) {
+    for (const auto& d : spec.type_diagnostics) host.log(MODRT_LOG_WARN, "type error: " + d + " (entry " + spec.id + ")");
+}
+
 void check_module(WorkerState& state, const std::shared_ptr<const ModuleSpec>& spec) {
     lua_State* L = state.state();
     state.reset_check_budget();

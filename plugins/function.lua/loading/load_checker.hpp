@@ -16,6 +16,10 @@ namespace modrt::lua {
 /// (INVALID, naming the field: `source` or `method`) when it does not.
 void check_module(WorkerState& state, const std::shared_ptr<const ModuleSpec>& spec);
 
+/// Log, as warnings, the type errors the typed Lua checker found in the entry's own
+/// file (`modrt validate` shows them; they do not stop the registry from loading).
+void log_type_diagnostics(const Host& host, const ModuleSpec& spec);
+
 class LoadChecker {
 public:
     /// Load `spec` in the scratch state; throws modrt::Failure (INVALID, with the field) on a problem.

@@ -41,6 +41,7 @@ std::unique_ptr<FunctionEntry> LuaKind::create_entry(const EntryInfo& info) {
     // Load once in a scratch state: syntax errors, top-level errors and a
     // missing method are registry errors, not first-call surprises.
     checker_.check(spec);
+    log_type_diagnostics(host_, *spec);
     if (host_.api().log_enabled(MODRT_LOG_DEBUG))
         host_.log(MODRT_LOG_DEBUG,
                   "prepared " + spec->id + " (" + spec->source_path + ", method " + spec->method + ")");

@@ -2,6 +2,7 @@
 #include "loading/module_spec.hpp"
 
 #include "modules/host_modules.hpp"
+#include "typed/typed_translate.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -70,6 +71,14 @@ std::shared_ptr<const ModuleSpec> read_spec(const Host& host, const EntryInfo& i
     spec->source = read_file(spec->source_path);
     if (!spec->source.empty() && spec->source[0] == '\x1b')
         fail("source", "source: '" + spec->source_path + "' is precompiled bytecode, which is not accepted");
+    // Typed Lua becomes plain Lua here, once per file read (README.md, "Typed Lua").
+    typed::Translation plain = typed::translate(spec->source);
+    if (!plain.ok)
+        fail("source", "syntax error: " + spec->source_path + ":" + std::to_string(plain.error_line) +
+                           ": typed Lua: " + plain.error);
+    if (plain.changed) spec->source = std::move(plain.text);
+    for (const auto& d : plain.diagnostics)
+        spec->type_diagnostics.push_back(spec->source_path + ":" + std::to_string(d.line) + ": " + d.message);
 
     if (needs_method) {
         if (info.method().empty()) fail("method", "method is required: the name of the function the module returns");

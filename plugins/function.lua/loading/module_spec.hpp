@@ -17,7 +17,7 @@ struct ModuleSpec {
     uint64_t serial = 0;               ///< unique in the process; keys per-state caches
     std::string id;                    ///< entry id "namespace:name"
     std::string source_path;           ///< absolute path of the Lua file
-    std::string source;                ///< the file's text, read once at load
+    std::string source;                ///< the file's text, read once at load (typed Lua: translated)
     std::string chunkname;             ///< "@" + source_path (what Lua messages and tracebacks show)
     std::string method;                ///< function.lua: the function to call; empty for libraries
     std::vector<std::string> modules;  ///< host modules allowed by `modules:`
@@ -30,6 +30,8 @@ struct ModuleSpec {
     /// libraries, sorted: a host module a library required may act in calls of
     /// its importers (module_binding.hpp).
     std::vector<std::string> reach;
+    /// Type errors the typed Lua checker found in the file ("path:line: message"); warnings only.
+    std::vector<std::string> type_diagnostics;
 
     /// Whether `id` is this module or one it imports (transitively).
     bool reaches(std::string_view id) const noexcept;

@@ -2,6 +2,8 @@
 #include "vm/sandbox.hpp"
 
 #include "modules/channel/lua_channel.hpp"
+#include "typed/type_runtime.hpp"
+#include "typed/typed_translate.hpp"
 #include "strings/lua_strings.hpp"
 #include "values/lua_errors.hpp"
 #include "vm/c_stack_guard.hpp"
@@ -269,6 +271,15 @@ void install_sandbox(lua_State* L, CallGlobals* globals) {
     push_readonly(L, -1, "channel");
     lua_setfield(L, sb, "channel");
     lua_pop(L, 1);
+
+    // What translated `type` declarations build their types with (typed/typed_translate.hpp).
+    lua_getfield(L, sb, "string");
+    lua_getfield(L, -1, "find");
+    lua_getfield(L, sb, "errors");
+    push_type_runtime(L, -2, -1);
+    push_readonly(L, -1, typed::kTypesGlobal.data());
+    lua_setfield(L, sb, typed::kTypesGlobal.data());
+    lua_pop(L, 4);
 
     // string.format in the table behind the string proxy (which is also what
     // strings' methods index), the same way table.sort got its guard above.

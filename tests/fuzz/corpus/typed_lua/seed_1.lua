@@ -1,0 +1,1 @@
+local n: number = 3.14

@@ -1,0 +1,2 @@
+local s = [==[ a: number ]==] --[[ x: T
+]] return s

@@ -1,0 +1,6 @@
+type Config = {
+    host: string,
+    timeout?: number,
+    ["content-type"]: string
+}
+local c: Config? = nil

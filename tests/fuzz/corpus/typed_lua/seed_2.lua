@@ -1,0 +1,3 @@
+local function add(a: number, b: number): number
+    return a + b
+end

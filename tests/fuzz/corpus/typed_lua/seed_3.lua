@@ -1,0 +1,2 @@
+type User = {name: string, age: number}
+local u = User(data)

@@ -1,0 +1,3 @@
+type Result<T, E> =
+    {ok: true, value: T}
+    | {ok: false, error: E}

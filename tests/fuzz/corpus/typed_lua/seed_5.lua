@@ -1,0 +1,3 @@
+local name = (user!).name
+local u = data :: User
+local v = data as User

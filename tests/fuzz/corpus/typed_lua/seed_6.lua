@@ -1,0 +1,2 @@
+local x: number @min(0) @max(100) = 50
+local email: string @pattern("^.+@.+$") = "a@b.c"

@@ -1,0 +1,3 @@
+local function identity<T>(x: T): T
+    return x
+end

@@ -1,0 +1,3 @@
+local double: (number) -> number = function(x: number): number
+    return x * 2
+end

@@ -1,0 +1,2 @@
+type StringMap = {[string]: number}
+type StringArray = {string}
