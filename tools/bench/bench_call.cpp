@@ -93,6 +93,26 @@ void sum_loop(benchmark::State& state, std::string_view id) {
 void BM_Call_lua_sum(benchmark::State& state) { sum_loop(state, "bench:lua_sum"); }
 void BM_Call_contract_validated(benchmark::State& state) { sum_loop(state, "bench:lua_sum_validated"); }
 
+// A Lua function calling another kNestedLoop times: through funcs.call (both inline), and
+// as a plain Lua call in the same state. Figures are per inner call.
+void nested_loop(benchmark::State& state, std::string_view id) {
+    kernel::Runtime& rt = BenchEnv::get().runtime();
+    kernel::Value args = kernel::Value::array();
+    args.push() = kernel::Value::integer(kNestedLoop);
+    for (auto _ : state) {
+        kernel::CallResult r = rt.call(id, args);
+        if (!r.ok()) {
+            state.SkipWithError(r.error->message.c_str());
+            break;
+        }
+        benchmark::DoNotOptimize(r.value.scalar.i);
+    }
+    state.counters["per_call"] = benchmark::Counter(static_cast<double>(state.iterations() * kNestedLoop),
+                                                    benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+void BM_Baseline_lua_plain_call(benchmark::State& state) { nested_loop(state, "bench:lua_plain"); }
+void BM_Nested_lua_funcs_call(benchmark::State& state) { nested_loop(state, "bench:lua_nested"); }
+
 // The same call checked by security.policy: a strict runtime, a scope of 20 policies.
 void BM_Call_lua_inline_secured(benchmark::State& state) {
     call_loop(state, "bench:lua_add", BenchEnv::get().secured_runtime());
@@ -107,5 +127,7 @@ BENCHMARK(BM_Call_lua_inline)->Name("BM_Call/lua_inline");
 BENCHMARK(BM_Call_lua_inline_secured)->Name("BM_Call/lua_inline_secured");
 BENCHMARK(BM_Call_lua_sum)->Name("BM_Call/lua_sum");
 BENCHMARK(BM_Call_contract_validated)->Name("BM_Call/contract_validated");
+BENCHMARK(BM_Baseline_lua_plain_call)->Name("BM_Baseline/lua_plain_call");
+BENCHMARK(BM_Nested_lua_funcs_call)->Name("BM_Nested/lua_funcs_call");
 
 }  // namespace modrt::bench

@@ -57,6 +57,7 @@ BenchEnv::BenchEnv() {
     dir_ = fs::temp_directory_path() / ("modrt-bench-" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     std::ofstream(dir_ / "bench.lua") << kLuaBench << "\n";
+    std::ofstream(dir_ / "nested.lua") << kLuaNested << "\n";
     const std::string native = MODRT_BENCH_NATIVE_LIB;
     std::ostringstream reg;
     reg << "version: \"1.0\"\nnamespace: bench\nentries:\n"
@@ -64,6 +65,8 @@ BenchEnv::BenchEnv() {
         << entry("lua_add", "function.lua", "bench.lua", "add", "")
         << entry("lua_add_static1", "function.lua", "bench.lua", "add", "{type: static, workers: 1}")
         << entry("lua_sum", "function.lua", "bench.lua", "sum", "")
+        << entry("lua_nested", "function.lua", "nested.lua", "nested", "") << "    modules: [funcs]\n"
+        << entry("lua_plain", "function.lua", "nested.lua", "plain", "") << "    modules: [funcs]\n"
         << entry("lua_sum_validated", "function.lua", "bench.lua", "sum", "") << kSumContract
         << entry("lua_work_static2", "function.lua", "bench.lua", "work", "{type: static, workers: 2}")
         << entry("lua_work_adaptive", "function.lua", "bench.lua", "work", "{type: adaptive, max_size: 16}")

@@ -21,6 +21,18 @@ return {
 )lua";
 inline constexpr int64_t kWorkLoop = 10000;
 
+/// Lua calling Lua: `nested` through funcs.call (bench:lua_add, inline), `plain` the same
+/// function as a plain Lua call in the same state; each makes `n` calls per run.
+inline constexpr const char* kLuaNested = R"lua(
+local funcs = require("funcs")
+local function add(a, b) return a + b end
+return {
+  nested = function(n) local s = 0 for i = 1, n do s = s + funcs.call("bench:lua_add", i, 1) end return s end,
+  plain = function(n) local s = 0 for i = 1, n do s = s + add(i, 1) end return s end,
+}
+)lua";
+inline constexpr int64_t kNestedLoop = 10000;
+
 /// Worker counts tried for the best static pool on blocking work.
 inline constexpr int kStaticBlockingWorkers[] = {8, 16, 32, 64, 128};
 

@@ -10,6 +10,11 @@ namespace modrt::lua {
 namespace {
 
 char kOwnedMetaKey;  // registry key (its address) of the OwnedKernel metatable
+// Registry keys (their addresses) of the functions below, made once per state:
+// lua_pushcfunction allocates a closure every time, twice per protected conversion.
+char kHandlerKey;
+char kToModrtKey;
+char kPushModrtKey;
 
 int owned_gc(lua_State* L) {
     release_owned(static_cast<OwnedKernel*>(lua_touserdata(L, 1)));
@@ -42,6 +47,18 @@ int as_error_value(lua_State* L) {
     std::string_view msg = s != nullptr ? std::string_view(s, len) : std::string_view("conversion failed");
     push_error(L, MODRT_ERR_INTERNAL, msg);
     return 1;
+}
+
+// Push the C function `fn` kept in the registry under `key` (made on first use). Raises on memory errors.
+void push_kept_cfunction(lua_State* L, char* key, lua_CFunction fn) {
+    lua_pushlightuserdata(L, key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    if (!lua_isnil(L, -1)) return;
+    lua_pop(L, 1);
+    lua_pushcfunction(L, fn);
+    lua_pushlightuserdata(L, key);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
 }
 
 }  // namespace
@@ -80,8 +97,8 @@ void release_owned(OwnedKernel* o) noexcept {
 bool to_modrt_protected(lua_State* L, int idx, modrt_value* out, const char* what) {
     idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
     ToModrt args{out, what};
-    lua_pushcfunction(L, as_error_value);
-    lua_pushcfunction(L, to_modrt_body);
+    push_kept_cfunction(L, &kHandlerKey, as_error_value);
+    push_kept_cfunction(L, &kToModrtKey, to_modrt_body);
     lua_pushlightuserdata(L, &args);
     lua_pushvalue(L, idx);
     if (lua_pcall(L, 2, 0, -4) != 0) {
@@ -93,8 +110,8 @@ bool to_modrt_protected(lua_State* L, int idx, modrt_value* out, const char* wha
 }
 
 bool push_modrt_protected(lua_State* L, const modrt_value* value) {
-    lua_pushcfunction(L, as_error_value);
-    lua_pushcfunction(L, push_modrt_body);
+    push_kept_cfunction(L, &kHandlerKey, as_error_value);
+    push_kept_cfunction(L, &kPushModrtKey, push_modrt_body);
     lua_pushlightuserdata(L, const_cast<modrt_value*>(value));
     bool ok = lua_pcall(L, 1, 1, -3) == 0;
     lua_remove(L, -2);  // the handler

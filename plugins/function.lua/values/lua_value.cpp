@@ -344,6 +344,11 @@ void push_modrt_value(lua_State* L, const modrt_value* value) {
     push_value(L, value, 0, until_check);
 }
 
+bool scalar_argument_to_modrt(lua_State* L, int idx, modrt_value* out, modrt_runtime* runtime) noexcept {
+    uint64_t bytes = kPerValue + (lua_type(L, idx) == LUA_TSTRING ? lua_objlen(L, idx) : 0);
+    return bytes <= value_size_limit(runtime) && scalar_to_modrt(L, idx, out);
+}
+
 void to_modrt_value(lua_State* L, int idx, modrt_value* out, const char* what) {
     Budget b;
     b.limit = value_size_limit(current_call(L).runtime);

@@ -103,6 +103,11 @@ inline bool push_modrt_scalar(lua_State* L, const modrt_value* value) noexcept {
     return true;
 }
 
+/// scalar_to_modrt where to_modrt_value (with `runtime`'s max_value_size) would accept
+/// the value too; false, writing nothing, otherwise (a table, a string past the limit).
+/// Never raises, so it needs no protected call.
+bool scalar_argument_to_modrt(lua_State* L, int idx, modrt_value* out, modrt_runtime* runtime) noexcept;
+
 /// Write the Lua value at `idx` into `out` (a slot owned by the caller).
 /// Raises an INVALID error userdata whose message starts with `what` when
 /// the value cannot be converted; `out` may then hold a partial value.

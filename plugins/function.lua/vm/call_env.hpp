@@ -9,12 +9,15 @@
 
 namespace modrt::lua {
 
+class CallSlots;  // call_slots.hpp
+
 struct CallEnv {
     modrt_frame* frame = nullptr;      ///< the innermost call running on this state
     modrt_runtime* runtime = nullptr;  ///< the runtime that call belongs to
+    CallSlots* slots = nullptr;        ///< values synchronous calls from this state reuse
 };
 
-/// The running call of the state behind `L`; both fields are null outside a
+/// The running call of the state behind `L`; every field is null outside a
 /// call (a module's top level checked at registry load, a foreign state).
 CallEnv current_call(lua_State* L) noexcept;
 

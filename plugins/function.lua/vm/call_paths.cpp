@@ -88,6 +88,7 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
     if (c.scheduler != LUA_NOREF) release_scheduler(L, c.scheduler);  // its coroutines end with it
     end_call_globals(L, globals_, saved);  // drops this call's scratch globals
     lua_settop(L, base);
+    if (!nested) call_slots_.free_all();
 
     modrt_error* err = c.error;
     if (budget_.refused && !nested) {

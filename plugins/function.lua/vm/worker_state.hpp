@@ -14,6 +14,7 @@
 
 #include "loading/module_loader.hpp"
 #include "loading/module_spec.hpp"
+#include "vm/call_slots.hpp"
 #include "vm/memory_budget.hpp"
 #include "vm/sandbox.hpp"
 
@@ -63,6 +64,8 @@ public:
     void set_runtime(modrt_runtime* runtime) noexcept { runtime_ = runtime; }
     /// Whether the running call wrote globals (sandbox.hpp).
     CallGlobals* globals() noexcept { return &globals_; }
+    /// Values the synchronous calls Lua makes on this state reuse (call_slots.hpp).
+    CallSlots& call_slots() noexcept { return call_slots_; }
 
     // -- cancellation and budgets (cancel_hook.cpp) --
     /// Whether the cancellation hook has stopped the innermost call (pcall must not swallow that).
@@ -109,6 +112,7 @@ private:
     Refs refs_;
     ModuleLoader loader_;
     CallGlobals globals_;
+    CallSlots call_slots_;
     CallCtx* call_ = nullptr;
     bool hooked_ = false;      // the cancellation hook is set (worker mode)
     bool check_mode_ = false;  // Mode::check: the hook charges budget_left_ instead

@@ -1,0 +1,76 @@
+// A synchronous funcs.call from Lua to Lua, both inline, with scalar arguments allocates
+// nothing: not in the kernel, not in the plugin, not in Lua's allocator. Its own executable:
+// it replaces malloc and friends to count every allocation of this thread (the executable
+// exports them, so the kernel, the plugins and LuaJIT's allocator reach them).
+#include "lua_test_util.hpp"
+
+#include <cstddef>
+
+extern "C" {
+void* __libc_malloc(size_t);
+void* __libc_calloc(size_t, size_t);
+void* __libc_realloc(void*, size_t);
+void __libc_free(void*);
+}
+
+namespace {
+thread_local bool g_counting = false;
+thread_local size_t g_allocations = 0;
+}  // namespace
+
+extern "C" {
+void* malloc(size_t size) {
+    if (g_counting) ++g_allocations;
+    return __libc_malloc(size);
+}
+void* calloc(size_t n, size_t size) {
+    if (g_counting) ++g_allocations;
+    return __libc_calloc(n, size);
+}
+void* realloc(void* p, size_t size) {
+    if (g_counting) ++g_allocations;
+    return __libc_realloc(p, size);
+}
+void free(void* p) { __libc_free(p); }
+}
+
+using namespace lua_test;
+
+namespace {
+
+struct NestedFixture {
+    static constexpr std::string_view dirs[] = {"nested_calls"};
+};
+using LuaNestedCost = SharedRuntime<NestedFixture>;
+
+// Allocations of one top-level call of `id` with `n`, its result checked.
+size_t allocations_of(Runtime& rt, std::string_view id, int64_t n, int64_t expect) {
+    Value a = args({Value::integer(n)});
+    g_allocations = 0;
+    g_counting = true;
+    CallResult r = rt.call(id, a);
+    g_counting = false;
+    EXPECT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.value, Value::integer(expect));
+    return g_allocations;
+}
+
+// The top-level call allocates (its result, the slots of the nested level); each of the
+// nested calls adds nothing, so 1000 more of them cost what 10 do.
+TEST_F(LuaNestedCost, ANestedCallWithScalarsAllocatesNothing) {
+    allocations_of(*rt_, "test.nested:loop", 10, 65);  // loads both methods on this thread
+    size_t few = allocations_of(*rt_, "test.nested:loop", 10, 65);
+    size_t many = allocations_of(*rt_, "test.nested:loop", 1010, 1010 * 1011 / 2 + 1010);
+    EXPECT_EQ(many, few) << "allocations per nested call: " << static_cast<double>(many - few) / 1000;
+    // The counter sees what the call path allocates: the top-level call does.
+    EXPECT_GT(few, 0u);
+}
+
+TEST_F(LuaNestedCost, AStringArgumentAndABooleanResultAllocateNothing) {
+    allocations_of(*rt_, "test.nested:loop_strings", 10, 10);
+    size_t few = allocations_of(*rt_, "test.nested:loop_strings", 10, 10);
+    size_t many = allocations_of(*rt_, "test.nested:loop_strings", 1010, 1010);
+    EXPECT_EQ(many, few) << "allocations per nested call: " << static_cast<double>(many - few) / 1000;
+}
+
+}  // namespace
