@@ -17,8 +17,8 @@ kernel::Value two_ints(int64_t a, int64_t b) {
     return args;
 }
 
-void call_loop(benchmark::State& state, std::string_view id, kernel::Runtime& rt = BenchEnv::get().runtime()) {
-    kernel::Value args = two_ints(20, 22);
+// Call `id` with `args` once per iteration.
+void run_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id, const kernel::Value& args) {
     for (auto _ : state) {
         kernel::CallResult r = rt.call(id, args);
         if (!r.ok()) {
@@ -27,6 +27,10 @@ void call_loop(benchmark::State& state, std::string_view id, kernel::Runtime& rt
         }
         benchmark::DoNotOptimize(r.value.scalar.i);
     }
+}
+
+void call_loop(benchmark::State& state, std::string_view id, kernel::Runtime& rt = BenchEnv::get().runtime()) {
+    run_calls(state, rt, id, two_ints(20, 22));
 }
 
 void BM_Baseline_direct_call(benchmark::State& state) {
@@ -77,16 +81,7 @@ kernel::Value sum_args() {
 }
 
 void sum_loop(benchmark::State& state, std::string_view id) {
-    kernel::Runtime& rt = BenchEnv::get().runtime();
-    kernel::Value args = sum_args();
-    for (auto _ : state) {
-        kernel::CallResult r = rt.call(id, args);
-        if (!r.ok()) {
-            state.SkipWithError(r.error->message.c_str());
-            break;
-        }
-        benchmark::DoNotOptimize(r.value.scalar.i);
-    }
+    run_calls(state, BenchEnv::get().runtime(), id, sum_args());
 }
 
 // sum({a, b}) in Lua, bare, and bound to a contract whose schemas check its input and output.
@@ -96,17 +91,9 @@ void BM_Call_contract_validated(benchmark::State& state) { sum_loop(state, "benc
 // A Lua function calling another kNestedLoop times: through funcs.call (both inline), and
 // as a plain Lua call in the same state. Figures are per inner call.
 void nested_loop(benchmark::State& state, std::string_view id) {
-    kernel::Runtime& rt = BenchEnv::get().runtime();
     kernel::Value args = kernel::Value::array();
     args.push() = kernel::Value::integer(kNestedLoop);
-    for (auto _ : state) {
-        kernel::CallResult r = rt.call(id, args);
-        if (!r.ok()) {
-            state.SkipWithError(r.error->message.c_str());
-            break;
-        }
-        benchmark::DoNotOptimize(r.value.scalar.i);
-    }
+    run_calls(state, BenchEnv::get().runtime(), id, args);
     state.counters["per_call"] = benchmark::Counter(static_cast<double>(state.iterations() * kNestedLoop),
                                                     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
