@@ -60,7 +60,7 @@ TEST_F(LuaContract, AsyncMethodsReturnAFuture) {
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(json(r.value), R"({"complete":true,"result":"Bonjour, Bo !","value":"Bonjour, Bo !"})");
 
-    // A failed call closes the channel; the future's result is the error.
+    // A failed call's channel delivers its error; the future's result is that error.
     r = call("test.ctc:async_call", args({str("test.ct:french"), Value::integer(42)}));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_INVALID) << r.error->message;

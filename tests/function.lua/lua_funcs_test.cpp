@@ -2,8 +2,13 @@
 // documented examples run as written (fixtures/funcs/docs.lua).
 #include "lua_funcs_util.hpp"
 
+#include <gmock/gmock.h>
+
 using namespace lua_test;
 using modrt::kernel::CallOptions;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
 
 namespace {
 
@@ -38,6 +43,59 @@ TEST_F(LuaFuncs, DocsAsyncReceivesThePayload) {
     auto r = call("test.funcs:docs_async", args({integer(21)}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(r.value, integer(42));
+    r = call("test.funcs:docs_async_payload", args({integer(21)}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.value, integer(42));
+}
+
+TEST_F(LuaFuncs, DocsAsyncPassesTheCalleesErrorOn) {
+    // The channel stays open and carries the failure (Wippy's); result() gives the
+    // callee's error with its kind, and the example returns it.
+    auto r = call("test.funcs:docs_async", args({str("not a number")}));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_INTERNAL);
+    EXPECT_THAT(r.error->message, HasSubstr("attempt to perform arithmetic"));
+    EXPECT_THAT(r.error->message, Not(HasSubstr("channel closed")));
+}
+
+TEST_F(LuaFuncs, DocsResponseChannelSelectsTheResultBeforeTheTimeout) {
+    auto r = call("test.funcs:docs_response_channel", args({str("test.funcs:nap"), integer(10), str("fast")}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(json(r.value), R"({"data":"fast","from_future":true,"ok":true,"same_channel":true})");
+}
+
+TEST_F(LuaFuncs, DocsResponseChannelCarriesTheCalleesError) {
+    auto r = call("test.funcs:docs_response_channel", args({str("test.funcs:get_user"), integer(7)}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(json(r.value), R"({"from_future":true,"kind":"NotFound","message":"user 7 not found","ok":true,)"
+                             R"("result_kind":"NotFound","same_channel":true})");
+}
+
+TEST_F(LuaFuncs, DocsIsCompletePollsWithSleep) {
+    auto r = call("test.funcs:docs_is_complete");
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(at(r.value, "data"), str("slow"));
+    EXPECT_EQ(at(r.value, "no_error"), Value::boolean(true));
+    EXPECT_GE(at(r.value, "polls").scalar.i, 1);
+}
+
+TEST_F(LuaFuncs, DocsFuturePageOnSuccessFailureAndCancel) {
+    auto r = call("test.funcs:docs_future_page", args({str("ok")}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(json(r.value), R"(["Got:\tdone"])");
+
+    // result() keeps the callee's error; error() is Wippy's INTERNAL wrapper of it.
+    r = call("test.funcs:docs_future_page", args({str("fail")}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(json(r.value), R"(["Failed:\tuser 7 not found","Error kind:\tInternal"])");
+
+    r = call("test.funcs:docs_future_page", args({str("cancel")}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    ASSERT_EQ(r.value.size(), 4u) << json(r.value);
+    EXPECT_EQ(r.value.items[0], str("cancel: true"));
+    EXPECT_EQ(r.value.items[1], str("Operation was canceled"));
+    EXPECT_THAT(r.value.items[2].str, StartsWith("Failed:\t"));
+    EXPECT_EQ(r.value.items[3], str("Error kind:\tInternal"));
 }
 
 TEST_F(LuaFuncs, DocsExecutorPropagatesContext) {
@@ -65,9 +123,11 @@ TEST_F(LuaFuncs, DocsFutureMethods) {
     EXPECT_EQ(at(r.value, "has_error"), Value::boolean(false));
     EXPECT_EQ(at(r.value, "cancel_after_done"), Value::boolean(false));
     EXPECT_EQ(at(r.value, "is_canceled"), Value::boolean(false));
-    EXPECT_EQ(at(r.value, "error_kind"), str("NotFound"));
-    EXPECT_EQ(at(r.value, "same_error"), Value::boolean(true));
-    EXPECT_EQ(json(at(r.value, "failed_receive")), "[true,false]");
+    // error() is Wippy's non-retryable INTERNAL wrapper; result() keeps NotFound.
+    EXPECT_EQ(at(r.value, "error_kind"), str("Internal"));
+    EXPECT_EQ(at(r.value, "same_error"), Value::boolean(false));
+    // The failed call's channel delivers its error, open (Wippy's), not nil, false.
+    EXPECT_EQ(json(at(r.value, "failed_receive")), "[false,true]");
     EXPECT_EQ(at(r.value, "cancel_running"), Value::boolean(true));
     EXPECT_EQ(at(r.value, "is_canceled_running"), Value::boolean(true));
     EXPECT_EQ(at(r.value, "canceled_kind"), str("Canceled"));
@@ -81,6 +141,19 @@ TEST_F(LuaFuncs, DocsParallelSelectGetsEachResultOnce) {
     EXPECT_EQ(json(at(r.value, "prefs")), R"({"theme":"dark"})");
     // They ran in parallel: the quickest came first, the slowest last.
     EXPECT_EQ(json(at(r.value, "order")), R"(["orders","prefs","user"])");
+}
+
+TEST_F(LuaFuncs, DocsParallelPendingTableCollectsEveryResult) {
+    auto r = call("test.funcs:docs_parallel_pending", args({integer(1)}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(json(r.value), R"({"orders":[10,20],"preferences":{"theme":"dark"},"user":{"id":1,"name":"Ada Lovelace"}})");
+}
+
+TEST_F(LuaFuncs, DocsParallelPendingTableStopsAtTheFirstError) {
+    auto r = call("test.funcs:docs_parallel_pending", args({integer(7)}));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_NOT_FOUND);
+    EXPECT_EQ(r.error->message, "user 7 not found");
 }
 
 TEST_F(LuaFuncs, DocsCtx) {
@@ -117,16 +190,48 @@ TEST_F(LuaFuncs, DocsErrors) {
     EXPECT_EQ(at(v, "is_not_found"), Value::boolean(true));
     EXPECT_EQ(at(v, "compare"), Value::boolean(true));
     EXPECT_EQ(at(v, "is_invalid"), Value::boolean(false));
-    EXPECT_EQ(at(v, "wrapped"), str("failed to load users: user not found"));
+    // Wippy's wrap: message(), tostring() and .. keep the wrapped error's text; the
+    // context shows where the error leaves Lua (DocsWrapDb).
+    EXPECT_EQ(at(v, "wrapped"), str("user not found"));
+    EXPECT_EQ(at(v, "wrapped_tostring"), str("user not found"));
+    EXPECT_EQ(at(v, "wrapped_concat"), str("got: user not found"));
+    EXPECT_EQ(at(v, "wrapped_twice"), str("failed to load users: user not found"));
     EXPECT_EQ(at(v, "wrapped_kind"), str("NotFound"));
+    EXPECT_EQ(at(v, "wrapped_retryable"), Value::boolean(false));
     EXPECT_EQ(at(v, "wrapped_details"), integer(123));
+    EXPECT_EQ(at(v, "wrapped_string"), str("disk full"));
+    EXPECT_EQ(at(v, "wrapped_by_error"), str("user not found"));
     EXPECT_EQ(at(v, "unspecified"), Value::boolean(true));
-    EXPECT_EQ(json(at(v, "fields")), R"(["email: invalid format","age: must be positive"])");
-    EXPECT_EQ(at(v, "thread"), str("main"));
-    EXPECT_GE(at(v, "frame_count").scalar.i, 1);
-    EXPECT_NE(at(v, "first_frame").str.find("docs.lua:"), std::string::npos) << at(v, "first_frame").str;
+    EXPECT_EQ(v.find("retried"), nullptr);
+    const Value& printed = at(v, "printed");
+    ASSERT_GE(printed.size(), 4u) << json(printed);
+    EXPECT_EQ(printed.items[0], str("email\tinvalid format"));
+    EXPECT_EQ(printed.items[1], str("age\tmust be positive"));
+    EXPECT_EQ(printed.items[2], str("Thread:\tmain"));
+    EXPECT_THAT(printed.items[3].str, HasSubstr("docs.lua:")) << json(printed);
     EXPECT_EQ(json(at(v, "kinds")), R"(["NotFound","AlreadyExists","Invalid","PermissionDenied","Unavailable",)"
                                     R"("Internal","Canceled","Conflict","Timeout","RateLimited","Unknown"])");
+}
+
+TEST_F(LuaFuncs, DocsWrapDbReturnsTheWrappedError) {
+    auto r = call("test.funcs:docs_wrap_db", args({Value::boolean(true)}));
+    ASSERT_FALSE(r.ok());
+    // Leaving Lua the error reads "context: message" (Wippy's Error()), kind and details kept.
+    EXPECT_EQ(r.error->kind, MODRT_ERR_NOT_FOUND);
+    EXPECT_EQ(r.error->message, R"(failed to load users: relation "users" does not exist)");
+    EXPECT_FALSE(r.error->retryable);
+    ASSERT_NE(r.error->details, nullptr);
+    EXPECT_EQ(at(*r.error->details, "sql"), str("SELECT * FROM users"));
+
+    r = call("test.funcs:docs_wrap_db", args({Value::boolean(false)}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(json(r.value), R"([{"id":1}])");
+}
+
+TEST_F(LuaFuncs, DocsCheckingKind) {
+    auto r = call("test.funcs:docs_checking_kind", args({integer(7)}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(json(r.value), R"(["not found"])");
 }
 
 // -- context inheritance --

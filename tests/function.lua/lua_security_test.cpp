@@ -380,6 +380,18 @@ TEST_F(LuaSecurity, DocsModelPage) {
     EXPECT_EQ(json(at(v, "protected")), R"({"actor":"user:123","scope":"app.security:admin"})");
 }
 
+TEST_F(LuaSecurity, DocsFuncsPageWithActorAndWithScope) {
+    auto r = call("test.sec:docs_funcs", args({integer(5)}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(json(at(r.value, "with_actor")), kOutside);
+    EXPECT_EQ(at(r.value, "with_scope_call"), str("PermissionDenied"));
+
+    // A caller not allowed funcs.security: with_actor gives the error the example returns.
+    r = call("test.sec:docs_funcs", args({integer(5)}), as("user:3", Value::map(), kBase));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_PERMISSION_DENIED);
+}
+
 // -- a non-strict runtime, an anonymous caller without a scope --
 
 TEST_F(LuaSecurityLenient, UndefinedAllowsOnlyACallerLackingAnActorOrAScope) {

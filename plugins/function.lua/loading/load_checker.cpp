@@ -48,7 +48,7 @@ void check_module(WorkerState& state, const std::shared_ptr<const ModuleSpec>& s
         return;
     }
     std::string message = "unknown error";
-    if (const ErrorData* e = test_error(L, -1)) message = e->message;
+    if (const ErrorData* e = test_error(L, -1)) message = full_message(*e);
     else if (lua_type(L, -1) == LUA_TSTRING) message = lua_tostring(L, -1);
     lua_settop(L, WorkerState::kResidentSlots);
     if (std::string_view(args.field) == "source" && message.rfind("syntax error", 0) != 0)

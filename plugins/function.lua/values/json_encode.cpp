@@ -221,7 +221,8 @@ private:
             out_ += "{\"kind\":";
             quoted(kind.data(), kind.size());
             out_ += ",\"message\":";
-            quoted(e->message.data(), e->message.size());
+            const std::string message = full_message(*e);
+            quoted(message.data(), message.size());
             out_.push_back('}');
             return true;
         }

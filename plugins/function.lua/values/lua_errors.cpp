@@ -188,29 +188,31 @@ int errors_new(lua_State* L) {
     }
 }
 
+// errors.wrap(err, context): as Wippy's, err:message() and tostring() of the result
+// are the wrapped error's full text (its "context: message" when it was wrapped
+// itself) and the new context shows only where the error leaves Lua. The context
+// may be an error too (its message). wrap(nil, ...) is nil.
 int errors_wrap(lua_State* L) {
     if (lua_isnoneornil(L, 1)) {
         lua_pushnil(L);
         return 1;
     }
-    size_t clen = 0;
-    const char* context = luaL_checklstring(L, 2, &clen);
-    if (ErrorData* old = test_error(L, 1)) {
-        ErrorData* e = push_error(L, old->kind, std::string_view(context, clen));
-        e->message.append(": ").append(old->message);
-        e->retryable = old->retryable;
-        e->stack = old->stack;
-        if (old->has_details) {
-            lua_getfenv(L, 1);
-            lua_setfenv(L, -2);
-            e->has_details = true;
-        }
+    std::string context;
+    if (const ErrorData* c = test_error(L, 2)) {
+        context = c->message;
+    } else {
+        size_t clen = 0;
+        const char* s = luaL_checklstring(L, 2, &clen);
+        context.assign(s, clen);
+    }
+    if (test_error(L, 1)) {
+        push_wrapped_error(L, 1, context);
         return 1;
     }
     size_t len = 0;
     const char* msg = push_display(L, 1, &len);
-    ErrorData* e = push_error(L, MODRT_ERR_UNKNOWN, std::string_view(context, clen));
-    e->message.append(": ").append(msg, len);
+    ErrorData* e = push_error(L, MODRT_ERR_UNKNOWN, std::string_view(msg, len));
+    e->context = std::move(context);
     set_stack_here(L, *e, 1);
     return 1;
 }
@@ -330,6 +332,26 @@ ErrorData* push_error(lua_State* L, modrt_error_kind kind, std::string_view mess
     return e;
 }
 
+std::string full_message(const ErrorData& e) {
+    if (e.context.empty()) return e.message;
+    return e.context + ": " + e.message;
+}
+
+ErrorData* push_wrapped_error(lua_State* L, int idx, std::string_view context) {
+    idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
+    const ErrorData& old = check_error(L, idx);
+    ErrorData* e = push_error(L, old.kind, full_message(old));
+    e->context.assign(context.data(), context.size());
+    e->retryable = old.retryable;
+    e->stack = old.stack;
+    if (old.has_details) {
+        lua_getfenv(L, idx);
+        lua_setfenv(L, -2);
+        e->has_details = true;
+    }
+    return e;
+}
+
 ErrorData* push_modrt_error(lua_State* L, const modrt_error* err) {
     const modrt_host_api& h = host_api();
     ErrorData* e = push_error(L, h.error_kind(err), to_view(h.error_message(err)));
@@ -394,7 +416,8 @@ void error_to_modrt(lua_State* L, int idx, modrt_error** out) {
     // the function's own error (kind, message) still reaches its caller.
     int top = lua_gettop(L);
     OwnedKernel* details = nullptr;
-    const char* message = e->message.c_str();
+    lua_pushstring(L, full_message(*e).c_str());  // Lua owns it: a raise below leaks nothing
+    const char* message = lua_tostring(L, -1);
     if (e->has_details) {
         lua_getfenv(L, idx);
         lua_getfield(L, -1, "details");
@@ -451,7 +474,12 @@ void returned_error_to_modrt(lua_State* L, int idx, modrt_error** out) {
 modrt_error* failure_to_modrt(lua_State* L, int idx, std::string_view context) noexcept {
     const modrt_host_api& h = host_api();
     if (const ErrorData* e = test_error(L, idx)) {
-        modrt_error* out = h.error_new(e->kind, to_str(e->message));
+        modrt_error* out = nullptr;
+        try {
+            out = h.error_new(e->kind, to_str(full_message(*e)));
+        } catch (...) {
+            out = h.error_new(e->kind, to_str(e->message));
+        }
         if (e->retryable >= 0) h.error_set_retryable(out, e->retryable);
         if (!e->stack.empty()) h.error_set_stack(out, to_str(e->stack));
         return out;

@@ -21,9 +21,14 @@ struct ErrorData {
     modrt_error_kind kind = MODRT_ERR_UNKNOWN;
     int retryable = -1;        ///< -1: not specified (the kernel's default by kind applies), 0 or 1
     bool has_details = false;  ///< details are in the userdata's environment table under "details"
-    std::string message;
+    std::string message;  ///< err:message(), tostring(err); for a wrapped error, the inner error's full text
+    std::string context;  ///< errors.wrap's context ("" when not wrapped)
     std::string stack;
 };
+
+/// The error's full text, as it leaves Lua (a call's error, an error inside a
+/// converted value): "context: message" for a wrapped error, as Wippy's Error().
+std::string full_message(const ErrorData& e);
 
 /// Wippy's spelling of a kind ("NotFound"; "Unknown" for MODRT_ERR_UNKNOWN).
 std::string_view kind_name(modrt_error_kind kind) noexcept;
@@ -39,6 +44,9 @@ void push_errors_module(lua_State* L);
 ErrorData* push_error(lua_State* L, modrt_error_kind kind, std::string_view message);
 /// The error at `idx`, or nullptr when it is not an error userdata.
 ErrorData* test_error(lua_State* L, int idx);
+/// Push errors.wrap(err at idx, context): the new error's message is the old
+/// one's full text, kind, retryable, details and stack are kept.
+ErrorData* push_wrapped_error(lua_State* L, int idx, std::string_view context);
 /// Push a new error and raise it (never returns).
 int raise_error(lua_State* L, modrt_error_kind kind, const char* message);
 

@@ -287,11 +287,12 @@ void convert(lua_State* L, int idx, modrt_value* out, int depth, int visiting, c
         case LUA_TUSERDATA:
             if (const ErrorData* e = test_error(L, idx)) {
                 std::string_view kind = kind_name(e->kind);
+                const std::string message = full_message(*e);
                 // {kind, message}: two more values, their keys and strings.
-                charge(L, b, 2 * kPerValue + 4 + 7 + kind.size() + e->message.size(), what);
+                charge(L, b, 2 * kPerValue + 4 + 7 + kind.size() + message.size(), what);
                 h.value_set_map(out, 2);
                 h.value_set_string(h.value_insert(out, to_str("kind")), to_str(kind));
-                h.value_set_string(h.value_insert(out, to_str("message")), to_str(e->message));
+                h.value_set_string(h.value_insert(out, to_str("message")), to_str(message));
                 return;
             }
             // A future's result passed on, or a library table's read-only view: what it stands for.

@@ -149,15 +149,18 @@ void deliver(lua_State* L, int idx) {
         lua_getfenv(L, idx);
         lua_rawgeti(L, -1, 1);  // the future
         bool settled = push_outcome(L, -1);
-        if (settled && !lua_isnil(L, -2)) {
+        // As Wippy's, a failed call's channel carries its error (value, true); only a
+        // future canceled through :cancel() closes it.
+        if (settled && (!lua_isnil(L, -2) || !ch.future->canceled)) {
             ch.delivered = true;
-            lua_pop(L, 1);  // nil error
+            if (lua_isnil(L, -2)) lua_replace(L, -2);  // the error takes the payload's place
+            else lua_pop(L, 1);                        // nil error
             lua_replace(L, -3);
             lua_pop(L, 1);
             lua_pushboolean(L, 1);
             return;
         }
-        ch.closed = true;  // failed or canceled
+        ch.closed = true;  // canceled
         lua_pop(L, settled ? 4 : 2);
     }
     lua_pushnil(L);

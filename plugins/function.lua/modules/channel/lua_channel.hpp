@@ -5,9 +5,10 @@
 //   channel.new(n)   Go's channel, buffered (n > 0) or not (n = 0 or none),
 //                    between the coroutines of one call (kChannelChunk runs it)
 //   future channels  future:response() / future:channel(): the call's result
-//                    once, as a payload, then open and empty (a select over
-//                    several futures' channels returns each result once); a
-//                    failed or canceled call closes it (nil, false)
+//                    once, as a payload (or its error when it failed, as
+//                    Wippy's), then open and empty (a select over several
+//                    futures' channels returns each result once); a call
+//                    stopped by future:cancel() closes it (nil, false)
 //   clock channels   time.after, timers and tickers: ready once the next value
 //                    is due on the host's now_ns clock (no thread per timer)
 //

@@ -62,6 +62,9 @@ int future_result(lua_State* L) {
     return 2;
 }
 
+// As Wippy's: the failure wrapped as a non-retryable INTERNAL error ("async call
+// failed: ..." where it leaves Lua; message() is the call's own). :result() keeps
+// the call's kind and retryable flag.
 int future_error(lua_State* L) {
     check_future(L, 1);
     if (!push_outcome(L, 1) || lua_isnil(L, -1)) {
@@ -69,6 +72,9 @@ int future_error(lua_State* L) {
         lua_pushboolean(L, 0);
         return 2;
     }
+    ErrorData* e = push_wrapped_error(L, -1, "async call failed");
+    e->kind = MODRT_ERR_INTERNAL;
+    e->retryable = 0;
     lua_pushboolean(L, 1);
     return 2;
 }

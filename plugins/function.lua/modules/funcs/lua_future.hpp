@@ -5,7 +5,8 @@
 //   future:is_canceled()                   cancel() stopped it
 //   future:result()                        payload, nil | nil, err; blocks until finished or until
 //                                          the calling function is canceled / passes its deadline
-//   future:error()                         err, true | nil, false; never blocks
+//   future:error()                         err, true | nil, false; never blocks; err is
+//                                          INTERNAL, not retryable (Wippy's wrapper)
 //   future:cancel()                        true when the call was still running (it and everything
 //                                          beneath it are canceled), else false
 //
