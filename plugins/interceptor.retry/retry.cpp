@@ -2,6 +2,8 @@
 // retryable error, waiting an exponential backoff between attempts.
 #include "interceptor_options.hpp"
 
+#include <modrt/error_kinds.hpp>
+
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
@@ -17,14 +19,34 @@ using modrt::ValueView;
 using std::chrono::nanoseconds;
 
 constexpr std::string_view kName = "retry";
-constexpr std::string_view kKnown = "max_attempts, initial_delay, backoff_factor, max_delay, jitter";
+constexpr std::string_view kKnown =
+    "max_attempts, initial_delay, backoff_factor, max_delay, jitter, retry_kinds, skip_kinds";
+
+// A set of error kinds, one bit per modrt_error_kind.
+using KindSet = uint32_t;
+constexpr KindSet bit(modrt_error_kind kind) { return KindSet{1} << static_cast<unsigned>(kind); }
+
+// A list of kind names in either spelling ("Unavailable" or "UNAVAILABLE", as Lua's errors constants).
+KindSet read_kinds(ValueView v, std::string_view field) {
+    if (!v.is_array()) modrt::icpt::bad_option(field, "expected a list of error kinds, e.g. [Unavailable, Timeout]");
+    KindSet set = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+        std::optional<modrt_error_kind> kind = v[i].is_string() ? modrt::parse_error_kind(v[i].as_string()) : std::nullopt;
+        if (!kind) modrt::icpt::bad_option(field, "unknown error kind at position " + std::to_string(i + 1));
+        set |= bit(*kind);
+    }
+    return set;
+}
 
 struct Settings {
     int64_t max_attempts = 3;  // including the first; 1 disables retrying
     nanoseconds initial_delay = 100ms;
     double backoff_factor = 2.0;
     nanoseconds max_delay = 0ns;  // 0: no cap
-    bool jitter = false;          // full jitter: wait a uniform random time in [0, delay]
+    bool full_jitter = false;     // jitter: true: wait a uniform random time in [0, delay]
+    double jitter_fraction = 0;   // jitter: 0.1 (Wippy's form): wait delay * (1 + 0.1 * u), u uniform in [-1, 1]
+    KindSet retry_kinds = 0;      // retry only these kinds (0: the error's retryable flag decides)
+    KindSet skip_kinds = 0;       // never retry these kinds
 
     void read(ValueView map) {
         namespace i = modrt::icpt;
@@ -33,10 +55,28 @@ struct Settings {
             else if (key == "initial_delay") initial_delay = i::read_duration(v, key);
             else if (key == "backoff_factor") backoff_factor = i::read_number(v, key, 1.0, 100.0);
             else if (key == "max_delay") max_delay = i::read_duration(v, key);
-            else if (key == "jitter") jitter = i::read_bool(v, key);
+            else if (key == "jitter") read_jitter(v, key);
+            else if (key == "retry_kinds") retry_kinds = read_kinds(v, key);
+            else if (key == "skip_kinds") skip_kinds = read_kinds(v, key);
             else return false;
             return true;
         });
+    }
+
+    void read_jitter(ValueView v, std::string_view key) {
+        if (v.type() == MODRT_BOOL) {
+            full_jitter = v.as_bool();
+            jitter_fraction = 0;
+        } else {
+            jitter_fraction = modrt::icpt::read_number(v, key, 0.0, 1.0);
+            full_jitter = false;
+        }
+    }
+
+    bool retries(const Error& err) const {
+        KindSet kind = bit(err.kind());
+        if (skip_kinds & kind) return false;
+        return retry_kinds != 0 ? (retry_kinds & kind) != 0 : err.retryable();
     }
 };
 
@@ -68,7 +108,7 @@ public:
         for (int64_t attempt = 1;; ++attempt) {
             Error err = modrt::icpt::call_next(next, frame, args, result);
             if (!err.failed()) return err;
-            if (!err.retryable()) {
+            if (!s.retries(err)) {
                 if (attempt > 1) err.wrap("retry: non-retryable error on attempt " + std::to_string(attempt));
                 return err;
             }
@@ -76,7 +116,7 @@ public:
                 if (s.max_attempts > 1) err.wrap("retry: gave up after " + attempts_text(attempt));
                 return err;
             }
-            if (Error stop = wait(frame, s.jitter ? jittered(delay) : delay, attempt, err); stop.failed()) return stop;
+            if (Error stop = wait(frame, jittered(delay, s), attempt, err); stop.failed()) return stop;
             result.set_nil();  // a failed attempt may have written part of a result
             delay = next_delay(delay, s);
         }
@@ -89,9 +129,12 @@ private:
         return nanoseconds(static_cast<int64_t>(std::min(grown, cap)));
     }
 
-    nanoseconds jittered(nanoseconds delay) {
+    nanoseconds jittered(nanoseconds delay, const Settings& s) {
+        if (!s.full_jitter && s.jitter_fraction == 0) return delay;
         std::lock_guard lock(rng_mutex_);
-        return nanoseconds(std::uniform_int_distribution<int64_t>(0, delay.count())(rng_));
+        if (s.full_jitter) return nanoseconds(std::uniform_int_distribution<int64_t>(0, delay.count())(rng_));
+        double u = std::uniform_real_distribution<double>(-1.0, 1.0)(rng_);
+        return nanoseconds(static_cast<int64_t>(static_cast<double>(delay.count()) * (1.0 + s.jitter_fraction * u)));
     }
 
     // Sleep out the backoff unless the caller is canceled first; a deadline that would pass

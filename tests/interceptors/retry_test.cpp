@@ -31,6 +31,14 @@ entries:
   - {name: on_pool, kind: function.native, source: file://@LIB@, method: flaky, pool: {workers: 2},
      meta: {options: {retry: {max_attempts: 3, initial_delay: 1ms}}}}
   - {name: calls, kind: function.native, source: file://@LIB@, method: calls}
+  - {name: hard_listed, kind: function.native, source: file://@LIB@, method: hard_fail,
+     meta: {options: {retry: {max_attempts: 3, initial_delay: 1ms, retry_kinds: [Invalid]}}}}
+  - {name: flaky_skipped, kind: function.native, source: file://@LIB@, method: flaky,
+     meta: {options: {retry: {max_attempts: 3, initial_delay: 1ms, skip_kinds: [UNAVAILABLE]}}}}
+  - {name: flaky_not_listed, kind: function.native, source: file://@LIB@, method: flaky,
+     meta: {options: {retry: {max_attempts: 3, initial_delay: 1ms, retry_kinds: [Timeout, RateLimited]}}}}
+  - {name: fraction_jitter, kind: function.native, source: file://@LIB@, method: flaky,
+     meta: {options: {retry: {max_attempts: 2, initial_delay: 200ms, jitter: 0.5}}}}
 )";
 
 }  // namespace
@@ -117,6 +125,49 @@ TEST(Retry, FullJitterNeverWaitsLongerThanTheDelay) {
     EXPECT_LT(*std::min_element(waits.begin(), waits.end()), kRetryJitterDelayMs * 2 / 3);
 }
 
+// Wippy's form: a fraction. Each wait is 200ms x (1 +- 0.5): within [100, 300] ms, and
+// spread over it (ten waits all within 20ms of one value would mean no jitter).
+TEST(Retry, AJitterFractionSpreadsTheWaitAroundTheDelay) {
+    constexpr double kDelayMs = 200, kSlackMs = 120;
+    auto rt = load(kRetryRegistry);
+    std::vector<double> waits;
+    for (int i = 0; i < 10; ++i) {
+        const std::string key = "fraction" + std::to_string(i);
+        auto start = Clock::now();
+        CallResult r = rt->call("t:fraction_jitter", array_of({str(key), Value::integer(1)}));
+        waits.push_back(ms_since(start));
+        ASSERT_TRUE(r.ok()) << r.error->message;
+        EXPECT_GE(waits.back(), kDelayMs / 2 - 1) << "sample " << i;
+        EXPECT_LT(waits.back(), kDelayMs * 3 / 2 + kSlackMs) << "sample " << i;
+    }
+    auto [lo, hi] = std::minmax_element(waits.begin(), waits.end());
+    EXPECT_GT(*hi - *lo, 20);
+}
+
+TEST(Retry, RetryKindsRetryThoseKindsWhateverTheirFlag) {
+    auto rt = load(kRetryRegistry);
+    CallResult r = rt->call("t:hard_listed", array_of({str("listed")}));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_INVALID);
+    IT_EXPECT_CONTAINS(r.error->message, "gave up after 3 attempts");
+    EXPECT_EQ(calls(*rt, "listed"), 3);
+
+    // A retryable kind the list leaves out surfaces at once.
+    r = rt->call("t:flaky_not_listed", array_of({str("unlisted"), Value::integer(1)}));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->message, "flaky failure #1");
+    EXPECT_EQ(calls(*rt, "unlisted"), 1);
+}
+
+TEST(Retry, SkipKindsAreNeverRetried) {
+    auto rt = load(kRetryRegistry);
+    CallResult r = rt->call("t:flaky_skipped", array_of({str("skipped"), Value::integer(1)}));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_UNAVAILABLE);
+    EXPECT_EQ(r.error->message, "flaky failure #1");
+    EXPECT_EQ(calls(*rt, "skipped"), 1);
+}
+
 TEST(Retry, CancellationDuringBackoffEndsTheWaitAtOnce) {
     auto rt = load(kRetryRegistry);
     modrt::kernel::CallOptions options;
@@ -176,8 +227,32 @@ entries:
     meta:
       options:
         retry: {attempts: 3}
+  - name: d
+    kind: function.native
+    source: file://@LIB@
+    method: echo
+    meta:
+      options:
+        retry: {jitter: 2}
+  - name: e
+    kind: function.native
+    source: file://@LIB@
+    method: echo
+    meta:
+      options:
+        retry: {retry_kinds: [Unavailable, Sometimes]}
+  - name: f
+    kind: function.native
+    source: file://@LIB@
+    method: echo
+    meta:
+      options:
+        retry: {skip_kinds: Invalid}
 )");
     IT_EXPECT_CONTAINS(errors, "entry 't:a': max_attempts: expected a whole number from 1 to 1000");
     IT_EXPECT_CONTAINS(errors, "entry 't:b': initial_delay: expected a duration");
     IT_EXPECT_CONTAINS(errors, "entry 't:c': attempts: interceptor.retry has no option 'attempts'");
+    IT_EXPECT_CONTAINS(errors, "entry 't:d': jitter: expected a number from 0");
+    IT_EXPECT_CONTAINS(errors, "entry 't:e': retry_kinds: unknown error kind at position 2");
+    IT_EXPECT_CONTAINS(errors, "entry 't:f': skip_kinds: expected a list of error kinds");
 }
