@@ -413,6 +413,7 @@ TEST_F(LuaContractSecure, WippysDocumentedExamples) {
     EXPECT_EQ(json(at(v, "bindings")), R"(["test.ct:english","test.ct:french","test.ct:both"])");
     EXPECT_EQ(at(v, "implementations"), Value::integer(3));
     EXPECT_EQ(at(v, "is"), str("Hello, World!"));
+    EXPECT_EQ(json(at(v, "calculator")), "[30,30]");
     EXPECT_EQ(at(v, "async"), str("Hello, Async!"));
     EXPECT_EQ(at(v, "via_default"), str("Hello, D!"));
     EXPECT_EQ(at(v, "via_binding"), str("Bonjour, B !"));
