@@ -58,7 +58,7 @@ TEST_F(LuaTyped, Reflection) {
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(json(r.value),
               R"({"array_elem":"string","fields":["name:string","age:number"],"map_key":"string","map_val":"number",)"
-              R"("modify":")" MODRT_TEST_FIXTURES R"(/function.lua/fixtures/typed/docs.lua:166: attempt to modify a type","name_type":"string","person_field":"number",)"
+              R"("modify":"docs.lua:166: attempt to modify a type","name_type":"string","person_field":"number",)"
               R"("point_kind":"record","point_name":"Point","variants":["pending","active","done"]})");
 }
 
