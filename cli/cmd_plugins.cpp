@@ -34,6 +34,7 @@ Value plugin_json(const PluginRecord& r) {
     const bool refused = !r.refused.empty();
     v.insert("manifest") = Value::boolean(!refused && r.manifest.empty());
     v.insert("manifest_problem") = refused ? Value() : string_or_null(r.manifest);
+    v.insert("indexed") = Value::boolean(r.indexed);  // described by its directory's plugins.modrt-index
     return v;
 }
 
@@ -64,6 +65,7 @@ void write_text(std::ostream& out, const std::vector<std::filesystem::path>& pat
             << "\n  provides:";
         for (const auto& p : r.provides) out << " " << p;
         out << "\n  manifest: " << (r.manifest.empty() ? "yes" : r.manifest) << "\n";
+        if (r.indexed) out << "  indexed: yes (described by its directory's plugins.modrt-index)\n";
     }
 }
 

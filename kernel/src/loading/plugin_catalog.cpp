@@ -2,6 +2,7 @@
 #include "calling/plugin_guard.hpp"
 
 #include "loading/plugin_descriptor_check.hpp"
+#include "loading/plugin_index.hpp"
 #include "runtime/logging.hpp"
 
 #include <modrt/kernel/error.hpp>
@@ -80,6 +81,29 @@ OpenedPlugin open_descriptor(const fs::path& file) {
     return {std::move(lib), d};
 }
 
+/// The index of plugin directory `dir` when it has a trusted, readable one.
+std::optional<PluginIndex> read_index(const fs::path& dir, PluginPathTrust& trust, bool allow_unsafe) {
+    const fs::path file = PluginIndex::file_in(dir);
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) {
+        logger()->debug("plugin directory {} has no index {}; each plugin is described by its manifest", dir.string(),
+                        file.filename().string());
+        return std::nullopt;
+    }
+    if (std::string why = trust.check_file(file); !why.empty()) {
+        if (!allow_unsafe) {
+            logger()->warn("plugin index {} is not used: {}", file.string(), why);
+            return std::nullopt;
+        }
+        logger()->warn("plugin index {} is used although {} ({} is set)", file.string(), why, kUnsafePluginPathEnv);
+    }
+    std::string why_not;
+    auto index = PluginIndex::read(file, why_not);
+    if (!index) logger()->warn("{}; each plugin in {} is described by its manifest", why_not, dir.string());
+    else logger()->debug("plugin index {} describes {} plugin files", file.string(), index->size());
+    return index;
+}
+
 template <class Api>
 Api copy_table(const void* src) {
     Api out{};
@@ -125,12 +149,32 @@ const ProvidedApi* LoadedPlugin::find(std::string_view name) const {
     return nullptr;
 }
 
+std::string PluginCatalog::describe_from(PluginRecord& record, const PluginManifest& manifest) {
+    record.name = manifest.name;
+    record.version = manifest.version;
+    record.abi_major = manifest.abi_major;
+    record.abi_minor = manifest.abi_minor;
+    record.provides = manifest.provides;
+    if (std::string why = check_plugin_abi(record.abi_major, record.abi_minor); !why.empty()) return why;
+    return repeated_provide(record.provides);
+}
+
 std::string PluginCatalog::describe(PluginRecord& record, std::optional<PluginManifest>& manifest,
-                                    PluginPathTrust& trust, bool allow_unsafe) {
+                                    PluginPathTrust& trust, const PluginIndex* index, bool allow_unsafe) {
     const fs::path& file = record.file;
-    if (std::string why = trust.check_file(file); !why.empty()) {
+    struct stat st {};
+    if (std::string why = trust.check_file(file, &st); !why.empty()) {
         if (!allow_unsafe) return "not trusted: " + why;
         logger()->warn("plugin {} is used although {} ({} is set)", file.string(), why, kUnsafePluginPathEnv);
+    }
+    if (index != nullptr && S_ISREG(st.st_mode)) {
+        std::string why_not;
+        manifest = index->describe(file.filename().string(), stamp_of(st), why_not);
+        if (manifest) {
+            record.indexed = true;
+            return describe_from(record, *manifest);
+        }
+        logger()->debug("plugin {}: {}", file.string(), why_not);
     }
     // Before anything opens it: dlopen's own errors for a wrong-machine file are misleading.
     ElfFacts elf = inspect_elf(file);
@@ -145,15 +189,7 @@ std::string PluginCatalog::describe(PluginRecord& record, std::optional<PluginMa
     } else {
         manifest = read_manifest(file, elf.build_id, why_not);
     }
-    if (manifest) {
-        record.name = manifest->name;
-        record.version = manifest->version;
-        record.abi_major = manifest->abi_major;
-        record.abi_minor = manifest->abi_minor;
-        record.provides = manifest->provides;
-        if (std::string why = check_plugin_abi(record.abi_major, record.abi_minor); !why.empty()) return why;
-        return repeated_provide(record.provides);
-    }
+    if (manifest) return describe_from(record, *manifest);
     record.manifest = why_not;
     logger()->info("plugin {}: {}; opening it to read what it provides", file.string(), why_not);
     try {
@@ -174,11 +210,16 @@ void PluginCatalog::scan() {
     scanned_ = true;
     const bool allow_unsafe = allow_unsafe_ || unsafe_allowed_by_environment();
     PluginPathTrust trust;
-    std::vector<fs::path> files;
+    struct Candidate {
+        fs::path file;
+        const PluginIndex* index = nullptr;  // its directory's, when it has a usable one
+    };
+    std::vector<Candidate> files;
+    std::vector<std::unique_ptr<PluginIndex>> indexes;
     for (const auto& dir : path_) {
         std::error_code ec;
         if (fs::is_regular_file(dir, ec)) {
-            files.push_back(fs::absolute(dir));
+            files.push_back({fs::absolute(dir)});
             continue;
         }
         if (!fs::is_directory(dir, ec)) {
@@ -189,18 +230,23 @@ void PluginCatalog::scan() {
         if (std::string why = trust.check_directory(dir); !why.empty())
             logger()->warn("plugin directory {}: {}{}", dir.string(), why,
                            allow_unsafe ? " (used anyway: unsafe plugin paths are allowed)" : "");
+        const PluginIndex* dir_index = nullptr;
+        if (auto index = read_index(dir, trust, allow_unsafe)) {
+            indexes.push_back(std::make_unique<PluginIndex>(std::move(*index)));
+            dir_index = indexes.back().get();
+        }
         std::vector<fs::path> here;
         for (const auto& item : fs::directory_iterator(dir, ec))
             if (item.path().extension() == ".so") here.push_back(fs::absolute(item.path()));
         std::sort(here.begin(), here.end());
-        files.insert(files.end(), here.begin(), here.end());
+        for (auto& file : here) files.push_back({std::move(file), dir_index});
     }
-    for (const auto& file : files) {
+    for (const auto& [file, index] : files) {
         if (std::any_of(records_.begin(), records_.end(), [&](const auto& r) { return r.file == file; })) continue;
         PluginRecord record;
         record.file = file;
         std::optional<PluginManifest> manifest;
-        record.refused = describe(record, manifest, trust, allow_unsafe);
+        record.refused = describe(record, manifest, trust, index, allow_unsafe);
         for (const auto& name : record.provides) {
             auto it = providers_.find(name);
             if (it != providers_.end() && record.refused.empty())
@@ -248,7 +294,12 @@ const modrt_plugin_descriptor* PluginCatalog::open_checked(size_t index) {
         const modrt_plugin_descriptor* d =
             open_descriptor(r.file).descriptor;  // stays open: the process cache holds it
         if (const auto& manifest = manifests_[index]) {
-            if (std::string why = manifest_mismatch(*manifest, *d); !why.empty())
+            if (std::string why = manifest_mismatch(*manifest, *d); !why.empty() && r.indexed)
+                throw std::runtime_error("does not match the plugin index: " + why + "; rebuild the plugins (which " +
+                                         "rewrites the index), or run modrt-plugin-manifest --index on " +
+                                         r.file.parent_path().string() + ", or delete " +
+                                         PluginIndex::file_in(r.file.parent_path()).string());
+            else if (!why.empty())
                 throw std::runtime_error("does not match its manifest: " + why + "; rebuild the plugin (which " +
                                          "rewrites the manifest) or delete " + manifest_path(r.file).string());
         }

@@ -1,9 +1,10 @@
 // Finding plugins on the plugin path, checking them, and loading the ones a registry uses.
-// A plugin with a manifest is described from it and opened (its code run) only when a
-// registry needs one of its names; one without is opened at scan to read its descriptor.
+// A plugin described by its directory's index or by its manifest is opened (its code run) only
+// when a registry needs one of its names; one without either is opened at scan to read its descriptor.
 #pragma once
 
 #include "loading/plugin_file_check.hpp"
+#include "loading/plugin_index.hpp"
 #include "loading/plugin_manifest.hpp"
 
 #include <modrt/abi.h>
@@ -86,9 +87,12 @@ public:
 
 private:
     void scan();
-    /// Fill `record` from its manifest or, lacking a usable one, from the opened file; returns why it is refused.
+    /// Fill `record` from its directory's index, its manifest or, lacking both, from the opened file;
+    /// returns why it is refused.
     std::string describe(PluginRecord& record, std::optional<PluginManifest>& manifest, PluginPathTrust& trust,
-                         bool allow_unsafe);
+                         const PluginIndex* index, bool allow_unsafe);
+    /// Fill `record` from a description read without opening the plugin; returns why it is refused.
+    static std::string describe_from(PluginRecord& record, const PluginManifest& manifest);
     /// Open records_[index] and check its descriptor (against the manifest, if it has one);
     /// on failure the record is refused and runtime_error says why.
     const modrt_plugin_descriptor* open_checked(size_t index);
@@ -97,7 +101,7 @@ private:
     bool allow_unsafe_ = false;
     bool scanned_ = false;
     std::vector<PluginRecord> records_;
-    std::vector<std::optional<PluginManifest>> manifests_;  // parallel to records_
+    std::vector<std::optional<PluginManifest>> manifests_;  // parallel to records_: from the index or manifest
     std::map<std::string, size_t, std::less<>> providers_;  // name -> index in records_
     std::map<std::string, Value, std::less<>> configs_;     // plugin name -> config for its init
     std::vector<std::unique_ptr<LoadedPlugin>> loaded_;

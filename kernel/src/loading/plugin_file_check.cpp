@@ -206,23 +206,45 @@ ElfFacts inspect_elf(const fs::path& file) {
     return {"", find_build_id(in, header)};
 }
 
-std::string PluginPathTrust::check_file(const fs::path& file) {
-    std::error_code ec;
-    fs::path real = fs::canonical(file, ec);
-    if (ec) return "cannot resolve " + file.string() + ": " + ec.message();
+std::string PluginPathTrust::check_file(const fs::path& file, struct stat* file_stat) {
     struct stat st {};
-    if (::stat(real.c_str(), &st) != 0) return "cannot stat " + real.string() + ": " + std::strerror(errno);
+    fs::path real;
+    if (::lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+        // Not a symlink: its real path is its directory's plus its name, and a scan's files share
+        // a few directories, so one lstat is the whole cost of a file (no path walk per file).
+        fs::path dir = file.parent_path();
+        if (std::string why = real_directory(dir, real); !why.empty()) return why;
+        real /= file.filename();
+    } else {
+        std::error_code ec;
+        real = fs::canonical(file, ec);
+        if (ec) return "cannot resolve " + file.string() + ": " + ec.message();
+        if (::stat(real.c_str(), &st) != 0) return "cannot stat " + real.string() + ": " + std::strerror(errno);
+    }
     if (!S_ISREG(st.st_mode)) return real.string() + " is not a regular file";
+    if (file_stat != nullptr) *file_stat = st;
     if (std::string why = verdict(real, st, false); !why.empty()) return why;
     // The directory that lists the file (a symlink's own directory) and the one that holds its target.
     if (std::string why = check_directory(file.parent_path()); !why.empty()) return why;
     return check_directory(real.parent_path());
 }
 
-std::string PluginPathTrust::check_directory(const fs::path& dir) {
+std::string PluginPathTrust::real_directory(const fs::path& dir, fs::path& real) {
+    const fs::path& given = dir.empty() ? fs::path(".") : dir;
+    if (auto it = real_dirs_.find(given); it != real_dirs_.end()) {
+        real = it->second;
+        return "";
+    }
     std::error_code ec;
-    fs::path real = fs::canonical(dir.empty() ? fs::path(".") : dir, ec);
-    if (ec) return "cannot resolve " + dir.string() + ": " + ec.message();
+    real = fs::canonical(given, ec);
+    if (ec) return "cannot resolve " + given.string() + ": " + ec.message();
+    real_dirs_.emplace(given, real);
+    return "";
+}
+
+std::string PluginPathTrust::check_directory(const fs::path& dir) {
+    fs::path real;
+    if (std::string why = real_directory(dir, real); !why.empty()) return why;
     std::vector<fs::path> unchecked;
     std::string why;
     for (fs::path d = real;; d = d.parent_path()) {

@@ -2,6 +2,8 @@
 // this machine, and can only its owner (you or root) have put it there.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <map>
 #include <string>
@@ -24,13 +26,18 @@ ElfFacts inspect_elf(const std::filesystem::path& file);
 /// instance serves a whole scan.
 class PluginPathTrust {
 public:
-    /// Why `file` (a plugin, or a manifest beside one) is not to be trusted, or "".
-    std::string check_file(const std::filesystem::path& file);
+    /// Why `file` (a plugin, or a manifest or index beside one) is not to be trusted, or "".
+    /// `file_stat`, when given, receives the file's stat (that of a symlink's target).
+    std::string check_file(const std::filesystem::path& file, struct stat* file_stat = nullptr);
     /// Why directory `dir` or one above it is not to be trusted, or "".
     std::string check_directory(const std::filesystem::path& dir);
 
 private:
-    std::map<std::filesystem::path, std::string> dirs_;  // canonical directory -> verdict
+    /// `dir` with every symlink resolved (cached: a scan asks once per file); "" or why it cannot be.
+    std::string real_directory(const std::filesystem::path& dir, std::filesystem::path& real);
+
+    std::map<std::filesystem::path, std::string> dirs_;                 // canonical directory -> verdict
+    std::map<std::filesystem::path, std::filesystem::path> real_dirs_;  // directory as given -> canonical
 };
 
 /// How to switch the permission checks to warnings (for development trees on shared machines).

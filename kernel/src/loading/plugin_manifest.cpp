@@ -27,6 +27,12 @@ PluginManifest parse(const std::string& text) {
     if (!j.is_object()) throw std::runtime_error("not a JSON object");
     if (!j.contains(kFormatKey) || j[kFormatKey] != kFormat)
         throw std::runtime_error(std::string("no \"") + kFormatKey + "\": " + std::to_string(kFormat) + " key");
+    return manifest_fields(j);
+}
+
+}  // namespace
+
+PluginManifest manifest_fields(const nlohmann::json& j) {
     PluginManifest m;
     m.name = j.at("name").get<std::string>();
     m.version = j.at("version").get<std::string>();
@@ -40,7 +46,14 @@ PluginManifest parse(const std::string& text) {
     return m;
 }
 
-}  // namespace
+void put_manifest_fields(nlohmann::ordered_json& j, const PluginManifest& m) {
+    if (!m.build_id.empty()) j["build_id"] = m.build_id;
+    j["name"] = m.name;
+    j["version"] = m.version;
+    j["abi_major"] = m.abi_major;
+    j["abi_minor"] = m.abi_minor;
+    j["provides"] = m.provides;
+}
 
 fs::path manifest_path(const fs::path& plugin) {
     fs::path out = plugin;
@@ -62,12 +75,7 @@ std::string manifest_json(const PluginManifest& m, const std::string& plugin_fil
     nlohmann::ordered_json j;
     j[kFormatKey] = kFormat;
     j["plugin"] = plugin_file_name;
-    if (!m.build_id.empty()) j["build_id"] = m.build_id;
-    j["name"] = m.name;
-    j["version"] = m.version;
-    j["abi_major"] = m.abi_major;
-    j["abi_minor"] = m.abi_minor;
-    j["provides"] = m.provides;
+    put_manifest_fields(j, m);
     // Replace invalid UTF-8 rather than throw: the kernel compares names byte for byte
     // against the descriptor, so such a plugin is simply opened and checked when used.
     return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

@@ -6,6 +6,8 @@
 
 #include <modrt/abi.h>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -22,6 +24,12 @@ struct PluginManifest {
     std::vector<std::string> provides;
     std::string build_id;  // the plugin's GNU build-id in hex when it has one
 };
+
+/// The description fields of a manifest-shaped JSON object (as in a manifest or an index
+/// entry); throws on a missing or mistyped field, an empty name.
+PluginManifest manifest_fields(const nlohmann::json& j);
+/// Write `m`'s description fields into `j` (build_id only when there is one).
+void put_manifest_fields(nlohmann::ordered_json& j, const PluginManifest& m);
 
 /// `dir/x.so` -> `dir/x.modrt-manifest`.
 std::filesystem::path manifest_path(const std::filesystem::path& plugin);

@@ -37,7 +37,8 @@ struct PluginRecord {
     std::string refused;   // why it cannot be used; empty when usable
     bool loaded = false;   // initialised because the registry uses it
     bool opened = false;   // dlopened (its code ran): no usable manifest, needed by a registry, or inspected
-    std::string manifest;  // "" when described by its manifest (<stem>.modrt-manifest), else why not
+    std::string manifest;  // "" when described without opening it (index or manifest), else why not
+    bool indexed = false;  // described by its directory's index (plugins.modrt-index), not its manifest
 };
 
 /// One entry as `modrt list` shows it.
