@@ -4,6 +4,9 @@
 // quits at once.
 #include "commands.hpp"
 #include "interrupt_watcher.hpp"
+#include "serve_publish.hpp"
+
+#include <boost/program_options.hpp>
 
 #include <condition_variable>
 #include <iostream>
@@ -40,14 +43,22 @@ int cmd_serve(const std::vector<std::string>& args) {
     GlobalOptions g;
     std::string registry;
     bool help = false;
+    std::vector<std::string> publish;
+    namespace po = boost::program_options;
+    po::options_description extra;
+    extra.add_options()("publish", po::value(&publish)->composing(),
+                        "QUEUE_ID=JSON: publish this message once the triggers run (repeatable, in order; "
+                        "as the outside caller)");
     if (!parse_registry_command(args,
                                 "modrt serve REGISTRY\n\nStart every trigger of the registry whose "
                                 "lifecycle.auto_start is true (the default) and serve until SIGINT or SIGTERM; then "
                                 "stop gracefully: calls in flight get the entry's lifecycle.stop_timeout (default "
                                 "10s) to finish, the rest are canceled. A second signal quits at once.\n\nOptions",
-                                g, registry, help))
+                                g, registry, help, &extra))
         return kUsage;
     if (help) return kOk;
+    auto requests = parse_publish_requests(publish);
+    if (!requests) return kUsage;
     StopRequest stop;
     // Before the runtime: the threads triggers start inherit the blocked signals. SIGTERM's
     // grace covers the longest stop_timeout, set once the registry is read.
@@ -80,6 +91,10 @@ int cmd_serve(const std::vector<std::string>& args) {
         std::cerr << "modrt: " << t.id << " (" << t.kind << ")";
         for (size_t i = 0; i < t.listen.size(); ++i) std::cerr << (i == 0 ? " listening on " : ", ") << t.listen[i];
         std::cerr << (t.listen.empty() ? " started" : "") << "\n";
+    }
+    if (!publish_all(*rt, *requests)) {
+        rt->stop_triggers();
+        return kFailed;
     }
     std::cerr << "modrt: serving " << registry << " (Ctrl-C to stop)" << std::endl;
     stop.wait();  // the watcher said what happens next

@@ -1,6 +1,7 @@
 // The host API table: how plugins reach values, errors, frames, logging and calls.
 #include "calling/async_call.hpp"
 #include "calling/interceptor_chain.hpp"
+#include "calling/plugin_guard.hpp"
 #include "calling/root_frame.hpp"
 #include "host_api/host_oom.hpp"
 #include "runtime/logging.hpp"
@@ -402,6 +403,18 @@ modrt_error* h_contract_describe_binding(modrt_runtime* rt, modrt_str binding, m
     return rt->contract->describe_binding(rt->contract_plugin, binding, out);
 }
 
+// -- minor 7: one plugin's entry offering a C interface to another (modrt/queue.h) --
+const void* h_entry_interface(modrt_runtime* rt, modrt_str id, modrt_str name, void** out_self) noexcept {
+    *out_self = nullptr;
+    const Entry* e = rt->find(in_view(id));
+    // A table shorter than minor 7 was copied into ours with the hook zeroed (ProvidedApi).
+    if (e == nullptr || e->kind == nullptr || e->skipped || !e->load_error.empty() || !e->kind->entry_interface)
+        return nullptr;
+    return call_plugin_or<const void*>(nullptr, [&] {
+        return e->kind->entry_interface(e->kind_plugin, e->handle, name, out_self);
+    });
+}
+
 }  // namespace
 
 modrt_host_api make_host_api(modrt_runtime* rt) {
@@ -490,6 +503,7 @@ modrt_host_api make_host_api(modrt_runtime* rt) {
     h.frame_attachment = frame_attachment;
     h.next_invoke_with = h_next_invoke_with;
     h.value_size_limit = h_value_size_limit;
+    h.entry_interface = h_entry_interface;
     return h;
 }
 

@@ -9,6 +9,7 @@
 #include "modules/http/lua_http.hpp"
 #include "modules/json/lua_json.hpp"
 #include "modules/logger/lua_logger.hpp"
+#include "modules/queue/lua_queue.hpp"
 #include "modules/security/lua_security.hpp"
 #include "modules/time/lua_time.hpp"
 #include "modules/uuid/lua_uuid.hpp"
@@ -24,6 +25,8 @@ constexpr HostModule kModules[] = {
     {"contract", open_contract_module},
     // Needs an HTTP trigger's exchange (modrt/http.h).
     {"http", open_http_module},
+    // Needs a queue plugin's queues and, for queue.message(), a consumer's delivery (modrt/queue.h).
+    {"queue", open_queue_module},
     // Data modules: json, base64, uuid, hash, logger.
     {"json", open_json_module},
     {"base64", open_base64_module},
@@ -42,7 +45,7 @@ const HostModule* find_host_module(std::string_view name) noexcept {
 }
 
 const char* host_module_names() noexcept {
-    return "funcs, ctx, security, contract, http"
+    return "funcs, ctx, security, contract, http, queue"
            ", json, base64, uuid, hash, logger"
            ", time";
 }

@@ -52,7 +52,7 @@
  * (the C++ SDK does: modrt::host_api(), whose `runtime` is NULL). The verbs that
  * take a modrt_runtime* (call, call_async, entry_find, library_symbol,
  * pool_stats, security_evaluate, security_scope_policies, contract_resolve,
- * contract_describe, value_size_limit, contract_describe_binding, root_frame_new) need a live
+ * contract_describe, value_size_limit, contract_describe_binding, root_frame_new, entry_interface) need a live
  * runtime: pass the `runtime` of the table that runtime handed over.
  *
  * ===== Values that cross the boundary (all modrt_value trees) =====
@@ -129,6 +129,10 @@
  *    older kernel would not know the interface type). Host root_frame_new,
  *    root_frame_cancel, root_frame_release, frame_attachment. Host table 664
  *    bytes.
+ *  1.7: entry interfaces: modrt_kind_api.entry_interface and host entry_interface,
+ *    so one plugin's entries can use another plugin's through a C table named by a
+ *    string (the queue plugin reaches its drivers and Lua's queue module its queues:
+ *    modrt/queue.h). Host table 672 bytes.
  */
 #ifndef MODRT_ABI_H
 #define MODRT_ABI_H
@@ -143,7 +147,7 @@ extern "C" {
 /** ABI major: a plugin with another major is refused. */
 #define MODRT_ABI_MAJOR 1
 /** ABI minor of this header (the kernel built with it speaks this minor); see the rule above. */
-#define MODRT_ABI_MINOR 6
+#define MODRT_ABI_MINOR 7
 
 /** The oldest minor this plugin needs (rule 1): what its descriptor's abi_minor says. Define it before including this header to target an older kernel. */
 #ifndef MODRT_TARGET_ABI_MINOR
@@ -562,6 +566,10 @@ typedef struct modrt_host_api {
     void (*root_frame_release)(modrt_frame* frame);
     /** What the root frame above `frame` (or `frame` itself) lends under `key`; NULL when none. Calls made with call_async see none (they may outlive the lender). Borrowed: valid while the root frame lives. */
     void* (*frame_attachment)(const modrt_frame* frame, modrt_str key);
+
+    /* -- minor 7: entry interfaces -- */
+    /** The C interface `name` (e.g. "modrt.queue.driver/1") that entry `id` offers other plugins: its kind's entry_interface. Returns the table (static storage, struct_size first) and writes into *out_self what to pass to its functions (valid while the runtime lives); NULL when the entry is missing, failed to load, or offers no such interface. */
+    const void* (*entry_interface)(modrt_runtime* runtime, modrt_str id, modrt_str name, void** out_self);
 } modrt_host_api;
 
 /* ------------------------------------------------------------------------ */
@@ -592,6 +600,9 @@ typedef struct modrt_kind_api {
                            const modrt_value* args, modrt_value* result);
     /** May be NULL (and is absent from older tables): called once after a registry load created every entry, to check what entries say about each other; append problems to the array `out` as maps {id, field, message}, reported as registry errors of entry `id` (whose calls then fail). */
     void (*load_finished)(modrt_plugin_state* plugin, modrt_value* out);
+    /** (minor 7) May be NULL: the C interface `name` this entry offers other plugins (host entry_interface), or NULL for none; *out_self receives what to pass to the table's functions. Interfaces are named by the header that defines them (modrt/queue.h). */
+    const void* (*entry_interface)(modrt_plugin_state* plugin, modrt_entry_state* entry, modrt_str name,
+                                   void** out_self);
 } modrt_kind_api;
 
 /** A pool type: decides on which thread a task runs. */

@@ -108,6 +108,26 @@ constexpr auto kind_invoke_hook() noexcept {
     return hook;
 }
 
+template <class Inst, class K>
+const void* kind_entry_interface(void*, void* entry, modrt_str name, void** self) noexcept {
+    *self = nullptr;
+    if (entry == nullptr) return nullptr;
+    try {
+        return static_cast<DataEntry*>(entry)->entry_interface(to_view(name), self);
+    } catch (...) {  // the hook has no error to carry: offering nothing is the safe answer
+        return nullptr;
+    }
+}
+/// The entry_interface hook (ABI minor 7) of a data kind; NULL for a function kind or an older target.
+template <class Inst, class K>
+constexpr auto kind_entry_interface_hook() noexcept {
+    const void* (*hook)(void*, void*, modrt_str, void**) = nullptr;
+#if MODRT_TARGET_ABI_MINOR >= 7
+    if constexpr (std::is_base_of_v<DataKind, K>) hook = &kind_entry_interface<Inst, K>;
+#endif
+    return hook;
+}
+
 /// The interface a kind's load_finished belongs to.
 template <class K>
 using KindBase = std::conditional_t<std::is_base_of_v<FunctionKind, K>, FunctionKind, DataKind>;
@@ -293,9 +313,12 @@ struct Provide {
             // provide_data_kind also takes a FunctionKind (plugins written before DataKind): its invoke stays unused.
             static_assert(Callable || std::is_base_of_v<DataKind, T> || std::is_base_of_v<FunctionKind, T>,
                           "provide_data_kind needs a DataKind");
-            static const modrt_kind_api a{sizeof(modrt_kind_api), &kind_entry_create<Inst, T>,
-                                          &kind_entry_destroy<Inst, T>, kind_invoke_hook<Inst, T, Callable>(),
-                                          &kind_load_finished<Inst, T, KindBase<T>>};
+            static const modrt_kind_api a{sizeof(modrt_kind_api),
+                                          &kind_entry_create<Inst, T>,
+                                          &kind_entry_destroy<Inst, T>,
+                                          kind_invoke_hook<Inst, T, Callable>(),
+                                          &kind_load_finished<Inst, T, KindBase<T>>,
+                                          kind_entry_interface_hook<Inst, T>()};
             return &a;
         } else if constexpr (Ext == MODRT_EXT_TRIGGER) {
             static_assert(std::is_base_of_v<TriggerKind, T>, "provide_trigger needs a TriggerKind");

@@ -102,6 +102,14 @@ public:
     const modrt_entry_info* find_entry(std::string_view id) const noexcept {
         return api_->entry_find(api_->runtime, to_str(id));
     }
+    /// The C interface `name` entry `id` offers (host entry_interface, ABI minor 7): the table
+    /// (cast it to the type its header defines) and, in `self`, what to pass to its functions;
+    /// null when the entry is missing, failed to load or offers no such interface.
+    template <unsigned TargetMinor = MODRT_TARGET_ABI_MINOR>
+    const void* entry_interface(std::string_view id, std::string_view name, void** self) const noexcept {
+        static_assert(TargetMinor >= 7, "Host::entry_interface needs ABI minor 7: raise MODRT_TARGET_ABI_MINOR");
+        return api_->entry_interface(api_->runtime, to_str(id), to_str(name), self);
+    }
     /// The runtime's max_value_size (host value_size_limit, ABI minor 4).
     template <unsigned TargetMinor = MODRT_TARGET_ABI_MINOR>
     uint64_t value_size_limit() const noexcept {

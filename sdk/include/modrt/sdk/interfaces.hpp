@@ -33,6 +33,13 @@ public:
 class DataEntry {
 public:
     virtual ~DataEntry() = default;
+    /// The C interface `name` this entry offers other plugins (ABI minor 7; host entry_interface),
+    /// writing into `self` what its functions take; null (the default) for none.
+    virtual const void* entry_interface(std::string_view name, void** self) {
+        (void)name;
+        (void)self;
+        return nullptr;
+    }
 };
 
 /// A registry entry kind whose entries are data (`library.lua`, `contract.definition`,
