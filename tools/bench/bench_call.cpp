@@ -4,6 +4,9 @@
 #include <benchmark/benchmark.h>
 #include <lua.hpp>
 
+#include <chrono>
+#include <memory>
+
 #include <dlfcn.h>
 
 namespace modrt::bench {
@@ -17,10 +20,11 @@ kernel::Value two_ints(int64_t a, int64_t b) {
     return args;
 }
 
-// Call `id` with `args` once per iteration.
-void run_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id, const kernel::Value& args) {
+// Call `id` with `args` (and `options`, when given) once per iteration.
+void run_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id, const kernel::Value& args,
+               const kernel::CallOptions* options = nullptr) {
     for (auto _ : state) {
-        kernel::CallResult r = rt.call(id, args);
+        kernel::CallResult r = options != nullptr ? rt.call(id, args, *options) : rt.call(id, args);
         if (!r.ok()) {
             state.SkipWithError(r.error->message.c_str());
             break;
@@ -29,8 +33,9 @@ void run_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id
     }
 }
 
-void call_loop(benchmark::State& state, std::string_view id, kernel::Runtime& rt = BenchEnv::get().runtime()) {
-    run_calls(state, rt, id, two_ints(20, 22));
+void call_loop(benchmark::State& state, std::string_view id, kernel::Runtime& rt = BenchEnv::get().runtime(),
+               const kernel::CallOptions* options = nullptr) {
+    run_calls(state, rt, id, two_ints(20, 22), options);
 }
 
 void BM_Baseline_direct_call(benchmark::State& state) {
@@ -70,6 +75,26 @@ void BM_Baseline_lua_pcall(benchmark::State& state) {
 }
 
 void BM_Call_lua_inline(benchmark::State& state) { call_loop(state, "bench:lua_add"); }
+
+// The same call when something could stop it while it runs, which function.lua then
+// watches (plugins/function.lua/vm/call_watch.hpp): a deadline (the plugin's deadline
+// timer) or a canceler (the kernel's frame_on_cancel). Both build a root frame for the
+// options, which the plain call does not: `native_deadline` is that part alone.
+void BM_Call_lua_inline_deadline(benchmark::State& state) {
+    kernel::CallOptions options;
+    options.timeout = std::chrono::seconds(10);
+    call_loop(state, "bench:lua_add", BenchEnv::get().runtime(), &options);
+}
+void BM_Call_lua_inline_canceler(benchmark::State& state) {
+    kernel::CallOptions options;
+    options.canceler = std::make_shared<kernel::CallCanceler>();
+    call_loop(state, "bench:lua_add", BenchEnv::get().runtime(), &options);
+}
+void BM_Call_native_deadline(benchmark::State& state) {
+    kernel::CallOptions options;
+    options.timeout = std::chrono::seconds(10);
+    call_loop(state, "bench:native_add", BenchEnv::get().runtime(), &options);
+}
 
 kernel::Value sum_args() {
     kernel::Value pair = kernel::Value::map();
@@ -112,6 +137,9 @@ BENCHMARK(BM_Call_native_inline)->Name("BM_Call/native_inline");
 BENCHMARK(BM_Baseline_lua_pcall)->Name("BM_Baseline/lua_pcall");
 BENCHMARK(BM_Call_lua_inline)->Name("BM_Call/lua_inline");
 BENCHMARK(BM_Call_lua_inline_secured)->Name("BM_Call/lua_inline_secured");
+BENCHMARK(BM_Call_native_deadline)->Name("BM_Call/native_deadline");
+BENCHMARK(BM_Call_lua_inline_deadline)->Name("BM_Call/lua_inline_deadline");
+BENCHMARK(BM_Call_lua_inline_canceler)->Name("BM_Call/lua_inline_canceler");
 BENCHMARK(BM_Call_lua_sum)->Name("BM_Call/lua_sum");
 BENCHMARK(BM_Call_contract_validated)->Name("BM_Call/contract_validated");
 BENCHMARK(BM_Baseline_lua_plain_call)->Name("BM_Baseline/lua_plain_call");

@@ -68,6 +68,8 @@ BenchEnv::BenchEnv() {
         << entry("lua_nested", "function.lua", "nested.lua", "nested", "") << "    modules: [funcs]\n"
         << entry("lua_plain", "function.lua", "nested.lua", "plain", "") << "    modules: [funcs]\n"
         << entry("lua_sum_validated", "function.lua", "bench.lua", "sum", "") << kSumContract
+        << entry("lua_cpu", "function.lua", "bench.lua", "mandel", "")
+        << entry("lua_cpu_interpreted", "function.lua", "bench.lua", "mandel", "") << "    jit: false\n"
         << entry("lua_work_static2", "function.lua", "bench.lua", "work", "{type: static, workers: 2}")
         << entry("lua_work_adaptive", "function.lua", "bench.lua", "work", "{type: adaptive, max_size: 16}")
         << entry("sleep_adaptive", "function.native", native, "bench_sleep_ms", "{type: adaptive, max_size: 128}");

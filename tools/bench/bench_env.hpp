@@ -11,15 +11,34 @@ namespace modrt::bench {
 
 /// The Lua module of the Lua benchmarks: `add` (what the lua_pcall baseline calls too),
 /// `work(n)`, a loop of n additions (n = kWorkLoop is ~10 µs with the JIT on), and
-/// `sum({a, b})`, called with and without a contract validating its input and output.
+/// `sum({a, b})`, called with and without a contract validating its input and output,
+/// and `mandel(size)`, CPU-bound floating-point loops: the points of a size x size grid
+/// inside the Mandelbrot set (at most 50 steps each).
 inline constexpr const char* kLuaBench = R"lua(
 return {
   add = function(a, b) return a + b end,
   work = function(n) local s = 0 for i = 1, n do s = s + i % 7 end return s end,
   sum = function(p) return p.a + p.b end,
+  mandel = function(size)
+    local inside = 0
+    for y = 0, size - 1 do
+      local ci = 2 * y / size - 1
+      for x = 0, size - 1 do
+        local cr, zr, zi, k = 2 * x / size - 1.5, 0, 0, 0
+        while k < 50 and zr * zr + zi * zi < 4 do
+          zr, zi = zr * zr - zi * zi + cr, 2 * zr * zi + ci
+          k = k + 1
+        end
+        if k == 50 then inside = inside + 1 end
+      end
+    end
+    return inside
+  end,
 }
 )lua";
 inline constexpr int64_t kWorkLoop = 10000;
+/// `mandel(kMandelSize)` in BM_Lua/cpu_jit and its interpreted baseline: milliseconds of Lua.
+inline constexpr int64_t kMandelSize = 200;
 
 /// Lua calling Lua: `nested` through funcs.call (bench:lua_add, inline), `plain` the same
 /// function as a plain Lua call in the same state; each makes `n` calls per run.

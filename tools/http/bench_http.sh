@@ -6,11 +6,9 @@
 #
 #   tools/http/bench_http.sh [--build DIR] [--duration 10s] [--connections 50] [--install]
 #
-# Needs wrk, nginx and libnginx-mod-http-lua. --install installs them with apt-get. Note:
-# Debian's nginx Lua module pulls in OpenResty's LuaJIT (libluajit2-5.1-2), which replaces
-# libluajit-5.1-2/-dev: an already built modrt keeps running (same soname), but building
-# modrt again then needs `apt-get install libluajit-5.1-dev` (which removes the nginx Lua
-# module). The script says which is installed and does not restore anything itself.
+# Needs wrk, nginx and libnginx-mod-http-lua. --install installs them with apt-get. Debian's
+# nginx Lua module pulls in OpenResty's LuaJIT (libluajit2-5.1-2), which replaces
+# libluajit-5.1-2/-dev; modrt links its own LuaJIT (cmake/LuaJIT.cmake), so neither matters to it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=build duration=10s connections=50 install=0

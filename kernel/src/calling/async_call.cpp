@@ -112,6 +112,7 @@ void inherit(modrt_future* f, modrt_runtime* rt, const modrt_frame* parent) {
     frame.runtime = rt;
     frame.entry = f->entry;
     frame.cancelable = true;  // future_cancel, and its caller's end
+    frame.cancel_target = true;
     frame.storage = std::make_unique<FrameStorage>();
     FrameStorage& s = *frame.storage;
     if (parent) {

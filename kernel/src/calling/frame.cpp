@@ -3,15 +3,19 @@
 #include "calling/async_call.hpp"  // ChildList, held by FrameExtras
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <thread>
 
 struct modrt_cancel_reg {
     modrt_cancel_cb cb = nullptr;
     void* user = nullptr;
-    // The frame it was made on and its synchronous ancestors: each holds it in its
-    // CancelList, so canceling any of them reaches it. All outlive the registration.
-    std::vector<const modrt_frame*> frames;
+    // The frame it was made on and those of its synchronous ancestors cancel_frame may be
+    // called on (cancel_target): each holds it in its CancelList, so canceling any of them
+    // reaches it. All outlive the registration. Usually one or two: kept inline.
+    std::array<const modrt_frame*, 4> frames{};
+    size_t nframes = 0;
+    std::vector<const modrt_frame*> more_frames;
     // 0 armed, 1 firing, 2 fired or removed: the callback runs at most once and
     // off_cancel waits for a running callback to finish.
     std::atomic<int> state{0};
@@ -83,15 +87,34 @@ void cancel_frame(const modrt_frame* frame, modrt_error_kind cause) {
     }
 }
 
+namespace {
+
+// What on_cancel returns for a frame that nothing can cancel: no list holds it, off_cancel
+// ignores it. Never written: a callback for such a frame is called at once or never.
+modrt_cancel_reg never_canceled;
+
+}  // namespace
+
 modrt_cancel_reg* on_cancel(modrt_frame* frame, modrt_cancel_cb cb, void* user) {
+    if (!frame->cancelable) {
+        // cancel_frame reaches only frames marked cancelable, and a frame is marked when
+        // any ancestor is: registering would allocate for a callback that can never run.
+        // (A kind watching a deadline-only frame, function.lua's, registers per call.)
+        if (modrt_error_kind cause = frame_canceled(frame); cause != 0) cb(user, cause);
+        return &never_canceled;
+    }
     auto reg = std::make_unique<modrt_cancel_reg>();
     reg->cb = cb;
     reg->user = user;
     for (const modrt_frame* f = frame; f != nullptr; f = f->parent) {
+        if (!f->cancel_target) continue;  // no list to be in: frames of synchronous calls
         CancelList& list = list_of(f);
-        std::lock_guard lock(list.mutex);
-        list.regs.push_back(reg.get());
-        reg->frames.push_back(f);
+        {
+            std::lock_guard lock(list.mutex);
+            list.regs.push_back(reg.get());
+        }
+        if (reg->nframes < reg->frames.size()) reg->frames[reg->nframes++] = f;
+        else reg->more_frames.push_back(f);
     }
     modrt_error_kind cause = frame_canceled(frame);
     if (cause != 0) fire(reg.get(), cause);
@@ -99,13 +122,15 @@ modrt_cancel_reg* on_cancel(modrt_frame* frame, modrt_cancel_cb cb, void* user) 
 }
 
 void off_cancel(modrt_cancel_reg* reg) {
-    if (!reg) return;
+    if (!reg || reg == &never_canceled) return;
     std::unique_ptr<modrt_cancel_reg> owned(reg);
-    for (const modrt_frame* f : reg->frames) {
+    auto unlist = [reg](const modrt_frame* f) {
         CancelList& list = list_of(f);
         std::lock_guard lock(list.mutex);
         list.regs.erase(std::remove(list.regs.begin(), list.regs.end(), reg), list.regs.end());
-    }
+    };
+    for (size_t i = 0; i < reg->nframes; ++i) unlist(reg->frames[i]);
+    for (const modrt_frame* f : reg->more_frames) unlist(f);
     int armed = 0;
     if (reg->state.compare_exchange_strong(armed, 2, std::memory_order_acq_rel)) return;
     while (reg->state.load(std::memory_order_acquire) == 1) std::this_thread::yield();

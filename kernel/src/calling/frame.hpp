@@ -70,6 +70,9 @@ struct modrt_frame {
     // Set where such frames are built and inherited by children: a frame without it and
     // without a deadline never becomes canceled, so kinds may skip in-call checks.
     bool cancelable = false;
+    // cancel_frame may be called on this very frame (a root with a canceler, a future's):
+    // only these frames' lists need to hold a frame_on_cancel registration.
+    bool cancel_target = false;
     mutable std::atomic<int> cancel_cause{0};  // 0, MODRT_ERR_CANCELED or MODRT_ERR_TIMEOUT
     std::unique_ptr<modrt::kernel::FrameStorage> storage;
     mutable std::atomic<modrt::kernel::FrameExtras*> extras{nullptr};  // owned; see extras_of()
@@ -98,7 +101,8 @@ inline modrt_error_kind frame_canceled(const modrt_frame* f) {
 inline bool frame_stoppable(const modrt_frame* f) { return f->cancelable || f->deadline_ns != 0; }
 
 /// Cancel a frame and everything beneath it; fires registered callbacks once. Only for
-/// frames marked `cancelable` (and their children), or a running kind may not notice.
+/// frames marked `cancel_target` (which are `cancelable`, as are their children), or a
+/// running kind may not notice.
 void cancel_frame(const modrt_frame* frame, modrt_error_kind cause);
 
 modrt_cancel_reg* on_cancel(modrt_frame* frame, modrt_cancel_cb cb, void* user);

@@ -26,6 +26,7 @@ modrt_frame* make_root(modrt_runtime* rt, const modrt_call_options* options, mod
     root->actor = s.actor;
     root->scope = s.scope;
     root->cancelable = true;
+    root->cancel_target = true;
     if (options != nullptr) apply_options(*root, options);
     if (key.len > 0) {
         s.attachment_key.assign(key.ptr, key.len);

@@ -38,6 +38,7 @@ CallResult Runtime::call(std::string_view id, const Value& args, const CallOptio
     root.scope = root.storage->scope;
     if (options.timeout.count() > 0) root.deadline_ns = now_ns() + options.timeout.count();
     root.cancelable = options.canceler != nullptr;
+    root.cancel_target = root.cancelable;
     if (options.canceler) options.canceler->attach(&root);
     r.error.reset(dispatch(impl_.get(), &root, id, &args, nullptr, &r.value));
     if (options.canceler) options.canceler->detach();

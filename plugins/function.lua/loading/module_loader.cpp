@@ -37,9 +37,8 @@ void ModuleLoader::load_module(lua_State* L, const std::shared_ptr<const ModuleS
         lua_pushfstring(L, "syntax error: %s", lua_tostring(L, -1));
         raise_error(L, MODRT_ERR_INVALID, lua_tostring(L, -1));
     }
-    // The count hook never runs inside a compiled trace (README.md, Cancellation), so
-    // only code that opted in may be compiled; the flag covers every function
-    // the chunk defines, and a trace reaching one of them aborts.
+    // `jit: false`: the flag covers every function the chunk defines, and a trace
+    // reaching one of them aborts (README.md, "Runaway loops and the JIT").
     if (!spec->jit) luaJIT_setmode(L, -1, LUAJIT_MODE_ALLFUNC | LUAJIT_MODE_OFF);
     push_new_module_env(L);
     push_require(L, this, spec->serial);

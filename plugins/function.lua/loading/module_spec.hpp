@@ -21,9 +21,9 @@ struct ModuleSpec {
     std::string chunkname;             ///< "@" + source_path (what Lua messages and tracebacks show)
     std::string method;                ///< function.lua: the function to call; empty for libraries
     std::vector<std::string> modules;  ///< host modules allowed by `modules:`
-    /// `jit: true`: LuaJIT may compile the module's functions. Off by default,
-    /// because a compiled loop never reaches the cancellation hook.
-    bool jit = false;
+    /// LuaJIT may compile the module's functions (the default); `jit: false` keeps them
+    /// interpreted. Either way a runaway loop is stopped (README.md, "Cancellation").
+    bool jit = true;
     /// `imports:` alias -> the library.lua entry it names.
     std::vector<std::pair<std::string, std::shared_ptr<const ModuleSpec>>> imports;
     /// Ids of every library this module imports, directly or through other

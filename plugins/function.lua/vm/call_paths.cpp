@@ -6,10 +6,12 @@
 #include "values/lua_errors.hpp"
 #include "values/lua_value.hpp"
 #include "vm/c_stack_guard.hpp"
+#include "vm/call_watch.hpp"
 #include "vm/sandbox.hpp"
 
 #include <modrt/sdk.hpp>
 
+#include <optional>
 #include <string>
 
 namespace modrt::lua {
@@ -74,10 +76,10 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
                                   std::to_string(c_stack_left() / 1024) + " KiB of its native stack, below the " +
                                   std::to_string(c_stack_reserve() / 1024) + " KiB a call keeps free"));
 
-    // The cancellation hook (cancel_hook.cpp) runs only while a call that can be stopped does: one
-    // without a deadline and with no caller that can be canceled runs at full interpreter speed.
-    bool stoppable = Frame(frame).stoppable();
-    if (stoppable || hooked_) fit_cancel_hook(stoppable, nested);
+    // The cancellation hook (cancel_hook.cpp) is set only when a call must stop: a call that
+    // can be stopped is watched (call_watch.hpp); one that cannot registers nothing.
+    std::optional<CallWatch> watch;
+    if (deadlines_ != nullptr && Frame(frame).stoppable()) watch.emplace(*this, frame, *deadlines_);
     // Fresh globals for this call; a call below it on this state gets its own back at the end.
     int saved = begin_call_globals(L, globals_) ? base + 1 : 0;
     CallCtx c{this, &spec, frame, args, result, nullptr, MODRT_ERR_UNKNOWN, call_};
@@ -89,6 +91,8 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
     end_call_globals(L, globals_, saved);  // drops this call's scratch globals
     lua_settop(L, base);
     if (!nested) call_slots_.free_all();
+    watch.reset();
+    settle_cancel_hook();
 
     modrt_error* err = c.error;
     if (budget_.refused && !nested) {

@@ -1,9 +1,10 @@
 // The cancellation hook and the check-mode instruction budget (worker_state.hpp).
 //
-// NOTE: a count hook does not fire inside JIT-compiled traces
-// (plugins/function.lua/README.md, Cancellation): a loop that the JIT compiled
-// may run long past cancellation. A later issue decides how to stop such code;
-// this hook covers interpreted code.
+// A worker state's hook is set only once its call must stop (call_watch.hpp sets
+// it from the cancelling thread or the deadline timer). LuaJIT is built with
+// LUAJIT_ENABLE_CHECKHOOK (cmake/LuaJIT.cmake): compiled code tests the hook mask
+// at every loop iteration and leaves its trace when a count hook is set, so the
+// hook then runs in the interpreter within kHookEvery instructions.
 #include "vm/call_ctx.hpp"
 #include "vm/worker_state.hpp"
 
@@ -16,10 +17,6 @@ namespace {
 
 // The hook runs every this many VM instructions.
 constexpr int kHookEvery = 1000;
-// Top-level calls nothing can stop, in a row, before the hook comes off. lua_sethook
-// rewrites LuaJIT's dispatch table (~60 ns), so a worker that mixes stoppable and
-// unstoppable calls must not pay it at every switch.
-constexpr int kUnhookAfter = 64;
 // Check mode: budget of hook ticks (x kHookEvery instructions) for a module's top level.
 constexpr long kCheckBudget = 100000;
 
@@ -37,19 +34,25 @@ void WorkerState::arm_check_hook() noexcept {
 
 void WorkerState::reset_check_budget() noexcept { budget_left_ = kCheckBudget; }
 
-void WorkerState::fit_cancel_hook(bool stoppable, bool nested) noexcept {
-    // Safe mid-call too (a nested call): the hook changes on this thread, between VM instructions.
-    if (stoppable) {
-        plain_calls_ = 0;
-        if (!hooked_) {
-            lua_sethook(L_, interrupt_hook, LUA_MASKCOUNT, kHookEvery);
-            hooked_ = true;
-        }
-    } else if (hooked_ && !nested && ++plain_calls_ >= kUnhookAfter) {
+void WorkerState::arm_cancel_hook() noexcept {
+    std::lock_guard lock(hook_mutex_);
+    if (hook_armed_.load(std::memory_order_relaxed)) return;
+    lua_sethook(L_, interrupt_hook, LUA_MASKCOUNT, kHookEvery);
+    hook_armed_.store(true, std::memory_order_seq_cst);
+}
+
+void WorkerState::settle_cancel_hook() noexcept {
+    if (!hook_armed_.load(std::memory_order_seq_cst)) return;
+    {
+        std::lock_guard lock(hook_mutex_);
         lua_sethook(L_, nullptr, 0, 0);
-        hooked_ = false;
-        plain_calls_ = 0;
+        hook_armed_.store(false, std::memory_order_seq_cst);
     }
+    // The call this one was nested in may have been stopped meanwhile (its canceller or
+    // timer armed the hook that was just taken off): it still must stop. Whatever stops it
+    // after this check arms the hook through its own watch, which is still registered.
+    if (call_ != nullptr && call_->frame != nullptr && host_api().frame_canceled(call_->frame) != MODRT_ERR_UNKNOWN)
+        arm_cancel_hook();
 }
 
 bool WorkerState::cancel_raised() const noexcept { return call_ != nullptr && call_->canceled != MODRT_ERR_UNKNOWN; }

@@ -47,7 +47,8 @@ WorkerState& state_for_thread(const std::shared_ptr<const StateSettings>& owner)
     // States of kinds that are gone can never be used again: close them now.
     t_last = nullptr;
     std::erase_if(list, [](const Slot& s) { return s.owner.expired(); });
-    list.push_back(Slot{owner, std::make_unique<WorkerState>(WorkerState::Mode::worker, owner->memory_limit)});
+    list.push_back(Slot{owner, std::make_unique<WorkerState>(WorkerState::Mode::worker, owner->memory_limit,
+                                                                   owner->deadlines.get())});
     log(MODRT_LOG_DEBUG, "function.lua", "created a Lua state for this worker thread");
     t_last = &list.back();
     return *list.back().state;

@@ -4,6 +4,7 @@
 // thread creates a state).
 #pragma once
 
+#include "vm/deadline_timer.hpp"
 #include "vm/memory_budget.hpp"
 #include "vm/worker_state.hpp"
 
@@ -12,10 +13,13 @@
 
 namespace modrt::lua {
 
-/// What a kind's states are created with; the kind's shared_ptr to it is also
-/// its liveness token (states of a kind that is gone are closed).
+/// What a kind's states are created with, and share; the kind's shared_ptr to it
+/// is also its liveness token (states of a kind that is gone are closed).
 struct StateSettings {
     size_t memory_limit = kDefaultMemoryLimit;  ///< bytes of Lua heap per state
+    /// Arms a state's hook at its call's deadline. Its thread lives as long as the kind
+    /// (and the entries and calls that hold this), never past it.
+    std::unique_ptr<DeadlineTimer> deadlines = std::make_unique<DeadlineTimer>();
 };
 
 /// The calling thread's state for the kind identified by `owner` (its

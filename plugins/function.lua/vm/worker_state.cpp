@@ -76,7 +76,7 @@ int init_protected(lua_State* L) {
 
 }  // namespace
 
-WorkerState::WorkerState(Mode mode, size_t memory_limit) {
+WorkerState::WorkerState(Mode mode, size_t memory_limit, DeadlineTimer* deadlines) : deadlines_(deadlines) {
     budget_.limit = memory_limit;
     L_ = lua_newstate(budget_alloc, &budget_);
     if (L_ == nullptr) throw Failure(MODRT_ERR_INTERNAL, "function.lua: cannot create a Lua state (out of memory)");
@@ -94,8 +94,9 @@ WorkerState::WorkerState(Mode mode, size_t memory_limit) {
     // The resident slots. No allocation: the stack has room, the values exist.
     lua_rawgeti(L_, LUA_REGISTRYINDEX, refs_.handler);
     lua_rawgeti(L_, LUA_REGISTRYINDEX, refs_.functions);
-    // A count hook slows every interpreted instruction (~40 % on a loop), so a worker state
-    // sets its cancellation hook only for calls that can be stopped (fit_cancel_hook).
+    // A worker state sets its cancellation hook only when a call must stop (call_watch.hpp):
+    // set all along, it would slow every interpreted instruction and send compiled code
+    // back to the interpreter at every loop iteration.
     if (mode == Mode::check) arm_check_hook();
 }
 

@@ -15,6 +15,7 @@
 #include "loading/module_loader.hpp"
 #include "loading/module_spec.hpp"
 #include "vm/call_slots.hpp"
+#include "vm/deadline_timer.hpp"
 #include "vm/memory_budget.hpp"
 #include "vm/sandbox.hpp"
 
@@ -22,7 +23,9 @@
 
 #include <lua.hpp>
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 
 namespace modrt::lua {
 
@@ -31,12 +34,13 @@ struct CallCtx;  // one call in flight (call_ctx.hpp)
 class WorkerState {
 public:
     enum class Mode {
-        worker,  ///< runs calls: JIT on, cancellation hook while a call that can be stopped runs
+        worker,  ///< runs calls: JIT on, cancellation hook set when a call must stop (call_watch.hpp)
         check,   ///< validates an entry at registry load: JIT off, instruction budget
     };
 
-    /// Throws modrt::Failure when the state cannot be created.
-    explicit WorkerState(Mode mode, size_t memory_limit = kDefaultMemoryLimit);
+    /// Throws modrt::Failure when the state cannot be created. A worker state's stoppable
+    /// calls arm its hook at their deadline through `deadlines` (required in worker mode).
+    explicit WorkerState(Mode mode, size_t memory_limit = kDefaultMemoryLimit, DeadlineTimer* deadlines = nullptr);
     ~WorkerState();
     WorkerState(const WorkerState&) = delete;
     WorkerState& operator=(const WorkerState&) = delete;
@@ -80,6 +84,9 @@ public:
     bool interrupted() const noexcept;
     /// Check mode: give the next module top level the whole instruction budget.
     void reset_check_budget() noexcept;
+    /// Set the cancellation hook: from any thread (the canceller, the deadline timer),
+    /// when the running call must stop. The hook then checks the innermost call's frame.
+    void arm_cancel_hook() noexcept;
 
     /// What stays on the state's stack between calls, so the fast path reaches it
     /// without a registry lookup (luaL_ref keys sit in the registry's hash part:
@@ -101,8 +108,9 @@ public:
 private:
     /// Set the check-mode hook that charges the instruction budget (cancel_hook.cpp).
     void arm_check_hook() noexcept;
-    /// Arm the cancellation hook for a call that can be stopped; take it off after a run of calls that cannot.
-    void fit_cancel_hook(bool stoppable, bool nested) noexcept;
+    /// End of a call, after its watch is gone: take the hook off, unless the call below
+    /// (this one was nested in it) must stop too.
+    void settle_cancel_hook() noexcept;
     bool call_fast(CallCtx& c, int base) noexcept;
     void call_slow(CallCtx& c) noexcept;
     void finish_slow(CallCtx& c, bool failed, int first) noexcept;
@@ -114,10 +122,14 @@ private:
     CallGlobals globals_;
     CallSlots call_slots_;
     CallCtx* call_ = nullptr;
-    bool hooked_ = false;      // the cancellation hook is set (worker mode)
-    bool check_mode_ = false;  // Mode::check: the hook charges budget_left_ instead
-    int plain_calls_ = 0;      // top-level calls in a row, while hooked, that nothing could stop
-    long budget_left_ = 0;     // check mode: hook ticks the module's top level may still run
+    DeadlineTimer* deadlines_ = nullptr;  // the kind's (StateSettings); nullptr in check mode
+    // lua_sethook may be called from another thread while Lua runs (LuaJIT allows it:
+    // that is how its own Ctrl-C handler stops a loop), but two calls at once could
+    // leave the hook mask and the dispatch table disagreeing: the mutex orders them.
+    std::mutex hook_mutex_;
+    std::atomic<bool> hook_armed_{false};  // the cancellation hook is set (worker mode)
+    bool check_mode_ = false;              // Mode::check: the hook charges budget_left_ instead
+    long budget_left_ = 0;                 // check mode: hook ticks the module's top level may still run
     modrt_runtime* runtime_ = nullptr;
 };
 

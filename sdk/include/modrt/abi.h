@@ -471,7 +471,7 @@ typedef struct modrt_host_api {
     modrt_error_kind (*frame_canceled)(const modrt_frame* frame);
     /** Absolute deadline on the now_ns clock; 0 when none. */
     int64_t (*frame_deadline_ns)(const modrt_frame* frame);
-    /** Call `cb` once when this frame (or an ancestor) is canceled or its deadline passes; called at once if already so. Owned: release with frame_off_cancel. */
+    /** Call `cb` once when this frame (or an ancestor) is canceled; called at once if it already is, or is past its deadline. A deadline passing later does not call it (compare frame_deadline_ns with now_ns). Owned: release with frame_off_cancel. */
     modrt_cancel_reg* (*frame_on_cancel)(modrt_frame* frame, modrt_cancel_cb cb, void* user);
     /** Remove a registration; after it returns the callback is not running and will not run. NULL is ignored. */
     void (*frame_off_cancel)(modrt_cancel_reg* reg);

@@ -1,0 +1,45 @@
+# The LuaJIT function.lua links: Debian's source package luajit2 (OpenResty's maintained
+# LuaJIT 2.1 branch) at the version in luajit2.version, fetched by scripts/fetch_luajit.sh
+# (run by scripts/setup.sh) into .deps/, and built here, once per build folder, with:
+#   LUAJIT_ENABLE_CHECKHOOK  compiled code tests the hook mask and leaves its trace when a
+#                            count hook is set, so a JIT-compiled loop can be stopped
+#                            (plugins/function.lua/README.md, "Cancellation");
+#   LUAJIT_ENABLE_GC64       64-bit GC references: lua_newstate with our own allocator;
+#   -fPIC                    it is linked into function.lua.so.
+# It is built with its own flags, never the sanitizers': LuaJIT itself is not instrumented.
+# Provides the imported target modrt::luajit (a static library).
+file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/luajit2.version MODRT_LUAJIT_VERSION LIMIT_COUNT 1)
+string(REGEX REPLACE "-[^-]*$" "" luajit_upstream "${MODRT_LUAJIT_VERSION}")
+set(MODRT_LUAJIT_SOURCE_DIR "${PROJECT_SOURCE_DIR}/.deps/luajit2-${luajit_upstream}" CACHE PATH
+  "Unpacked source of Debian's luajit2 ${MODRT_LUAJIT_VERSION} (scripts/fetch_luajit.sh)")
+if(NOT EXISTS ${MODRT_LUAJIT_SOURCE_DIR}/src/luajit.h)
+  message(FATAL_ERROR "LuaJIT source not found in ${MODRT_LUAJIT_SOURCE_DIR}. "
+    "Run scripts/setup.sh (or scripts/fetch_luajit.sh alone): it fetches Debian's source package "
+    "luajit2 ${MODRT_LUAJIT_VERSION}, which function.lua links built with LUAJIT_ENABLE_CHECKHOOK.")
+endif()
+
+find_program(MODRT_MAKE NAMES make gmake REQUIRED)
+cmake_host_system_information(RESULT luajit_jobs QUERY NUMBER_OF_LOGICAL_CORES)
+set(luajit_cc ${CMAKE_C_COMPILER})
+if(CMAKE_C_COMPILER_LAUNCHER)
+  set(luajit_cc "${CMAKE_C_COMPILER_LAUNCHER} ${CMAKE_C_COMPILER}")
+endif()
+# LuaJIT's Makefile builds in its source tree: each build folder builds its own copy.
+set(luajit_dir ${CMAKE_BINARY_DIR}/luajit2)
+set(luajit_lib ${luajit_dir}/src/libluajit.a)
+add_custom_command(OUTPUT ${luajit_lib}
+  COMMAND ${CMAKE_COMMAND} -E rm -rf ${luajit_dir}
+  COMMAND ${CMAKE_COMMAND} -E copy_directory ${MODRT_LUAJIT_SOURCE_DIR} ${luajit_dir}
+  COMMAND ${MODRT_MAKE} -C ${luajit_dir}/src -j${luajit_jobs} -s BUILDMODE=static "CC=${luajit_cc}"
+          "CFLAGS=-O2 -fPIC" "XCFLAGS=-DLUAJIT_ENABLE_CHECKHOOK -DLUAJIT_ENABLE_GC64" libluajit.a
+  DEPENDS ${CMAKE_CURRENT_LIST_DIR}/luajit2.version ${MODRT_LUAJIT_SOURCE_DIR}/src/luajit.h
+  COMMENT "Building LuaJIT (Debian luajit2 ${MODRT_LUAJIT_VERSION}, LUAJIT_ENABLE_CHECKHOOK)"
+  VERBATIM)
+add_custom_target(modrt_luajit_build DEPENDS ${luajit_lib})
+add_library(modrt::luajit STATIC IMPORTED GLOBAL)
+set_target_properties(modrt::luajit PROPERTIES
+  IMPORTED_LOCATION ${luajit_lib}
+  # The headers are not generated: take them from the unpacked source.
+  INTERFACE_INCLUDE_DIRECTORIES ${MODRT_LUAJIT_SOURCE_DIR}/src
+  INTERFACE_LINK_LIBRARIES "m;${CMAKE_DL_LIBS}")
+add_dependencies(modrt::luajit modrt_luajit_build)
