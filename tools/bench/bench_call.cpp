@@ -20,19 +20,6 @@ kernel::Value two_ints(int64_t a, int64_t b) {
     return args;
 }
 
-// Call `id` with `args` (and `options`, when given) once per iteration.
-void run_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id, const kernel::Value& args,
-               const kernel::CallOptions* options = nullptr) {
-    for (auto _ : state) {
-        kernel::CallResult r = options != nullptr ? rt.call(id, args, *options) : rt.call(id, args);
-        if (!r.ok()) {
-            state.SkipWithError(r.error->message.c_str());
-            break;
-        }
-        benchmark::DoNotOptimize(r.value.scalar.i);
-    }
-}
-
 void call_loop(benchmark::State& state, std::string_view id, kernel::Runtime& rt = BenchEnv::get().runtime(),
                const kernel::CallOptions* options = nullptr) {
     run_calls(state, rt, id, two_ints(20, 22), options);

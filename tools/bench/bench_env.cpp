@@ -48,6 +48,18 @@ constexpr const char* kSumContract = R"yaml(  - name: summer
 
 }  // namespace
 
+void run_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id, const kernel::Value& args,
+               const kernel::CallOptions* options) {
+    for (auto _ : state) {
+        kernel::CallResult r = options != nullptr ? rt.call(id, args, *options) : rt.call(id, args);
+        if (!r.ok()) {
+            state.SkipWithError(r.error->message.c_str());
+            break;
+        }
+        benchmark::DoNotOptimize(r.value.scalar.i);
+    }
+}
+
 BenchEnv& BenchEnv::get() {
     static BenchEnv env;  // benchmarks are free functions; they share one loaded runtime
     return env;

@@ -3,6 +3,8 @@
 
 #include <modrt/kernel/runtime.hpp>
 
+#include <benchmark/benchmark.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -57,6 +59,10 @@ inline constexpr int kStaticBlockingWorkers[] = {8, 16, 32, 64, 128};
 
 /// Policies in the scope of the secured runtime.
 inline constexpr int kSecuredPolicies = 20;
+
+/// Call `id` with `args` (and `options`, when given) once per iteration; a failed call stops the benchmark.
+void run_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id, const kernel::Value& args,
+               const kernel::CallOptions* options = nullptr);
 
 class BenchEnv {
 public:

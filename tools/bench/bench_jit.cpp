@@ -12,17 +12,9 @@ namespace modrt::bench {
 namespace {
 
 void cpu_loop(benchmark::State& state, std::string_view id, const kernel::CallOptions* options = nullptr) {
-    kernel::Runtime& rt = BenchEnv::get().runtime();
     kernel::Value args = kernel::Value::array();
     args.push() = kernel::Value::integer(kMandelSize);
-    for (auto _ : state) {
-        kernel::CallResult r = options != nullptr ? rt.call(id, args, *options) : rt.call(id, args);
-        if (!r.ok()) {
-            state.SkipWithError(r.error->message.c_str());
-            break;
-        }
-        benchmark::DoNotOptimize(r.value.scalar.i);
-    }
+    run_calls(state, BenchEnv::get().runtime(), id, args, options);
 }
 
 void BM_Lua_cpu_jit(benchmark::State& state) { cpu_loop(state, "bench:lua_cpu"); }
