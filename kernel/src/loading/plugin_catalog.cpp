@@ -242,7 +242,8 @@ void PluginCatalog::scan() {
         for (auto& file : here) files.push_back({std::move(file), dir_index});
     }
     for (const auto& [file, index] : files) {
-        if (std::any_of(records_.begin(), records_.end(), [&](const auto& r) { return r.file == file; })) continue;
+        if (std::any_of(records_.begin(), records_.end(), [&file = file](const auto& r) { return r.file == file; }))
+            continue;
         PluginRecord record;
         record.file = file;
         std::optional<PluginManifest> manifest;
