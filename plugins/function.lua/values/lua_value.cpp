@@ -66,10 +66,6 @@ constexpr uint32_t kCheckEvery = 1024;
 // Outside a call (no runtime to ask): the kernel's default limit.
 constexpr uint64_t kDefaultValueSizeLimit = uint64_t{64} << 20;
 
-uint64_t value_size_limit(modrt_runtime* runtime) noexcept {
-    // function.lua targets the header's minor, so the kernel that loaded it has value_size_limit (abi.h, the rule).
-    return runtime != nullptr ? host_api().value_size_limit(runtime) : kDefaultValueSizeLimit;
-}
 
 [[noreturn]] void raise_invalid(lua_State* L, const char* what, const char* fmt, const char* arg) {
     lua_pushfstring(L, fmt, arg);
@@ -345,9 +341,14 @@ void push_modrt_value(lua_State* L, const modrt_value* value) {
     push_value(L, value, 0, until_check);
 }
 
-bool scalar_argument_to_modrt(lua_State* L, int idx, modrt_value* out, modrt_runtime* runtime) noexcept {
+uint64_t value_size_limit(modrt_runtime* runtime) noexcept {
+    // function.lua targets the header's minor, so the kernel that loaded it has value_size_limit (abi.h, the rule).
+    return runtime != nullptr ? host_api().value_size_limit(runtime) : kDefaultValueSizeLimit;
+}
+
+bool scalar_argument_to_modrt(lua_State* L, int idx, modrt_value* out, uint64_t limit) noexcept {
     uint64_t bytes = kPerValue + (lua_type(L, idx) == LUA_TSTRING ? lua_objlen(L, idx) : 0);
-    return bytes <= value_size_limit(runtime) && scalar_to_modrt(L, idx, out);
+    return bytes <= limit && scalar_to_modrt(L, idx, out);
 }
 
 void to_modrt_value(lua_State* L, int idx, modrt_value* out, const char* what) {

@@ -103,10 +103,13 @@ inline bool push_modrt_scalar(lua_State* L, const modrt_value* value) noexcept {
     return true;
 }
 
-/// scalar_to_modrt where to_modrt_value (with `runtime`'s max_value_size) would accept
-/// the value too; false, writing nothing, otherwise (a table, a string past the limit).
+/// The runtime's max_value_size (the kernel's default outside a call).
+uint64_t value_size_limit(modrt_runtime* runtime) noexcept;
+
+/// scalar_to_modrt where to_modrt_value would accept the value too, `limit` being
+/// value_size_limit; false, writing nothing, otherwise (a table, a string past the limit).
 /// Never raises, so it needs no protected call.
-bool scalar_argument_to_modrt(lua_State* L, int idx, modrt_value* out, modrt_runtime* runtime) noexcept;
+bool scalar_argument_to_modrt(lua_State* L, int idx, modrt_value* out, uint64_t limit) noexcept;
 
 /// Write the Lua value at `idx` into `out` (a slot owned by the caller).
 /// Raises an INVALID error userdata whose message starts with `what` when

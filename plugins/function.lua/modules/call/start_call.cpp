@@ -33,9 +33,10 @@ modrt_call_options call_options(const CallSettings& s) {
 // pushes the error value and returns false. Scalars need no protected call.
 bool read_arguments(lua_State* L, modrt_runtime* runtime, int first_arg, int nargs, modrt_value* args) {
     const modrt_host_api& h = host_api();
+    uint64_t limit = value_size_limit(runtime);  // once per call, not per argument
     for (int i = 0; i < nargs; ++i) {
         modrt_value* arg = h.value_push(args);
-        if (!scalar_argument_to_modrt(L, first_arg + i, arg, runtime) &&
+        if (!scalar_argument_to_modrt(L, first_arg + i, arg, limit) &&
             !to_modrt_protected(L, first_arg + i, arg, "argument"))
             return false;
     }
