@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace modrt::lua {
 namespace {
@@ -23,10 +24,14 @@ constexpr int kFastMaxArgs = WorkerState::kFastMaxArgs;
 // shrinks a stack below LJ_STACK_START (40 slots), so at the top level
 // lua_checkstack(kTopStack) never grows the stack and cannot raise.
 constexpr int kTopStack = kFastMaxArgs + 8;
-// The same for a nested call, which also pushes the handler. It comes from a C function
-// running in Lua that left this much room already (start_call), so it cannot raise either.
-constexpr int kNestedStack = WorkerState::kNestedCallRoom;
-static_assert(kNestedStack >= kTopStack + 1);
+// The same for a nested call. On the fast path, which also pushes the handler, the C
+// function that started it (start_call, on this state's main thread) left that much room
+// already, so checking cannot grow the stack or raise. Otherwise (a call from a coroutine,
+// whose room is on its own stack) the slow path needs little: a C function running in Lua
+// leaves LUA_MINSTACK (20) slots.
+constexpr int kNestedFastStack = WorkerState::kNestedCallRoom;
+constexpr int kNestedStack = 8;
+static_assert(kNestedFastStack >= kTopStack + 1);
 
 // Convert what the method left at `first` (its error when `failed`, else its
 // two results) into c->error / c->result. Protected mode only: may allocate.
@@ -66,8 +71,9 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
     const modrt_host_api& h = host_api();
     lua_State* L = L_;
     bool nested = call_ != nullptr;
+    bool nested_fast = nested && std::exchange(nested_room_, false);
     int base = lua_gettop(L);
-    if (!lua_checkstack(L, nested ? kNestedStack : kTopStack))
+    if (!lua_checkstack(L, !nested ? kTopStack : nested_fast ? kNestedFastStack : kNestedStack))
         return h.error_new(MODRT_ERR_INTERNAL, to_str("function.lua: Lua stack overflow"));
     // Nested calls recurse on this thread's native stack (c_stack_guard.hpp).
     if (nested && c_stack_left() < c_stack_reserve())
@@ -84,7 +90,7 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
     int saved = begin_call_globals(L, globals_) ? base + 1 : 0;
     CallCtx c{this, &spec, frame, args, result, nullptr, MODRT_ERR_UNKNOWN, call_};
     call_ = &c;
-    if (!call_fast(c, saved != 0 ? base + 1 : base, nested)) call_slow(c);
+    if ((nested && !nested_fast) || !call_fast(c, saved != 0 ? base + 1 : base, nested)) call_slow(c);
     call_ = c.prev;
     if (c.scheduler != LUA_NOREF) release_scheduler(L, c.scheduler);  // its coroutines end with it
     end_call_globals(L, globals_, saved);  // drops this call's scratch globals

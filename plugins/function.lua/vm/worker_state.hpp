@@ -99,6 +99,10 @@ public:
     /// Free Lua stack slots a C function must leave before it calls a function that may run
     /// nested on this state (start_call): what a nested invoke pushes, fast path included.
     static constexpr int kNestedCallRoom = kFastMaxArgs + 12;
+    /// A C function on `caller` that has left kNestedCallRoom free slots is about to call out:
+    /// when `caller` is this state's main thread, the next nested invoke may take the fast
+    /// path (it runs on the main thread's stack; a coroutine's room is on its own).
+    void lend_nested_room(lua_State* caller) noexcept { nested_room_ = caller == L_; }
     /// Registry refs made once at state creation: the C functions the call
     /// paths push (lua_pushcfunction and lua_cpcall would allocate a closure
     /// each time) and the table of loaded methods.
@@ -130,6 +134,7 @@ private:
     CallGlobals globals_;
     CallSlots call_slots_;
     CallCtx* call_ = nullptr;
+    bool nested_room_ = false;  // lend_nested_room, taken by the next nested invoke
     DeadlineTimer* deadlines_ = nullptr;  // the kind's (StateSettings); nullptr in check mode
     // lua_sethook may be called from another thread while Lua runs (LuaJIT allows it:
     // that is how its own Ctrl-C handler stops a loop), but two calls at once could
