@@ -43,6 +43,7 @@ Error ConsumerTrigger::start(ValueSlot out) {
         return Error(MODRT_ERR_NOT_FOUND, "queue: no queue.queue entry '" + spec_.queue + "'").set_field("queue");
     if (!queue_->spec().dead_letter.empty()) dead_letter_ = QueueEntry::find(host_, queue_->spec().dead_letter);
     driver_ = queue_->driver();
+    if (Error err = subscribe(); err.failed()) return err;
     stopping_ = false;
     frames_.assign(static_cast<size_t>(spec_.concurrency), nullptr);
     for (size_t i = 0; i < frames_.size(); ++i) workers_.emplace_back([this, i] { work(i); });
@@ -51,6 +52,24 @@ Error ConsumerTrigger::start(ValueSlot out) {
     listen.set_array(1);
     listen.push().set_string("queue " + spec_.queue + " (driver " + queue_->spec().driver + ") -> " + spec_.func +
                              ", concurrency " + std::to_string(spec_.concurrency));
+    return {};
+}
+
+Error ConsumerTrigger::subscribe() {
+    const modrt_queue_driver_api* api = driver_.api;
+    if (api->struct_size < offsetof(modrt_queue_driver_api, subscribe) + sizeof(void*) || api->subscribe == nullptr)
+        return {};
+    Value options;
+    ValueSlot o = options.slot();
+    o.set_map(4);
+    o.insert("prefetch").set_int(spec_.prefetch);
+    o.insert("concurrency").set_int(spec_.concurrency);
+    o.insert("timeout_ns").set_int(spec_.timeout.count());
+    ValueView mine = QueueEntry::options_for(host_, queue_->spec().driver, spec_.driver_options.view());
+    if (!mine.is_nil()) host_api().value_copy(o.insert("driver_options").raw(), mine.raw());
+    Error err(api->subscribe(driver_.queue, options.raw()));
+    if (err.failed()) return std::move(err.wrap(spec_.id));
+    subscribed_ = true;
     return {};
 }
 
@@ -234,6 +253,10 @@ void ConsumerTrigger::stop(int64_t deadline_ns) {
     for (auto& w : workers_)
         if (w.joinable()) w.join();
     workers_.clear();
+    if (subscribed_) {  // after the workers: nothing fetches any more, the driver may give its buffer back
+        driver_.api->unsubscribe(driver_.queue);
+        subscribed_ = false;
+    }
     // The destructor stops again, maybe after the driver's entry is gone: touch the driver no more.
     driver_ = {nullptr, nullptr};
     log(MODRT_LOG_INFO, "stopped: " + std::to_string(acked_) + " acked, " + std::to_string(redelivered_) +

@@ -38,6 +38,8 @@ public:
 private:
     struct Delivery;
 
+    /// Tell a driver that buffers (modrt/queue.h's subscribe) how this consumer fetches.
+    Error subscribe();
     void work(size_t slot);
     void handle(ValueView message, size_t slot);
     /// Settle a failed delivery: redeliver with backoff, dead-letter, or (no dead-letter queue) drop loudly.
@@ -51,6 +53,7 @@ private:
     QueueEntry* queue_ = nullptr;
     QueueEntry* dead_letter_ = nullptr;
     QueueEntry::DriverQueue driver_{nullptr, nullptr};
+    bool subscribed_ = false;  // the driver's subscribe succeeded: unsubscribe once the workers are gone
 
     std::atomic<bool> stopping_{false};
     std::mutex mutex_;
