@@ -1,0 +1,461 @@
+// One queue on JetStream (nats_queue.hpp).
+#include "nats_queue.hpp"
+
+#include "nats_status.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+namespace modrt::queue_nats {
+
+namespace {
+
+// JetStream API error codes (nats-server's jetstream_errors) this driver acts on.
+constexpr jsErrCode kStreamNameExist = static_cast<jsErrCode>(10058);  // same name, other config: update it
+constexpr jsErrCode kStreamNotFound = static_cast<jsErrCode>(10059);
+constexpr jsErrCode kConsumerNotFound = static_cast<jsErrCode>(10014);
+constexpr jsErrCode kStoreFailed = static_cast<jsErrCode>(10077);         // "maximum messages/bytes exceeded"
+constexpr jsErrCode kInsufficientResources = static_cast<jsErrCode>(10023);
+
+/// Message ids: a per-process random prefix and a counter; sent as Nats-Msg-Id, so a publish
+/// the client retries is stored once (the stream's duplicate window).
+std::string next_message_id() {
+    static const uint64_t prefix = std::random_device{}() | (uint64_t(std::random_device{}()) << 32);
+    static std::atomic<uint64_t> counter{0};  // process-wide: ids stay unique across queues
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%016llx-%llu", static_cast<unsigned long long>(prefix),
+                  static_cast<unsigned long long>(++counter));
+    return buf;
+}
+
+/// A JetStream call's failure: the server's error code decides when the status alone cannot.
+Error js_error(natsStatus s, jsErrCode code, const std::string& what) {
+    if (s == NATS_ERR && (code == kStoreFailed || code == kInsufficientResources)) {
+        Error e = nats::status_error(s, what);
+        return std::move(Error(MODRT_ERR_UNAVAILABLE, std::string(e.message())).set_retryable(true));
+    }
+    if (s == NATS_ERR && code != 0) {
+        Error e = nats::status_error(s, what);
+        return Error(MODRT_ERR_INVALID, std::string(e.message()) + " (JetStream error " + std::to_string(code) + ")");
+    }
+    return nats::status_error(s, what);
+}
+
+struct StreamInfoDeleter {
+    void operator()(jsStreamInfo* p) const noexcept { jsStreamInfo_Destroy(p); }
+};
+struct ConsumerInfoDeleter {
+    void operator()(jsConsumerInfo* p) const noexcept { jsConsumerInfo_Destroy(p); }
+};
+struct PubAckDeleter {
+    void operator()(jsPubAck* p) const noexcept { jsPubAck_Destroy(p); }
+};
+struct MetaDeleter {
+    void operator()(jsMsgMetaData* p) const noexcept { jsMsgMetaData_Destroy(p); }
+};
+
+}  // namespace
+
+NatsQueue::NatsQueue(nats::ConnectionPtr connection, std::string owner, QueueOptions options,
+                     const DriverSettings& driver)
+    : owner_(std::move(owner)),
+      options_(std::move(options)),
+      publish_timeout_(driver.publish_timeout),
+      connection_(std::move(connection)) {
+    jsOptions jo;
+    nats::check(jsOptions_Init(&jo), owner_);
+    jo.Wait = publish_timeout_.count();  // JetStream API calls and publish acks
+    jsCtx* js = nullptr;
+    nats::check(natsConnection_JetStream(&js, connection_.get(), &jo), owner_ + ": JetStream");
+    js_.reset(js);
+    try {
+        ensure_stream();
+    } catch (const Failure& f) {
+        Error err(f.release());
+        if (!err.retryable()) throw Failure(std::move(err));
+        trouble(err);  // NATS not up yet: publish and fetch make the stream once it is
+    }
+}
+
+NatsQueue::~NatsQueue() {
+    heartbeat_.request_stop();
+    heartbeat_cv_.notify_all();
+    if (heartbeat_.joinable()) heartbeat_.join();
+    std::lock_guard lock(mutex_);
+    for (auto& m : buffer_) natsMsg_Nak(m.get(), nullptr);  // delivered again now, not after ack_wait
+    buffer_.clear();
+    in_flight_.clear();  // settled by now; any left come back after ack_wait
+    subscription_.reset();  // before js_ and the connection
+}
+
+void NatsQueue::ensure_stream() {
+    std::lock_guard lock(setup_mutex_);
+    if (stream_ready_) return;
+    jsStreamConfig cfg;
+    nats::check(jsStreamConfig_Init(&cfg), owner_);
+    const char* subjects[] = {options_.subject.c_str()};
+    cfg.Name = options_.stream.c_str();
+    cfg.Subjects = subjects;
+    cfg.SubjectsLen = 1;
+    cfg.Retention = js_WorkQueuePolicy;  // a message is gone once acked: a queue, not a log
+    cfg.Discard = js_DiscardNew;         // full: refuse the publish (retryable), never drop old messages
+    cfg.Storage = options_.memory_storage ? js_MemoryStorage : js_FileStorage;
+    cfg.Replicas = options_.replicas;
+    cfg.MaxMsgs = options_.max_msgs;
+    cfg.MaxBytes = options_.max_bytes;
+    cfg.MaxAge = options_.max_age.count();
+    jsStreamInfo* raw = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    natsStatus s = js_AddStream(&raw, js_.get(), &cfg, nullptr, &code);
+    if (s == NATS_ERR && code == kStreamNameExist) {  // made by an older config: bring it up to this one
+        code = static_cast<jsErrCode>(0);
+        s = js_UpdateStream(&raw, js_.get(), &cfg, nullptr, &code);
+        if (s == NATS_OK) log(MODRT_LOG_INFO, "nats", owner_ + ": updated stream " + options_.stream + " to the registry's settings");
+    }
+    std::unique_ptr<jsStreamInfo, StreamInfoDeleter> info(raw);
+    if (s != NATS_OK) throw Failure(js_error(s, code, owner_ + ": stream " + options_.stream));
+    stream_ready_ = true;
+}
+
+natsSubscription* NatsQueue::subscription() {
+    ensure_stream();
+    std::lock_guard lock(setup_mutex_);
+    if (subscription_ && consumer_ready_) return subscription_.get();
+    if (!consumer_ready_) {
+        jsConsumerConfig cc;
+        nats::check(jsConsumerConfig_Init(&cc), owner_);
+        cc.Durable = options_.durable.c_str();
+        cc.AckPolicy = js_AckExplicit;
+        cc.DeliverPolicy = js_DeliverAll;
+        cc.AckWait = options_.ack_wait.count();
+        cc.MaxDeliver = options_.max_deliver;
+        if (options_.max_ack_pending > 0) cc.MaxAckPending = options_.max_ack_pending;
+        cc.FilterSubject = options_.subject.c_str();
+        jsConsumerInfo* raw = nullptr;
+        jsErrCode code = static_cast<jsErrCode>(0);
+        natsStatus s = js_AddConsumer(&raw, js_.get(), options_.stream.c_str(), &cc, nullptr, &code);
+        if (s == NATS_ERR && code != 0 && code != kStreamNotFound) {  // there with other settings: update it
+            jsErrCode update_code = static_cast<jsErrCode>(0);
+            if (js_UpdateConsumer(&raw, js_.get(), options_.stream.c_str(), &cc, nullptr, &update_code) == NATS_OK) {
+                s = NATS_OK;
+                log(MODRT_LOG_INFO, "nats", owner_ + ": updated consumer " + options_.durable + " to the registry's settings");
+            }
+        }
+        std::unique_ptr<jsConsumerInfo, ConsumerInfoDeleter> info(raw);
+        if (s != NATS_OK) {
+            if (code == kStreamNotFound) stream_ready_ = false;
+            throw Failure(js_error(s, code, owner_ + ": consumer " + options_.durable));
+        }
+        consumer_ready_ = true;
+    }
+    if (subscription_) return subscription_.get();  // bound by name: it works again once the consumer is back
+    jsSubOptions so;
+    nats::check(jsSubOptions_Init(&so), owner_);
+    so.Stream = options_.stream.c_str();
+    so.Consumer = options_.durable.c_str();  // bind to the consumer made above: every node shares it
+    so.ManualAck = true;
+    natsSubscription* sub = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    natsStatus s = js_PullSubscribe(&sub, js_.get(), options_.subject.c_str(), options_.durable.c_str(), nullptr, &so, &code);
+    if (s != NATS_OK) throw Failure(js_error(s, code, owner_ + ": pull subscription"));
+    subscription_.reset(sub);
+    return sub;
+}
+
+void NatsQueue::pull(int batch, std::chrono::milliseconds wait, std::deque<nats::MsgPtr>& into) {
+    natsSubscription* sub = subscription();
+    jsFetchRequest req;
+    nats::check(jsFetchRequest_Init(&req), owner_);
+    req.Batch = batch;
+    req.Expires = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
+    natsMsgList list{nullptr, 0};
+    natsStatus s = natsSubscription_FetchRequest(&list, sub, &req);
+    for (int i = 0; i < list.Count; ++i) {
+        into.emplace_back(list.Msgs[i]);
+        list.Msgs[i] = nullptr;  // ours now; the list's destroy frees only the array
+    }
+    natsMsgList_Destroy(&list);
+    if (s == NATS_OK || s == NATS_TIMEOUT) return;  // a timeout is an empty pull, not a fault
+    if (s == NATS_NO_RESPONDERS) {
+        // The server lost the stream or consumer (a memory store restarted): make them again next
+        // time. The subscription stays: messages handed out from it still need it to settle.
+        std::lock_guard lock(setup_mutex_);
+        stream_ready_ = false;
+        consumer_ready_ = false;
+    }
+    throw Failure(nats::status_error(s, owner_ + ": fetch"));
+}
+
+Error NatsQueue::publish(std::string_view body, ValueView headers) {
+    natsMsg* raw = nullptr;
+    if (natsStatus s = natsMsg_Create(&raw, options_.subject.c_str(), nullptr, body.data(), static_cast<int>(body.size()));
+        s != NATS_OK)
+        return nats::status_error(s, owner_ + ": publish");
+    nats::MsgPtr msg(raw);
+    for (size_t i = 0; headers.is_map() && i < headers.size(); ++i) {
+        std::string key(headers.key(i));
+        std::string value(headers[i].as_string());
+        if (natsStatus s = natsMsgHeader_Set(msg.get(), key.c_str(), value.c_str()); s != NATS_OK)
+            return nats::status_error(s, owner_ + ": publish header " + key);
+    }
+    const std::string id = next_message_id();
+    jsPubOptions po;
+    jsPubOptions_Init(&po);
+    po.MsgId = id.c_str();
+    po.MaxWait = publish_timeout_.count();
+    for (int tries = 0;; ++tries) {
+        try {
+            ensure_stream();
+        } catch (const Failure& f) {
+            return Error(f.release());
+        }
+        jsPubAck* ack = nullptr;
+        jsErrCode code = static_cast<jsErrCode>(0);
+        natsStatus s = js_PublishMsg(&ack, js_.get(), msg.get(), &po, &code);
+        std::unique_ptr<jsPubAck, PubAckDeleter> owned(ack);
+        if (s == NATS_OK) {
+            std::lock_guard lock(mutex_);
+            ++published_;
+            return {};
+        }
+        // No stream answered: deleted behind our back, or a memory store restarted. Make it again, once.
+        if ((s == NATS_NO_RESPONDERS || code == kStreamNotFound) && tries == 0) {
+            std::lock_guard lock(setup_mutex_);
+            stream_ready_ = false;
+            continue;
+        }
+        Error err = js_error(s, code, owner_ + ": publish");
+        if (code == kStoreFailed)
+            return Error(MODRT_ERR_UNAVAILABLE, owner_ + ": stream " + options_.stream + " is full (" +
+                                                    std::string(err.message()) + "; driver_options.nats.max_msgs / max_bytes)")
+                .set_retryable(true);
+        return err;
+    }
+}
+
+void NatsQueue::fetch(int64_t deadline_ns, ValueSlot out) {
+    const auto deadline = Clock::time_point(std::chrono::nanoseconds(deadline_ns));
+    std::unique_lock lock(mutex_);
+    const uint64_t wakes = wakes_;
+    for (;;) {
+        if (wakes_ != wakes) return;
+        if (!buffer_.empty()) break;
+        const auto now = Clock::now();
+        if (now >= deadline) return;
+        if (pulling_) {  // another worker pulls for everyone: wait for its batch
+            cv_.wait_until(lock, deadline);
+            continue;
+        }
+        pulling_ = true;
+        const int batch = batch_;
+        lock.unlock();
+        std::deque<nats::MsgPtr> got;
+        bool failed = false;
+        try {
+            // Short pulls: wake() is honoured within one (a pull in flight cannot be cut short).
+            auto wait = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now),
+                                 std::chrono::milliseconds(1000));
+            pull(batch, std::max(wait, std::chrono::milliseconds(1)), got);
+        } catch (const Failure& f) {
+            Error err(f.release());
+            trouble(err);
+            failed = true;
+        }
+        if (!failed) recovered();
+        lock.lock();
+        pulling_ = false;
+        pulled_ += got.size();
+        for (auto& m : got) buffer_.push_back(std::move(m));
+        cv_.notify_all();
+        if (failed && buffer_.empty()) {
+            // NATS is away: the connection reconnects on its own; look again a little later.
+            cv_.wait_until(lock, std::min(deadline, Clock::now() + std::chrono::milliseconds(100)),
+                           [&] { return wakes_ != wakes; });
+        }
+    }
+    nats::MsgPtr msg = std::move(buffer_.front());
+    buffer_.pop_front();
+    lock.unlock();
+
+    std::string id;
+    if (const char* v = nullptr; natsMsgHeader_Get(msg.get(), "Nats-Msg-Id", &v) == NATS_OK && v != nullptr) id = v;
+    int64_t attempt = 1;
+    jsMsgMetaData* raw_meta = nullptr;
+    if (natsMsg_GetMetaData(&raw_meta, msg.get()) == NATS_OK) {
+        std::unique_ptr<jsMsgMetaData, MetaDeleter> meta(raw_meta);
+        attempt = static_cast<int64_t>(meta->NumDelivered);
+        if (id.empty()) id = options_.stream + ":" + std::to_string(meta->Sequence.Stream);
+    }
+    const char** keys = nullptr;
+    int key_count = 0;
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (natsMsgHeader_Keys(msg.get(), &keys, &key_count) == NATS_OK) {
+        for (int i = 0; i < key_count; ++i) {
+            std::string_view k = keys[i];
+            if (k.substr(0, 5) == "Nats-") continue;  // NATS' own (Nats-Msg-Id, ...), not the publisher's
+            const char* v = nullptr;
+            if (natsMsgHeader_Get(msg.get(), keys[i], &v) == NATS_OK && v != nullptr) headers.emplace_back(k, v);
+        }
+        std::free(static_cast<void*>(keys));  // cnats: the array is the caller's, the strings are the message's
+    }
+    out.set_map(5);
+    out.insert("id").set_string(id);
+    out.insert("body").set_bytes(std::string_view(natsMsg_GetData(msg.get()), static_cast<size_t>(natsMsg_GetDataLength(msg.get()))));
+    ValueSlot h = out.insert("headers");
+    h.set_map(headers.size());
+    for (const auto& [k, v] : headers) h.insert(k).set_string(v);
+    out.insert("attempt").set_int(attempt);
+    std::lock_guard relock(mutex_);
+    const int64_t delivery = next_delivery_++;
+    out.insert("delivery").set_int(delivery);
+    in_flight_.emplace(delivery, std::move(msg));
+}
+
+Error NatsQueue::take(int64_t delivery, nats::MsgPtr& out) {
+    std::lock_guard lock(mutex_);
+    auto it = in_flight_.find(delivery);
+    if (it == in_flight_.end())
+        return Error(MODRT_ERR_NOT_FOUND,
+                     owner_ + ": no unsettled delivery " + std::to_string(delivery) + " (settled already?)");
+    out = std::move(it->second);
+    in_flight_.erase(it);
+    return {};
+}
+
+Error NatsQueue::ack(int64_t delivery) {
+    nats::MsgPtr msg;
+    if (Error err = take(delivery, msg); err.failed()) return err;
+    // Not lost when it fails: the server hands the message out again after ack_wait.
+    if (natsStatus s = natsMsg_Ack(msg.get(), nullptr); s != NATS_OK) return nats::status_error(s, owner_ + ": ack");
+    std::lock_guard lock(mutex_);
+    ++acked_;
+    return {};
+}
+
+Error NatsQueue::nack(int64_t delivery, int64_t delay_ns) {
+    nats::MsgPtr msg;
+    if (Error err = take(delivery, msg); err.failed()) return err;
+    const int64_t delay_ms = std::max<int64_t>(delay_ns, 0) / 1'000'000;
+    natsStatus s = delay_ms > 0 ? natsMsg_NakWithDelay(msg.get(), delay_ms, nullptr) : natsMsg_Nak(msg.get(), nullptr);
+    if (s != NATS_OK) return nats::status_error(s, owner_ + ": nack");
+    std::lock_guard lock(mutex_);
+    ++nacked_;
+    return {};
+}
+
+Error NatsQueue::release(int64_t delivery) {
+    nats::MsgPtr msg;
+    if (Error err = take(delivery, msg); err.failed()) return err;
+    if (natsStatus s = natsMsg_Nak(msg.get(), nullptr); s != NATS_OK) return nats::status_error(s, owner_ + ": release");
+    std::lock_guard lock(mutex_);
+    ++released_;
+    return {};
+}
+
+void NatsQueue::wake() {
+    {
+        std::lock_guard lock(mutex_);
+        ++wakes_;
+    }
+    cv_.notify_all();
+}
+
+void NatsQueue::info(ValueSlot out) {
+    ensure_stream();
+    jsStreamInfo* sraw = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    natsStatus s = js_GetStreamInfo(&sraw, js_.get(), options_.stream.c_str(), nullptr, &code);
+    std::unique_ptr<jsStreamInfo, StreamInfoDeleter> si(sraw);
+    if (s != NATS_OK) throw Failure(js_error(s, code, owner_ + ": stream info"));
+    jsConsumerInfo* craw = nullptr;
+    code = static_cast<jsErrCode>(0);
+    s = js_GetConsumerInfo(&craw, js_.get(), options_.stream.c_str(), options_.durable.c_str(), nullptr, &code);
+    std::unique_ptr<jsConsumerInfo, ConsumerInfoDeleter> ci(craw);
+    if (s != NATS_OK && !(s == NATS_NOT_FOUND || code == kConsumerNotFound))  // no consumer yet: only the stream's counts
+        throw Failure(js_error(s, code, owner_ + ": consumer info"));
+    out.set_map(11);
+    out.insert("message_count").set_int(static_cast<int64_t>(si->State.Msgs));  // stored, not yet acked
+    out.insert("bytes").set_int(static_cast<int64_t>(si->State.Bytes));
+    out.insert("pending").set_int(ci ? static_cast<int64_t>(ci->NumPending) : static_cast<int64_t>(si->State.Msgs));
+    out.insert("ack_pending").set_int(ci ? static_cast<int64_t>(ci->NumAckPending) : 0);
+    out.insert("redelivered").set_int(ci ? static_cast<int64_t>(ci->NumRedelivered) : 0);
+    std::lock_guard lock(mutex_);
+    out.insert("buffered").set_int(static_cast<int64_t>(buffer_.size()));
+    out.insert("in_flight").set_int(static_cast<int64_t>(in_flight_.size()));
+    out.insert("published").set_int(static_cast<int64_t>(published_));
+    out.insert("acked").set_int(static_cast<int64_t>(acked_));
+    out.insert("nacked").set_int(static_cast<int64_t>(nacked_));
+    out.insert("released").set_int(static_cast<int64_t>(released_));
+}
+
+Error NatsQueue::subscribe(ValueView options) {
+    int64_t prefetch = 10;
+    for (size_t i = 0; options.is_map() && i < options.size(); ++i) {
+        std::string_view k = options.key(i);
+        if (k == "prefetch" && options[i].type() == MODRT_INT) prefetch = std::max<int64_t>(options[i].as_int(), 1);
+        if (k == "driver_options" && !options[i].is_nil() && options[i].size() > 0)
+            return Error(MODRT_ERR_INVALID, "driver_options.nats: a queue.driver.nats consumer takes no options (the "
+                                            "durable consumer's settings are the queue's driver_options.nats)")
+                .set_field("driver_options");
+    }
+    try {
+        (void)subscription();  // the consumer exists before the first worker pulls
+    } catch (const Failure& f) {
+        Error err(f.release());
+        if (!err.retryable()) return err;
+        trouble(err);  // NATS not up yet: the first pull makes it
+    }
+    std::lock_guard lock(mutex_);
+    batch_ = std::max(batch_, static_cast<int>(std::min<int64_t>(prefetch, 10'000)));
+    if (subscribers_++ == 0) heartbeat_ = std::jthread([this](std::stop_token stop) { heartbeat(stop); });
+    return {};
+}
+
+void NatsQueue::unsubscribe() {
+    std::jthread ending;
+    std::deque<nats::MsgPtr> returned;
+    {
+        std::lock_guard lock(mutex_);
+        if (subscribers_ == 0 || --subscribers_ > 0) return;
+        ending = std::move(heartbeat_);
+        returned.swap(buffer_);
+        released_ += returned.size();
+    }
+    ending.request_stop();
+    heartbeat_cv_.notify_all();
+    // Pulled but never handed to a worker: back to the stream now, for whichever node pulls next.
+    for (auto& m : returned) natsMsg_Nak(m.get(), nullptr);
+}
+
+void NatsQueue::heartbeat(std::stop_token stop) {
+    // A third of ack_wait: two heartbeats may be lost before the server gives the message to another node.
+    const auto every = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(options_.ack_wait) / 3,
+                                std::chrono::milliseconds(30));
+    std::unique_lock lock(mutex_);
+    while (!stop.stop_requested()) {
+        heartbeat_cv_.wait_for(lock, stop, every, [] { return false; });
+        if (stop.stop_requested()) return;
+        for (auto& m : buffer_) natsMsg_InProgress(m.get(), nullptr);
+        for (auto& [delivery, m] : in_flight_) natsMsg_InProgress(m.get(), nullptr);
+    }
+}
+
+void NatsQueue::trouble(const Error& err) {
+    std::string what(err.message());
+    std::lock_guard lock(mutex_);
+    if (what == trouble_) return;
+    trouble_ = what;
+    log(MODRT_LOG_WARN, "nats", what + "; retrying");
+}
+
+void NatsQueue::recovered() {
+    std::lock_guard lock(mutex_);
+    if (trouble_.empty()) return;
+    trouble_.clear();
+    log(MODRT_LOG_INFO, "nats", owner_ + ": working again");
+}
+
+}  // namespace modrt::queue_nats
