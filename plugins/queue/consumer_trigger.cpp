@@ -87,7 +87,8 @@ void ConsumerTrigger::work(size_t slot) {
         {
             std::lock_guard lock(mutex_);
             if (stopping_) {  // fetched just as stop came: hand it back untouched
-                driver_.api->release(driver_.queue, message.view().find("delivery").as_int());
+                settle_error(driver_.api->release(driver_.queue, message.view().find("delivery").as_int()),
+                             message.view().find("id").as_string());
                 ++released_;
                 return;
             }
@@ -121,7 +122,7 @@ void ConsumerTrigger::handle(ValueView message, size_t slot) {
         return;
     }
     if (spec_.auto_ack && d.claim()) {
-        driver_.api->ack(driver_.queue, d.handle);
+        settle_error(driver_.api->ack(driver_.queue, d.handle), d.id);
         ++acked_;
     }
 
@@ -157,7 +158,7 @@ void ConsumerTrigger::handle(ValueView message, size_t slot) {
     }
     if (err.failed()) {
         if (stopping_ && err.kind() == MODRT_ERR_CANCELED) {  // stopped, not failed: deliver it again later
-            driver_.api->release(driver_.queue, d.handle);
+            settle_error(driver_.api->release(driver_.queue, d.handle), d.id);
             ++released_;
             return;
         }
@@ -165,9 +166,15 @@ void ConsumerTrigger::handle(ValueView message, size_t slot) {
     } else if (result.view().type() == MODRT_BOOL && !result.view().as_bool()) {
         fail(d, Error(MODRT_ERR_UNAVAILABLE, "the handler returned false").set_retryable(true));
     } else {
-        driver_.api->ack(driver_.queue, d.handle);
+        settle_error(driver_.api->ack(driver_.queue, d.handle), d.id);
         ++acked_;
     }
+}
+
+void ConsumerTrigger::settle_error(modrt_error* raw, std::string_view id) const {
+    // Owned: freed here. Not fatal: an unsettled message comes back from the driver (a broker's ack_wait).
+    if (Error err(raw); err.failed())
+        log(MODRT_LOG_WARN, "settling message " + std::string(id) + " failed: " + error_text(err));
 }
 
 int ConsumerTrigger::settle_early(void* self, int ack) noexcept {
@@ -175,7 +182,7 @@ int ConsumerTrigger::settle_early(void* self, int ack) noexcept {
     if (!d.claim()) return 0;
     try {
         if (ack) {
-            d.owner->driver_.api->ack(d.owner->driver_.queue, d.handle);
+            d.owner->settle_error(d.owner->driver_.api->ack(d.owner->driver_.queue, d.handle), d.id);
             ++d.owner->acked_;
         } else {
             d.owner->fail(d, Error(MODRT_ERR_UNAVAILABLE, "the handler nacked it").set_retryable(true));
@@ -191,7 +198,7 @@ void ConsumerTrigger::fail(Delivery& d, const Error& err) {
     const bool last = max > 0 && d.attempt >= max;
     const auto backoff = queue_->spec().redelivery.delay_after(d.attempt);
     if (err.retryable() && !last) {
-        driver_.api->nack(driver_.queue, d.handle, backoff.count());
+        settle_error(driver_.api->nack(driver_.queue, d.handle, backoff.count()), d.id);
         ++redelivered_;
         log(MODRT_LOG_WARN, "message " + d.id + " attempt " + std::to_string(d.attempt) + " failed (" +
                                 error_text(err) + "); delivering it again in " +
@@ -211,20 +218,20 @@ void ConsumerTrigger::fail(Delivery& d, const Error& err) {
         h.insert("x_dead_letter_attempts").set_string(std::to_string(d.attempt));
         if (Error dl = dead_letter_->publish_encoded(d.body, headers.view()); dl.failed()) {
             // Never dropped: it stays in its queue and is tried again.
-            driver_.api->nack(driver_.queue, d.handle, backoff.count());
+            settle_error(driver_.api->nack(driver_.queue, d.handle, backoff.count()), d.id);
             ++redelivered_;
             log(MODRT_LOG_ERROR, "message " + d.id + " could not be dead-lettered to " + dead_letter_->spec().id +
                                      " (" + error_text(dl) + "); delivering it again");
             return;
         }
-        driver_.api->ack(driver_.queue, d.handle);
+        settle_error(driver_.api->ack(driver_.queue, d.handle), d.id);
         ++dead_lettered_;
         queue_->count_dead_lettered();
         log(MODRT_LOG_WARN,
             "message " + d.id + " moved to " + dead_letter_->spec().id + " (" + why + "): " + error_text(err));
         return;
     }
-    driver_.api->ack(driver_.queue, d.handle);
+    settle_error(driver_.api->ack(driver_.queue, d.handle), d.id);
     ++dropped_;
     queue_->count_dropped();
     log(MODRT_LOG_ERROR, "message " + d.id + " dropped (" + why + ", and " + spec_.queue +

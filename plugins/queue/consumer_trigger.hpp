@@ -45,6 +45,8 @@ private:
     /// Settle a failed delivery: redeliver with backoff, dead-letter, or (no dead-letter queue) drop loudly.
     void fail(Delivery& d, const Error& err);
     static int settle_early(void* self, int ack) noexcept;
+    /// A driver's ack/nack/release result: logged (and freed) when it failed.
+    void settle_error(modrt_error* raw, std::string_view id) const;
     void log(modrt_log_level level, const std::string& message) const { host_.log(level, spec_.id + ": " + message); }
 
     const Host& host_;

@@ -93,11 +93,17 @@ protected:
         return dir;
     }
     /// Start `modrt serve dir` and wait until it serves.
+    /// $MODRT_TEST_NODE_PREFIX (e.g. "/usr/bin/valgrind --error-exitcode=99") runs each node under a tool.
     ChildProcess& start_node(const fs::path& dir) {
-        nodes_.push_back(std::make_unique<ChildProcess>(
-            std::vector<std::string>{MODRT_CLI, "serve", dir.string(), "--log-level", "info"}, dir / "node.log"));
+        std::vector<std::string> argv;
+        if (const char* prefix = std::getenv("MODRT_TEST_NODE_PREFIX")) {
+            std::istringstream words(prefix);
+            for (std::string w; words >> w;) argv.push_back(w);
+        }
+        argv.insert(argv.end(), {MODRT_CLI, "serve", dir.string(), "--log-level", "info"});
+        nodes_.push_back(std::make_unique<ChildProcess>(argv, dir / "node.log"));
         ChildProcess& node = *nodes_.back();
-        EXPECT_TRUE(node.wait_for_output("modrt: serving", 10s)) << node.output();
+        EXPECT_TRUE(node.wait_for_output("modrt: serving", 60s)) << node.output();
         return node;
     }
     /// An in-process publisher on the same queue (the registry of `dir`, its consumer not started).
@@ -154,6 +160,14 @@ protected:
             std::this_thread::sleep_for(20ms);
         }
         return true;
+    }
+    /// "missing: 3 17 ..." for failure messages.
+    std::string missing(int count) const {
+        Handled h = handled();
+        std::string out = "missing:";
+        for (int n = 0; n < count; ++n)
+            if (!h.times.contains(n)) out += " " + std::to_string(n);
+        return out + "\n";
     }
     int64_t stream_messages() {
         auto r = publisher_->call("app:info", Value::array());
@@ -222,7 +236,7 @@ TEST_F(QueueNatsNodes, TheNodeReconnectsOnItsOwnWhenTheServerIsKilledAndRestarte
         }
         std::this_thread::sleep_for(10ms);
     });
-    ASSERT_TRUE(all_handled(kMessages, 15s)) << node.output();
+    ASSERT_TRUE(all_handled(kMessages, 15s)) << missing(kMessages) << node.output() << "\n--- nats-server ---\n" << server_.log();
     Handled h = handled();
     for (int n = 0; n < kMessages; ++n) EXPECT_GE(h.times[n], 1) << "message " << n << " was lost";
     RecordProperty("duplicates", static_cast<int>(h.lines - kMessages));
