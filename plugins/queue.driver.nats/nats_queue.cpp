@@ -53,11 +53,39 @@ struct ConsumerInfoDeleter {
 struct PubAckDeleter {
     void operator()(jsPubAck* p) const noexcept { jsPubAck_Destroy(p); }
 };
-struct MetaDeleter {
-    void operator()(jsMsgMetaData* p) const noexcept { jsMsgMetaData_Destroy(p); }
-};
+
+/// The delivery count and stream sequence in a message's ack subject:
+/// $JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>, or with
+/// <domain>.<account hash> before <stream> (11 or more tokens).
+void delivery_info(const char* reply, int64_t& delivered, uint64_t& stream_seq) {
+    std::vector<std::string_view> tokens;
+    std::string_view rest = reply != nullptr ? reply : "";
+    while (!rest.empty()) {
+        size_t dot = rest.find('.');
+        tokens.push_back(rest.substr(0, dot));
+        rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+    }
+    const size_t at = tokens.size() >= 11 ? 6 : tokens.size() == 9 ? 4 : 0;
+    if (at == 0) return;
+    auto number = [](std::string_view t) {
+        uint64_t n = 0;
+        for (char c : t) n = c >= '0' && c <= '9' ? n * 10 + uint64_t(c - '0') : n;
+        return n;
+    };
+    delivered = std::max<int64_t>(1, static_cast<int64_t>(number(tokens[at])));
+    stream_seq = number(tokens[at + 1]);
+}
+
+/// Settle or touch a message: JetStream reads "+ACK", "-NAK", "-NAK {delay}" and "+WPI" sent to its reply subject.
+natsStatus publish_reply(natsConnection* nc, natsMsg* msg, const std::string& what) {
+    const char* reply = natsMsg_GetReply(msg);
+    if (reply == nullptr || *reply == '\0') return NATS_INVALID_SUBJECT;
+    return natsConnection_Publish(nc, reply, what.data(), static_cast<int>(what.size()));
+}
 
 }  // namespace
+
+natsStatus NatsQueue::reply_to(natsMsg* msg, const std::string& what) { return publish_reply(connection_.get(), msg, what); }
 
 NatsQueue::NatsQueue(nats::ConnectionPtr connection, std::string owner, QueueOptions options,
                      const DriverSettings& driver)
@@ -85,9 +113,10 @@ NatsQueue::~NatsQueue() {
     heartbeat_cv_.notify_all();
     if (heartbeat_.joinable()) heartbeat_.join();
     std::lock_guard lock(mutex_);
-    for (auto& m : buffer_) natsMsg_Nak(m.get(), nullptr);  // delivered again now, not after ack_wait
+    for (auto& m : buffer_) reply_to(m.get(), "-NAK");  // delivered again now, not after ack_wait
     buffer_.clear();
     in_flight_.clear();  // settled by now; any left come back after ack_wait
+    if (subscription_) natsSubscription_Unsubscribe(subscription_.get());
     subscription_.reset();  // before js_ and the connection
 }
 
@@ -151,42 +180,70 @@ natsSubscription* NatsQueue::subscription() {
         }
         consumer_ready_ = true;
     }
-    if (subscription_) return subscription_.get();  // bound by name: it works again once the consumer is back
-    jsSubOptions so;
-    nats::check(jsSubOptions_Init(&so), owner_);
-    so.Stream = options_.stream.c_str();
-    so.Consumer = options_.durable.c_str();  // bind to the consumer made above: every node shares it
-    so.ManualAck = true;
+    if (subscription_) return subscription_.get();  // pulls name the consumer: they work again once it is back
+    // A plain subscription on an inbox of our own, to which pull requests send the messages.
+    // Not cnats' pull subscription: libnats 3.4's Fetch writes past its message array when more
+    // messages arrive than the batch asked for (messages of an earlier request, after a
+    // reconnect), corrupting the heap; the requests and their replies are simple enough to do here.
+    natsInbox* raw_inbox = nullptr;
+    nats::check(natsInbox_Create(&raw_inbox), owner_ + ": inbox");
+    inbox_ = raw_inbox;
+    natsInbox_Destroy(raw_inbox);
     natsSubscription* sub = nullptr;
-    jsErrCode code = static_cast<jsErrCode>(0);
-    natsStatus s = js_PullSubscribe(&sub, js_.get(), options_.subject.c_str(), options_.durable.c_str(), nullptr, &so, &code);
-    if (s != NATS_OK) throw Failure(js_error(s, code, owner_ + ": pull subscription"));
+    nats::check(natsConnection_SubscribeSync(&sub, connection_.get(), inbox_.c_str()), owner_ + ": pull subscription");
     subscription_.reset(sub);
+    next_subject_ = "$JS.API.CONSUMER.MSG.NEXT." + options_.stream + "." + options_.durable;
     return sub;
 }
 
 void NatsQueue::pull(int batch, std::chrono::milliseconds wait, std::deque<nats::MsgPtr>& into) {
     natsSubscription* sub = subscription();
-    jsFetchRequest req;
-    nats::check(jsFetchRequest_Init(&req), owner_);
-    req.Batch = batch;
-    req.Expires = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
-    natsMsgList list{nullptr, 0};
-    natsStatus s = natsSubscription_FetchRequest(&list, sub, &req);
-    for (int i = 0; i < list.Count; ++i) {
-        into.emplace_back(list.Msgs[i]);
-        list.Msgs[i] = nullptr;  // ours now; the list's destroy frees only the array
+    // The server holds the request until `batch` messages or `expires`, then says so with a status
+    // message (408; 404 when it cannot wait, 409 when the consumer is gone or busy).
+    const std::string request = "{\"batch\":" + std::to_string(batch) + ",\"expires\":" +
+                                std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count()) + "}";
+    nats::check(natsConnection_PublishRequest(connection_.get(), next_subject_.c_str(), inbox_.c_str(), request.data(),
+                                              static_cast<int>(request.size())),
+                owner_ + ": fetch");
+    const auto until = Clock::now() + wait + std::chrono::milliseconds(50);  // the 408 comes at `wait`
+    int got = 0;
+    while (got < batch) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+        if (left <= 0) return;
+        natsMsg* raw = nullptr;
+        natsStatus s = natsSubscription_NextMsg(&raw, sub, left);
+        if (s == NATS_TIMEOUT) return;
+        if (s != NATS_OK) throw Failure(nats::status_error(s, owner_ + ": fetch"));
+        nats::MsgPtr msg(raw);
+        const char* reply = natsMsg_GetReply(msg.get());
+        if (reply != nullptr && std::string_view(reply).substr(0, 8) == "$JS.ACK.") {  // a message of the queue
+            into.push_back(std::move(msg));
+            ++got;  // one of an earlier request counts too: it is as good
+            continue;
+        }
+        const char* status = nullptr;
+        if (natsMsgHeader_Get(msg.get(), "Status", &status) != NATS_OK || status == nullptr) continue;
+        std::string_view code(status);
+        if (code == "100") continue;  // a heartbeat
+        if (code == "404" || code == "408") return;  // no (more) messages: this request is over
+        if (code == "409") {
+            const char* why = nullptr;
+            natsMsgHeader_Get(msg.get(), "Description", &why);
+            if (why != nullptr && std::string_view(why).find("Consumer Deleted") != std::string_view::npos) {
+                std::lock_guard lock(setup_mutex_);  // make it again on the next pull
+                consumer_ready_ = false;
+            }
+            return;
+        }
+        if (code == "503") {  // no responders: the stream or its consumer is gone (a memory store restarted)
+            std::lock_guard lock(setup_mutex_);
+            stream_ready_ = false;
+            consumer_ready_ = false;
+            throw Failure(Error(MODRT_ERR_UNAVAILABLE, owner_ + ": fetch: consumer " + options_.durable +
+                                                           " does not answer; making it again")
+                              .set_retryable(true));
+        }
     }
-    natsMsgList_Destroy(&list);
-    if (s == NATS_OK || s == NATS_TIMEOUT) return;  // a timeout is an empty pull, not a fault
-    if (s == NATS_NO_RESPONDERS) {
-        // The server lost the stream or consumer (a memory store restarted): make them again next
-        // time. The subscription stays: messages handed out from it still need it to settle.
-        std::lock_guard lock(setup_mutex_);
-        stream_ready_ = false;
-        consumer_ready_ = false;
-    }
-    throw Failure(nats::status_error(s, owner_ + ": fetch"));
 }
 
 Error NatsQueue::publish(std::string_view body, ValueView headers) {
@@ -283,12 +340,9 @@ void NatsQueue::fetch(int64_t deadline_ns, ValueSlot out) {
     std::string id;
     if (const char* v = nullptr; natsMsgHeader_Get(msg.get(), "Nats-Msg-Id", &v) == NATS_OK && v != nullptr) id = v;
     int64_t attempt = 1;
-    jsMsgMetaData* raw_meta = nullptr;
-    if (natsMsg_GetMetaData(&raw_meta, msg.get()) == NATS_OK) {
-        std::unique_ptr<jsMsgMetaData, MetaDeleter> meta(raw_meta);
-        attempt = static_cast<int64_t>(meta->NumDelivered);
-        if (id.empty()) id = options_.stream + ":" + std::to_string(meta->Sequence.Stream);
-    }
+    uint64_t stream_seq = 0;
+    delivery_info(natsMsg_GetReply(msg.get()), attempt, stream_seq);
+    if (id.empty()) id = options_.stream + ":" + std::to_string(stream_seq);
     const char** keys = nullptr;
     int key_count = 0;
     std::vector<std::pair<std::string, std::string>> headers;
@@ -329,7 +383,7 @@ Error NatsQueue::ack(int64_t delivery) {
     nats::MsgPtr msg;
     if (Error err = take(delivery, msg); err.failed()) return err;
     // Not lost when it fails: the server hands the message out again after ack_wait.
-    if (natsStatus s = natsMsg_Ack(msg.get(), nullptr); s != NATS_OK) return nats::status_error(s, owner_ + ": ack");
+    if (natsStatus s = reply_to(msg.get(), "+ACK"); s != NATS_OK) return nats::status_error(s, owner_ + ": ack");
     std::lock_guard lock(mutex_);
     ++acked_;
     return {};
@@ -339,7 +393,7 @@ Error NatsQueue::nack(int64_t delivery, int64_t delay_ns) {
     nats::MsgPtr msg;
     if (Error err = take(delivery, msg); err.failed()) return err;
     const int64_t delay_ms = std::max<int64_t>(delay_ns, 0) / 1'000'000;
-    natsStatus s = delay_ms > 0 ? natsMsg_NakWithDelay(msg.get(), delay_ms, nullptr) : natsMsg_Nak(msg.get(), nullptr);
+    natsStatus s = reply_to(msg.get(), delay_ms > 0 ? "-NAK {\"delay\":" + std::to_string(delay_ms * 1'000'000) + "}" : "-NAK");
     if (s != NATS_OK) return nats::status_error(s, owner_ + ": nack");
     std::lock_guard lock(mutex_);
     ++nacked_;
@@ -349,7 +403,7 @@ Error NatsQueue::nack(int64_t delivery, int64_t delay_ns) {
 Error NatsQueue::release(int64_t delivery) {
     nats::MsgPtr msg;
     if (Error err = take(delivery, msg); err.failed()) return err;
-    if (natsStatus s = natsMsg_Nak(msg.get(), nullptr); s != NATS_OK) return nats::status_error(s, owner_ + ": release");
+    if (natsStatus s = reply_to(msg.get(), "-NAK"); s != NATS_OK) return nats::status_error(s, owner_ + ": release");
     std::lock_guard lock(mutex_);
     ++released_;
     return {};
@@ -427,7 +481,7 @@ void NatsQueue::unsubscribe() {
     ending.request_stop();
     heartbeat_cv_.notify_all();
     // Pulled but never handed to a worker: back to the stream now, for whichever node pulls next.
-    for (auto& m : returned) natsMsg_Nak(m.get(), nullptr);
+    for (auto& m : returned) reply_to(m.get(), "-NAK");
 }
 
 void NatsQueue::heartbeat(std::stop_token stop) {
@@ -438,8 +492,8 @@ void NatsQueue::heartbeat(std::stop_token stop) {
     while (!stop.stop_requested()) {
         heartbeat_cv_.wait_for(lock, stop, every, [] { return false; });
         if (stop.stop_requested()) return;
-        for (auto& m : buffer_) natsMsg_InProgress(m.get(), nullptr);
-        for (auto& [delivery, m] : in_flight_) natsMsg_InProgress(m.get(), nullptr);
+        for (auto& m : buffer_) reply_to(m.get(), "+WPI");
+        for (auto& [delivery, m] : in_flight_) reply_to(m.get(), "+WPI");
     }
 }
 

@@ -49,8 +49,10 @@ private:
 
     /// Make or update the stream (once; again after NATS lost it). Throws Failure.
     void ensure_stream();
-    /// The pull subscription on the durable consumer, made (and the consumer made or updated) on first use. Throws Failure.
+    /// The subscription pulled messages arrive on, made (and the durable consumer made or updated) on first use. Throws Failure.
     natsSubscription* subscription();
+    /// Send `what` ("+ACK", "-NAK", "+WPI", ...) to a message's reply subject.
+    natsStatus reply_to(natsMsg* msg, const std::string& what);
     /// Pull up to `batch` messages, waiting at most `wait`; appended to `into`. Throws Failure.
     void pull(int batch, std::chrono::milliseconds wait, std::deque<nats::MsgPtr>& into);
     /// Take an unsettled delivery out of in_flight_, or NOT_FOUND.
@@ -70,6 +72,8 @@ private:
     bool stream_ready_ = false;
     bool consumer_ready_ = false;
     nats::SubscriptionPtr subscription_;
+    std::string inbox_;         // the subscription's subject
+    std::string next_subject_;  // $JS.API.CONSUMER.MSG.NEXT.<stream>.<durable>
 
     std::mutex mutex_;
     std::condition_variable cv_;
