@@ -198,18 +198,33 @@ natsSubscription* NatsQueue::subscription() {
 
 void NatsQueue::pull(int batch, std::chrono::milliseconds wait, std::deque<nats::MsgPtr>& into) {
     natsSubscription* sub = subscription();
-    // The server holds the request until `batch` messages or `expires`, then says so with a status
-    // message (408; 404 when it cannot wait, 409 when the consumer is gone or busy).
-    const std::string request = "{\"batch\":" + std::to_string(batch) + ",\"expires\":" +
-                                std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count()) + "}";
-    nats::check(natsConnection_PublishRequest(connection_.get(), next_subject_.c_str(), inbox_.c_str(), request.data(),
-                                              static_cast<int>(request.size())),
-                owner_ + ": fetch");
-    const auto until = Clock::now() + wait + std::chrono::milliseconds(50);  // the 408 comes at `wait`
-    int got = 0;
-    while (got < batch) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-        if (left <= 0) return;
+    const auto now = Clock::now();
+    if (request_left_ <= 0 || now >= request_until_) {
+        // The server holds a request until it has sent `batch` messages or `expires` passed, and
+        // then says so with a status message (408; 404 when it cannot wait, 409 when the
+        // consumer is gone or busy). One request open at a time: at most `batch` pulled ahead.
+        const std::string request =
+            "{\"batch\":" + std::to_string(batch) + ",\"expires\":" +
+            std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count()) + "}";
+        nats::check(natsConnection_PublishRequest(connection_.get(), next_subject_.c_str(), inbox_.c_str(),
+                                                  request.data(), static_cast<int>(request.size())),
+                    owner_ + ": fetch");
+        request_left_ = batch;
+        request_until_ = now + wait + std::chrono::milliseconds(50);  // its 408 comes at `wait`
+    }
+    // Wait for the first message; then take only what has already arrived, so that a message is
+    // handed to a worker as soon as it comes, not when the batch is full.
+    const auto until = std::min(request_until_, now + wait);
+    for (bool first = true;; first = false) {
+        int64_t left = 0;
+        if (first) {
+            left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+            if (left <= 0) return;
+        } else {
+            int pending = 0;
+            if (natsSubscription_GetPending(sub, &pending, nullptr) != NATS_OK || pending == 0) return;
+            left = 1;
+        }
         natsMsg* raw = nullptr;
         natsStatus s = natsSubscription_NextMsg(&raw, sub, left);
         if (s == NATS_TIMEOUT) return;
@@ -218,14 +233,14 @@ void NatsQueue::pull(int batch, std::chrono::milliseconds wait, std::deque<nats:
         const char* reply = natsMsg_GetReply(msg.get());
         if (reply != nullptr && std::string_view(reply).substr(0, 8) == "$JS.ACK.") {  // a message of the queue
             into.push_back(std::move(msg));
-            ++got;  // one of an earlier request counts too: it is as good
+            --request_left_;  // one of an earlier request counts too: it is as good
             continue;
         }
         const char* status = nullptr;
         if (natsMsgHeader_Get(msg.get(), "Status", &status) != NATS_OK || status == nullptr) continue;
         std::string_view code(status);
         if (code == "100") continue;  // a heartbeat
-        if (code == "404" || code == "408") return;  // no (more) messages: this request is over
+        request_left_ = 0;            // any other status ends the request
         if (code == "409") {
             const char* why = nullptr;
             natsMsgHeader_Get(msg.get(), "Description", &why);
@@ -233,9 +248,7 @@ void NatsQueue::pull(int batch, std::chrono::milliseconds wait, std::deque<nats:
                 std::lock_guard lock(setup_mutex_);  // make it again on the next pull
                 consumer_ready_ = false;
             }
-            return;
-        }
-        if (code == "503") {  // no responders: the stream or its consumer is gone (a memory store restarted)
+        } else if (code == "503") {  // no responders: the stream or its consumer is gone (a memory store restarted)
             std::lock_guard lock(setup_mutex_);
             stream_ready_ = false;
             consumer_ready_ = false;
@@ -243,6 +256,8 @@ void NatsQueue::pull(int batch, std::chrono::milliseconds wait, std::deque<nats:
                                                            " does not answer; making it again")
                               .set_retryable(true));
         }
+        if (!into.empty()) return;
+        if (code == "404" || code == "408") return;  // no messages: the caller looks again
     }
 }
 

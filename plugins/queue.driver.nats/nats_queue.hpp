@@ -74,6 +74,9 @@ private:
     nats::SubscriptionPtr subscription_;
     std::string inbox_;         // the subscription's subject
     std::string next_subject_;  // $JS.API.CONSUMER.MSG.NEXT.<stream>.<durable>
+    // The pull request open at the server (touched only by the one worker pulling: pulling_).
+    int request_left_ = 0;
+    Clock::time_point request_until_{};
 
     std::mutex mutex_;
     std::condition_variable cv_;
