@@ -5,7 +5,7 @@
 # The handler does no work: it records when it ran, so the figures are the queue's overhead.
 # Not a test.
 #
-#   tools/queue/bench_queue.sh [--build DIR] [--messages 5000] [--paced 500]
+#   tools/queue/bench_queue.sh [--build DIR] [--messages 5000] [--paced 500] [--only nats:2:8]
 #
 # Per configuration, two runs:
 #   - burst: a pump publishes --messages at once (as fast as queue.publish returns); msgs/s is
@@ -17,12 +17,13 @@
 # native probe (cmake --build build --target modrt queue_nats_test).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-build=build messages=5000 paced=500
+build=build messages=5000 paced=500 only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
     --messages) messages=$2; shift 2 ;;
     --paced) paced=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;  # one configuration, DRIVER:NODES:CONCURRENCY (nats:2:8)
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -38,7 +39,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  if [ -n "${BENCH_KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -118,11 +119,10 @@ wait_lines() {  # FILE COUNT: until FILE has COUNT lines (at most 300 s)
   exit 1
 }
 
-# run DRIVER NODES CONCURRENCY COUNT PACE_MS -> prints "msgs_per_s p50_us p99_us"
-run_id=0
+# run ID DRIVER NODES CONCURRENCY COUNT PACE_MS -> prints "msgs_per_s p50_us p99_us"
+# (runs in a subshell: ID comes from the caller, so every run has its own queue and file)
 run() {
-  local driver=$1 nodes=$2 concurrency=$3 count=$4 pace=$5
-  run_id=$((run_id + 1))
+  local run_id=$1 driver=$2 nodes=$3 concurrency=$4 count=$5 pace=$6
   local queue="bench_${run_id}" out="$work/handled_${run_id}.txt" node_pids=()
   if [ "$nodes" = 2 ]; then
     registry "$work/r${run_id}b" "$driver" "$queue" "$concurrency" "$out" 0
@@ -147,12 +147,15 @@ PY
 
 echo "# modrt queue bench: $messages messages burst, $paced paced (1 per 2 ms); $(nproc) cores; nats-server $("$nats_server" --version | head -1)"
 printf "%-8s %-6s %-12s %12s %14s %14s\n" driver nodes concurrency "burst msg/s" "paced p50 us" "paced p99 us"
+id=0
 for driver in memory nats; do
   for nodes in 1 2; do
     [ "$driver" = memory ] && [ "$nodes" = 2 ] && continue  # a memory queue lives in one process
     for c in 1 2 8; do
-      read -r rate _ _ < <(run "$driver" "$nodes" "$c" "$messages" 0)
-      read -r _ p50 p99 < <(run "$driver" "$nodes" "$c" "$paced" 2)
+      [ -n "$only" ] && [ "$only" != "$driver:$nodes:$c" ] && continue
+      id=$((id + 2))
+      read -r rate _ _ < <(run "$id" "$driver" "$nodes" "$c" "$messages" 0)
+      read -r _ p50 p99 < <(run "$((id + 1))" "$driver" "$nodes" "$c" "$paced" 2)
       printf "%-8s %-6s %-12s %12s %14s %14s\n" "$driver" "$nodes" "$c" "$rate" "$p50" "$p99"
     done
   done
