@@ -445,7 +445,7 @@ void NatsQueue::info(ValueSlot out) {
     std::unique_ptr<jsConsumerInfo, ConsumerInfoDeleter> ci(craw);
     if (s != NATS_OK && !(s == NATS_NOT_FOUND || code == kConsumerNotFound))  // no consumer yet: only the stream's counts
         throw Failure(js_error(s, code, owner_ + ": consumer info"));
-    out.set_map(11);
+    out.set_map(12);
     out.insert("message_count").set_int(static_cast<int64_t>(si->State.Msgs));  // stored, not yet acked
     out.insert("bytes").set_int(static_cast<int64_t>(si->State.Bytes));
     out.insert("pending").set_int(ci ? static_cast<int64_t>(ci->NumPending) : static_cast<int64_t>(si->State.Msgs));
@@ -453,6 +453,7 @@ void NatsQueue::info(ValueSlot out) {
     out.insert("redelivered").set_int(ci ? static_cast<int64_t>(ci->NumRedelivered) : 0);
     std::lock_guard lock(mutex_);
     out.insert("buffered").set_int(static_cast<int64_t>(buffer_.size()));
+    out.insert("pulled").set_int(static_cast<int64_t>(pulled_));
     out.insert("in_flight").set_int(static_cast<int64_t>(in_flight_.size()));
     out.insert("published").set_int(static_cast<int64_t>(published_));
     out.insert("acked").set_int(static_cast<int64_t>(acked_));
