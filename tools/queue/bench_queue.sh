@@ -124,6 +124,8 @@ wait_lines() {  # FILE COUNT: until FILE has COUNT lines (at most 300 s)
 run() {
   local run_id=$1 driver=$2 nodes=$3 concurrency=$4 count=$5 pace=$6
   local queue="bench_${run_id}" out="$work/handled_${run_id}.txt" node_pids=()
+  # The nodes are this subshell's: gone with it, even when a run fails half-way.
+  trap 'for p in "${node_pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done' EXIT
   if [ "$nodes" = 2 ]; then
     registry "$work/r${run_id}b" "$driver" "$queue" "$concurrency" "$out" 0
     node_pids+=("$(serve "$work/r${run_id}b")")
