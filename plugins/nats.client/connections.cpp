@@ -17,7 +17,10 @@ struct Events {
     std::promise<void> closed;
 };
 
-void on_disconnected(natsConnection*, void* closure) {
+void on_disconnected(natsConnection* nc, void* closure) {
+    // cnats also calls this when the last owner closes the connection: nothing reconnects then,
+    // and a warning on every clean exit would teach operators to ignore it.
+    if (natsConnection_IsClosed(nc)) return;
     auto* e = static_cast<Events*>(closure);
     log(MODRT_LOG_WARN, "nats", e->owner + ": disconnected from " + e->servers + "; reconnecting");
 }

@@ -14,21 +14,34 @@ struct OpenQueue {
 
 MemoryQueue& q(modrt_driver_queue* handle) { return *static_cast<OpenQueue*>(handle)->queue; }
 
+/// driver_options.memory: {max_length}; throws Failure naming the field.
+int64_t read_max_length(const modrt_value* options) {
+    int64_t max_length = kDefaultMaxLength;
+    ValueView opts(options);
+    for (size_t i = 0; i < opts.size(); ++i) {
+        if (!opts.is_map() || opts.key(i) != "max_length")
+            throw Failure(Error(MODRT_ERR_INVALID, "driver_options.memory: unknown option '" +
+                                                       std::string(opts.key(i)) + "' (known: max_length)")
+                              .set_field("driver_options"));
+        if (opts[i].type() != MODRT_INT || opts[i].as_int() < 0)
+            throw Failure(Error(MODRT_ERR_INVALID, "driver_options.memory.max_length: expected a count (0: 1000)")
+                              .set_field("driver_options"));
+        if (opts[i].as_int() > 0) max_length = opts[i].as_int();
+    }
+    return max_length;
+}
+
+modrt_error* d_check(modrt_queue_driver*, modrt_str, const modrt_value* options) noexcept {
+    return detail::guard("queue.driver.memory check", [&]() -> modrt_error* {
+        (void)read_max_length(options);
+        return nullptr;
+    });
+}
+
 modrt_error* d_open(modrt_queue_driver* driver, modrt_str name, const modrt_value* options,
                     modrt_driver_queue** out) noexcept {
     return detail::guard("queue.driver.memory open", [&]() -> modrt_error* {
-        int64_t max_length = kDefaultMaxLength;
-        ValueView opts(options);
-        for (size_t i = 0; i < opts.size(); ++i) {
-            if (!opts.is_map() || opts.key(i) != "max_length")
-                throw Failure(Error(MODRT_ERR_INVALID, "driver_options.memory: unknown option '" +
-                                                           std::string(opts.key(i)) + "' (known: max_length)")
-                                  .set_field("driver_options"));
-            if (opts[i].type() != MODRT_INT || opts[i].as_int() < 0)
-                throw Failure(Error(MODRT_ERR_INVALID, "driver_options.memory.max_length: expected a count (0: 1000)")
-                                  .set_field("driver_options"));
-            if (opts[i].as_int() > 0) max_length = opts[i].as_int();
-        }
+        const int64_t max_length = read_max_length(options);
         auto open = std::make_unique<OpenQueue>();
         open->queue = static_cast<MemoryDriver*>(driver)->queue(std::string(to_view(name)),
                                                                 static_cast<size_t>(max_length));
@@ -65,7 +78,10 @@ modrt_error* d_info(modrt_driver_queue* handle, modrt_value* out) noexcept {
 }
 
 constexpr modrt_queue_driver_api kDriverApi{
-    sizeof(modrt_queue_driver_api), d_open, d_close, d_publish, d_fetch, d_ack, d_nack, d_release, d_wake, d_info};
+    sizeof(modrt_queue_driver_api), d_open, d_close, d_publish, d_fetch, d_ack, d_nack, d_release, d_wake, d_info,
+    d_check,
+    nullptr,   // subscribe: fetch hands each message straight to a free worker, nothing to size
+    nullptr};  // unsubscribe: nothing buffered
 
 }  // namespace
 

@@ -39,6 +39,7 @@ ConsumerSpec ConsumerSpec::from_entry(const EntryInfo& info) {
     }
     if (ValueView v = info.field("driver_options"); !v.is_nil() && !v.is_map())
         refuse("driver_options", "expected a map of driver name to its options");
+    s.driver_options = Value(info.field("driver_options"));
     return s;
 }
 

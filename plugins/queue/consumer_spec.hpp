@@ -26,6 +26,7 @@ struct ConsumerSpec {
     int64_t prefetch = 10;
     bool auto_ack = false;
     std::chrono::nanoseconds timeout = std::chrono::minutes(1);
+    Value driver_options;  // each driver's sub-map under its name (handed to subscribe); nil when absent
 
     /// Throws Failure (with set_field) for a field that is wrong on its own.
     static ConsumerSpec from_entry(const EntryInfo& info);

@@ -43,6 +43,7 @@ Error ConsumerTrigger::start(ValueSlot out) {
         return Error(MODRT_ERR_NOT_FOUND, "queue: no queue.queue entry '" + spec_.queue + "'").set_field("queue");
     if (!queue_->spec().dead_letter.empty()) dead_letter_ = QueueEntry::find(host_, queue_->spec().dead_letter);
     driver_ = queue_->driver();
+    if (Error err = subscribe(); err.failed()) return err;
     stopping_ = false;
     frames_.assign(static_cast<size_t>(spec_.concurrency), nullptr);
     for (size_t i = 0; i < frames_.size(); ++i) workers_.emplace_back([this, i] { work(i); });
@@ -51,6 +52,24 @@ Error ConsumerTrigger::start(ValueSlot out) {
     listen.set_array(1);
     listen.push().set_string("queue " + spec_.queue + " (driver " + queue_->spec().driver + ") -> " + spec_.func +
                              ", concurrency " + std::to_string(spec_.concurrency));
+    return {};
+}
+
+Error ConsumerTrigger::subscribe() {
+    const modrt_queue_driver_api* api = driver_.api;
+    if (api->struct_size < offsetof(modrt_queue_driver_api, subscribe) + sizeof(void*) || api->subscribe == nullptr)
+        return {};
+    Value options;
+    ValueSlot o = options.slot();
+    o.set_map(4);
+    o.insert("prefetch").set_int(spec_.prefetch);
+    o.insert("concurrency").set_int(spec_.concurrency);
+    o.insert("timeout_ns").set_int(spec_.timeout.count());
+    ValueView mine = QueueEntry::options_for(host_, queue_->spec().driver, spec_.driver_options.view());
+    if (!mine.is_nil()) host_api().value_copy(o.insert("driver_options").raw(), mine.raw());
+    Error err(api->subscribe(driver_.queue, options.raw()));
+    if (err.failed()) return std::move(err.wrap(spec_.id));
+    subscribed_ = true;
     return {};
 }
 
@@ -68,7 +87,8 @@ void ConsumerTrigger::work(size_t slot) {
         {
             std::lock_guard lock(mutex_);
             if (stopping_) {  // fetched just as stop came: hand it back untouched
-                driver_.api->release(driver_.queue, message.view().find("delivery").as_int());
+                settle_error(driver_.api->release(driver_.queue, message.view().find("delivery").as_int()),
+                             message.view().find("id").as_string());
                 ++released_;
                 return;
             }
@@ -102,7 +122,7 @@ void ConsumerTrigger::handle(ValueView message, size_t slot) {
         return;
     }
     if (spec_.auto_ack && d.claim()) {
-        driver_.api->ack(driver_.queue, d.handle);
+        settle_error(driver_.api->ack(driver_.queue, d.handle), d.id);
         ++acked_;
     }
 
@@ -138,7 +158,7 @@ void ConsumerTrigger::handle(ValueView message, size_t slot) {
     }
     if (err.failed()) {
         if (stopping_ && err.kind() == MODRT_ERR_CANCELED) {  // stopped, not failed: deliver it again later
-            driver_.api->release(driver_.queue, d.handle);
+            settle_error(driver_.api->release(driver_.queue, d.handle), d.id);
             ++released_;
             return;
         }
@@ -146,9 +166,15 @@ void ConsumerTrigger::handle(ValueView message, size_t slot) {
     } else if (result.view().type() == MODRT_BOOL && !result.view().as_bool()) {
         fail(d, Error(MODRT_ERR_UNAVAILABLE, "the handler returned false").set_retryable(true));
     } else {
-        driver_.api->ack(driver_.queue, d.handle);
+        settle_error(driver_.api->ack(driver_.queue, d.handle), d.id);
         ++acked_;
     }
+}
+
+void ConsumerTrigger::settle_error(modrt_error* raw, std::string_view id) const {
+    // Owned: freed here. Not fatal: an unsettled message comes back from the driver (a broker's ack_wait).
+    if (Error err(raw); err.failed())
+        log(MODRT_LOG_WARN, "settling message " + std::string(id) + " failed: " + error_text(err));
 }
 
 int ConsumerTrigger::settle_early(void* self, int ack) noexcept {
@@ -156,7 +182,7 @@ int ConsumerTrigger::settle_early(void* self, int ack) noexcept {
     if (!d.claim()) return 0;
     try {
         if (ack) {
-            d.owner->driver_.api->ack(d.owner->driver_.queue, d.handle);
+            d.owner->settle_error(d.owner->driver_.api->ack(d.owner->driver_.queue, d.handle), d.id);
             ++d.owner->acked_;
         } else {
             d.owner->fail(d, Error(MODRT_ERR_UNAVAILABLE, "the handler nacked it").set_retryable(true));
@@ -172,7 +198,7 @@ void ConsumerTrigger::fail(Delivery& d, const Error& err) {
     const bool last = max > 0 && d.attempt >= max;
     const auto backoff = queue_->spec().redelivery.delay_after(d.attempt);
     if (err.retryable() && !last) {
-        driver_.api->nack(driver_.queue, d.handle, backoff.count());
+        settle_error(driver_.api->nack(driver_.queue, d.handle, backoff.count()), d.id);
         ++redelivered_;
         log(MODRT_LOG_WARN, "message " + d.id + " attempt " + std::to_string(d.attempt) + " failed (" +
                                 error_text(err) + "); delivering it again in " +
@@ -192,20 +218,20 @@ void ConsumerTrigger::fail(Delivery& d, const Error& err) {
         h.insert("x_dead_letter_attempts").set_string(std::to_string(d.attempt));
         if (Error dl = dead_letter_->publish_encoded(d.body, headers.view()); dl.failed()) {
             // Never dropped: it stays in its queue and is tried again.
-            driver_.api->nack(driver_.queue, d.handle, backoff.count());
+            settle_error(driver_.api->nack(driver_.queue, d.handle, backoff.count()), d.id);
             ++redelivered_;
             log(MODRT_LOG_ERROR, "message " + d.id + " could not be dead-lettered to " + dead_letter_->spec().id +
                                      " (" + error_text(dl) + "); delivering it again");
             return;
         }
-        driver_.api->ack(driver_.queue, d.handle);
+        settle_error(driver_.api->ack(driver_.queue, d.handle), d.id);
         ++dead_lettered_;
         queue_->count_dead_lettered();
         log(MODRT_LOG_WARN,
             "message " + d.id + " moved to " + dead_letter_->spec().id + " (" + why + "): " + error_text(err));
         return;
     }
-    driver_.api->ack(driver_.queue, d.handle);
+    settle_error(driver_.api->ack(driver_.queue, d.handle), d.id);
     ++dropped_;
     queue_->count_dropped();
     log(MODRT_LOG_ERROR, "message " + d.id + " dropped (" + why + ", and " + spec_.queue +
@@ -234,6 +260,10 @@ void ConsumerTrigger::stop(int64_t deadline_ns) {
     for (auto& w : workers_)
         if (w.joinable()) w.join();
     workers_.clear();
+    if (subscribed_) {  // after the workers: nothing fetches any more, the driver may give its buffer back
+        driver_.api->unsubscribe(driver_.queue);
+        subscribed_ = false;
+    }
     // The destructor stops again, maybe after the driver's entry is gone: touch the driver no more.
     driver_ = {nullptr, nullptr};
     log(MODRT_LOG_INFO, "stopped: " + std::to_string(acked_) + " acked, " + std::to_string(redelivered_) +

@@ -38,11 +38,15 @@ public:
 private:
     struct Delivery;
 
+    /// Tell a driver that buffers (modrt/queue.h's subscribe) how this consumer fetches.
+    Error subscribe();
     void work(size_t slot);
     void handle(ValueView message, size_t slot);
     /// Settle a failed delivery: redeliver with backoff, dead-letter, or (no dead-letter queue) drop loudly.
     void fail(Delivery& d, const Error& err);
     static int settle_early(void* self, int ack) noexcept;
+    /// A driver's ack/nack/release result: logged (and freed) when it failed.
+    void settle_error(modrt_error* raw, std::string_view id) const;
     void log(modrt_log_level level, const std::string& message) const { host_.log(level, spec_.id + ": " + message); }
 
     const Host& host_;
@@ -51,6 +55,7 @@ private:
     QueueEntry* queue_ = nullptr;
     QueueEntry* dead_letter_ = nullptr;
     QueueEntry::DriverQueue driver_{nullptr, nullptr};
+    bool subscribed_ = false;  // the driver's subscribe succeeded: unsubscribe once the workers are gone
 
     std::atomic<bool> stopping_{false};
     std::mutex mutex_;

@@ -64,20 +64,30 @@ QueueEntry* QueueEntry::find(const Host& host, std::string_view id) {
     return static_cast<QueueEntry*>(self);
 }
 
+std::pair<const modrt_queue_driver_api*, void*> QueueEntry::driver_api(const Host& host, std::string_view driver_id) {
+    void* self = nullptr;
+    const auto* api = static_cast<const modrt_queue_driver_api*>(
+        host.entry_interface(driver_id, MODRT_QUEUE_DRIVER_INTERFACE, &self));
+    // A driver built before check/subscribe were appended is still a driver (queue.h's rule).
+    if (api == nullptr || api->struct_size < MODRT_QUEUE_DRIVER_API_V1_SIZE) return {nullptr, nullptr};
+    return {api, self};
+}
+
+ValueView QueueEntry::options_for(const Host& host, std::string_view driver_id, ValueView options) {
+    const modrt_entry_info* info = host.find_entry(driver_id);
+    std::string_view kind = info != nullptr ? to_view(info->kind) : "";
+    if (kind.substr(0, 13) == "queue.driver.") kind.remove_prefix(13);
+    return options.find(kind);
+}
+
 QueueEntry::DriverQueue QueueEntry::driver() {
     std::lock_guard lock(open_mutex_);
     if (driver_.queue != nullptr) return driver_;
-    void* self = nullptr;
-    const auto* api = static_cast<const modrt_queue_driver_api*>(
-        host_.entry_interface(spec_.driver, MODRT_QUEUE_DRIVER_INTERFACE, &self));
-    if (api == nullptr || api->struct_size < sizeof(modrt_queue_driver_api))
+    auto [api, self] = driver_api(host_, spec_.driver);
+    if (api == nullptr)
         throw Failure(Error(MODRT_ERR_NOT_FOUND, spec_.id + ": driver '" + spec_.driver + "' is no queue driver")
                           .set_field("driver"));
-    // driver_options is keyed by the driver's kind without "queue.driver." (memory, nats).
-    const modrt_entry_info* info = host_.find_entry(spec_.driver);
-    std::string_view kind = info != nullptr ? to_view(info->kind) : "";
-    if (kind.substr(0, 13) == "queue.driver.") kind.remove_prefix(13);
-    ValueView options = spec_.driver_options.view().find(kind);
+    ValueView options = options_for(host_, spec_.driver, spec_.driver_options.view());
     modrt_driver_queue* q = nullptr;
     Error err(api->open(self, to_str(spec_.queue_name), options.is_nil() ? nullptr : options.raw(), &q));
     if (err.failed()) throw Failure(std::move(err.wrap(spec_.id)));

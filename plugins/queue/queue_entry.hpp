@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <utility>
 
 namespace modrt::queue {
 
@@ -43,6 +44,13 @@ public:
     void count_dropped() noexcept { dropped_.fetch_add(1, std::memory_order_relaxed); }
 
     const QueueSpec& spec() const noexcept { return spec_; }
+
+    /// The driver's table and handle when `driver_id` offers MODRT_QUEUE_DRIVER_INTERFACE (at least
+    /// its first version), else {nullptr, nullptr}.
+    static std::pair<const modrt_queue_driver_api*, void*> driver_api(const Host& host, std::string_view driver_id);
+    /// The driver's sub-map of `options` (a queue's or a consumer's driver_options): keyed by the
+    /// driver's kind without "queue.driver." (memory, nats); nil when absent.
+    static ValueView options_for(const Host& host, std::string_view driver_id, ValueView options);
 
 private:
     const Host& host_;

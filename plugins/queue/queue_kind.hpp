@@ -18,7 +18,8 @@ public:
 
 private:
     struct Unchecked {
-        std::string id, driver, dead_letter;
+        std::string id, driver, dead_letter, queue_name;
+        Value driver_options;
     };
     const Host& host_;
     std::mutex mutex_;

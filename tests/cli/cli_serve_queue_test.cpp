@@ -115,4 +115,24 @@ TEST_F(CliServeQueue, PublishingToAnUnknownQueueExits1BeforeServing) {
     EXPECT_THAT(r.err, Not(HasSubstr("modrt: serving")));
 }
 
+TEST_F(CliServeQueue, TheQueueExampleRegistryRunsAsItsHeaderSays) {
+    // examples/registries/queue/registry.yaml's header: order 1 handled, order 2 dead-lettered.
+    ProcessOptions options;
+    options.signals = {{2s, SIGINT}};
+    options.signals_after_stderr = "modrt: serving";
+    options.limit = 60s;
+    options.env.try_emplace("MODRT_PLUGIN_PATH", std::nullopt);
+    auto r = modrt::test::run_process(
+        {MODRT_CLI, "serve", std::string(MODRT_SOURCE_DIR) + "/examples/registries/queue", "--log-level", "info",
+         "--publish", R"(app.queue:orders={"id":1,"item":"book"})", "--publish", R"(app.queue:orders={"id":2,"item":"poison"})"},
+        options);
+    ASSERT_FALSE(r.timed_out) << dump(r);
+    EXPECT_EQ(r.exit_code, 0) << dump(r);
+    EXPECT_THAT(r.err, HasSubstr("order handled"));
+    EXPECT_THAT(r.err, HasSubstr(R"("order":1)"));
+    EXPECT_THAT(r.err, HasSubstr("dead letter"));
+    EXPECT_THAT(r.err, HasSubstr("cannot ship item 'poison'"));
+    EXPECT_THAT(r.err, HasSubstr("app.queue:order_worker: stopped: 1 acked, 0 redelivered, 1 dead-lettered"));
+}
+
 }  // namespace

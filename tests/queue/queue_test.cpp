@@ -35,6 +35,7 @@ entries:
   - {name: max_active, kind: function.native, source: file://@LIB@, method: max_active}
   - {name: memory, kind: queue.driver.memory}
   - {name: publish, kind: function.lua, source: file://handlers.lua, method: publish, modules: [queue]}
+  - {name: publish_bare, kind: function.lua, source: file://handlers.lua, method: publish_bare, modules: [queue]}
   - {name: info, kind: function.lua, source: file://handlers.lua, method: info, modules: [queue]}
   - {name: outside, kind: function.lua, source: file://handlers.lua, method: outside, modules: [queue]}
   - {name: ok, kind: function.lua, source: file://handlers.lua, method: ok, modules: [queue, funcs, ctx]}
@@ -46,6 +47,7 @@ entries:
 constexpr const char* kQueueHandlers = R"(local queue = require("queue")
 local M = {}
 function M.publish(id, body, headers) return queue.publish(id, body, headers) end
+function M.publish_bare(id, body) return queue.publish(id, body) end
 function M.info(id) return queue.info(id) end
 function M.outside() return queue.message() end
 function M.ok(body)
@@ -118,10 +120,11 @@ protected:
         EXPECT_FALSE(err) << text;
         return v;
     }
-    modrt::kernel::CallResult call(const std::string& id, std::vector<Value> args) {
+    modrt::kernel::CallResult call(const std::string& id, std::vector<Value> args,
+                                   const modrt::kernel::CallOptions& options = {}) {
         Value a = Value::array();
         a.items = std::move(args);
-        return rt->call(id, a);
+        return rt->call(id, a, options);
     }
     void publish(const std::string& queue, const std::string& body, const std::string& headers = "null") {
         auto r = call("q:publish", {Value::string(queue), json(body), json(headers)});
@@ -316,12 +319,12 @@ TEST_F(QueueTest, RegistryMistakesAreErrorsWithFileAndLine) {
   - {name: worker, kind: queue.consumer, queue: q:nope, func: q:ok}
   - {name: idle, kind: queue.consumer, queue: q:lost, func: q:missing}
 )");
-    EXPECT_THAT(errors, HasSubstr("registry.yaml:17: entry 'q:jobs': codec: unknown codec 'application/msgpack'"));
-    EXPECT_THAT(errors, HasSubstr("registry.yaml:18: entry 'q:orphan': driver: 'q:record' is not a queue driver"));
+    EXPECT_THAT(errors, HasSubstr("registry.yaml:18: entry 'q:jobs': codec: unknown codec 'application/msgpack'"));
+    EXPECT_THAT(errors, HasSubstr("registry.yaml:19: entry 'q:orphan': driver: 'q:record' is not a queue driver"));
     EXPECT_THAT(errors,
-                HasSubstr("registry.yaml:19: entry 'q:lost': dead_letter.queue: no queue.queue entry 'q:nowhere'"));
-    EXPECT_THAT(errors, HasSubstr("registry.yaml:20: entry 'q:worker': queue: no queue.queue entry 'q:nope'"));
-    EXPECT_THAT(errors, HasSubstr("registry.yaml:21: entry 'q:idle': func: no entry 'q:missing'"));
+                HasSubstr("registry.yaml:20: entry 'q:lost': dead_letter.queue: no queue.queue entry 'q:nowhere'"));
+    EXPECT_THAT(errors, HasSubstr("registry.yaml:21: entry 'q:worker': queue: no queue.queue entry 'q:nope'"));
+    EXPECT_THAT(errors, HasSubstr("registry.yaml:22: entry 'q:idle': func: no entry 'q:missing'"));
 }
 
 TEST_F(QueueTest, MessageOutsideAConsumerAndUnknownQueuesAreErrors) {
@@ -334,6 +337,84 @@ TEST_F(QueueTest, MessageOutsideAConsumerAndUnknownQueuesAreErrors) {
     ASSERT_FALSE(unknown.ok());
     EXPECT_EQ(unknown.error->kind, MODRT_ERR_NOT_FOUND);
     EXPECT_THAT(unknown.error->message, HasSubstr("no queue.queue entry 'q:nope'"));
+}
+
+TEST_F(QueueTest, PublishingNeedsQueuePublishAndQueuePublishQueue) {
+    // Wippy's two checks: the action queue.publish, then queue.publish.queue on the queue's id.
+    ASSERT_EQ(load(R"(  - {name: jobs, kind: queue.queue, driver: q:memory}
+  - {name: call_any, kind: security.policy, policy: {actions: funcs.call, resources: "*", effect: allow}, groups: [none, some, all]}
+  - {name: publish_any, kind: security.policy, policy: {actions: queue.publish, resources: "*", effect: allow}, groups: [some, all]}
+  - {name: publish_jobs, kind: security.policy, policy: {actions: queue.publish.queue, resources: "q:jobs", effect: allow}, groups: [all]}
+)"),
+              "");
+    auto as = [](const std::string& scope) {
+        modrt::kernel::CallOptions o;
+        o.actor_id = "user:1";
+        o.scope = scope;
+        return o;
+    };
+    auto none = call("q:publish", {Value::string("q:jobs"), Value::integer(1), Value()}, as("q:none"));
+    ASSERT_FALSE(none.ok());
+    EXPECT_EQ(none.error->kind, MODRT_ERR_PERMISSION_DENIED);
+    EXPECT_THAT(none.error->message, HasSubstr("not allowed to publish (queue.publish)"));
+    auto some = call("q:publish", {Value::string("q:jobs"), Value::integer(2), Value()}, as("q:some"));
+    ASSERT_FALSE(some.ok());
+    EXPECT_EQ(some.error->kind, MODRT_ERR_PERMISSION_DENIED);
+    EXPECT_THAT(some.error->message, HasSubstr("not allowed to publish to q:jobs (queue.publish.queue)"));
+    auto all = call("q:publish", {Value::string("q:jobs"), Value::integer(3), Value()}, as("q:all"));
+    EXPECT_TRUE(all.ok()) << all.error->message;
+    auto counters = call("q:info", {Value::string("q:jobs")}, as("q:all"));
+    ASSERT_TRUE(counters.ok()) << counters.error->message;
+    EXPECT_EQ(counters.value.find("published")->scalar.i, 1);  // the denied ones never reached the driver
+}
+
+TEST_F(QueueTest, AutoAckSettlesWhenHandedOutAndNeverRedeliversAFailure) {
+    ASSERT_EQ(load(R"(  - {name: jobs, kind: queue.queue, driver: q:memory, redelivery: {initial_delay: 10ms}}
+  - {name: worker, kind: queue.consumer, queue: q:jobs, func: q:planned, auto_ack: true}
+)"),
+              "");
+    start();
+    publish("q:jobs", R"({"key": "once", "plan": ["retry", "ok"]})");
+    ASSERT_TRUE(eventually([&] { return records("once").size() == 1 && info("q:jobs", "acked") == 1; }));
+    std::this_thread::sleep_for(100ms);  // a redelivery would come after 10ms
+    EXPECT_EQ(records("once").size(), 1u);
+    EXPECT_EQ(info("q:jobs", "nacked"), 0);
+    EXPECT_EQ(info("q:jobs", "message_count"), 0);
+}
+
+TEST_F(QueueTest, AFullMemoryQueueRefusesAPublishAsRetryableUnavailable) {
+    ASSERT_EQ(load(R"(  - {name: jobs, kind: queue.queue, driver: q:memory, driver_options: {memory: {max_length: 2}}}
+)"),
+              "");
+    publish("q:jobs", "1");
+    publish("q:jobs", "2");
+    auto full = call("q:publish", {Value::string("q:jobs"), Value::integer(3), Value()});
+    ASSERT_FALSE(full.ok());
+    EXPECT_EQ(full.error->kind, MODRT_ERR_UNAVAILABLE);
+    EXPECT_TRUE(full.error->retryable);
+    EXPECT_THAT(full.error->message, HasSubstr("is full (2 messages; driver_options.memory.max_length)"));
+    EXPECT_EQ(info("q:jobs", "message_count"), 2);
+}
+
+TEST_F(QueueTest, LuaPublishesWithoutHeaders) {
+    ASSERT_EQ(load(R"(  - {name: jobs, kind: queue.queue, driver: q:memory}
+  - {name: worker, kind: queue.consumer, queue: q:jobs, func: q:ok}
+)"),
+              "");
+    start();
+    const size_t before = records("ok").size();  // the probe outlives a runtime where dlclose does not unload
+    auto r = call("q:publish_bare", {Value::string("q:jobs"), json(R"({"n": 5})")});
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    ASSERT_TRUE(eventually([&] { return records("ok").size() == before + 1; }));
+    EXPECT_EQ(records("ok").back().find("value")->find("n")->scalar.i, 5);
+}
+
+TEST_F(QueueTest, BadDriverOptionsAreRegistryErrorsWithFileAndLine) {
+    std::string errors = load(R"(  - {name: jobs, kind: queue.queue, driver: q:memory, driver_options: {memory: {max_lenght: 5}}}
+  - {name: more, kind: queue.queue, driver: q:memory, driver_options: {memory: {max_length: -1}}}
+)");
+    EXPECT_THAT(errors, HasSubstr("registry.yaml:18: entry 'q:jobs': driver_options.memory: unknown option 'max_lenght'"));
+    EXPECT_THAT(errors, HasSubstr("registry.yaml:19: entry 'q:more': driver_options.memory.max_length: expected a count"));
 }
 
 }  // namespace

@@ -54,7 +54,17 @@ typedef struct modrt_queue_driver_api {
     void (*wake)(modrt_driver_queue* queue);
     /** Counters into `out` as a map of ints (the memory driver: ready, delayed, in_flight, published, acked, nacked). */
     modrt_error* (*info)(modrt_driver_queue* queue, modrt_value* out);
+    /* -- appended with queue.driver.nats; a reader checks struct_size (and NULL) before using these -- */
+    /** Check a queue's `options` (as open gets them) without opening it or doing I/O, so a mistake is a registry error with file and line before anything starts; owned error or NULL. NULL when the driver checks in open only. */
+    modrt_error* (*check)(modrt_queue_driver* driver, modrt_str name, const modrt_value* options);
+    /** A consumer starts fetching from `queue`: `options` is a map {prefetch: int, concurrency: int, timeout_ns: int, driver_options: the consumer entry's sub-map for this driver, or nil}, so a driver that pulls in batches sizes them. Each successful call is matched by one unsubscribe. NULL when the driver needs no notice. */
+    modrt_error* (*subscribe)(modrt_driver_queue* queue, const modrt_value* options);
+    /** A consumer stopped fetching (its workers have returned): when none is left, the driver gives back what it buffered for them. */
+    void (*unsubscribe)(modrt_driver_queue* queue);
 } modrt_queue_driver_api;
+
+/** The size of modrt_queue_driver_api before check/subscribe/unsubscribe: the least a reader accepts. */
+#define MODRT_QUEUE_DRIVER_API_V1_SIZE (offsetof(modrt_queue_driver_api, info) + sizeof(void*))
 
 /** A queue as publishers see it. Thread-safe. */
 typedef struct modrt_queue_api {

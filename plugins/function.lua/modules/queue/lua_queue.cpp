@@ -62,6 +62,8 @@ int queue_publish(lua_State* L) {
         return return_error(L, MODRT_ERR_INVALID, "queue.publish: the message body is empty (nil)");
     if (!lua_isnoneornil(L, 3) && !lua_istable(L, 3))
         return return_error(L, MODRT_ERR_INVALID, "queue.publish: headers must be a table of strings");
+    // Called without headers, slot 3 would be the first value pushed below, taken for headers.
+    lua_settop(L, 3);
     OwnedKernel* body = push_owned(L);
     if (!to_modrt_protected(L, 2, body->value, "queue.publish body")) return return_error_on_top(L);
     OwnedKernel* headers = push_owned(L);
