@@ -44,8 +44,13 @@ Error ExposeTrigger::start(ValueSlot out) {
                                                     [this, &fn](nats::MsgPtr m) { on_request(fn, std::move(m)); }));
         }
         // Make sure the server has every subscription before we say we serve: a caller told
-        // "started" must not get "no responders".
-        nats::check(natsConnection_FlushTimeout(nc_.get(), 5000), "subscribe");
+        // "started" must not get "no responders". Not connected yet (NATS down, retrying):
+        // cnats sends the subscriptions once it connects, and the node serves from then on.
+        if (natsConnection_Status(nc_.get()) == NATS_CONN_STATUS_CONNECTED)
+            nats::check(natsConnection_FlushTimeout(nc_.get(), 5000), "subscribe");
+        else
+            host_.log(MODRT_LOG_WARN,
+                      spec_.id + ": not connected to " + spec_.connection.describe() + " yet; serving once it is");
     } catch (const Failure&) {
         stop(host_api().now_ns());
         throw;

@@ -54,6 +54,16 @@ Error RemoteEntry::invoke(Frame frame, ValueView args, ValueSlot result) {
     const int64_t deadline = caller_decides ? caller_deadline : own_deadline;
     if (deadline <= now) return Error(MODRT_ERR_TIMEOUT, "the deadline passed before calling " + subject_);
 
+    // Not connected (NATS down, a refused login, reconnecting): say so at once, retryably,
+    // instead of letting cnats buffer the request until the timeout.
+    if (natsConnection_Status(mux_->connection()) != NATS_CONN_STATUS_CONNECTED) {
+        const char* last = nullptr;
+        natsConnection_GetLastError(mux_->connection(), &last);
+        return Error(MODRT_ERR_UNAVAILABLE,
+                     "remote call to " + target_ + ": not connected to NATS" +
+                         (last != nullptr && *last != '\0' ? std::string(" (") + last + ")" : ""))
+            .set_retryable(true);
+    }
     std::string request = encode_request(target_, args, frame, deadline - now);
     ReplyMux::Call call(*mux_);
     natsStatus s = natsConnection_PublishRequest(mux_->connection(), subject_.c_str(), call.reply_subject().c_str(),
