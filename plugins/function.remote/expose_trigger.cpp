@@ -86,15 +86,17 @@ void ExposeTrigger::on_cancel(nats::MsgPtr msg) {
         return;
     }
     // Most cancels are for calls other nodes serve; one for a call queued here is caught when it starts.
-    early_cancels_.push_back(std::move(reply_subject));
-    if (early_cancels_.size() > kEarlyCancels) early_cancels_.pop_front();
+    if (!early_cancels_.insert(reply_subject).second) return;
+    early_order_.push_back(std::move(reply_subject));
+    if (early_order_.size() > kEarlyCancels) {
+        early_cancels_.erase(early_order_.front());
+        early_order_.pop_front();
+    }
 }
 
 bool ExposeTrigger::take_early_cancel(const std::string& reply_subject) {
-    auto it = std::find(early_cancels_.begin(), early_cancels_.end(), reply_subject);
-    if (it == early_cancels_.end()) return false;
-    early_cancels_.erase(it);
-    return true;
+    // Left in early_order_: it ages out there, and erasing a missing key is harmless.
+    return early_cancels_.erase(reply_subject) > 0;
 }
 
 void ExposeTrigger::work() {
@@ -174,6 +176,11 @@ std::string ExposeTrigger::run(const std::string& function, const std::string& r
 
 void ExposeTrigger::publish(const char* reply_subject, const std::string& bytes) {
     natsStatus s = natsConnection_Publish(nc_.get(), reply_subject, bytes.data(), static_cast<int>(bytes.size()));
+    if (s == NATS_MAX_PAYLOAD) {  // the caller would otherwise wait for its timeout
+        std::string too_big = encode_error(Error(MODRT_ERR_INVALID, "the result (" + std::to_string(bytes.size()) +
+                                                                        " bytes) is larger than NATS' max_payload"));
+        s = natsConnection_Publish(nc_.get(), reply_subject, too_big.data(), static_cast<int>(too_big.size()));
+    }
     if (s != NATS_OK) host_.log(MODRT_LOG_WARN, spec_.id + ": could not send a reply: " + natsStatus_GetText(s));
 }
 

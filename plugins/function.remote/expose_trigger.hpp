@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace modrt::remote {
@@ -61,7 +62,10 @@ private:
     size_t busy_ = 0;
     bool stopping_ = false, exiting_ = false;
     std::unordered_map<std::string, const RootFrame*> running_;  // reply subject -> its call's frame
-    std::deque<std::string> early_cancels_;                      // bounded: the last 1024
+    // Cancels for calls not running here (most are for calls other nodes serve): the last 1024,
+    // in arrival order and as a set, since every request start looks its reply subject up.
+    std::deque<std::string> early_order_;
+    std::unordered_set<std::string> early_cancels_;
 
     std::vector<std::jthread> workers_;
     std::vector<std::unique_ptr<AsyncSubscription>> requests_;

@@ -368,6 +368,17 @@ TEST_F(RemoteCall, BadRequestsAreAnsweredInvalidAndServingGoesOn) {
     ASSERT_TRUE(r.ok()) << r.error->message;
 }
 
+TEST_F(RemoteCall, ARequestLargerThanNatsAllowsIsInvalid) {
+    serve();
+    caller();
+    CallResult r = client->call("app.api:echo", args_of({Value::string(std::string(2 << 20, 'x'))}));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_INVALID) << r.error->message;
+    EXPECT_FALSE(r.error->retryable);
+    CallResult small = client->call("app.api:echo", args_of({Value::string("fine")}));
+    ASSERT_TRUE(small.ok()) << small.error->message;
+}
+
 TEST(RemoteCallLoad, BadEntriesAreRegistryErrors) {
     Params p{"{url: \"nats://127.0.0.1:1\", retry_on_failed_connect: true}", "modrt.call", "", ""};
     std::string errors;
@@ -412,6 +423,28 @@ TEST(RemoteCallAuth, UserAndPasswordWorkAndAWrongPasswordIsAClearError) {
     EXPECT_THAT(errors, HasSubstr("app.api:echo"));
     EXPECT_THAT(errors, testing::AnyOf(HasSubstr("uthorization"), HasSubstr("ermission")));
     EXPECT_THAT(errors, testing::Not(HasSubstr("wrong")));  // the secret stays out of messages
+}
+
+}  // namespace
+
+namespace {
+
+TEST(RemoteCallAuth, ATokenWorks) {
+    modrt::test::NatsServer nats({"--auth", "t0ken"});
+    ASSERT_TRUE(nats.started());
+    Params p;
+    p.prefix = unique_prefix();
+    p.conn = "{url: \"" + nats.url() + "\", token_env: MODRT_TEST_REMOTE_TOKEN}";
+    ::setenv("MODRT_TEST_REMOTE_TOKEN", "t0ken", 1);
+    std::string errors;
+    auto server = load_runtime({{"registry.yaml", fill(kServerRegistry, p)}}, errors);
+    ASSERT_EQ(errors, "");
+    ASSERT_TRUE(server->start_triggers().empty());
+    auto client = load_runtime({{"registry.yaml", fill(kCallerRegistry, p)}, {"caller.lua", kCallerLua}}, errors);
+    ASSERT_EQ(errors, "");
+    CallResult r = client->call("app.api:echo", args_of({Value::integer(5)}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.value.items[0].scalar.i, 5);
 }
 
 }  // namespace
