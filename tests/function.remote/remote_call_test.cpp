@@ -448,3 +448,17 @@ TEST(RemoteCallAuth, ATokenWorks) {
 }
 
 }  // namespace
+
+namespace {
+
+// cnats keeps library-wide state (its timer and delivery threads' bookkeeping) that only
+// nats_Close() frees, and no plugin may call that: the library is process-wide and shared.
+// The test process, which owns the process, does it once every runtime is gone, so that
+// LeakSanitizer sees a clean exit.
+class CloseNatsLibrary : public ::testing::Environment {
+public:
+    void TearDown() override { nats_CloseAndWait(5000); }
+};
+const auto* const g_close_nats = ::testing::AddGlobalTestEnvironment(new CloseNatsLibrary);
+
+}  // namespace
