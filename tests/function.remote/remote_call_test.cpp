@@ -462,3 +462,33 @@ public:
 const auto* const g_close_nats = ::testing::AddGlobalTestEnvironment(new CloseNatsLibrary);
 
 }  // namespace
+
+namespace {
+
+TEST(RemoteCallAuth, TlsWithTheServersCertificateWorks) {
+    fs::path dir = modrt::test::scratch_dir(fs::path(MODRT_TEST_BINARY_DIR) / "scratch");
+    modrt::test::ChildProcess openssl({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                                       (dir / "key.pem").string(), "-out", (dir / "cert.pem").string(), "-days", "1",
+                                       "-subj", "/CN=localhost", "-addext",
+                                       "subjectAltName=IP:127.0.0.1,DNS:localhost"},
+                                      dir / "openssl.log");
+    ASSERT_EQ(openssl.wait(30s), std::optional<int>(0)) << openssl.output();
+    modrt::test::NatsServer nats(
+        {"--tls", "--tlscert", (dir / "cert.pem").string(), "--tlskey", (dir / "key.pem").string()});
+    ASSERT_TRUE(nats.started());
+    Params p;
+    p.prefix = unique_prefix();
+    p.conn = "{url: \"tls://127.0.0.1:" + std::to_string(nats.port()) + "\", tls: {ca: \"" +
+             (dir / "cert.pem").string() + "\"}}";
+    std::string errors;
+    auto server = load_runtime({{"registry.yaml", fill(kServerRegistry, p)}}, errors);
+    ASSERT_EQ(errors, "");
+    ASSERT_TRUE(server->start_triggers().empty());
+    auto client = load_runtime({{"registry.yaml", fill(kCallerRegistry, p)}, {"caller.lua", kCallerLua}}, errors);
+    ASSERT_EQ(errors, "");
+    CallResult r = client->call("app.api:echo", args_of({Value::string("over tls")}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.value.items[0].str, "over tls");
+}
+
+}  // namespace
