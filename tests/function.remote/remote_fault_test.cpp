@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -57,12 +58,16 @@ TEST(RemoteFault, KillingOneOfTwoServingNodesCostsCallersNothing) {
     std::vector<std::string> failures;
     std::atomic<bool> killed{false}, done{false};
     std::map<std::string, int> after_kill;
+    std::chrono::steady_clock::duration slowest{0};  // a call the dead node had taken waits out its 1 s attempt
     auto caller = [&] {
         Value args = Value::array();
         args.items.push_back(Value::string("app.api:node"));
         while (!done) {
+            auto started = std::chrono::steady_clock::now();
             CallResult r = client->call("app.api:caller", args);
+            auto took = std::chrono::steady_clock::now() - started;
             std::lock_guard lock(mutex);
+            slowest = std::max(slowest, took);
             if (!r.ok()) failures.push_back(r.error->message);
             else {
                 ++answered[r.value.str];
@@ -82,6 +87,11 @@ TEST(RemoteFault, KillingOneOfTwoServingNodesCostsCallersNothing) {
     for (auto& t : callers) t.join();
 
     std::lock_guard lock(mutex);
+    ::testing::Test::RecordProperty("slowest_call_ms",
+                                    static_cast<int>(
+                                        std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count()));
+    ::testing::Test::RecordProperty("answered_a", answered["a"]);
+    ::testing::Test::RecordProperty("answered_b", answered["b"]);
     EXPECT_TRUE(failures.empty()) << failures.size() << " calls failed, the first: " << failures.front();
     EXPECT_GT(answered["a"], 0) << "node a never answered before it was killed";
     EXPECT_GT(answered["b"], 0);
