@@ -3,6 +3,8 @@
 // nats-server, and callers that do not know the function is remote (Runtime::call, Lua funcs.call).
 #include "remote_test_util.hpp"
 
+#include "support/sanitizer.hpp"
+
 #include <modrt/kernel/runtime.hpp>
 
 #include <gmock/gmock.h>
@@ -23,6 +25,7 @@ using modrt::kernel::Value;
 using namespace std::chrono_literals;
 using namespace modrt::test::remote;
 using testing::HasSubstr;
+constexpr int kScale = modrt::test::kTimeScale;  // wall-clock bounds under sanitizers
 
 Value args_of(std::initializer_list<Value> items) {
     Value a = Value::array();
@@ -200,7 +203,7 @@ TEST_F(RemoteCall, ACallersCancelReachesTheCallee) {
     CallResult r = call.get();
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_CANCELED);
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s * kScale);
     Value seen;
     for (int i = 0; i < 200; ++i) {  // the callee stops on the cancel message, well before its 10 s
         seen = observed();
@@ -223,7 +226,7 @@ TEST_F(RemoteCall, ACallersDeadlineReachesTheCallee) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_TIMEOUT);
     EXPECT_GE(took, 250ms);
-    EXPECT_LT(took, 1500ms);
+    EXPECT_LT(took, 1500ms * kScale);
     Value seen;
     for (int i = 0; i < 200; ++i) {
         seen = observed();
@@ -241,7 +244,8 @@ TEST_F(RemoteCall, NoServingNodeIsARetryableUnavailable) {
     EXPECT_EQ(r.error->kind, MODRT_ERR_UNAVAILABLE);
     EXPECT_TRUE(r.error->retryable);
     EXPECT_THAT(r.error->message, HasSubstr("no node serves " + params.prefix + ".app.api:echo"));
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);  // NATS says so at once: no waiting for a timeout
+    EXPECT_LT(std::chrono::steady_clock::now() - started,
+              1s * kScale);  // NATS says so at once: no waiting for a timeout
 }
 
 TEST_F(RemoteCall, TheRetryInterceptorRecoversOnceANodeComesUp) {
@@ -288,8 +292,8 @@ TEST_F(RemoteCall, TheStopDeadlineCancelsCallsStillRunning) {
     std::this_thread::sleep_for(150ms);
     auto started = std::chrono::steady_clock::now();
     server->stop_triggers();
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
-    ASSERT_EQ(call.wait_for(2s), std::future_status::ready);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s * kScale);
+    ASSERT_EQ(call.wait_for(2s * kScale), std::future_status::ready);
     CallResult r = call.get();
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, MODRT_ERR_CANCELED);
@@ -466,6 +470,9 @@ const auto* const g_close_nats = ::testing::AddGlobalTestEnvironment(new CloseNa
 namespace {
 
 TEST(RemoteCallAuth, TlsWithTheServersCertificateWorks) {
+    // cnats 3.4 (Debian's) calls SSL_read and SSL_write on one SSL object from its reader and
+    // writer threads, a race TSan reports inside OpenSSL; fixed upstream by nats-io/nats.c#913.
+    if (modrt::test::kUnderTsan) GTEST_SKIP() << "cnats 3.4 races in OpenSSL (nats-io/nats.c#913)";
     fs::path dir = modrt::test::scratch_dir(fs::path(MODRT_TEST_BINARY_DIR) / "scratch");
     modrt::test::ChildProcess openssl({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
                                        (dir / "key.pem").string(), "-out", (dir / "cert.pem").string(), "-days", "1",
