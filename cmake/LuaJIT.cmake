@@ -7,7 +7,8 @@
 #   LUAJIT_ENABLE_GC64       64-bit GC references: lua_newstate with our own allocator;
 #   -fPIC                    it is linked into function.lua.so.
 # It is built with its own flags, never the sanitizers': LuaJIT itself is not instrumented.
-# Provides the imported target modrt::luajit (a static library).
+# Provides the imported target modrt::luajit (a static library), and MODRT_LUAJIT_EXECUTABLE,
+# the same LuaJIT as an interpreter that function.lua's build compiles its chunks with.
 file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/luajit2.version MODRT_LUAJIT_VERSION LIMIT_COUNT 1)
 string(REGEX REPLACE "-[^-]*$" "" luajit_upstream "${MODRT_LUAJIT_VERSION}")
 set(MODRT_LUAJIT_SOURCE_DIR "${PROJECT_SOURCE_DIR}/.deps/luajit2-${luajit_upstream}" CACHE PATH
@@ -27,11 +28,12 @@ endif()
 # LuaJIT's Makefile builds in its source tree: each build folder builds its own copy.
 set(luajit_dir ${CMAKE_BINARY_DIR}/luajit2)
 set(luajit_lib ${luajit_dir}/src/libluajit.a)
-add_custom_command(OUTPUT ${luajit_lib}
+set(MODRT_LUAJIT_EXECUTABLE ${luajit_dir}/src/luajit)
+add_custom_command(OUTPUT ${luajit_lib} ${MODRT_LUAJIT_EXECUTABLE}
   COMMAND ${CMAKE_COMMAND} -E rm -rf ${luajit_dir}
   COMMAND ${CMAKE_COMMAND} -E copy_directory ${MODRT_LUAJIT_SOURCE_DIR} ${luajit_dir}
   COMMAND ${MODRT_MAKE} -C ${luajit_dir}/src -j${luajit_jobs} -s BUILDMODE=static "CC=${luajit_cc}"
-          "CFLAGS=-O2 -fPIC" "XCFLAGS=-DLUAJIT_ENABLE_CHECKHOOK -DLUAJIT_ENABLE_GC64" libluajit.a
+          "CFLAGS=-O2 -fPIC" "XCFLAGS=-DLUAJIT_ENABLE_CHECKHOOK -DLUAJIT_ENABLE_GC64" libluajit.a luajit
   DEPENDS ${CMAKE_CURRENT_LIST_DIR}/luajit2.version ${MODRT_LUAJIT_SOURCE_DIR}/src/luajit.h
   COMMENT "Building LuaJIT (Debian luajit2 ${MODRT_LUAJIT_VERSION}, LUAJIT_ENABLE_CHECKHOOK)"
   VERBATIM)

@@ -1,5 +1,7 @@
 #include "worker_pool.hpp"
 
+#include <modrt/spin_governor.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <memory>
@@ -156,6 +158,7 @@ void WorkerPool::run(modrt_task* task) {
 
 void WorkerPool::worker_main() {
     t_current_pool = this;
+    SpinGovernor spin;
     std::unique_lock lock(mutex_);
     for (;;) {
         // Above a lowered limit (adaptive pools), leave even while work is queued:
@@ -173,13 +176,16 @@ void WorkerPool::worker_main() {
         if (stopping_ || workers_.load(std::memory_order_relaxed) > limit_.load(std::memory_order_relaxed)) break;
 
         // Idle: spin briefly (a hand-off to a spinning worker costs ~0.25 µs, a
-        // wake-up from parked ~40 µs on 2 cores), then park.
+        // wake-up from parked ~40 µs on 2 cores) while spinning pays, then park.
         ++idle_;
-        lock.unlock();
-        auto spin_until = std::chrono::steady_clock::now() + config_.spin;
-        while (queued_.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < spin_until)
-            for (int i = 0; i < 64; ++i) cpu_relax();
-        lock.lock();
+        if (spin.should_spin()) {
+            lock.unlock();
+            auto spin_until = std::chrono::steady_clock::now() + config_.spin;
+            while (queued_.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < spin_until)
+                for (int i = 0; i < 64; ++i) cpu_relax();
+            spin.record(queued_.load(std::memory_order_acquire) != 0);
+            lock.lock();
+        }
         bool timed_out = false;
         auto ready = [&] {
             return !queue_.empty() || stopping_ ||

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <random>
 #include <sys/socket.h>
@@ -179,10 +180,12 @@ void Server::detach(Connection* c) {
 
 void Server::next_request_id(std::string& out) {
     char buf[24];
-    int n = std::snprintf(buf, sizeof buf, "-%llx",
-                          static_cast<unsigned long long>(id_counter_.fetch_add(1, std::memory_order_relaxed) + 1));
+    buf[0] = '-';
+    // to_chars, not snprintf: a request id per request, and snprintf's format parsing cost more.
+    auto [end, ec] = std::to_chars(buf + 1, buf + sizeof buf, id_counter_.fetch_add(1, std::memory_order_relaxed) + 1, 16);
+    (void)ec;  // 17 characters always fit a uint64_t in hex
     out.assign(id_prefix_);
-    out.append(buf, static_cast<size_t>(n));
+    out.append(buf, static_cast<size_t>(end - buf));
 }
 
 bool Server::wait_connections_gone(std::chrono::steady_clock::time_point limit) {

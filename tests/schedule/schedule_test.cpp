@@ -87,7 +87,10 @@ TEST_F(Schedule, IntervalFiresOnTimeWithItsIdentityAndContext) {
         EXPECT_EQ(text(got[i], "actor"), "service:jobs");
         EXPECT_EQ(field(got[i], "arg"), 7);
         if (i > 0) {
-            EXPECT_GE(field(got[i], "start_ns") - field(got[i - 1], "start_ns"), 80'000'000) << i;
+            // Fixed rate without catch-up: starts follow ticks 100 ms apart, never a burst. A start
+            // is a new thread's, which a loaded machine may delay (tens of ms under a parallel
+            // build) while the next tick is on time: 50 ms apart is what that still guarantees.
+            EXPECT_GE(field(got[i], "start_ns") - field(got[i - 1], "start_ns"), 50'000'000) << i;
         }
     }
     size_t after_stop = got.size();

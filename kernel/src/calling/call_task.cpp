@@ -2,6 +2,8 @@
 
 #include "calling/call_path.hpp"
 
+#include <modrt/spin_governor.hpp>
+
 #include <chrono>
 #include <thread>
 
@@ -20,8 +22,11 @@ const void* thread_marker() {
 // allocation from the steady state.
 thread_local std::unique_ptr<CallTask> t_spare;
 
-// Spin before parking: most calls finish quickly, and parking costs ~40 µs (a condition-variable round trip measured on the 2-core machine).
+// Spin before parking: most calls finish quickly, and parking costs ~40 µs (a condition-variable
+// round trip measured on the 2-core machine) on an idle machine; on a busy one spinning costs
+// more than it saves, which this thread's governor notices (modrt/spin_governor.hpp).
 constexpr int kSpins = 2000;
+thread_local SpinGovernor t_spin;
 
 }  // namespace
 
@@ -88,8 +93,14 @@ void CallTask::wake(void* self, modrt_error_kind) {
 }
 
 bool CallTask::wait() {
-    for (int i = 0; i < kSpins; ++i)
-        if (state_.load(std::memory_order_acquire) == kDone) return true;
+    if (t_spin.should_spin()) {
+        for (int i = 0; i < kSpins; ++i)
+            if (state_.load(std::memory_order_acquire) == kDone) {
+                t_spin.record(true);
+                return true;
+            }
+        t_spin.record(false);
+    }
     // Park until finished, or until the caller is canceled or its deadline passes while
     // the call is still queued. Cancellation pushed from an ancestor, and shutdown, wake us.
     modrt_runtime* rt = frame_->runtime;

@@ -182,7 +182,10 @@ void apply_options(modrt_frame& frame, const modrt_call_options* o) {
     if (has(offsetof(modrt_call_options, context), sizeof(void*)) && o->context && o->context->type == MODRT_MAP &&
         !o->context->keys.empty()) {
         FrameStorage& s = storage();
-        s.context = frame.context ? *frame.context : Value::map();
+        // A frame already holding its own context (a root frame's, made empty) merges in place:
+        // copying it onto itself cost a map copy per request of an HTTP trigger.
+        if (frame.context != &s.context) s.context = frame.context ? *frame.context : Value::map();
+        if (s.context.type != MODRT_MAP) s.context.reset(MODRT_MAP);
         for (size_t i = 0; i < o->context->keys.size(); ++i)
             s.context.insert(o->context->keys[i]) = o->context->items[i];
         frame.context = &s.context;

@@ -39,7 +39,7 @@ void push_host_module(lua_State* L, const HostModule& m, uint64_t serial) {
         lua_pop(L, 1);
         lua_pushcfunction(L, m.open);
         lua_call(L, 0, 1);
-        push_bound_module(L, m.name, serial);
+        push_bound_module(L, m.name, serial, m.objects_record_binding);
         lua_pushnumber(L, static_cast<lua_Number>(serial));
         lua_pushvalue(L, -2);
         lua_rawset(L, -4);

@@ -24,7 +24,7 @@ constexpr HostModule kModules[] = {
     {"security", open_security_module},
     {"contract", open_contract_module},
     // Needs an HTTP trigger's exchange (modrt/http.h).
-    {"http", open_http_module},
+    {"http", open_http_module, true},
     // Needs a queue plugin's queues and, for queue.message(), a consumer's delivery (modrt/queue.h).
     {"queue", open_queue_module},
     // Data modules: json, base64, uuid, hash, logger.

@@ -16,6 +16,9 @@ struct HostModule {
     /// Pushes the table of the module's C functions (called once per requiring
     /// module and state; lua_require binds and seals it); nullptr: not implemented yet.
     lua_CFunction open;
+    /// Its objects record the binding themselves (gate_binding at creation, checked with
+    /// check_recorded_binding), so its functions' results skip the shared binding table.
+    bool objects_record_binding = false;
 };
 
 /// The module named `name`, or nullptr when modrt knows no such module.

@@ -24,7 +24,18 @@ namespace modrt::lua {
 /// PERMISSION_DENIED "module 'funcs' was required by 'A' and cannot be used by
 /// a call of 'B' ..."), and binds the userdata it returns to the same module.
 /// May raise (allocation).
-void push_bound_module(lua_State* L, const char* name, uint64_t serial);
+/// `objects_record_binding`: the module's objects record the binding themselves
+/// (gate_binding, check_recorded_binding) instead of the shared table, whose lookups by
+/// userdata cost a few hundred instructions per method call (the http module's).
+void push_bound_module(lua_State* L, const char* name, uint64_t serial, bool objects_record_binding = false);
+
+/// In a host module function without upvalues, called through its gate: the serial its
+/// module instance is bound to, for the objects it makes to record; 0 elsewhere.
+uint64_t gate_binding(lua_State* L) noexcept;
+
+/// For objects that recorded their binding (gate_binding): raise unless an object bound
+/// to `serial` may act in the running call. 0 (recorded outside a gate) is not checked.
+void check_recorded_binding(lua_State* L, uint64_t serial, const char* module);
 
 /// Wrap every function of the methods table at `idx` (a metatable's
 /// __index table) so that it checks the binding of its first argument (the

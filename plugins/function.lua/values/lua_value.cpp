@@ -4,6 +4,7 @@
 // functions keep only trivially destructible locals.
 #include "values/lua_value.hpp"
 
+#include "chunks/values_bytecode.hpp"
 #include "loading/library_view.hpp"
 #include "values/lua_errors.hpp"
 #include "values/lua_payload.hpp"
@@ -28,21 +29,6 @@ char kMakeInt64Key;
 char kReadInt64Key;
 char kSortKey;
 
-const char* kHelpersChunk = R"lua(
-local ffi, bit = ...
-local i64, u64 = ffi.typeof("int64_t"), ffi.typeof("uint64_t")
-local istype, band, rshift, tonumber = ffi.istype, bit.band, bit.rshift, tonumber
-local function make(hi, lo)
-  return i64(hi) * 4294967296 + lo
-end
-local function read(x)
-  local k
-  if istype(i64, x) then k = 1 elseif istype(u64, x) then k = 2 else return 0 end
-  return k, tonumber(rshift(x, 32)), tonumber(band(x, 0xffffffff))
-end
-return make, read
-)lua";
-
 void push_registry(lua_State* L, char* key) {
     lua_pushlightuserdata(L, key);
     lua_rawget(L, LUA_REGISTRYINDEX);
@@ -65,7 +51,6 @@ constexpr uint64_t kPerValue = 96;
 constexpr uint32_t kCheckEvery = 1024;
 // Outside a call (no runtime to ask): the kernel's default limit.
 constexpr uint64_t kDefaultValueSizeLimit = uint64_t{64} << 20;
-
 
 [[noreturn]] void raise_invalid(lua_State* L, const char* what, const char* fmt, const char* arg) {
     lua_pushfstring(L, fmt, arg);
@@ -322,7 +307,7 @@ void install_value_helpers(lua_State* L) {
     lua_remove(L, -2);
     lua_rawset(L, LUA_REGISTRYINDEX);
 
-    if (luaL_loadbuffer(L, kHelpersChunk, std::strlen(kHelpersChunk), "=modrt.values") != 0) lua_error(L);
+    if (luaL_loadbuffer(L, reinterpret_cast<const char*>(chunks::kValuesBytecode), sizeof chunks::kValuesBytecode, "=modrt.values") != 0) lua_error(L);
     lua_pushcfunction(L, luaopen_ffi);
     lua_call(L, 0, 1);
     lua_getglobal(L, "bit");

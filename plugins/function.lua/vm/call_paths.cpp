@@ -17,16 +17,16 @@
 namespace modrt::lua {
 namespace {
 
-// The fast path takes at most this many arguments.
-constexpr int kFastMaxArgs = 16;
+constexpr int kFastMaxArgs = WorkerState::kFastMaxArgs;
 // Free stack slots invoke needs at the top level: saved globals, function,
 // arguments, and what finishing and end_call_globals push. LuaJIT never
 // shrinks a stack below LJ_STACK_START (40 slots), so at the top level
 // lua_checkstack(kTopStack) never grows the stack and cannot raise.
 constexpr int kTopStack = kFastMaxArgs + 8;
-// The same for a nested call (slow path only). It comes from a C function
-// running in Lua, which must leave this much room (LUA_MINSTACK is 20).
-constexpr int kNestedStack = 8;
+// The same for a nested call, which also pushes the handler. It comes from a C function
+// running in Lua that left this much room already (start_call), so it cannot raise either.
+constexpr int kNestedStack = WorkerState::kNestedCallRoom;
+static_assert(kNestedStack >= kTopStack + 1);
 
 // Convert what the method left at `first` (its error when `failed`, else its
 // two results) into c->error / c->result. Protected mode only: may allocate.
@@ -84,8 +84,7 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
     int saved = begin_call_globals(L, globals_) ? base + 1 : 0;
     CallCtx c{this, &spec, frame, args, result, nullptr, MODRT_ERR_UNKNOWN, call_};
     call_ = &c;
-    // The fast path counts on the top level's stack room (kTopStack).
-    if (nested || !call_fast(c, saved != 0 ? base + 1 : base)) call_slow(c);
+    if (!call_fast(c, saved != 0 ? base + 1 : base, nested)) call_slow(c);
     call_ = c.prev;
     if (c.scheduler != LUA_NOREF) release_scheduler(L, c.scheduler);  // its coroutines end with it
     end_call_globals(L, globals_, saved);  // drops this call's scratch globals
@@ -119,7 +118,7 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
 // One lua_pcall straight into the cached method when nothing on the way in
 // can raise: the method is loaded and every argument converts without Lua
 // allocation. Returns false, stack untouched, when the slow path must run.
-bool WorkerState::call_fast(CallCtx& c, int base) noexcept {
+bool WorkerState::call_fast(CallCtx& c, int base, bool nested) noexcept {
     lua_State* L = L_;
     int fn = loader_.function_index((*c.spec)->serial);
     if (fn == 0) return false;
@@ -128,9 +127,21 @@ bool WorkerState::call_fast(CallCtx& c, int base) noexcept {
     if (nargs > kFastMaxArgs) return false;
     for (size_t i = 0; i < nargs; ++i)
         if (!pushable_scalar(args.item(i))) return false;
-    lua_rawgeti(L, kFunctionsSlot, fn);
+    int handler = kHandlerSlot;
+    if (nested) {
+        // The resident slots belong to the top level's frame, out of this C frame's reach:
+        // the handler and the method come from the registry (two lookups, where the slow
+        // path's second protected call cost ~1,100 instructions).
+        lua_rawgeti(L, LUA_REGISTRYINDEX, refs_.handler);
+        handler = ++base;
+        lua_rawgeti(L, LUA_REGISTRYINDEX, refs_.functions);
+        lua_rawgeti(L, -1, fn);
+        lua_replace(L, -2);
+    } else {
+        lua_rawgeti(L, kFunctionsSlot, fn);
+    }
     for (size_t i = 0; i < nargs; ++i) push_scalar(L, args.item(i));
-    if (lua_pcall(L, static_cast<int>(nargs), 2, kHandlerSlot) != 0) {
+    if (lua_pcall(L, static_cast<int>(nargs), 2, handler) != 0) {
         lua_pushnil(L);  // keeps finish_slow's two values on the stack
         finish_slow(c, true, base + 1);
     } else if (!lua_isnil(L, base + 2) || !scalar_to_modrt(L, base + 1, c.result)) {

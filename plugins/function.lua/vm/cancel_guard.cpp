@@ -1,7 +1,8 @@
 // pcall, xpcall, coroutine.resume and coroutine.wrap that let a cancellation through (cancel_guard.hpp).
 #include "vm/cancel_guard.hpp"
 
-#include <cstring>
+#include "chunks/pcall_bytecode.hpp"
+
 
 namespace modrt::lua {
 namespace {
@@ -32,39 +33,6 @@ int collect_now(lua_State* L) {
     lua_gc(L, LUA_GCCOLLECT, 0);
     return 0;
 }
-
-// pcall and xpcall in Lua over the originals, so that a coroutine can still yield
-// inside them (a channel receive in a spawned coroutine parks by yielding; no C
-// function may sit between it and the scheduler). Measured the same as the C
-// versions they replace: the originals are fast functions of the VM.
-const char* kProtectedCallChunk = R"lua(
-local pcall, xpcall, error, canceled, reserve, collect = ...
--- reserve() makes the Lua stack room check() needs before the call: after running out of
--- memory, growing the stack would fail and lose the error pcall caught. Out of memory
--- (never a cancellation), the garbage the failed code left is collected at once, so the
--- handler can go on (LuaJIT does not collect when an allocation fails).
-local function check(ok, ...)
-  if not ok then
-    if (...) == "not enough memory" then
-      collect()
-    elseif canceled() then
-      error((...), 0)
-    end
-  end
-  return ok, ...
-end
-return function(f, ...)
-  reserve()
-  return check(pcall(f, ...))
-end, function(f, handler, ...)
-  if handler == nil then error("bad argument #2 to 'xpcall' (value expected)", 2) end
-  reserve()
-  return check(xpcall(f, function(e)
-    if canceled() then return e end
-    return handler(e)
-  end, ...))
-end
-)lua";
 
 // coroutine.resume(co, ...) through the original (upvalue 2).
 int guarded_resume(lua_State* L) {
@@ -116,7 +84,7 @@ int guarded_wrap(lua_State* L) {
 
 void install_cancel_guards(lua_State* L, CanceledFn fn) {
     void* ud = reinterpret_cast<void*>(fn);
-    if (luaL_loadbuffer(L, kProtectedCallChunk, std::strlen(kProtectedCallChunk), "=modrt.pcall") != 0) lua_error(L);
+    if (luaL_loadbuffer(L, reinterpret_cast<const char*>(chunks::kPcallBytecode), sizeof chunks::kPcallBytecode, "=modrt.pcall") != 0) lua_error(L);
     lua_getglobal(L, "pcall");
     lua_getglobal(L, "xpcall");
     lua_getglobal(L, "error");

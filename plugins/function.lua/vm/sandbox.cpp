@@ -1,6 +1,8 @@
 // The sandbox: which globals exist and how they are protected (sandbox.hpp).
 #include "vm/sandbox.hpp"
 
+#include "chunks/env_bytecode.hpp"
+#include "chunks/guards_bytecode.hpp"
 #include "modules/channel/lua_channel.hpp"
 #include "typed/type_runtime.hpp"
 #include "typed/typed_translate.hpp"
@@ -59,29 +61,6 @@ void push_readonly(lua_State* L, int src, const char* name) {
 // The C stack check itself happens in the wrapper every plugin C function runs through.
 int stack_check(lua_State*) { return 0; }
 
-// Lua wrappers of library functions that call back into Lua from C, so that
-// recursion through them passes a C function of ours (stack_check). Lua, not
-// C, so that errors keep naming the function ("bad argument #1 to 'sort'")
-// and string.format stays compiled by the JIT for strings and numbers (only
-// tables and userdata can have a __tostring for it to call).
-const char* kGuardChunk = R"lua(
-local check, sort, format, time, type, select = ...
-local guarded = {}
-guarded.sort = function(...) check() return sort(...) end
-guarded.time = function(...) check() return time(...) end
--- Measured (LuaJIT 2.1, x86-64): ~+50 ns a call interpreted, nothing once compiled.
-guarded.format = function(fmt, ...)
-  local a, b, c = ...
-  local ta, tb, tc = type(a), type(b), type(c)
-  if ta == "table" or ta == "userdata" or tb == "table" or tb == "userdata" or tc == "table" or tc == "userdata"
-     or select("#", ...) > 3 then
-    check()
-  end
-  return format(fmt, ...)
-end
-return guarded
-)lua";
-
 // Push a shallow copy of the table at idx.
 void push_copy(lua_State* L, int idx) {
     idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
@@ -121,27 +100,6 @@ int sandbox_print(lua_State* L) {
     log(MODRT_LOG_INFO, "function.lua", std::string_view(s, len));
     return 0;
 }
-
-// M (see sandbox.hpp). __newindex stays Lua so that the JIT compiles loops
-// that write globals (a C __newindex made each such write ~10x slower); it
-// calls the C function `mark` only for a call's first global write.
-const char* kEnvMetaChunk = R"lua(
-local sandbox, setmetatable, rawset, mark = ...
-local M = {}
-local scratch_mt = {__index = sandbox, __metatable = false}
-M.__index = sandbox
-M.__newindex = function(_, k, v)
-  local s = M.__index
-  if s == sandbox then
-    s = setmetatable({}, scratch_mt)
-    mark()  -- before M changes: if it raises, nothing did
-    M.__index = s
-  end
-  rawset(s, k, v)
-end
-M.__metatable = false
-return M
-)lua";
 
 // mark(): the running call has scratch globals. Upvalue 1: the state's CallGlobals.
 int mark_dirty(lua_State* L) {
@@ -195,7 +153,7 @@ void install_sandbox(lua_State* L, CallGlobals* globals) {
 
     // table.sort, string.format and os.time call Lua from C (comparators, __lt,
     // __tostring, __index): the sandbox's versions pass a C stack check first.
-    if (luaL_loadbuffer(L, kGuardChunk, std::strlen(kGuardChunk), "=modrt.guards") != 0) lua_error(L);
+    if (luaL_loadbuffer(L, reinterpret_cast<const char*>(chunks::kGuardsBytecode), sizeof chunks::kGuardsBytecode, "=modrt.guards") != 0) lua_error(L);
     lua_pushcfunction(L, stack_check);
     lua_getglobal(L, "table");
     lua_getfield(L, -1, "sort");
@@ -305,7 +263,7 @@ void install_sandbox(lua_State* L, CallGlobals* globals) {
     lua_rawset(L, LUA_REGISTRYINDEX);
 
     // M: the metatable of module environments during calls (see sandbox.hpp).
-    if (luaL_loadbuffer(L, kEnvMetaChunk, std::strlen(kEnvMetaChunk), "=modrt.env") != 0) lua_error(L);
+    if (luaL_loadbuffer(L, reinterpret_cast<const char*>(chunks::kEnvBytecode), sizeof chunks::kEnvBytecode, "=modrt.env") != 0) lua_error(L);
     lua_pushvalue(L, sb);
     lua_getglobal(L, "setmetatable");
     lua_getglobal(L, "rawset");

@@ -94,6 +94,11 @@ public:
     static constexpr int kHandlerSlot = 1;    ///< traceback_handler
     static constexpr int kFunctionsSlot = 2;  ///< the table of loaded methods (ModuleLoader::function_index)
     static constexpr int kResidentSlots = 2;
+    /// The fast path takes at most this many arguments.
+    static constexpr int kFastMaxArgs = 16;
+    /// Free Lua stack slots a C function must leave before it calls a function that may run
+    /// nested on this state (start_call): what a nested invoke pushes, fast path included.
+    static constexpr int kNestedCallRoom = kFastMaxArgs + 12;
     /// Registry refs made once at state creation: the C functions the call
     /// paths push (lua_pushcfunction and lua_cpcall would allocate a closure
     /// each time) and the table of loaded methods.
@@ -106,12 +111,15 @@ public:
     const Refs& refs() const noexcept { return refs_; }
 
 private:
+    /// The state's lua_Alloc: budget_alloc on budget_, with `this` as its userdata so that
+    /// of() finds the owner without a registry lookup.
+    static void* allocate(void* ud, void* ptr, size_t osize, size_t nsize) noexcept;
     /// Set the check-mode hook that charges the instruction budget (cancel_hook.cpp).
     void arm_check_hook() noexcept;
     /// End of a call, after its watch is gone: take the hook off, unless the call below
     /// (this one was nested in it) must stop too.
     void settle_cancel_hook() noexcept;
-    bool call_fast(CallCtx& c, int base) noexcept;
+    bool call_fast(CallCtx& c, int base, bool nested) noexcept;
     void call_slow(CallCtx& c) noexcept;
     void finish_slow(CallCtx& c, bool failed, int first) noexcept;
 

@@ -1,10 +1,11 @@
 // The base64 module (lua_base64.hpp).
 #include "modules/base64/lua_base64.hpp"
 
+#include "modules/crypto/libcrypto.hpp"
+
 #include "modules/base64/base64_text.hpp"
 #include "values/lua_owned.hpp"
 
-#include <openssl/evp.h>
 
 #include <cstddef>
 
@@ -33,7 +34,7 @@ int base64_encode(lua_State* L) {
     size_t written = 0;
     for (size_t done = 0; done < len; done += kEncodeChunk) {
         size_t n = len - done < kEncodeChunk ? len - done : kEncodeChunk;
-        written += static_cast<size_t>(EVP_EncodeBlock(out + written, in + done, static_cast<int>(n)));
+        written += static_cast<size_t>(crypto().EVP_EncodeBlock(out + written, in + done, static_cast<int>(n)));
     }
     lua_pushlstring(L, reinterpret_cast<const char*>(out), written);
     return 1;
@@ -70,7 +71,7 @@ int base64_decode(lua_State* L) {
     size_t written = 0;
     for (size_t done = 0; done < shape.symbols; done += kDecodeChunk) {
         size_t n = shape.symbols - done < kDecodeChunk ? shape.symbols - done : kDecodeChunk;
-        int got = EVP_DecodeBlock(out + written, in + done, static_cast<int>(n));
+        int got = crypto().EVP_DecodeBlock(out + written, in + done, static_cast<int>(n));
         if (got < 0) return return_error(L, MODRT_ERR_INVALID, "base64.decode: illegal base64 data");
         written += static_cast<size_t>(got);
     }
@@ -81,6 +82,7 @@ int base64_decode(lua_State* L) {
 }  // namespace
 
 int open_base64_module(lua_State* L) {
+    require_libcrypto(L, "base64");  // its functions use crypto() freely from here on
     static const luaL_Reg fns[] = {{"encode", base64_encode}, {"decode", base64_decode}, {nullptr, nullptr}};
     lua_createtable(L, 0, 2);
     luaL_register(L, nullptr, fns);

@@ -9,14 +9,13 @@
 #include "values/lua_value.hpp"
 #include "vm/call_env.hpp"
 #include "vm/call_slots.hpp"
+#include "vm/worker_state.hpp"
 
 #include <modrt/sdk.hpp>
 
 namespace modrt::lua {
 namespace {
 
-// Free room a nested call on this state needs on the Lua stack (call_paths.cpp's kNestedStack and more).
-constexpr int kNestedCallRoom = 16;
 
 modrt_call_options call_options(const CallSettings& s) {
     modrt_call_options options{};
@@ -108,7 +107,8 @@ int call_with_owned(lua_State* L, modrt_runtime* runtime, modrt_frame* frame, co
 int start_call(lua_State* L, const CallSettings* s, modrt_str target, int first_arg, int nargs, bool async) {
     CallEnv env = current_call(L);
     if (env.runtime == nullptr) return return_error(L, MODRT_ERR_INTERNAL, kNoCallMessage);
-    if (!lua_checkstack(L, kNestedCallRoom + 8)) return luaL_error(L, "call: Lua stack overflow");
+    // Room for a callee nested on this state (its invoke cannot grow the stack), and for ours.
+    if (!lua_checkstack(L, WorkerState::kNestedCallRoom + 8)) return luaL_error(L, "call: Lua stack overflow");
     if (!async)
         if (CallSlot* slot = env.slots->acquire()) return call_in_slot(L, env, *slot, s, target, first_arg, nargs);
     return call_with_owned(L, env.runtime, env.frame, s, target, first_arg, nargs, async);

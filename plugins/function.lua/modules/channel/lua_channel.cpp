@@ -1,7 +1,7 @@
 // Channels of futures and channel.select (lua_channel.hpp).
 #include "modules/channel/lua_channel.hpp"
 
-#include "modules/channel/channel_chunk.hpp"
+#include "chunks/channel_bytecode.hpp"
 #include "modules/channel/lua_waiter.hpp"
 #include "modules/funcs/lua_future.hpp"
 #include "values/lua_errors.hpp"
@@ -9,7 +9,6 @@
 
 #include <modrt/sdk.hpp>
 
-#include <cstring>
 #include <vector>
 
 namespace modrt::lua {
@@ -366,7 +365,7 @@ void push_channel_module(lua_State* L) {
                                      {"raise", prim_raise},
                                      {"now", prim_now},
                                      {nullptr, nullptr}};
-    if (luaL_loadbuffer(L, kChannelChunk, std::strlen(kChannelChunk), "=modrt.channel") != 0) lua_error(L);
+    if (luaL_loadbuffer(L, reinterpret_cast<const char*>(chunks::kChannelBytecode), sizeof chunks::kChannelBytecode, "=modrt.channel") != 0) lua_error(L);
     lua_createtable(L, 0, 16);
     luaL_register(L, nullptr, prims);
     lua_pushinteger(L, MODRT_ERR_INVALID);

@@ -1,8 +1,7 @@
-// Digests and HMACs on OpenSSL EVP (digests.hpp).
+// Digests and HMACs on OpenSSL EVP, opened on first use (digests.hpp, crypto/libcrypto.hpp).
 #include "modules/hash/digests.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include "modules/crypto/libcrypto.hpp"
 
 #include <climits>
 
@@ -13,15 +12,15 @@ struct DigestRow {
     DigestId id;
     const char* name;          ///< as Lua code names it
     const char* openssl_name;  ///< as EVP_MAC's "digest" parameter names it
-    const EVP_MD* (*md)();
+    decltype(LibCrypto::EVP_md5) LibCrypto::*md;  ///< the digest, from libcrypto once it is open
 };
 
 // The one table: every digest and HMAC of the hash module, and uuid's v3/v5.
 constexpr DigestRow kDigests[] = {
-    {DigestId::md5, "md5", "MD5", EVP_md5},
-    {DigestId::sha1, "sha1", "SHA1", EVP_sha1},
-    {DigestId::sha256, "sha256", "SHA256", EVP_sha256},
-    {DigestId::sha512, "sha512", "SHA512", EVP_sha512},
+    {DigestId::md5, "md5", "MD5", &LibCrypto::EVP_md5},
+    {DigestId::sha1, "sha1", "SHA1", &LibCrypto::EVP_sha1},
+    {DigestId::sha256, "sha256", "SHA256", &LibCrypto::EVP_sha256},
+    {DigestId::sha512, "sha512", "SHA512", &LibCrypto::EVP_sha512},
 };
 
 const DigestRow& row(DigestId id) noexcept { return kDigests[static_cast<size_t>(id)]; }
@@ -38,19 +37,19 @@ const char* digest_openssl_name(DigestId id) noexcept { return row(id).openssl_n
 
 bool compute_digest(DigestId id, std::string_view data, Digest& out) noexcept {
     unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), out.bytes, &len, row(id).md(), nullptr) != 1) return false;
+    if (crypto().EVP_Digest(data.data(), data.size(), out.bytes, &len, (crypto().*row(id).md)(), nullptr) != 1) return false;
     out.len = len;
     return true;
 }
 
 bool compute_digest(DigestId id, std::string_view first, std::string_view second, Digest& out) noexcept {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_MD_CTX* ctx = crypto().EVP_MD_CTX_new();
     if (ctx == nullptr) return false;
     unsigned int len = 0;
-    bool ok = EVP_DigestInit_ex(ctx, row(id).md(), nullptr) == 1 &&
-              EVP_DigestUpdate(ctx, first.data(), first.size()) == 1 &&
-              EVP_DigestUpdate(ctx, second.data(), second.size()) == 1 && EVP_DigestFinal_ex(ctx, out.bytes, &len) == 1;
-    EVP_MD_CTX_free(ctx);
+    bool ok = crypto().EVP_DigestInit_ex(ctx, (crypto().*row(id).md)(), nullptr) == 1 &&
+              crypto().EVP_DigestUpdate(ctx, first.data(), first.size()) == 1 &&
+              crypto().EVP_DigestUpdate(ctx, second.data(), second.size()) == 1 && crypto().EVP_DigestFinal_ex(ctx, out.bytes, &len) == 1;
+    crypto().EVP_MD_CTX_free(ctx);
     out.len = len;
     return ok;
 }
@@ -61,7 +60,7 @@ bool compute_hmac(DigestId id, std::string_view key, std::string_view data, Dige
     // A non-null key pointer even when empty: HMAC() treats a null key as "reuse the last one".
     const void* k = key.data() != nullptr ? key.data() : "";
     const auto* d = reinterpret_cast<const unsigned char*>(data.data() != nullptr ? data.data() : "");
-    if (HMAC(row(id).md(), k, static_cast<int>(key.size()), d, data.size(), out.bytes, &len) == nullptr) return false;
+    if (crypto().HMAC((crypto().*row(id).md)(), k, static_cast<int>(key.size()), d, data.size(), out.bytes, &len) == nullptr) return false;
     out.len = len;
     return true;
 }

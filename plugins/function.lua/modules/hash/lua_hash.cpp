@@ -1,6 +1,8 @@
 // The hash module (lua_hash.hpp).
 #include "modules/hash/lua_hash.hpp"
 
+#include "modules/crypto/libcrypto.hpp"
+
 #include "modules/hash/digests.hpp"
 #include "modules/hash/fnv.hpp"
 #include "modules/hash/pbkdf2.hpp"
@@ -140,6 +142,7 @@ constexpr DigestFunction kHmacFunctions[] = {{"hmac_md5", DigestId::md5},
 }  // namespace
 
 int open_hash_module(lua_State* L) {
+    require_libcrypto(L, "hash");  // its functions use crypto() freely from here on
     lua_createtable(L, 0, 11);
     for (const auto& f : kDigestFunctions) {
         lua_pushinteger(L, static_cast<lua_Integer>(f.id));

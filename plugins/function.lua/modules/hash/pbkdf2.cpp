@@ -1,12 +1,12 @@
 // PBKDF2 on EVP_MAC, interruptible (pbkdf2.hpp).
 #include "modules/hash/pbkdf2.hpp"
 
+#include "modules/crypto/libcrypto.hpp"
+
 #include "values/lua_owned.hpp"
 #include "vm/call_env.hpp"
 
 #include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
 
 #include <cstring>
 
@@ -22,7 +22,7 @@ struct MacBox {
 
 int mac_box_gc(lua_State* L) {
     auto* box = static_cast<MacBox*>(lua_touserdata(L, 1));
-    EVP_MAC_CTX_free(box->ctx);
+    crypto().EVP_MAC_CTX_free(box->ctx);
     box->ctx = nullptr;
     return 0;
 }
@@ -37,17 +37,17 @@ MacBox* push_mac_box(lua_State* L) {
 
 // A context keyed with `password`; null on failure. No Lua here.
 EVP_MAC_CTX* new_hmac(DigestId digest, std::string_view password) noexcept {
-    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    EVP_MAC* mac = crypto().EVP_MAC_fetch(nullptr, "HMAC", nullptr);
     if (mac == nullptr) return nullptr;
-    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
-    EVP_MAC_free(mac);  // the context holds its own reference
+    EVP_MAC_CTX* ctx = crypto().EVP_MAC_CTX_new(mac);
+    crypto().EVP_MAC_free(mac);  // the context holds its own reference
     if (ctx == nullptr) return nullptr;
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+    OSSL_PARAM params[] = {crypto().OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
                                                             const_cast<char*>(digest_openssl_name(digest)), 0),
-                           OSSL_PARAM_construct_end()};
+                           crypto().OSSL_PARAM_construct_end()};
     const auto* key = reinterpret_cast<const unsigned char*>(password.data());
-    if (EVP_MAC_init(ctx, key, password.size(), params) != 1) {
-        EVP_MAC_CTX_free(ctx);
+    if (crypto().EVP_MAC_init(ctx, key, password.size(), params) != 1) {
+        crypto().EVP_MAC_CTX_free(ctx);
         return nullptr;
     }
     return ctx;
@@ -57,8 +57,8 @@ EVP_MAC_CTX* new_hmac(DigestId digest, std::string_view password) noexcept {
 bool hmac_step(EVP_MAC_CTX* ctx, const unsigned char* a, size_t alen, const unsigned char* b, size_t blen,
                unsigned char* out, size_t out_len) noexcept {
     size_t written = 0;
-    return EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1 && EVP_MAC_update(ctx, a, alen) == 1 &&
-           (blen == 0 || EVP_MAC_update(ctx, b, blen) == 1) && EVP_MAC_final(ctx, out, &written, out_len) == 1 &&
+    return crypto().EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1 && crypto().EVP_MAC_update(ctx, a, alen) == 1 &&
+           (blen == 0 || crypto().EVP_MAC_update(ctx, b, blen) == 1) && crypto().EVP_MAC_final(ctx, out, &written, out_len) == 1 &&
            written == out_len;
 }
 
@@ -69,7 +69,7 @@ bool push_pbkdf2(lua_State* L, DigestId digest, std::string_view password, std::
     MacBox* box = push_mac_box(L);
     box->ctx = new_hmac(digest, password);
     if (box->ctx == nullptr) return false;
-    const size_t h_len = EVP_MAC_CTX_get_mac_size(box->ctx);
+    const size_t h_len = crypto().EVP_MAC_CTX_get_mac_size(box->ctx);
     if (h_len == 0 || h_len > sizeof(Digest::bytes)) return false;
     // The key, then U and T of the block being computed: Lua memory, freed by the collector.
     auto* key = static_cast<unsigned char*>(lua_newuserdata(L, key_length + 2 * h_len));
@@ -96,7 +96,7 @@ bool push_pbkdf2(lua_State* L, DigestId digest, std::string_view password, std::
         std::memcpy(key + offset, t, key_length - offset < h_len ? key_length - offset : h_len);
     }
     lua_pushlstring(L, reinterpret_cast<const char*>(key), key_length);
-    EVP_MAC_CTX_free(box->ctx);
+    crypto().EVP_MAC_CTX_free(box->ctx);
     box->ctx = nullptr;
     return true;
 }

@@ -4,6 +4,7 @@
 #include "modules/http/http_exchange_access.hpp"
 #include "modules/http/http_media.hpp"
 #include "modules/module_binding.hpp"
+#include "values/udata_type.hpp"
 #include "values/json_decode.hpp"
 #include "values/lua_owned.hpp"
 
@@ -18,20 +19,16 @@ char kHeadersMetaKey;  // registry key (its address) of the metatable of headers
 struct RequestBox {
     ExchangeRef ref;
     uint64_t max_body;
+    uint64_t binding;  ///< gate_binding when made (module_binding.hpp)
 };
 
 RequestBox& check_request(lua_State* L) {
-    if (lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) {
-        lua_pushlightuserdata(L, &kRequestMetaKey);
-        lua_rawget(L, LUA_REGISTRYINDEX);
-        bool same = lua_rawequal(L, -1, -2) != 0;
-        lua_pop(L, 2);
-        if (same) {
-            // Acts only where the module that made it may (module_binding.hpp): checked here, where
-            // bind_methods would add a C call to every method.
-            check_object_binding(L, 1, "http");
-            return *static_cast<RequestBox*>(lua_touserdata(L, 1));
-        }
+    if (has_type_tag(L, 1, &kRequestMetaKey)) {
+        auto& box = *static_cast<RequestBox*>(lua_touserdata(L, 1));
+        // Acts only where the module that made it may (module_binding.hpp): checked here, where
+        // bind_methods would add a C call to every method.
+        check_recorded_binding(L, box.binding, "http");
+        return box;
     }
     luaL_typerror(L, 1, "Request");
     __builtin_unreachable();
@@ -286,7 +283,7 @@ void push_request_metatable(lua_State* L) {
                                        {"stream", req_stream},
                                        {"parse_multipart", req_parse_multipart},
                                        {nullptr, nullptr}};
-    lua_createtable(L, 0, 4);
+    lua_createtable(L, 1, 4);  // [1]: the type tag (udata_type.hpp)
     lua_createtable(L, 0, 19);
     luaL_register(L, nullptr, methods);
     lua_setfield(L, -2, "__index");
@@ -294,6 +291,7 @@ void push_request_metatable(lua_State* L) {
     lua_setfield(L, -2, "__name");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
+    set_type_tag(L, -1, &kRequestMetaKey);
     lua_pushlightuserdata(L, &kRequestMetaKey);
     lua_pushvalue(L, -2);
     lua_rawset(L, LUA_REGISTRYINDEX);
@@ -303,7 +301,7 @@ void push_request_metatable(lua_State* L) {
 
 void push_request(lua_State* L, modrt_http_exchange* ex, uint64_t max_body) {
     auto* box = static_cast<RequestBox*>(lua_newuserdata(L, sizeof(RequestBox)));
-    *box = RequestBox{exchange_ref(ex), max_body};
+    *box = RequestBox{exchange_ref(ex), max_body, gate_binding(L)};
     push_request_metatable(L);
     lua_setmetatable(L, -2);
 }

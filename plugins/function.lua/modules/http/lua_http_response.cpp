@@ -3,6 +3,7 @@
 
 #include "modules/http/http_exchange_access.hpp"
 #include "modules/module_binding.hpp"
+#include "values/udata_type.hpp"
 #include "values/json_encode.hpp"
 #include "values/lua_errors.hpp"
 #include "vm/call_env.hpp"
@@ -21,20 +22,16 @@ char kResponseMetaKey;  // registry key (its address) of the Response metatable
 struct ResponseBox {
     ExchangeRef ref;
     bool content_type_set;  ///< this object set a Content-Type: write_json leaves it
+    uint64_t binding;       ///< gate_binding when made (module_binding.hpp)
 };
 
 ResponseBox& check_response(lua_State* L) {
-    if (lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) {
-        lua_pushlightuserdata(L, &kResponseMetaKey);
-        lua_rawget(L, LUA_REGISTRYINDEX);
-        bool same = lua_rawequal(L, -1, -2) != 0;
-        lua_pop(L, 2);
-        if (same) {
-            // Acts only where the module that made it may (module_binding.hpp): checked here, where
-            // bind_methods would add a C call to every method.
-            check_object_binding(L, 1, "http");
-            return *static_cast<ResponseBox*>(lua_touserdata(L, 1));
-        }
+    if (has_type_tag(L, 1, &kResponseMetaKey)) {
+        auto& box = *static_cast<ResponseBox*>(lua_touserdata(L, 1));
+        // Acts only where the module that made it may (module_binding.hpp): checked here, where
+        // bind_methods would add a C call to every method.
+        check_recorded_binding(L, box.binding, "http");
+        return box;
     }
     luaL_typerror(L, 1, "Response");
     __builtin_unreachable();
@@ -183,7 +180,7 @@ void push_response_metatable(lua_State* L) {
                                        {"set_transfer", res_set_transfer},
                                        {"write_event", res_write_event},
                                        {nullptr, nullptr}};
-    lua_createtable(L, 0, 4);
+    lua_createtable(L, 1, 4);  // [1]: the type tag (udata_type.hpp)
     lua_createtable(L, 0, 8);
     luaL_register(L, nullptr, methods);
     lua_setfield(L, -2, "__index");
@@ -191,6 +188,7 @@ void push_response_metatable(lua_State* L) {
     lua_setfield(L, -2, "__name");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
+    set_type_tag(L, -1, &kResponseMetaKey);
     lua_pushlightuserdata(L, &kResponseMetaKey);
     lua_pushvalue(L, -2);
     lua_rawset(L, LUA_REGISTRYINDEX);
@@ -200,7 +198,7 @@ void push_response_metatable(lua_State* L) {
 
 void push_response(lua_State* L, modrt_http_exchange* ex) {
     auto* box = static_cast<ResponseBox*>(lua_newuserdata(L, sizeof(ResponseBox)));
-    *box = ResponseBox{exchange_ref(ex), false};
+    *box = ResponseBox{exchange_ref(ex), false, gate_binding(L)};
     push_response_metatable(L);
     lua_setmetatable(L, -2);
 }

@@ -1,6 +1,8 @@
 // The uuid module (lua_uuid.hpp).
 #include "modules/uuid/lua_uuid.hpp"
 
+#include "modules/crypto/libcrypto.hpp"
+
 #include "modules/hash/digests.hpp"
 #include "modules/uuid/uuid_generate.hpp"
 #include "modules/uuid/uuid_text.hpp"
@@ -151,6 +153,7 @@ int uuid_format(lua_State* L) {
 }  // namespace
 
 int open_uuid_module(lua_State* L) {
+    require_libcrypto(L, "uuid");  // its functions use crypto() freely from here on
     lua_createtable(L, 0, 10);
     // One clock per module instance, shared by v1 and v7 (uuid_generate.hpp).
     auto* clock = static_cast<UuidClock*>(lua_newuserdata(L, sizeof(UuidClock)));

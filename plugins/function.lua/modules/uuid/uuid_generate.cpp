@@ -1,9 +1,10 @@
 // Making UUIDs (uuid_generate.hpp).
 #include "modules/uuid/uuid_generate.hpp"
 
+#include "modules/crypto/libcrypto.hpp"
+
 #include "modules/hash/digests.hpp"
 
-#include <openssl/rand.h>
 
 #include <chrono>
 #include <cstring>
@@ -16,7 +17,7 @@ void set_version_and_variant(UuidBytes& id, int version) noexcept {
     id[8] = static_cast<uint8_t>((id[8] & 0x3F) | 0x80);  // RFC 4122 / 9562 variant: 10xx
 }
 
-bool random_bytes(uint8_t* out, int n) noexcept { return RAND_bytes(out, n) == 1; }
+bool random_bytes(uint8_t* out, int n) noexcept { return crypto().RAND_bytes(out, n) == 1; }
 
 // Nanoseconds since the Unix epoch on the wall clock (v1 and v7 carry wall time).
 uint64_t unix_ns() noexcept {

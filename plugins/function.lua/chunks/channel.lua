@@ -1,22 +1,18 @@
-// The Lua half of the channel global (channel_chunk.hpp).
-#include "modules/channel/channel_chunk.hpp"
-
-namespace modrt::lua {
-
-// Lua, not C: a coroutine blocked on a channel parks by yielding to the
-// scheduler, and only Lua frames can be yielded across (a C function that
-// called back into Lua cannot). It runs with the state's real globals, which
-// no function of a user can reach (getfenv is not in the sandbox).
-//
-// Go's rules, single-threaded: a call's coroutines share its thread, and run
-// only while the call's main body blocks in a channel operation or time.sleep
-// (the blocking operation is the scheduler loop). A send hands its value to a
-// parked receiver or the buffer, else parks; a receive takes from the buffer
-// (refilling it from a parked sender), a parked sender, or sees the channel
-// closed, else parks. A parked party is a record listed on the wait queue of
-// every channel its cases name; whoever completes it first marks it done, and
-// the other queues drop it lazily.
-const char* const kChannelChunk = R"lua(
+-- modrt.channel: run in every Lua state of function.lua, as bytecode compiled at build time
+-- (embed_chunk.lua; the C++ that loads it says what it is given and returns).
+-- Lua, not C: a coroutine blocked on a channel parks by yielding to the
+-- scheduler, and only Lua frames can be yielded across (a C function that
+-- called back into Lua cannot). It runs with the state's real globals, which
+-- no function of a user can reach (getfenv is not in the sandbox).
+--
+-- Go's rules, single-threaded: a call's coroutines share its thread, and run
+-- only while the call's main body blocks in a channel operation or time.sleep
+-- (the blocking operation is the scheduler loop). A send hands its value to a
+-- parked receiver or the buffer, else parks; a receive takes from the buffer
+-- (refilling it from a parked sender), a parked sender, or sees the channel
+-- closed, else parks. A parked party is a record listed on the wait queue of
+-- every channel its cases name; whoever completes it first marks it done, and
+-- the other queues drop it lazily.
 local P = ...
 local state_of, new_box, cannot_send = P.state, P.new_box, P.cannot_send
 local ext_ready, ext_deliver, ext_choose, ext_wait, ext_close = P.ext_ready, P.ext_deliver, P.ext_choose, P.ext_wait,
@@ -383,6 +379,3 @@ function M.make_sleep(c_sleep, sleep_deadline)
 end
 
 return M
-)lua";
-
-}  // namespace modrt::lua

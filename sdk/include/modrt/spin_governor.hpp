@@ -1,0 +1,40 @@
+// Spinning before parking, only while spinning pays. Shared by the kernel (a caller
+// waiting for its call on a pool) and the pools (a worker waiting for work); header-only.
+//
+// On an idle machine a spin hands work over in well under a microsecond, where parking
+// and waking cost tens (an idle virtual CPU exits to the hypervisor). On a busy one the
+// thread waited for is often not running, and spinning only takes CPU from it and from
+// everything else: a round trip through pool.static measured 4x asio's (which always
+// parks) beside a parallel build, 0.3-0.5x on an idle machine. A governor remembers how
+// its owner's last spins went and stops spinning after a few misses in a row, trying
+// again now and then.
+#ifndef MODRT_SPIN_GOVERNOR_HPP
+#define MODRT_SPIN_GOVERNOR_HPP
+
+namespace modrt {
+
+/// One waiting thread's memory of its spins; not shared between threads.
+class SpinGovernor {
+public:
+    /// Whether to spin before this wait (otherwise park at once).
+    bool should_spin() noexcept {
+        if (misses_ < kMaxMisses) return true;
+        if (++parked_since_ < kRetryEvery) return false;
+        parked_since_ = 0;
+        return true;  // the machine may have calmed down: one spin finds out
+    }
+    /// How the spin went: `hit` when what it waited for came while it spun.
+    void record(bool hit) noexcept {
+        misses_ = hit ? 0 : (misses_ < kMaxMisses ? misses_ + 1 : kMaxMisses);
+    }
+
+private:
+    static constexpr int kMaxMisses = 3;    // spins in a row that found nothing before it parks at once
+    static constexpr int kRetryEvery = 64;  // waits parked at once between two trial spins
+    int misses_ = 0;
+    int parked_since_ = 0;
+};
+
+}  // namespace modrt
+
+#endif  // MODRT_SPIN_GOVERNOR_HPP

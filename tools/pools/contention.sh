@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# A pool's hand-off under contention (issue: fast where users feel it, goal 5), in one run:
+# BM_Call/lua_static_roundtrip beside BM_Baseline/asio_roundtrip on an idle machine, beside two
+# CPU-bound processes, and beside a multi-threaded allocation-heavy process
+# (modrt-alloc-load); then the adaptive pool against the best static pool on blocking work,
+# --benchmark_repetitions=5. Each variant starts its own load and stops it. Not a test.
+#
+#   tools/pools/contention.sh [--build DIR] [--repetitions N]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=build reps=5
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) build=$2; shift 2 ;;
+    --repetitions) reps=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+bench=$build/bin/modrt-bench
+alloc=$build/bin/modrt-alloc-load
+for b in "$bench" "$alloc"; do
+  [ -x "$b" ] || { echo "no $b: build the tools first (cmake --build $build)" >&2; exit 1; }
+done
+
+load=()
+stop_load() {
+  for p in "${load[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${load[@]}"; do wait "$p" 2>/dev/null || true; done
+  load=()
+}
+trap stop_load EXIT
+
+# mean NAME FILE: the mean real time of NAME in a --benchmark_format=json FILE, in µs
+mean() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+name, path = sys.argv[1], sys.argv[2]
+for b in json.load(open(path))["benchmarks"]:
+    run = b.get("run_name", "")  # "<name>/real_time" for benchmarks timed in real time
+    if (run == name or run.startswith(name + "/")) and b.get("aggregate_name") == "mean":
+        print(f'{b["real_time"] / 1000:.1f}')
+PY
+}
+
+roundtrip() {  # roundtrip LABEL: both round trips, 3 repetitions, and their ratio
+  local out
+  out=$(mktemp)
+  "$bench" --benchmark_filter='BM_Baseline/asio_roundtrip|BM_Call/lua_static_roundtrip' \
+    --benchmark_repetitions=3 --benchmark_format=json >"$out" 2>/dev/null
+  local a s
+  a=$(mean BM_Baseline/asio_roundtrip "$out")
+  s=$(mean BM_Call/lua_static_roundtrip "$out")
+  printf '%-22s static %7s µs   asio %7s µs   static/asio %s\n' "$1" "$s" "$a" \
+    "$(python3 -c "print(f'{$s / $a:.2f}')")"
+  rm -f "$out"
+}
+
+echo "Round trip through a 1-worker static pool beside asio's thread_pool (mean of 3, $(nproc) cores):"
+roundtrip "idle"
+for _ in 1 2; do (while :; do :; done) & load+=($!); done
+roundtrip "two CPU hogs"
+stop_load
+"$alloc" 4 & load+=($!)
+roundtrip "allocation-heavy load"
+stop_load
+
+echo
+echo "Blocking work (1 ms sleeps): adaptive pool beside the best static pool, $reps repetitions:"
+out=$(mktemp)
+"$bench" --benchmark_filter='BM_Throughput/(static_best_blocking|adaptive_blocking)' \
+  --benchmark_repetitions="$reps" --benchmark_format=json >"$out" 2>/dev/null
+python3 - "$out" <<'PY'
+import json, statistics, sys
+runs = {}
+for b in json.load(open(sys.argv[1]))["benchmarks"]:
+    if b.get("run_type") == "iteration":
+        runs.setdefault(b["run_name"].split("/")[1], []).append(b["items_per_second"])
+best, adaptive = runs["static_best_blocking"], runs["adaptive_blocking"]
+ratios = [a / s for a, s in zip(adaptive, best)]
+print(f"static (best)  {statistics.mean(best):10.0f} calls/s  (stdev {statistics.pstdev(best):.0f})")
+print(f"adaptive       {statistics.mean(adaptive):10.0f} calls/s  (stdev {statistics.pstdev(adaptive):.0f})")
+print("adaptive/static per repetition: " + " ".join(f"{r:.2f}" for r in ratios) +
+      f"   min {min(ratios):.2f}, mean {statistics.mean(ratios):.2f}")
+PY
+rm -f "$out"
