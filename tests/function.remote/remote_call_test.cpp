@@ -101,6 +101,20 @@ TEST_F(RemoteCall, ValuesRoundTripExactly) {
     EXPECT_EQ(m.items[2].items[1].str, std::string("\0\x01\xff", 3));
 }
 
+TEST_F(RemoteCall, TargetNamesTheFunctionOnTheServingSide) {
+    serve();
+    std::string errors;
+    client = load_runtime({{"registry.yaml", "version: \"1.0\"\nnamespace: web\nentries:\n"
+                                             "  - {name: mirror, kind: function.remote, target: app.api:echo,"
+                                             " connection: " +
+                                                 params.conn + ", prefix: " + params.prefix + "}\n"}},
+                          errors);
+    ASSERT_EQ(errors, "");
+    CallResult r = client->call("web:mirror", args_of({Value::string("via target")}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.value.items[0].str, "via target");
+}
+
 TEST_F(RemoteCall, ALuaCallerSendsItsContextActorAndDeadline) {
     serve();
     caller();
