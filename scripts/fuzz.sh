@@ -17,7 +17,7 @@ cmake -S . -B "$dir" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clan
   -DMODRT_FUZZ=ON -DMODRT_SANITIZE=address,undefined -DMODRT_BUILD_BENCH=OFF -DMODRT_WERROR=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
   "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
-targets=(registry json_lua lua_source http_request policy_expr typed_lua)
+targets=(registry json_lua lua_source http_request policy_expr typed_lua remote_request)
 cmake --build "$dir" -j"$(nproc)" --target "${targets[@]/%/_fuzz}"
 mkdir -p "$dir/artifacts"
 # The targets run side by side (libFuzzer uses one core each), each into its own log.

@@ -3,6 +3,7 @@
 
 #include "nats_status.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <future>
 
@@ -15,6 +16,9 @@ struct Events {
     std::string owner;
     std::string servers;
     std::promise<void> closed;
+    // Set by the deleter before it closes: cnats reports its own close as a disconnect too,
+    // and "reconnecting" then would be a false alarm at every shutdown.
+    std::atomic<bool> closing{false};
 };
 
 void on_disconnected(natsConnection* nc, void* closure) {
@@ -22,6 +26,7 @@ void on_disconnected(natsConnection* nc, void* closure) {
     // and a warning on every clean exit would teach operators to ignore it.
     if (natsConnection_IsClosed(nc)) return;
     auto* e = static_cast<Events*>(closure);
+    if (e->closing) return;
     log(MODRT_LOG_WARN, "nats", e->owner + ": disconnected from " + e->servers + "; reconnecting");
 }
 void on_reconnected(natsConnection* nc, void* closure) {
@@ -108,6 +113,7 @@ ConnectionPtr connect(const ConnectionSpec& spec, std::string_view owner) {
     Events* raw_events = events.release();  // freed by the deleter once cnats is done with it
     return ConnectionPtr(nc, [raw_events, shared_closed](natsConnection* c) {
         std::unique_ptr<Events> owned(raw_events);
+        owned->closing = true;
         natsConnection_Close(c);
         if (shared_closed->wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
             log(MODRT_LOG_ERROR, "nats", owned->owner + ": connection did not close in 10 s; leaking its state");
