@@ -10,7 +10,7 @@ packages=(
   libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   json-schema-test-suite libssl-dev
-  pkgconf libnats-dev nats-server  # the NATS plugins and their tests (plugins/nats.client)
+  pkgconf libnats-dev nats-server  # the NATS plugins and their tests (libs/nats.client)
 )
 missing=()
 for p in "${packages[@]}"; do
