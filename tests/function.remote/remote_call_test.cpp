@@ -512,4 +512,39 @@ TEST(RemoteCallAuth, TlsWithTheServersCertificateWorks) {
     EXPECT_EQ(r.value.items[0].str, "over tls");
 }
 
+TEST(RemoteCallReconnect, CallersAndServersReconnectOnTheirOwnAfterNatsRestarts) {
+    modrt::test::NatsServer nats;
+    ASSERT_TRUE(nats.started());
+    Params p;
+    p.prefix = unique_prefix();
+    p.conn = "{url: \"" + nats.url() + "\", reconnect: {wait: 100ms}}";
+    p.remote = ", meta: {options: {retry: {max_attempts: 200, initial_delay: 50ms, backoff_factor: 1}}}";
+    std::string errors;
+    auto server = load_runtime({{"registry.yaml", fill(kServerRegistry, p)}}, errors);
+    ASSERT_EQ(errors, "");
+    ASSERT_TRUE(server->start_triggers().empty());
+    auto client = load_runtime({{"registry.yaml", fill(kCallerRegistry, p)}, {"caller.lua", kCallerLua}}, errors);
+    ASSERT_EQ(errors, "");
+    auto echo = [&](const char* text) {
+        return client->call("app.api:caller", args_of({Value::string("app.api:echo"), Value::string(text)}));
+    };
+    CallResult before = echo("before");
+    ASSERT_TRUE(before.ok()) << before.error->message;
+
+    // The server dies: calls fail retryably (not connected, then no responder) and the retry
+    // interceptor keeps them going until both nodes are back on the restarted server.
+    nats.kill9();
+    auto during = std::async(std::launch::async, [&] { return echo("during"); });
+    std::this_thread::sleep_for(300ms);
+    ASSERT_EQ(during.wait_for(0s), std::future_status::timeout);
+    nats.restart();  // same port and store
+    ASSERT_TRUE(nats.started()) << nats.log();
+    ASSERT_EQ(during.wait_for(15s * kScale), std::future_status::ready);
+    CallResult r = during.get();
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.value.items[0].str, "during");
+    CallResult after = echo("after");
+    ASSERT_TRUE(after.ok()) << after.error->message;
+}
+
 }  // namespace

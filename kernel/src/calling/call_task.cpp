@@ -24,8 +24,10 @@ thread_local std::unique_ptr<CallTask> t_spare;
 
 // Spin before parking: most calls finish quickly, and parking costs ~40 µs (a condition-variable
 // round trip measured on the 2-core machine) on an idle machine; on a busy one spinning costs
-// more than it saves, which this thread's governor notices (modrt/spin_governor.hpp).
-constexpr int kSpins = 2000;
+// more than it saves, which this thread's governor notices (modrt/spin_governor.hpp). The spin
+// is as long as a pool worker's (WorkerPoolConfig::spin): a short Lua call's round trip is
+// 3-5 µs, which a spin of 2000 loads (~2 µs) missed every time.
+constexpr std::chrono::microseconds kSpin{20};
 thread_local SpinGovernor t_spin;
 
 }  // namespace
@@ -94,11 +96,14 @@ void CallTask::wake(void* self, modrt_error_kind) {
 
 bool CallTask::wait() {
     if (t_spin.should_spin()) {
-        for (int i = 0; i < kSpins; ++i)
-            if (state_.load(std::memory_order_acquire) == kDone) {
-                t_spin.record(true);
-                return true;
-            }
+        const auto until = std::chrono::steady_clock::now() + kSpin;
+        do {
+            for (int i = 0; i < 64; ++i)
+                if (state_.load(std::memory_order_acquire) == kDone) {
+                    t_spin.record(true);
+                    return true;
+                }
+        } while (std::chrono::steady_clock::now() < until);
         t_spin.record(false);
     }
     // Park until finished, or until the caller is canceled or its deadline passes while
