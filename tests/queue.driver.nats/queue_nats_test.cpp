@@ -2,6 +2,7 @@
 // against a real nats-server with JetStream (the shared one: $MODRT_TEST_NATS_URL, or one this
 // binary starts). Lua handlers leave traces through tests/queue's native probe functions. Each
 // test uses queue names of its own, so tests never see each other's streams.
+#include "queue/queue_test_util.hpp"
 #include "support/nats_server.hpp"
 #include "support/scratch_registry.hpp"
 
@@ -44,7 +45,7 @@ entries:
   - {name: slow, kind: function.lua, source: file://handlers.lua, method: slow, modules: [queue, funcs]}
 )";
 
-constexpr const char* kHandlers = R"(local queue = require("queue")
+const std::string kHandlers = R"(local queue = require("queue")
 local M = {}
 function M.publish(id, body, headers) return queue.publish(id, body, headers) end
 function M.info(id) return queue.info(id) end
@@ -56,40 +57,7 @@ function M.ok(body)
         message_id = ctx.get("message_id")})
     return true
 end
--- body.plan[delivery]: "false", "retry", "fatal" or "nack"; anything else succeeds
-function M.planned(body)
-    local funcs = require("funcs")
-    local msg = queue.message()
-    local n = funcs.call("q:bump", body.key)
-    funcs.call("q:record", body.key, n)
-    local step = body.plan[n]
-    if step == "false" then return false end
-    if step == "retry" then
-        return nil, errors.new({message = "try again later", kind = errors.UNAVAILABLE, retryable = true})
-    end
-    if step == "fatal" then return nil, errors.new({message = "bad order " .. body.key, kind = errors.INVALID}) end
-    if step == "nack" then
-        assert(msg:nack())
-        return true
-    end
-    return "done"
-end
-function M.dead(body)
-    local funcs = require("funcs")
-    local msg = queue.message()
-    funcs.call("q:record", "dead", {key = body.key, error = msg:header("x_dead_letter_error"),
-        kind = msg:header("x_dead_letter_kind"), attempts = msg:header("x_dead_letter_attempts"),
-        from = msg:header("x_dead_letter_queue")})
-    return true
-end
-function M.slow(body)
-    local funcs = require("funcs")
-    local _, err = funcs.call("q:work", body.key, body.ms)
-    if err then return nil, err end
-    funcs.call("q:record", body.key, body.n)
-    return true
-end
-return M
+)" + std::string(modrt::test::queue::kSharedHandlers) + R"(return M
 )";
 
 class QueueNatsTest : public ::testing::Test {
@@ -124,16 +92,9 @@ protected:
         auto errors = rt->start_triggers();
         ASSERT_TRUE(errors.empty()) << errors[0].format();
     }
-    static Value json(const std::string& text) {
-        Value v;
-        auto err = modrt::kernel::parse_json(text, v);
-        EXPECT_FALSE(err) << text;
-        return v;
-    }
+    static Value json(const std::string& text) { return modrt::test::queue::json(text); }
     modrt::kernel::CallResult call(const std::string& id, std::vector<Value> args) {
-        Value a = Value::array();
-        a.items = std::move(args);
-        return rt->call(id, a);
+        return modrt::test::queue::call(*rt, id, std::move(args));
     }
     modrt::kernel::CallResult try_publish(const std::string& queue, const std::string& body,
                                           const std::string& headers = "null") {
@@ -144,28 +105,14 @@ protected:
         ASSERT_TRUE(r.ok()) << r.error->message;
     }
     std::vector<Value> records(const std::string& name) { return raw_records(prefix_ + name); }
-    std::vector<Value> raw_records(const std::string& name) {
-        auto r = call("q:records", {Value::string(name)});
-        EXPECT_TRUE(r.ok());
-        return r.value.items;
-    }
+    std::vector<Value> raw_records(const std::string& name) { return modrt::test::queue::records(*rt, "q:records", name); }
     int64_t info(const std::string& queue, const char* counter) {
-        auto r = call("q:info", {Value::string(queue)});
-        EXPECT_TRUE(r.ok()) << r.error->message;
-        if (!r.ok()) return -1;
-        const Value* v = r.value.find(counter);
-        return v != nullptr ? v->scalar.i : -1;
+        return modrt::test::queue::counter(*rt, "q:info", queue, counter);
     }
-    /// Poll `done` until it holds, for at most 15 s.
     static bool eventually(const std::function<bool()>& done) {
-        auto until = std::chrono::steady_clock::now() + 15s;
-        while (!done()) {
-            if (std::chrono::steady_clock::now() > until) return false;
-            std::this_thread::sleep_for(10ms);
-        }
-        return true;
+        return modrt::test::queue::eventually(done, std::chrono::seconds(15));
     }
-    static int64_t at_ns(const Value& record) { return record.find("at_ns")->scalar.i; }
+    static int64_t at_ns(const Value& record) { return modrt::test::queue::at_ns(record); }
     /// A message body whose probe key is this test's own.
     std::string keyed(const std::string& key, const std::string& rest) const {
         return R"({"key": ")" + prefix_ + key + "\"" + rest + "}";

@@ -2,6 +2,7 @@
 // functions of fixtures/docs.lua), on a real runtime with the real queue plugins and the
 // memory driver; native probes (queue_probe.cpp) record what the handlers saw.
 // tests/function.lua/DOCS_COVERAGE.md maps the page's blocks to these tests.
+#include "queue/queue_test_util.hpp"
 #include "support/scratch_registry.hpp"
 
 #include <modrt/kernel/runtime.hpp>
@@ -80,33 +81,17 @@ protected:
     }
 
     modrt::kernel::CallResult call(const std::string& id, std::vector<Value> args = {}) {
-        Value a = Value::array();
-        a.items = std::move(args);
-        return rt->call(id, a);
+        return modrt::test::queue::call(*rt, id, std::move(args));
     }
-    /// The values recorded under `name` (each record is {value, at_ns}).
+    /// The values recorded under `name`.
     std::vector<Value> records(const std::string& name) {
-        auto r = call("app:records", {Value::string(name)});
-        EXPECT_TRUE(r.ok());
         std::vector<Value> out;
-        for (const auto& rec : r.value.items) out.push_back(*rec.find("value"));
+        for (const auto& rec : modrt::test::queue::records(*rt, "app:records", name)) out.push_back(*rec.find("value"));
         return out;
     }
-    /// Poll until `done` holds, at most 30 s (a loaded sanitizer build is slow).
-    static bool eventually(const std::function<bool()>& done) {
-        auto until = std::chrono::steady_clock::now() + 30s;
-        while (!done()) {
-            if (std::chrono::steady_clock::now() > until) return false;
-            std::this_thread::sleep_for(10ms);
-        }
-        return true;
-    }
-    /// One counter of queue.info(queue), -1 when missing.
+    static bool eventually(const std::function<bool()>& done) { return modrt::test::queue::eventually(done); }
     int64_t counter(const std::string& queue, const char* name) {
-        auto r = call("app:info", {Value::string(queue)});
-        EXPECT_TRUE(r.ok()) << r.error->message;
-        const Value* v = r.ok() ? r.value.find(name) : nullptr;
-        return v != nullptr ? v->scalar.i : -1;
+        return modrt::test::queue::counter(*rt, "app:info", queue, name);
     }
     static std::string text(const Value& v, const char* key) {
         const Value* f = v.find(key);

@@ -1,6 +1,7 @@
 // Queues through the real thing: a runtime with the real queue, queue.driver.memory and
 // function.lua plugins; Lua handlers use the queue module and leave traces through native
 // probe functions (queue_probe.cpp). Messages are published with queue.publish from Lua.
+#include "queue/queue_test_util.hpp"
 #include "support/scratch_registry.hpp"
 
 #include <modrt/kernel/json.hpp>
@@ -44,7 +45,7 @@ entries:
   - {name: slow, kind: function.lua, source: file://handlers.lua, method: slow, modules: [queue, funcs]}
 )";
 
-constexpr const char* kQueueHandlers = R"(local queue = require("queue")
+const std::string kQueueHandlers = R"(local queue = require("queue")
 local M = {}
 function M.publish(id, body, headers) return queue.publish(id, body, headers) end
 function M.publish_bare(id, body) return queue.publish(id, body) end
@@ -57,41 +58,7 @@ function M.ok(body)
                                   header = msg:header("trace_id"), queue = ctx.get("queue")})
     return true
 end
--- body.plan[delivery]: "false", "retry", "fatal", "raise", "nack"; anything else succeeds
-function M.planned(body)
-    local funcs = require("funcs")
-    local msg = queue.message()
-    local n = funcs.call("q:bump", body.key)
-    funcs.call("q:record", body.key, n)
-    local step = body.plan[n]
-    if step == "false" then return false end
-    if step == "retry" then
-        return nil, errors.new({message = "try again later", kind = errors.UNAVAILABLE, retryable = true})
-    end
-    if step == "fatal" then return nil, errors.new({message = "bad order " .. body.key, kind = errors.INVALID}) end
-    if step == "raise" then error("handler blew up") end
-    if step == "nack" then
-        assert(msg:nack())
-        return true
-    end
-    return "done"
-end
-function M.dead(body)
-    local funcs = require("funcs")
-    local msg = queue.message()
-    funcs.call("q:record", "dead", {key = body.key, error = msg:header("x_dead_letter_error"),
-        kind = msg:header("x_dead_letter_kind"), attempts = msg:header("x_dead_letter_attempts"),
-        from = msg:header("x_dead_letter_queue")})
-    return true
-end
-function M.slow(body)
-    local funcs = require("funcs")
-    local _, err = funcs.call("q:work", body.key, body.ms)
-    if err then return nil, err end
-    funcs.call("q:record", body.key, body.n)
-    return true
-end
-return M
+)" + std::string(modrt::test::queue::kSharedHandlers) + R"(return M
 )";
 
 class QueueTest : public ::testing::Test {
@@ -114,12 +81,7 @@ protected:
         ASSERT_TRUE(errors.empty()) << errors[0].format();
     }
 
-    static Value json(const std::string& text) {
-        Value v;
-        auto err = modrt::kernel::parse_json(text, v);
-        EXPECT_FALSE(err) << text;
-        return v;
-    }
+    static Value json(const std::string& text) { return modrt::test::queue::json(text); }
     modrt::kernel::CallResult call(const std::string& id, std::vector<Value> args,
                                    const modrt::kernel::CallOptions& options = {}) {
         Value a = Value::array();
@@ -130,27 +92,12 @@ protected:
         auto r = call("q:publish", {Value::string(queue), json(body), json(headers)});
         ASSERT_TRUE(r.ok()) << r.error->message;
     }
-    std::vector<Value> records(const std::string& name) {
-        auto r = call("q:records", {Value::string(name)});
-        EXPECT_TRUE(r.ok());
-        return r.value.items;
-    }
+    std::vector<Value> records(const std::string& name) { return modrt::test::queue::records(*rt, "q:records", name); }
     int64_t info(const std::string& queue, const char* counter) {
-        auto r = call("q:info", {Value::string(queue)});
-        EXPECT_TRUE(r.ok()) << r.error->message;
-        const Value* v = r.value.find(counter);
-        return v != nullptr ? v->scalar.i : -1;
+        return modrt::test::queue::counter(*rt, "q:info", queue, counter);
     }
-    /// Poll `done` until it holds, for at most 30 s (a loaded sanitizer build is slow).
-    static bool eventually(const std::function<bool()>& done) {
-        auto until = std::chrono::steady_clock::now() + 30s;
-        while (!done()) {
-            if (std::chrono::steady_clock::now() > until) return false;
-            std::this_thread::sleep_for(10ms);
-        }
-        return true;
-    }
-    static int64_t at_ns(const Value& record) { return record.find("at_ns")->scalar.i; }
+    static bool eventually(const std::function<bool()>& done) { return modrt::test::queue::eventually(done); }
+    static int64_t at_ns(const Value& record) { return modrt::test::queue::at_ns(record); }
 
     std::unique_ptr<Runtime> rt;
 };
