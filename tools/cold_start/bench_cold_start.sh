@@ -5,8 +5,9 @@
 #
 #   tools/cold_start/bench_cold_start.sh [--build DIR] [--runs N] [--warmup N]
 #
-# Needs hyperfine and luajit (Debian packages `hyperfine` and `luajit`); it installs nothing
-# and says what is missing. Pass more hyperfine options after `--`.
+# Needs hyperfine and luajit (Debian packages `hyperfine` and `luajit`, or `luajit2`, whose
+# interpreter can sit beside nginx's Lua module where `luajit` cannot: tools/http needs that
+# module); it installs nothing and says what is missing. Pass more hyperfine options after `--`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=build runs=100 warmup=10 extra=()
