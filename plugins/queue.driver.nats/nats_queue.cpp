@@ -54,6 +54,9 @@ struct PubAckDeleter {
     void operator()(jsPubAck* p) const noexcept { jsPubAck_Destroy(p); }
 };
 
+// How many messages' local delivery counts a queue keeps (NatsQueue::attempts_).
+constexpr size_t kAttemptsKept = 100'000;
+
 /// The delivery count and stream sequence in a message's ack subject:
 /// $JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>, or with
 /// <domain>.<account hash> before <stream> (11 or more tokens).
@@ -376,8 +379,14 @@ void NatsQueue::fetch(int64_t deadline_ns, ValueSlot out) {
     ValueSlot h = out.insert("headers");
     h.set_map(headers.size());
     for (const auto& [k, v] : headers) h.insert(k).set_string(v);
-    out.insert("attempt").set_int(attempt);
     std::lock_guard relock(mutex_);
+    if (stream_seq != 0) {
+        int64_t& seen = attempts_[stream_seq];
+        seen = std::max(seen + 1, attempt);
+        attempt = seen;
+        if (attempts_.size() > kAttemptsKept) attempts_.erase(attempts_.begin());  // settled on another node
+    }
+    out.insert("attempt").set_int(attempt);
     const int64_t delivery = next_delivery_++;
     out.insert("delivery").set_int(delivery);
     in_flight_.emplace(delivery, std::move(msg));
@@ -399,7 +408,11 @@ Error NatsQueue::ack(int64_t delivery) {
     if (Error err = take(delivery, msg); err.failed()) return err;
     // Not lost when it fails: the server hands the message out again after ack_wait.
     if (natsStatus s = reply_to(msg.get(), "+ACK"); s != NATS_OK) return nats::status_error(s, owner_ + ": ack");
+    int64_t delivered = 0;
+    uint64_t stream_seq = 0;
+    delivery_info(natsMsg_GetReply(msg.get()), delivered, stream_seq);
     std::lock_guard lock(mutex_);
+    attempts_.erase(stream_seq);
     ++acked_;
     return {};
 }

@@ -80,6 +80,10 @@ private:
 
     std::mutex mutex_;
     std::condition_variable cv_;
+    // Deliveries this node handed out, by stream sequence: nats-server 2.9 sometimes reports a
+    // redelivery after a delayed NAK as delivery 1 again (seen: 1, 1, 3, 1), so the attempt is
+    // the larger of its count and ours. Forgotten on ack; the oldest go past kAttemptsKept.
+    std::map<uint64_t, int64_t> attempts_;
     std::deque<nats::MsgPtr> buffer_;           // pulled, not yet handed out
     std::map<int64_t, nats::MsgPtr> in_flight_;  // handed out, not settled
     int64_t next_delivery_ = 1;
