@@ -20,17 +20,6 @@ constexpr jsErrCode kConsumerNotFound = static_cast<jsErrCode>(10014);
 constexpr jsErrCode kStoreFailed = static_cast<jsErrCode>(10077);         // "maximum messages/bytes exceeded"
 constexpr jsErrCode kInsufficientResources = static_cast<jsErrCode>(10023);
 
-/// Message ids: a per-process random prefix and a counter; sent as Nats-Msg-Id, so a publish
-/// the client retries is stored once (the stream's duplicate window).
-std::string next_message_id() {
-    static const uint64_t prefix = std::random_device{}() | (uint64_t(std::random_device{}()) << 32);
-    static std::atomic<uint64_t> counter{0};  // process-wide: ids stay unique across queues
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%016llx-%llu", static_cast<unsigned long long>(prefix),
-                  static_cast<unsigned long long>(++counter));
-    return buf;
-}
-
 /// A JetStream call's failure: the server's error code decides when the status alone cannot.
 Error js_error(natsStatus s, jsErrCode code, const std::string& what) {
     if (s == NATS_ERR && (code == kStoreFailed || code == kInsufficientResources)) {
@@ -262,6 +251,13 @@ void NatsQueue::pull(int batch, std::chrono::milliseconds wait, std::deque<nats:
         if (!into.empty()) return;
         if (code == "404" || code == "408") return;  // no messages: the caller looks again
     }
+}
+
+std::string NatsQueue::next_message_id() {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%016llx-%llu", static_cast<unsigned long long>(id_prefix_),
+                  static_cast<unsigned long long>(id_counter_.fetch_add(1, std::memory_order_relaxed) + 1));
+    return buf;
 }
 
 Error NatsQueue::publish(std::string_view body, ValueView headers) {

@@ -12,11 +12,13 @@
 
 #include <modrt/sdk.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <random>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -57,11 +59,17 @@ private:
     void pull(int batch, std::chrono::milliseconds wait, std::deque<nats::MsgPtr>& into);
     /// Take an unsettled delivery out of in_flight_, or NOT_FOUND.
     Error take(int64_t delivery, nats::MsgPtr& out);
+    /// A message id: this queue object's random prefix and a counter. Sent as Nats-Msg-Id, so a
+    /// publish the client retries is stored once (the stream's duplicate window); the random
+    /// prefix keeps ids apart between queue objects and processes publishing to one stream.
+    std::string next_message_id();
     void heartbeat(std::stop_token stop);
     /// Log `what` at warn once per kind of trouble, and at info when it is over (a down server is not log spam).
     void trouble(const Error& err);
     void recovered();
 
+    const uint64_t id_prefix_ = (uint64_t(std::random_device{}()) << 32) | std::random_device{}();
+    std::atomic<uint64_t> id_counter_{0};
     const std::string owner_;  // "<queue name> on <driver id>", for logs and errors
     const QueueOptions options_;
     const std::chrono::milliseconds publish_timeout_;
