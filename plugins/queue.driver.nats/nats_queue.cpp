@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <random>
 #include <vector>
 
 namespace modrt::queue_nats {
