@@ -426,17 +426,15 @@ TEST(RemoteCallAuth, UserAndPasswordWorkAndAWrongPasswordIsAClearError) {
     p.prefix = unique_prefix();
     p.conn = "{url: \"" + nats.url() + "\", user: svc, password_env: MODRT_TEST_REMOTE_PASS}";
     ::setenv("MODRT_TEST_REMOTE_PASS", "s3cret", 1);
-    std::string errors;
-    auto server = load_runtime({{"registry.yaml", fill(kServerRegistry, p)}}, errors);
-    ASSERT_EQ(errors, "");
-    ASSERT_TRUE(server->start_triggers().empty());
-    auto client = load_runtime({{"registry.yaml", fill(kCallerRegistry, p)}, {"caller.lua", kCallerLua}}, errors);
-    ASSERT_EQ(errors, "");
+    auto nodes = start_two_nodes(p);
+    ASSERT_TRUE(nodes.client);
+    auto& client = nodes.client;
     CallResult r = client->call("app.api:caller", args_of({Value::string("app.api:echo"), Value::string("hi")}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(r.value.items[0].str, "hi");
 
     p.conn = "{url: \"" + nats.url() + "\", user: svc, password: wrong, retry_on_failed_connect: false}";
+    std::string errors;
     auto refused = load_runtime({{"registry.yaml", fill(kCallerRegistry, p)}, {"caller.lua", kCallerLua}}, errors);
     EXPECT_THAT(errors, HasSubstr("app.api:echo"));
     EXPECT_THAT(errors, testing::AnyOf(HasSubstr("uthorization"), HasSubstr("ermission")));
@@ -454,12 +452,9 @@ TEST(RemoteCallAuth, ATokenWorks) {
     p.prefix = unique_prefix();
     p.conn = "{url: \"" + nats.url() + "\", token_env: MODRT_TEST_REMOTE_TOKEN}";
     ::setenv("MODRT_TEST_REMOTE_TOKEN", "t0ken", 1);
-    std::string errors;
-    auto server = load_runtime({{"registry.yaml", fill(kServerRegistry, p)}}, errors);
-    ASSERT_EQ(errors, "");
-    ASSERT_TRUE(server->start_triggers().empty());
-    auto client = load_runtime({{"registry.yaml", fill(kCallerRegistry, p)}, {"caller.lua", kCallerLua}}, errors);
-    ASSERT_EQ(errors, "");
+    auto nodes = start_two_nodes(p);
+    ASSERT_TRUE(nodes.client);
+    auto& client = nodes.client;
     CallResult r = client->call("app.api:echo", args_of({Value::integer(5)}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(r.value.items[0].scalar.i, 5);
@@ -501,12 +496,9 @@ TEST(RemoteCallAuth, TlsWithTheServersCertificateWorks) {
     p.prefix = unique_prefix();
     p.conn = "{url: \"tls://127.0.0.1:" + std::to_string(nats.port()) + "\", tls: {ca: \"" +
              (dir / "cert.pem").string() + "\"}}";
-    std::string errors;
-    auto server = load_runtime({{"registry.yaml", fill(kServerRegistry, p)}}, errors);
-    ASSERT_EQ(errors, "");
-    ASSERT_TRUE(server->start_triggers().empty());
-    auto client = load_runtime({{"registry.yaml", fill(kCallerRegistry, p)}, {"caller.lua", kCallerLua}}, errors);
-    ASSERT_EQ(errors, "");
+    auto nodes = start_two_nodes(p);
+    ASSERT_TRUE(nodes.client);
+    auto& client = nodes.client;
     CallResult r = client->call("app.api:echo", args_of({Value::string("over tls")}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(r.value.items[0].str, "over tls");
@@ -519,12 +511,9 @@ TEST(RemoteCallReconnect, CallersAndServersReconnectOnTheirOwnAfterNatsRestarts)
     p.prefix = unique_prefix();
     p.conn = "{url: \"" + nats.url() + "\", reconnect: {wait: 100ms}}";
     p.remote = ", meta: {options: {retry: {max_attempts: 200, initial_delay: 50ms, backoff_factor: 1}}}";
-    std::string errors;
-    auto server = load_runtime({{"registry.yaml", fill(kServerRegistry, p)}}, errors);
-    ASSERT_EQ(errors, "");
-    ASSERT_TRUE(server->start_triggers().empty());
-    auto client = load_runtime({{"registry.yaml", fill(kCallerRegistry, p)}, {"caller.lua", kCallerLua}}, errors);
-    ASSERT_EQ(errors, "");
+    auto nodes = start_two_nodes(p);
+    ASSERT_TRUE(nodes.client);
+    auto& client = nodes.client;
     auto echo = [&](const char* text) {
         return client->call("app.api:caller", args_of({Value::string("app.api:echo"), Value::string(text)}));
     };

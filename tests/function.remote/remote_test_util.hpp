@@ -12,6 +12,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -98,6 +99,27 @@ inline std::unique_ptr<kernel::Runtime> load_runtime(const std::map<std::string,
     errors.clear();
     for (const auto& e : rt->load(dir)) errors += e.format() + "\n";
     return rt;
+}
+
+/// A serving node (its triggers started) and a calling node, both for `p`.
+struct TwoNodes {
+    std::unique_ptr<kernel::Runtime> server, client;
+};
+
+/// Start both nodes; a load or start error fails the test and leaves `client` null (check it).
+inline TwoNodes start_two_nodes(const Params& p) {
+    TwoNodes nodes;
+    std::string errors;
+    nodes.server = load_runtime({{"registry.yaml", fill(kServerRegistry, p)}}, errors);
+    EXPECT_EQ(errors, "");
+    if (!errors.empty()) return {};
+    auto started = nodes.server->start_triggers();
+    EXPECT_TRUE(started.empty()) << started[0].format();
+    if (!started.empty()) return {};
+    auto client = load_runtime({{"registry.yaml", fill(kCallerRegistry, p)}, {"caller.lua", kCallerLua}}, errors);
+    EXPECT_EQ(errors, "");
+    if (errors.empty()) nodes.client = std::move(client);
+    return nodes;
 }
 
 }  // namespace modrt::test::remote
