@@ -48,8 +48,9 @@ int64_t steady_now_ns() noexcept {
         .count();
 }
 
-Connection::Connection(Server& server, net::ip::tcp::socket socket)
+Connection::Connection(Server& server, Shard& shard, net::ip::tcp::socket socket)
     : server_(server),
+      shard_(shard),
       socket_(std::move(socket)),
       fd_(socket_.native_handle()),
       exchange_(req_, res_, *this, server.spec().max_body_bytes, client_gone_) {
@@ -174,18 +175,19 @@ void Connection::serve_buffered() {
     }
 }
 
-void Connection::choose_request_id() {
+void Connection::choose_request_id(uint64_t number) {
     std::string_view sent = req_.header("x-request-id");
     if (valid_request_id(sent)) req_.request_id.assign(sent);
-    else server_.next_request_id(req_.request_id);
+    else server_.request_id(number, req_.request_id);
 }
 
 bool Connection::serve_request() {
     phase_.store(Phase::Calling);
     deadline_ns_.store(0, std::memory_order_relaxed);  // the call's own deadline (timeouts.write) governs it
     parser_.reset();
-    choose_request_id();
-    exchange_.head.serial = server_.next_serial();
+    const uint64_t number = shard_.next_number();
+    choose_request_id(number);
+    exchange_.head.serial = server_.serial(number);
     client_gone_.store(false, std::memory_order_relaxed);
     server_.site().serve(req_, res_, exchange_, *this, scratch_, result_);
     if (server_.stopping()) res_.close_after = true;
@@ -246,7 +248,7 @@ void Connection::after_write(const error_code& ec) {
 }
 
 void Connection::answer_bad_request(int status) {
-    if (req_.request_id.empty()) server_.next_request_id(req_.request_id);
+    if (req_.request_id.empty()) server_.request_id(shard_.next_number(), req_.request_id);
     std::string_view message = status == 431   ? "request header too large"
                                : status == 413 ? "request body too large"
                                                : "malformed request";
@@ -336,7 +338,10 @@ CallStatus Connection::call(const EndpointSite& endpoint, const Identity& identi
         std::lock_guard lock(watch_mutex_);
         frame_ = root.raw();
     }
-    error = host.call(root.raw(), endpoint.func, args_.view(), result);
+    {
+        CallScope in_call(shard_);  // a shard whose threads all stay in calls gets a helper (shard.hpp)
+        error = host.call(root.raw(), endpoint.func, args_.view(), result);
+    }
     {
         std::lock_guard lock(watch_mutex_);
         frame_ = nullptr;

@@ -1,9 +1,9 @@
 // One client connection of an http.service (server.hpp): reads with Beast's parser into
 // per-connection buffers (kept between requests), serves each request by one root call on
-// the I/O thread that parsed it, and writes responses in request order (HTTP/1.1
-// keep-alive and pipelining). While a call runs, the server's sweeper (another I/O thread:
-// this one is busy) looks at the socket on each tick, and an EOF or error seen by a
-// MSG_PEEK recv cancels the call's root frame. Not an async_wait armed per call: Asio
+// the I/O thread of its shard that parsed it, and writes responses in request order (HTTP/1.1
+// keep-alive and pipelining). While a call runs, the server's sweep (on its watcher thread)
+// looks at the socket on each tick, and an EOF or error seen by a MSG_PEEK recv cancels the
+// call's root frame. Not an async_wait armed per call: Asio
 // re-registers the socket with epoll for each (one epoll_ctl per request, a third of the
 // system calls of a keep-alive request).
 #pragma once
@@ -26,10 +26,12 @@
 namespace modrt::http {
 
 class Server;
+class Shard;
 
 class Connection final : public std::enable_shared_from_this<Connection>, private Sink, private Caller {
 public:
-    Connection(Server& server, boost::asio::ip::tcp::socket socket);
+    /// `socket` belongs to `shard`'s io_context.
+    Connection(Server& server, Shard& shard, boost::asio::ip::tcp::socket socket);
     ~Connection() override;
 
     /// Register with the server and start reading.
@@ -73,9 +75,11 @@ private:
                     LentExchange& exchange, ValueSlot result, Error& error) override;
 
     void set_deadline(std::chrono::nanoseconds after) noexcept;
-    void choose_request_id();
+    /// The client's X-Request-Id when it is a valid one, else the service's for `number`.
+    void choose_request_id(uint64_t number);
 
     Server& server_;
+    Shard& shard_;
     boost::asio::ip::tcp::socket socket_;
     const int fd_;
     boost::beast::flat_buffer buffer_;

@@ -21,6 +21,11 @@ namespace {
 
 // How long stop waits for what it canceled or shut down to let go, beyond the deadline.
 constexpr std::chrono::seconds kStopGrace{3};
+// How often the watcher looks for starved shards: a shard whose threads have all been in
+// calls for a whole period gets a helper (so within 10-20 ms of the last one blocking).
+constexpr std::chrono::milliseconds kWatchPeriod{10};
+// Helper threads per worker at most: each is one more call that may block before the shard stalls.
+constexpr unsigned kHelpersPerWorker = 16;
 
 std::chrono::nanoseconds sweep_tick(const ServiceSpec& s) {
     std::chrono::nanoseconds shortest = std::chrono::seconds(1);
@@ -44,11 +49,14 @@ Server::Server(const Host& host, ServiceSpec spec, Site site)
       site_(std::move(site)),
       id_prefix_(make_id_prefix()),
       serial_base_((uint64_t{std::random_device{}()} << 32) ^ std::random_device{}()),
-      ioc_(static_cast<int>(spec_.workers)),
-      accept_strand_(net::make_strand(ioc_)),
+      shards_([&] {
+          std::vector<std::unique_ptr<Shard>> shards;
+          for (unsigned i = 0; i < spec_.workers; ++i) shards.push_back(std::make_unique<Shard>(i, spec_.workers));
+          return shards;
+      }()),
+      accept_strand_(net::make_strand(shards_.front()->ioc())),
       acceptor_(accept_strand_),
       accept_retry_(accept_strand_),
-      sweeper_(ioc_),
       tick_(sweep_tick(spec_)) {}
 
 Server::~Server() { stop(host_api().now_ns()); }
@@ -78,45 +86,117 @@ std::string Server::start() {
     listen_fd_ = acceptor_.native_handle();
 
     accept();
-    sweep();
     started_ = true;
+    bool all_started = true;
     try {
-        for (unsigned i = 0; i < spec_.workers; ++i) {
-            {
-                std::lock_guard lock(mutex_);
-                ++running_workers_;
-            }
-            workers_.emplace_back([self = shared_from_this()] { self->run_worker(); });
-        }
+        watcher_ = std::thread([this] { watch(); });  // stop always joins it: it never waits on a call
     } catch (const std::system_error& e) {
-        {
-            std::lock_guard lock(mutex_);
-            --running_workers_;  // the one that did not start
-        }
+        host_.log(MODRT_LOG_ERROR, spec_.id + ": cannot start a thread: " + e.what());
+        all_started = false;
+    }
+    for (auto& shard : shards_)
+        all_started = all_started && start_thread([s = shard.get()](Server& self) { self.run_owner(*s); });
+    if (!all_started) {
         stop(host_api().now_ns());
-        throw Failure(MODRT_ERR_UNAVAILABLE, std::string("cannot start the I/O threads: ") + e.what());
+        throw Failure(MODRT_ERR_UNAVAILABLE, "cannot start the I/O threads");
     }
     std::string ip = bound.address().to_string();
     if (bound.address().is_v6()) ip = "[" + ip + "]";
     return ip + ":" + std::to_string(bound.port());
 }
 
-void Server::run_worker() {
+template <class Body>
+bool Server::start_thread(Body body) {
+    std::lock_guard lock(mutex_);
+    try {
+        // Each thread holds the server: one left behind by stop (detached) outlives its owner.
+        threads_.emplace_back([self = shared_from_this(), body] {
+            body(*self);
+            std::lock_guard lock(self->mutex_);
+            --self->running_workers_;
+            self->changed_.notify_all();
+        });
+    } catch (const std::system_error& e) {
+        host_.log(MODRT_LOG_ERROR, spec_.id + ": cannot start a thread: " + e.what());
+        return false;
+    }
+    ++running_workers_;
+    return true;
+}
+
+void Server::report(const std::exception& e) const { host_.log(MODRT_LOG_ERROR, spec_.id + ": I/O thread: " + e.what()); }
+
+void Server::run_owner(Shard& shard) {
+    shard.run_owner([this](const std::exception& e) { report(e); });
+}
+
+void Server::run_helper() {
+    std::unique_lock lock(mutex_);
     for (;;) {
-        try {
-            ioc_.run();
-            break;
-        } catch (const std::exception& e) {  // a handler threw: report it and keep serving
-            host_.log(MODRT_LOG_ERROR, spec_.id + ": I/O thread: " + e.what());
+        ++idle_helpers_;
+        loan_ready_.wait(lock, [&] { return retiring_ || !loans_.empty(); });
+        --idle_helpers_;
+        if (retiring_) return;
+        Shard* shard = loans_.back();
+        loans_.pop_back();
+        lock.unlock();
+        shard->run_helper([this](const std::exception& e) { report(e); });
+        lock.lock();
+    }
+}
+
+void Server::watch() {
+    auto next_sweep = std::chrono::steady_clock::now() + tick_;
+    std::unique_lock lock(mutex_);
+    while (!retiring_) {
+        watch_wake_.wait_for(lock, kWatchPeriod, [&] { return retiring_; });
+        if (retiring_) break;
+        lock.unlock();
+        lend_helpers();
+        if (std::chrono::steady_clock::now() >= next_sweep) {
+            sweep();
+            next_sweep = std::chrono::steady_clock::now() + tick_;
+        }
+        lock.lock();
+    }
+}
+
+void Server::lend_helpers() {
+    for (auto& shard : shards_) {
+        if (!shard->starved_since_last_look()) continue;
+        bool start = false;
+        {
+            std::lock_guard lock(mutex_);
+            if (retiring_ || std::find(loans_.begin(), loans_.end(), shard.get()) != loans_.end()) continue;
+            if (idle_helpers_ > loans_.size()) {
+                loans_.push_back(shard.get());
+                loan_ready_.notify_one();
+            } else if (helpers_ < kHelpersPerWorker * spec_.workers) {
+                loans_.push_back(shard.get());
+                ++helpers_;
+                start = true;
+            }
+        }
+        if (start && !start_thread([](Server& self) { self.run_helper(); })) {
+            std::lock_guard lock(mutex_);
+            --helpers_;
+            std::erase(loans_, shard.get());
         }
     }
-    std::lock_guard lock(mutex_);
-    --running_workers_;
-    changed_.notify_all();
+}
+
+Shard& Server::pick_shard() noexcept {
+    for (size_t tries = 0; tries < shards_.size(); ++tries) {
+        Shard& s = *shards_[next_shard_];
+        next_shard_ = (next_shard_ + 1) % shards_.size();
+        if (!s.all_threads_in_calls()) return s;
+    }
+    return *shards_[next_shard_];
 }
 
 void Server::accept() {
-    acceptor_.async_accept(ioc_.get_executor(), [this](const error_code& ec, tcp::socket socket) {
+    Shard* shard = &pick_shard();
+    acceptor_.async_accept(shard->ioc().get_executor(), [this, shard](const error_code& ec, tcp::socket socket) {
         if (stopping() || ec == net::error::operation_aborted) return;
         if (ec) {
             // Out of descriptors or memory: try again shortly rather than spin.
@@ -145,26 +225,19 @@ void Server::accept() {
         } else {
             socket.set_option(tcp::no_delay(true), ignored);
             socket.non_blocking(true, ignored);
-            std::make_shared<Connection>(*this, std::move(socket))->start();
+            std::make_shared<Connection>(*this, *shard, std::move(socket))->start();
         }
         accept();
     });
 }
 
 void Server::sweep() {
-    sweeper_.expires_after(tick_);
-    sweeper_.async_wait([this](const error_code& ec) {
-        if (ec) return;
-        int64_t now = steady_now_ns();
-        {
-            std::lock_guard lock(mutex_);
-            for (Connection* c : connections_) {
-                c->expire_if_due(now);
-                c->cancel_if_client_gone();
-            }
-        }
-        sweep();
-    });
+    int64_t now = steady_now_ns();
+    std::lock_guard lock(mutex_);
+    for (Connection* c : connections_) {
+        c->expire_if_due(now);
+        c->cancel_if_client_gone();
+    }
 }
 
 void Server::attach(Connection* c) {
@@ -178,11 +251,11 @@ void Server::detach(Connection* c) {
     changed_.notify_all();
 }
 
-void Server::next_request_id(std::string& out) {
+void Server::request_id(uint64_t number, std::string& out) const {
     char buf[24];
     buf[0] = '-';
     // to_chars, not snprintf: a request id per request, and snprintf's format parsing cost more.
-    auto [end, ec] = std::to_chars(buf + 1, buf + sizeof buf, id_counter_.fetch_add(1, std::memory_order_relaxed) + 1, 16);
+    auto [end, ec] = std::to_chars(buf + 1, buf + sizeof buf, number, 16);
     (void)ec;  // 17 characters always fit a uint64_t in hex
     out.assign(id_prefix_);
     out.append(buf, static_cast<size_t>(end - buf));
@@ -223,17 +296,24 @@ void Server::stop(int64_t deadline_ns) {
         if (!wait_connections_gone(std::chrono::steady_clock::now() + kStopGrace))
             host_.log(MODRT_LOG_ERROR, spec_.id + ": a call ignored its cancellation; leaving it behind");
     }
-    ioc_.stop();
+    {
+        std::lock_guard lock(mutex_);
+        retiring_ = true;  // the watcher and parked helpers leave
+        loan_ready_.notify_all();
+        watch_wake_.notify_all();
+    }
+    if (watcher_.joinable()) watcher_.join();  // from here on, only stop touches threads_
+    for (auto& shard : shards_) shard->ioc().stop();
     bool all_done;
     {
         std::unique_lock lock(mutex_);
         all_done = changed_.wait_for(lock, kStopGrace, [&] { return running_workers_ == 0; });
     }
-    for (auto& t : workers_) {
+    for (auto& t : threads_) {
         if (all_done) t.join();
         else t.detach();  // it holds the server alive until its call returns
     }
-    workers_.clear();
+    threads_.clear();
 }
 
 }  // namespace modrt::http
