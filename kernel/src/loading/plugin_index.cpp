@@ -11,8 +11,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kFormat = 1;
-constexpr const char* kFormatKey = "modrt_plugin_index";
+constexpr int kIndexFormat = 1;
+constexpr const char* kIndexFormatKey = "modrt_plugin_index";
 constexpr const char* kFileName = "plugins.modrt-index";
 // An entry is a few hundred bytes; a directory of thousands of plugins still fits.
 constexpr std::uintmax_t kMaxIndexBytes = 4 * 1024 * 1024;
@@ -28,7 +28,7 @@ fs::path PluginIndex::file_in(const fs::path& dir) { return dir / kFileName; }
 
 std::string PluginIndex::to_json(const std::map<std::string, Item>& items) {
     nlohmann::ordered_json j;
-    j[kFormatKey] = kFormat;
+    j[kIndexFormatKey] = kIndexFormat;
     nlohmann::ordered_json& plugins = j["plugins"];
     plugins = nlohmann::ordered_json::array();
     for (const auto& [file, item] : items) {
@@ -46,8 +46,8 @@ std::string PluginIndex::to_json(const std::map<std::string, Item>& items) {
 std::optional<PluginIndex> PluginIndex::parse(const std::string& text, std::string& why_not) {
     try {
         nlohmann::json j = nlohmann::json::parse(text);
-        if (!j.is_object() || !j.contains(kFormatKey) || j[kFormatKey] != kFormat)
-            throw std::runtime_error(std::string("no \"") + kFormatKey + "\": " + std::to_string(kFormat) + " key");
+        if (!j.is_object() || !j.contains(kIndexFormatKey) || j[kIndexFormatKey] != kIndexFormat)
+            throw std::runtime_error(std::string("no \"") + kIndexFormatKey + "\": " + std::to_string(kIndexFormat) + " key");
         PluginIndex index;
         for (const auto& e : j.at("plugins")) {
             Item item;

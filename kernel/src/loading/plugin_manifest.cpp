@@ -11,8 +11,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kFormat = 1;
-constexpr const char* kFormatKey = "modrt_plugin_manifest";
+constexpr int kManifestFormat = 1;
+constexpr const char* kManifestFormatKey = "modrt_plugin_manifest";
 // A manifest is a few hundred bytes; anything much bigger is not one of ours.
 constexpr std::uintmax_t kMaxManifestBytes = 256 * 1024;
 
@@ -25,8 +25,8 @@ std::string list_text(const std::vector<std::string>& names) {
 PluginManifest parse(const std::string& text) {
     nlohmann::json j = nlohmann::json::parse(text);  // throws on malformed JSON
     if (!j.is_object()) throw std::runtime_error("not a JSON object");
-    if (!j.contains(kFormatKey) || j[kFormatKey] != kFormat)
-        throw std::runtime_error(std::string("no \"") + kFormatKey + "\": " + std::to_string(kFormat) + " key");
+    if (!j.contains(kManifestFormatKey) || j[kManifestFormatKey] != kManifestFormat)
+        throw std::runtime_error(std::string("no \"") + kManifestFormatKey + "\": " + std::to_string(kManifestFormat) + " key");
     return manifest_fields(j);
 }
 
@@ -73,7 +73,7 @@ PluginManifest manifest_of(const modrt_plugin_descriptor& d, std::string build_i
 
 std::string manifest_json(const PluginManifest& m, const std::string& plugin_file_name) {
     nlohmann::ordered_json j;
-    j[kFormatKey] = kFormat;
+    j[kManifestFormatKey] = kManifestFormat;
     j["plugin"] = plugin_file_name;
     put_manifest_fields(j, m);
     // Replace invalid UTF-8 rather than throw: the kernel compares names byte for byte
