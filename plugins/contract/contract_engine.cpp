@@ -10,8 +10,6 @@ namespace {
 constexpr std::string_view kDefinitionKind = "contract.definition";
 constexpr std::string_view kBindingKind = "contract.binding";
 
-std::string str(std::string_view s) { return std::string(s); }
-
 /// A contract.definition entry (data); destroying it removes the contract.
 class ContractEntry : public DataEntry {
 public:
@@ -67,7 +65,7 @@ std::unique_ptr<DataEntry> ContractEngine::create_entry(const EntryInfo& info) {
         bindings_.insert_or_assign(p->id, p);  // Pending: invisible until load_finished checks it
         return entry;
     }
-    throw Failure(Error(MODRT_ERR_INVALID, "the contract plugin does not provide kind '" + str(info.kind()) + "'")
+    throw Failure(Error(MODRT_ERR_INVALID, "the contract plugin does not provide kind '" + std::string(info.kind()) + "'")
                       .set_field("kind"));
 }
 
@@ -114,7 +112,7 @@ void ContractEngine::check(Binding& b, std::vector<Problem>& problems) {
                 problem(base + ".contract", "contract '" + item.contract + "' did not load (see its error)");
             else
                 problem(base + ".contract",
-                        "'" + item.contract + "' is a " + str(to_view(e->kind)) + " entry, not a contract.definition");
+                        "'" + item.contract + "' is a " + std::string(to_view(e->kind)) + " entry, not a contract.definition");
         }
         for (const auto& [method, fn] : item.methods) {
             const std::string field = base + ".methods." + method;
@@ -126,7 +124,7 @@ void ContractEngine::check(Binding& b, std::vector<Problem>& problems) {
             const modrt_entry_info* e = host_.find_entry(fn);
             if (e == nullptr) problem(field, "method '" + method + "': function '" + fn + "' not found");
             else if (!callable_kind(to_view(e->kind)))
-                problem(field, "method '" + method + "': '" + fn + "' is a " + str(to_view(e->kind)) +
+                problem(field, "method '" + method + "': '" + fn + "' is a " + std::string(to_view(e->kind)) +
                                    " entry, which cannot be called");
         }
         if (contract == nullptr) continue;
@@ -208,12 +206,12 @@ Error ContractEngine::invalid_call(const Target& t, std::string_view target, boo
                                   "' takes one input value (its input schema describes it); got " +
                                   std::to_string(host_.api().value_len(instance.raw())) + " arguments"});
     }
-    std::string message = str(what) + " of " + str(target) + " does not match contract " + t.contract->id +
+    std::string message = std::string(what) + " of " + std::string(target) + " does not match contract " + t.contract->id +
                           ", method " + t.method->name + ": ";
     for (size_t i = 0; i < violations.size(); ++i) {
         const json_schema::Violation& v = violations[i];
         message += i ? "; " : "";
-        if (v.keyword != "arguments") message += str(shown(v.path)) + ": ";
+        if (v.keyword != "arguments") message += std::string(shown(v.path)) + ": ";
         message += v.message + " (" + v.keyword + ")";
     }
     Error err(MODRT_ERR_INVALID, message);
@@ -277,11 +275,11 @@ const Binding* ContractEngine::find_binding(std::string_view id, const Contract*
     if (auto b = bindings_.find(id); b != bindings_.end()) {
         const Binding* binding = b->second;
         if (binding->state == Binding::State::Pending) {
-            err = Error(MODRT_ERR_UNAVAILABLE, "binding '" + str(id) + "' is still loading");
+            err = Error(MODRT_ERR_UNAVAILABLE, "binding '" + std::string(id) + "' is still loading");
             return nullptr;
         }
         if (binding->state == Binding::State::Broken) {
-            err = Error(MODRT_ERR_UNAVAILABLE, "binding '" + str(id) + "' did not load: " + binding->problem)
+            err = Error(MODRT_ERR_UNAVAILABLE, "binding '" + std::string(id) + "' did not load: " + binding->problem)
                       .set_retryable(false);
             return nullptr;
         }
@@ -289,7 +287,7 @@ const Binding* ContractEngine::find_binding(std::string_view id, const Contract*
     }
     auto c = contracts_.find(id);
     if (c == contracts_.end()) {
-        err = Error(MODRT_ERR_NOT_FOUND, "no contract or binding '" + str(id) + "'");
+        err = Error(MODRT_ERR_NOT_FOUND, "no contract or binding '" + std::string(id) + "'");
         return nullptr;
     }
     *via_contract = c->second;
@@ -303,14 +301,14 @@ const Binding* ContractEngine::find_binding(std::string_view id, const Contract*
 
 Error ContractEngine::resolve(std::string_view id, std::string_view method, ValueSlot out) {
     if (!valid_id(id))
-        return Error(MODRT_ERR_INVALID, "'" + str(id) + "' is not a binding or contract id (expected ns:name)");
+        return Error(MODRT_ERR_INVALID, "'" + std::string(id) + "' is not a binding or contract id (expected ns:name)");
     if (method.empty()) return Error(MODRT_ERR_INVALID, "resolve: the method name is empty");
     std::shared_lock lock(mutex_);
     const Contract* contract = nullptr;
     Error err;
     const Binding* binding = find_binding(id, &contract, err);
     if (contract != nullptr && contract->find(method) == nullptr)  // a missing method says more than a missing default
-        return Error(MODRT_ERR_NOT_FOUND, "contract '" + contract->id + "' has no method '" + str(method) +
+        return Error(MODRT_ERR_NOT_FOUND, "contract '" + contract->id + "' has no method '" + std::string(method) +
                                               "' (its methods: " + contract->method_names() + ")");
     if (binding == nullptr) return err;
     for (const BindingItem& item : binding->items)
@@ -321,16 +319,16 @@ Error ContractEngine::resolve(std::string_view id, std::string_view method, Valu
             }
     if (contract != nullptr)
         return Error(MODRT_ERR_INTERNAL, "default binding '" + binding->id + "' of '" + contract->id +
-                                             "' does not bind method '" + str(method) + "'");
+                                             "' does not bind method '" + std::string(method) + "'");
     std::string contracts;
     for (const BindingItem& item : binding->items) contracts += (contracts.empty() ? "" : ", ") + item.contract;
     return Error(MODRT_ERR_NOT_FOUND,
-                 "binding '" + str(id) + "' has no method '" + str(method) + "' (it implements " + contracts + ")");
+                 "binding '" + std::string(id) + "' has no method '" + std::string(method) + "' (it implements " + contracts + ")");
 }
 
 Error ContractEngine::describe_binding(std::string_view id, ValueSlot out) {
     if (!valid_id(id))
-        return Error(MODRT_ERR_INVALID, "'" + str(id) + "' is not a binding or contract id (expected ns:name)");
+        return Error(MODRT_ERR_INVALID, "'" + std::string(id) + "' is not a binding or contract id (expected ns:name)");
     std::shared_lock lock(mutex_);
     const Contract* contract = nullptr;
     Error err;

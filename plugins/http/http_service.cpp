@@ -6,14 +6,6 @@
 
 namespace modrt::http {
 
-namespace {
-
-struct ActorRelease {
-    void operator()(const modrt_actor* a) const noexcept { host_api().actor_release(a); }
-};
-
-}  // namespace
-
 HttpService::HttpService(const Host& host, const HttpKind& kind, ServiceSpec spec, TriggerIdentity identity)
     : host_(host), kind_(kind), spec_(std::move(spec)), identity_(std::move(identity)) {}
 
@@ -24,7 +16,7 @@ Error HttpService::start(ValueSlot out) {
     Identity defaults;
     if (const modrt_actor* a = identity_.actor()) {
         host_api().actor_retain(a);
-        defaults.actor = std::shared_ptr<const modrt_actor>(a, ActorRelease{});
+        defaults.actor = share_actor(a);
     }
     defaults.scope = identity_.scope();
     auto server = std::make_shared<Server>(host_, spec_, kind_.site_for(spec_.id, std::move(defaults)));

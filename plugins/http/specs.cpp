@@ -83,10 +83,6 @@ std::vector<std::string> id_list(ValueView v, const std::string& field) {
     return out;
 }
 
-struct ActorRelease {
-    void operator()(const modrt_actor* a) const noexcept { host_api().actor_release(a); }
-};
-
 std::string list_scope(const std::vector<std::string>& policies) {
     if (policies.empty()) return "";
     std::string s = "[";
@@ -267,9 +263,7 @@ Identity make_identity(const Host& host, const std::string& actor_id, const Valu
                        const std::vector<std::string>& policies, const std::vector<std::string>& groups) {
     Identity id;
     if (!actor_id.empty())
-        id.actor = std::shared_ptr<const modrt_actor>(host_api().actor_new(to_str(actor_id),
-                                                                           actor_meta ? actor_meta->raw() : nullptr),
-                                                      ActorRelease{});
+        id.actor = share_actor(host_api().actor_new(to_str(actor_id), actor_meta ? actor_meta->raw() : nullptr));
     if (groups.empty()) {
         id.scope = list_scope(policies);
     } else if (policies.empty() && groups.size() == 1) {

@@ -5,14 +5,6 @@
 
 namespace modrt::queue {
 
-namespace {
-
-[[noreturn]] void refuse(std::string_view field, const std::string& message) {
-    throw Failure(Error(MODRT_ERR_INVALID, std::string(field) + ": " + message).set_field(field));
-}
-
-}  // namespace
-
 ConsumerSpec ConsumerSpec::from_entry(const EntryInfo& info) {
     ConsumerSpec s;
     s.id = std::string(info.id());

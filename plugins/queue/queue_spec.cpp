@@ -9,13 +9,9 @@
 
 namespace modrt::queue {
 
-namespace {
-
 [[noreturn]] void refuse(std::string_view field, const std::string& message) {
     throw Failure(Error(MODRT_ERR_INVALID, std::string(field) + ": " + message).set_field(field));
 }
-
-}  // namespace
 
 std::chrono::nanoseconds Redelivery::delay_after(int64_t attempt) const {
     double d = static_cast<double>(initial_delay.count()) * std::pow(backoff_factor, static_cast<double>(attempt - 1));

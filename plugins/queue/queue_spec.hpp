@@ -46,6 +46,8 @@ bool valid_entry_id(std::string_view id);
 std::chrono::nanoseconds read_duration(ValueView v, std::string_view field);
 /// Throws Failure naming `field` unless it is an integer of at least `min`.
 int64_t read_count(ValueView v, std::string_view field, int64_t min);
+/// Throws Failure (Invalid) "<field>: <message>" naming `field`.
+[[noreturn]] void refuse(std::string_view field, const std::string& message);
 /// Throws Failure for a field of `fields` not in `known` (a comma-separated list for the message).
 void refuse_unknown_fields(ValueView fields, std::initializer_list<std::string_view> known);
 

@@ -7,7 +7,7 @@ namespace modrt::lua::typed {
 namespace {
 
 constexpr int kNotFunction = -2;
-constexpr int kMaxDepth = 32;  // aliases naming aliases (or themselves) stop being followed here
+constexpr int kMaxAliasDepth = 32;  // aliases naming aliases (or themselves) stop being followed here
 
 // Tokens that continue an expression after an operand: then a literal is not the whole value.
 bool continues_expression(const Token& t) noexcept {
@@ -75,7 +75,7 @@ TypeChecker::Literal TypeChecker::literal_at(size_t p) const {
 }
 
 TypeChecker::Fit TypeChecker::fits(int node, const Literal& lit, int depth) const {
-    if (depth > kMaxDepth) return Fit::Unknown;
+    if (depth > kMaxAliasDepth) return Fit::Unknown;
     const TypeNode& n = nodes_[static_cast<size_t>(node)];
     auto is = [](bool b) { return b ? Fit::Yes : Fit::No; };
     switch (n.kind) {

@@ -13,7 +13,7 @@ namespace modrt::lua::typed {
 namespace {
 
 // Nesting deeper than this is refused: a hostile source must not exhaust the native stack.
-constexpr int kMaxDepth = 200;
+constexpr int kMaxSyntaxDepth = 200;
 
 std::string describe(const Token& t) {
     if (t.kind == TokenKind::End) return "the end of the source";
@@ -36,7 +36,7 @@ int TypeParser::add(TypeKind kind, size_t at) {
 }
 
 int TypeParser::parse_type(size_t& pos) {
-    if (++depth_ > kMaxDepth) {
+    if (++depth_ > kMaxSyntaxDepth) {
         --depth_;
         return fail(pos, "type nested too deeply");
     }

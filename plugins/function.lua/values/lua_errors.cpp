@@ -15,7 +15,7 @@ namespace {
 // Registry key of the error metatable (its address is the key).
 char kErrorMetatableKey;
 
-void push_metatable(lua_State* L) {
+void push_error_metatable(lua_State* L) {
     lua_pushlightuserdata(L, &kErrorMetatableKey);
     lua_rawget(L, LUA_REGISTRYINDEX);
 }
@@ -325,7 +325,7 @@ void push_errors_module(lua_State* L) {
 ErrorData* push_error(lua_State* L, modrt_error_kind kind, std::string_view message) {
     void* mem = lua_newuserdata(L, sizeof(ErrorData));
     auto* e = new (mem) ErrorData();
-    push_metatable(L);
+    push_error_metatable(L);
     lua_setmetatable(L, -2);
     e->kind = kind;
     e->message.assign(message.data(), message.size());
@@ -369,7 +369,7 @@ ErrorData* push_modrt_error(lua_State* L, const modrt_error* err) {
 
 ErrorData* test_error(lua_State* L, int idx) {
     if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx)) return nullptr;
-    push_metatable(L);
+    push_error_metatable(L);
     bool same = lua_rawequal(L, -1, -2) != 0;
     lua_pop(L, 2);
     return same ? static_cast<ErrorData*>(lua_touserdata(L, idx)) : nullptr;

@@ -28,7 +28,7 @@ int payload_format(lua_State* L) {
     return 1;
 }
 
-void push_metatable(lua_State* L) {
+void push_payload_metatable(lua_State* L) {
     lua_pushlightuserdata(L, &kPayloadMetaKey);
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (!lua_isnil(L, -1)) return;
@@ -54,7 +54,7 @@ void push_metatable(lua_State* L) {
 void push_payload(lua_State* L, int idx) {
     idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
     lua_newuserdata(L, 0);
-    push_metatable(L);
+    push_payload_metatable(L);
     lua_setmetatable(L, -2);
     lua_createtable(L, 1, 0);
     lua_pushvalue(L, idx);

@@ -9,6 +9,7 @@
 #include "values/lua_errors.hpp"
 #include "values/lua_payload.hpp"
 #include "vm/call_env.hpp"
+#include "vm/lua_registry.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -28,11 +29,6 @@ constexpr int kTypeCdata = 10;
 char kMakeInt64Key;
 char kReadInt64Key;
 char kSortKey;
-
-void push_registry(lua_State* L, char* key) {
-    lua_pushlightuserdata(L, key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-}
 
 // What one to_modrt_value has built so far, measured as the kernel measures a
 // value (runtime.limits max_value_size: string and key bytes + 96 per value).

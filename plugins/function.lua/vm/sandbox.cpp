@@ -9,6 +9,7 @@
 #include "strings/lua_strings.hpp"
 #include "values/lua_errors.hpp"
 #include "vm/c_stack_guard.hpp"
+#include "vm/lua_registry.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -36,11 +37,6 @@ constexpr const char* kSafeBase[] = {
 constexpr const char* kSafeLibs[] = {"table", "math", "bit", "coroutine"};
 // The only os functions: the clock and calendar ones.
 constexpr const char* kSafeOs[] = {"time", "clock", "date", "difftime"};
-
-void push_registry(lua_State* L, char* key) {
-    lua_pushlightuserdata(L, key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-}
 
 int readonly_newindex(lua_State* L) {
     return luaL_error(L, "attempt to modify the %s", lua_tostring(L, lua_upvalueindex(1)));

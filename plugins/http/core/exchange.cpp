@@ -1,5 +1,6 @@
 // The exchange's hooks (exchange.hpp).
 #include "exchange.hpp"
+#include "ascii.hpp"
 
 #include <modrt/sdk.hpp>
 
@@ -24,15 +25,6 @@ modrt_str field_str(std::string_view s) noexcept { return s.empty() ? modrt_str{
 
 modrt_error* fail(modrt_error_kind kind, std::string_view message) noexcept {
     return host_api().error_new(kind, str(message));
-}
-
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
 }
 
 modrt_str ex_field(const modrt_http_exchange* ex, modrt_http_field f) noexcept {

@@ -1,5 +1,6 @@
 // Middleware options, token stores and the rate limiter (middleware.hpp).
 #include "middleware.hpp"
+#include "ascii.hpp"
 
 #include "response.hpp"
 
@@ -16,19 +17,10 @@ namespace modrt::http {
 
 namespace {
 
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 std::string lowered(std::string_view s) {
     std::string out(s);
-    for (char& c : out) c = lower(c);
+    for (char& c : out) c = ascii_lower(c);
     return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
 }
 
 std::string_view trim(std::string_view s) noexcept {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <modrt/abi.h>
+#include <modrt/sdk/host.hpp>
 
 #include <array>
 #include <chrono>
@@ -29,6 +30,11 @@ struct Identity {
     std::shared_ptr<const modrt_actor> actor;
     std::string scope;
 };
+
+/// Share an actor the caller owns (from actor_new, or retained): the last holder releases it.
+inline std::shared_ptr<const modrt_actor> share_actor(const modrt_actor* owned) {
+    return std::shared_ptr<const modrt_actor>(owned, [](const modrt_actor* a) { host_api().actor_release(a); });
+}
 
 /// A `security.token_store`: bearer tokens, kept as SHA-256 digests, and who each one is.
 class TokenStore {

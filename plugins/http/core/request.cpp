@@ -1,5 +1,6 @@
 // The request storage and the Beast parser feeding it (request.hpp).
 #include "request.hpp"
+#include "ascii.hpp"
 
 #include <boost/beast/http/error.hpp>
 
@@ -10,8 +11,6 @@ namespace modrt::http {
 namespace {
 
 namespace bhttp = boost::beast::http;
-
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 int hex_digit(char c) noexcept {
     if (c >= '0' && c <= '9') return c - '0';
@@ -24,7 +23,7 @@ Pair append_pair(std::string& arena, std::string_view name, std::string_view val
     Pair p{static_cast<uint32_t>(arena.size()), static_cast<uint32_t>(name.size()), 0,
            static_cast<uint32_t>(value.size())};
     if (lower_name)
-        for (char c : name) arena.push_back(lower(c));
+        for (char c : name) arena.push_back(ascii_lower(c));
     else arena.append(name);
     p.value_at = static_cast<uint32_t>(arena.size());
     arena.append(value);
@@ -164,7 +163,7 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_string, st
         static constexpr std::string_view kContinue = "100-continue";
         req_.expect_continue = v.size() == kContinue.size();
         for (size_t i = 0; req_.expect_continue && i < v.size(); ++i)
-            req_.expect_continue = lower(v[i]) == kContinue[i];
+            req_.expect_continue = ascii_lower(v[i]) == kContinue[i];
     }
 }
 

@@ -1,5 +1,6 @@
 // The response and its framing (response.hpp).
 #include "response.hpp"
+#include "ascii.hpp"
 
 #include "json.hpp"
 
@@ -11,15 +12,6 @@
 namespace modrt::http {
 
 namespace {
-
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
-}
 
 void append_uint(std::string& out, uint64_t v) {
     char buf[24];

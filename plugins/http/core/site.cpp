@@ -1,5 +1,6 @@
 // The request pipeline (site.hpp).
 #include "site.hpp"
+#include "ascii.hpp"
 
 #include "json.hpp"
 
@@ -13,12 +14,10 @@ namespace {
 
 constexpr std::string_view kSource = "http";
 
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
     if (s.size() < prefix.size()) return false;
     for (size_t i = 0; i < prefix.size(); ++i)
-        if (lower(s[i]) != lower(prefix[i])) return false;
+        if (ascii_lower(s[i]) != ascii_lower(prefix[i])) return false;
     return true;
 }
 

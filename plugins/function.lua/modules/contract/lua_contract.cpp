@@ -12,7 +12,7 @@
 namespace modrt::lua {
 namespace {
 
-int contract_open(lua_State* L) {
+int module_open(lua_State* L) {
     lua_settop(L, 3);  // open_instance pushes above its arguments: absent ones must read as nil
     modrt_str text{};
     if (lua_type(L, 1) == LUA_TSTRING) text.ptr = lua_tolstring(L, 1, &text.len);
@@ -61,7 +61,7 @@ int contract_is(lua_State* L) {
 }  // namespace
 
 int open_contract_module(lua_State* L) {
-    static const luaL_Reg fns[] = {{"open", contract_open},
+    static const luaL_Reg fns[] = {{"open", module_open},
                                    {"get", contract_get},
                                    {"find_implementations", contract_find_implementations},
                                    {"is", contract_is},

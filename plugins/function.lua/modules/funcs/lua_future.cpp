@@ -88,7 +88,7 @@ int future_cancel(lua_State* L) {
     return 2;
 }
 
-void push_metatable(lua_State* L) {
+void push_future_metatable(lua_State* L) {
     lua_pushlightuserdata(L, &kFutureMetaKey);
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (!lua_isnil(L, -1)) return;
@@ -117,7 +117,7 @@ void push_metatable(lua_State* L) {
 FutureBox* push_future(lua_State* L) {
     void* mem = lua_newuserdata(L, sizeof(FutureBox));
     auto* f = new (mem) FutureBox();
-    push_metatable(L);  // may raise: __gc is not set yet, and a FutureBox holds nothing yet
+    push_future_metatable(L);  // may raise: __gc is not set yet, and a FutureBox holds nothing yet
     lua_setmetatable(L, -2);
     lua_createtable(L, 0, 3);
     lua_setfenv(L, -2);

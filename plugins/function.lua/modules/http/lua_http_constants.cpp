@@ -18,7 +18,7 @@ struct StringConstant {
     const char* value;
 };
 
-constexpr StringConstant kMethods[] = {{"GET", "GET"},        {"POST", "POST"},   {"PUT", "PUT"},
+constexpr StringConstant kHttpMethods[] = {{"GET", "GET"},        {"POST", "POST"},   {"PUT", "PUT"},
                                        {"DELETE", "DELETE"},  {"PATCH", "PATCH"}, {"HEAD", "HEAD"},
                                        {"OPTIONS", "OPTIONS"}};
 
@@ -85,7 +85,7 @@ void set_strings(lua_State* L, int module, const char* name, const char* proxy_n
 
 void set_http_constants(lua_State* L, int module) {
     module = module < 0 ? lua_gettop(L) + module + 1 : module;
-    set_strings(L, module, "METHOD", "http.METHOD", kMethods);
+    set_strings(L, module, "METHOD", "http.METHOD", kHttpMethods);
     lua_createtable(L, 0, static_cast<int>(std::size(kStatus)));
     for (const auto& c : kStatus) {
         lua_pushinteger(L, c.value);

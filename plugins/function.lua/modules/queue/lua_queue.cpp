@@ -152,11 +152,11 @@ int msg_tostring(lua_State* L) {
     return 1;
 }
 
-const luaL_Reg kMethods[] = {{"id", msg_id},   {"header", msg_header}, {"headers", msg_headers},
+const luaL_Reg kMessageMethods[] = {{"id", msg_id},   {"header", msg_header}, {"headers", msg_headers},
                              {"ack", msg_ack}, {"nack", msg_nack},     {nullptr, nullptr}};
 
 const UdataType& message_type() {
-    static const UdataType type{&kMessageMetaKey, "Message", kMethods, nullptr, msg_tostring, nullptr};
+    static const UdataType type{&kMessageMetaKey, "Message", kMessageMethods, nullptr, msg_tostring, nullptr};
     return type;
 }
 

@@ -50,8 +50,8 @@ int actor_tostring(lua_State* L) {
     return 1;
 }
 
-const luaL_Reg kMethods[] = {{"id", actor_id}, {"meta", actor_meta}, {nullptr, nullptr}};
-const UdataType kActorType{&kActorMetaKey, "Actor", kMethods, actor_gc, actor_tostring, nullptr};
+const luaL_Reg kActorMethods[] = {{"id", actor_id}, {"meta", actor_meta}, {nullptr, nullptr}};
+const UdataType kActorType{&kActorMetaKey, "Actor", kActorMethods, actor_gc, actor_tostring, nullptr};
 
 }  // namespace
 

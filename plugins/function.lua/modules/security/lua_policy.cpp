@@ -15,8 +15,8 @@ int policy_id(lua_State* L);
 int policy_evaluate(lua_State* L);
 int policy_eq(lua_State* L);
 
-const luaL_Reg kMethods[] = {{"id", policy_id}, {"evaluate", policy_evaluate}, {nullptr, nullptr}};
-const UdataType kPolicyType{&kPolicyMetaKey, "Policy", kMethods, nullptr, policy_id, policy_eq};
+const luaL_Reg kPolicyMethods[] = {{"id", policy_id}, {"evaluate", policy_evaluate}, {nullptr, nullptr}};
+const UdataType kPolicyType{&kPolicyMetaKey, "Policy", kPolicyMethods, nullptr, policy_id, policy_eq};
 
 modrt_str check_policy(lua_State* L, int idx) {
     modrt_str id{};

@@ -23,9 +23,9 @@ int scope_evaluate(lua_State* L);
 int scope_tostring(lua_State* L);
 int scope_eq(lua_State* L);
 
-const luaL_Reg kMethods[] = {{"with", scope_with},         {"without", scope_without},   {"contains", scope_contains},
+const luaL_Reg kScopeMethods[] = {{"with", scope_with},         {"without", scope_without},   {"contains", scope_contains},
                              {"policies", scope_policies}, {"evaluate", scope_evaluate}, {nullptr, nullptr}};
-const UdataType kScopeType{&kScopeMetaKey, "Scope", kMethods, nullptr, scope_tostring, scope_eq};
+const UdataType kScopeType{&kScopeMetaKey, "Scope", kScopeMethods, nullptr, scope_tostring, scope_eq};
 
 modrt_str check_scope(lua_State* L, int idx) {
     modrt_str s{};

@@ -5,7 +5,6 @@ namespace modrt::lua::gotime {
 namespace {
 
 bool starts_lower(std::string_view s) { return !s.empty() && s[0] >= 'a' && s[0] <= 'z'; }
-bool digit_at(std::string_view s, size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; }
 
 }  // namespace
 

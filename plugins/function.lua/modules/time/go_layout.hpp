@@ -7,6 +7,9 @@
 
 namespace modrt::lua::gotime {
 
+/// s[i] is an ASCII digit (false past the end).
+inline bool digit_at(std::string_view s, size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; }
+
 enum class LayoutElem {
     none,
     long_month,                // January

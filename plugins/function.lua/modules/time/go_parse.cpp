@@ -10,7 +10,6 @@
 namespace modrt::lua::gotime {
 namespace {
 
-bool digit_at(std::string_view s, size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; }
 bool comma_or_period(char c) { return c == '.' || c == ','; }
 
 // One or two digits (exactly two when fixed).

@@ -57,7 +57,7 @@ int duration_tostring(lua_State* L) {
     return 1;
 }
 
-constexpr luaL_Reg kMethods[] = {{"nanoseconds", duration_nanoseconds},
+constexpr luaL_Reg kDurationMethods[] = {{"nanoseconds", duration_nanoseconds},
                                  {"microseconds", duration_microseconds},
                                  {"milliseconds", duration_milliseconds},
                                  {"seconds", duration_seconds},
@@ -65,7 +65,7 @@ constexpr luaL_Reg kMethods[] = {{"nanoseconds", duration_nanoseconds},
                                  {"hours", duration_hours},
                                  {nullptr, nullptr}};
 
-constexpr UdataType kDurationType{&kDurationMetaKey, "Duration", kMethods, nullptr, duration_tostring, nullptr};
+constexpr UdataType kDurationType{&kDurationMetaKey, "Duration", kDurationMethods, nullptr, duration_tostring, nullptr};
 
 int64_t& check_duration(lua_State* L, int idx) {
     auto* d = static_cast<int64_t*>(test_udata(L, idx, kDurationType));

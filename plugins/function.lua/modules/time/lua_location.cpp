@@ -34,9 +34,9 @@ int location_string(lua_State* L) {
     return 1;
 }
 
-constexpr luaL_Reg kMethods[] = {{"string", location_string}, {nullptr, nullptr}};
+constexpr luaL_Reg kLocationMethods[] = {{"string", location_string}, {nullptr, nullptr}};
 
-constexpr UdataType kLocationType{&kLocationMetaKey, "Location", kMethods, location_gc, location_string, nullptr};
+constexpr UdataType kLocationType{&kLocationMetaKey, "Location", kLocationMethods, location_gc, location_string, nullptr};
 
 const std::shared_ptr<const gotime::Zone>& check_location(lua_State* L, int idx) {
     auto* box = static_cast<LocationBox*>(test_udata(L, idx, kLocationType));

@@ -190,7 +190,7 @@ int t_tostring(lua_State* L) {
     return 1;
 }
 
-constexpr luaL_Reg kMethods[] = {
+constexpr luaL_Reg kTimeMethods[] = {
     {"add", t_add},
     {"sub", t_sub},
     {"add_date", t_add_date},
@@ -222,7 +222,7 @@ constexpr luaL_Reg kMethods[] = {
     {nullptr, nullptr},
 };
 
-constexpr UdataType kTimeType{&kTimeMetaKey, "Time", kMethods, time_gc, t_tostring, nullptr};
+constexpr UdataType kTimeType{&kTimeMetaKey, "Time", kTimeMethods, time_gc, t_tostring, nullptr};
 
 }  // namespace
 
