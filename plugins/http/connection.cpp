@@ -322,25 +322,26 @@ CallStatus Connection::call(const EndpointSite& endpoint, const Identity& identi
     options.actor = identity.actor.get();
     options.scope = to_str(identity.scope);
     options.timeout_ns = server_.spec().write_timeout.count();
-    RootFrame root;
     try {
-        root = RootFrame::make(host, options, MODRT_HTTP_EXCHANGE_KEY, &exchange.head);
+        // The last request's frame, renewed. Kept between requests it holds nothing running: the
+        // call is synchronous, and what a function starts asynchronously ends with that function.
+        root_.renew(host, options, MODRT_HTTP_EXCHANGE_KEY, &exchange.head);
     } catch (const Failure& f) {
         error = Error(f.release());
         return CallStatus::Failed;
     }
     if (firewall_action != nullptr &&
-        host.api().security_allowed(root.raw(), to_str(*firewall_action), to_str(endpoint.id), nullptr) == 0)
+        host.api().security_allowed(root_.raw(), to_str(*firewall_action), to_str(endpoint.id), nullptr) == 0)
         return identity.actor ? CallStatus::Forbidden : CallStatus::Unauthorized;
 
     // The sweeper watches for the client going away while the call runs (cancel_if_client_gone).
     {
         std::lock_guard lock(watch_mutex_);
-        frame_ = root.raw();
+        frame_ = root_.raw();
     }
     {
         CallScope in_call(shard_);  // a shard whose threads all stay in calls gets a helper (shard.hpp)
-        error = host.call(root.raw(), endpoint.func, args_.view(), result);
+        error = host.call(root_.raw(), endpoint.func, args_.view(), result);
     }
     {
         std::lock_guard lock(watch_mutex_);

@@ -91,6 +91,7 @@ private:
     LentExchange exchange_;
     Scratch scratch_;
     Value result_, context_, args_;
+    RootFrame root_;  // the root frame of the request being served, renewed for the next one
 
     std::atomic<Phase> phase_{Phase::Idle};
     std::atomic<int64_t> deadline_ns_{0};  // steady clock; 0: none

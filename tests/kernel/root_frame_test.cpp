@@ -1,7 +1,8 @@
 // Root frames through the raw host table (abi.h minor 6: root_frame_new, root_frame_cancel,
-// root_frame_release, frame_attachment), as a trigger plugin uses them: the options reach
-// the call, the attachment reaches synchronous callees but not async ones, and canceling
-// the frame stops a call running inline on another thread.
+// root_frame_release, frame_attachment; minor 8: root_frame_renew), as a trigger plugin uses
+// them: the options reach the call, the attachment reaches synchronous callees but not async
+// ones, canceling the frame stops a call running inline on another thread, and a renewed
+// frame is the next request's alone.
 #include "kernel_test_util.hpp"
 
 #include "support/bounded_run.hpp"
@@ -123,6 +124,69 @@ TEST_F(KernelRootFrame, CancelStopsACallRunningInlineOnAnotherThread) {
     EXPECT_EQ(call_under(root, "rf:context", strings({"x"})).error->kind, MODRT_ERR_CANCELED);
     host().root_frame_release(root);
     host().root_frame_release(nullptr);  // ignored
+}
+
+TEST_F(KernelRootFrame, RenewedFrameCarriesOnlyTheNextRequestsOptions) {
+    static const char kFirst[] = "first exchange", kSecond[] = "second exchange";
+    Value context = Value::map();
+    context.insert("request_id") = Value::string("r-1");
+    context.insert("only_first") = Value::string("x");
+    modrt_actor* actor = host().actor_new(str("user:ada"), nullptr);
+    modrt_call_options o{};
+    o.struct_size = sizeof o;
+    o.context = &context;
+    o.actor = actor;
+    o.scope = str("[rf:p]");
+    o.timeout_ns = std::chrono::nanoseconds(5s).count();
+    modrt_frame* root = host().root_frame_renew(rt_->handle(), nullptr, &o, str("test.key"), const_cast<char*>(kFirst));
+    host().actor_release(actor);
+    ASSERT_NE(root, nullptr);
+    EXPECT_EQ(call_under(root, "rf:context", strings({"only_first"})).value.str, "x");
+    EXPECT_EQ(call_under(root, "rf:attachment", strings({"test.key"})).value.str, kFirst);
+
+    Value next = Value::map();
+    next.insert("request_id") = Value::string("r-2");
+    modrt_call_options o2{};
+    o2.struct_size = sizeof o2;
+    o2.context = &next;
+    modrt_frame* renewed = host().root_frame_renew(rt_->handle(), root, &o2, str("test.key"), const_cast<char*>(kSecond));
+    ASSERT_EQ(renewed, root) << "renewing keeps the frame";
+    EXPECT_EQ(call_under(root, "rf:context", strings({"request_id"})).value.str, "r-2");
+    EXPECT_EQ(call_under(root, "rf:context", strings({"only_first"})).value.type, MODRT_NIL);
+    EXPECT_EQ(call_under(root, "rf:actor", Value::array()).value.type, MODRT_NIL) << "the first actor is gone";
+    EXPECT_EQ(call_under(root, "rf:scope", Value::array()).value.str, "");
+    EXPECT_EQ(call_under(root, "rf:deadline", Value::array()).value.scalar.i, 0) << "the first deadline is gone";
+    EXPECT_EQ(call_under(root, "rf:attachment", strings({"test.key"})).value.str, kSecond);
+
+    // Without a key, nothing is lent any more.
+    root = host().root_frame_renew(rt_->handle(), root, nullptr, str(""), nullptr);
+    ASSERT_NE(root, nullptr);
+    EXPECT_EQ(call_under(root, "rf:attachment", strings({"test.key"})).value.type, MODRT_NIL);
+    host().root_frame_release(root);
+}
+
+TEST_F(KernelRootFrame, RenewForgetsACancellationAndCancelStillWorksAfter) {
+    modrt_frame* root = host().root_frame_new(rt_->handle(), nullptr, str(""), nullptr);
+    ASSERT_NE(root, nullptr);
+    host().root_frame_cancel(root);
+    EXPECT_EQ(call_under(root, "rf:context", strings({"x"})).error->kind, MODRT_ERR_CANCELED);
+    root = host().root_frame_renew(rt_->handle(), root, nullptr, str(""), nullptr);
+    ASSERT_NE(root, nullptr);
+    EXPECT_TRUE(call_under(root, "rf:context", strings({"x"})).ok()) << "the last request's cancellation is gone";
+
+    // A call running under the renewed frame is canceled as under a new one (its cancel list was reused).
+    Value args = Value::array();
+    args.items.push_back(Value::integer(20000));
+    std::thread canceler([&] {
+        std::this_thread::sleep_for(50ms);
+        host().root_frame_cancel(root);
+    });
+    auto r = modrt::test::run_within([&] { return call_under(root, "rf:wait_cancel", args); }, 10s);
+    canceler.join();
+    ASSERT_TRUE(r.has_value()) << "the call did not stop";
+    ASSERT_FALSE(r->ok());
+    EXPECT_EQ(r->error->kind, MODRT_ERR_CANCELED);
+    host().root_frame_release(root);
 }
 
 }  // namespace

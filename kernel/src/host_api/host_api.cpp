@@ -500,6 +500,7 @@ modrt_host_api make_host_api(modrt_runtime* rt) {
     h.root_frame_new = root_frame_new;
     h.root_frame_cancel = root_frame_cancel;
     h.root_frame_release = root_frame_release;
+    h.root_frame_renew = root_frame_renew;
     h.frame_attachment = frame_attachment;
     h.next_invoke_with = h_next_invoke_with;
     h.value_size_limit = h_value_size_limit;

@@ -77,14 +77,27 @@ modrt_str ex_value_at(const modrt_http_exchange* ex, modrt_http_list list, size_
 
 modrt_str ex_get(const modrt_http_exchange* ex, modrt_http_list list, modrt_str name) noexcept {
     std::string_view want = name.ptr ? std::string_view(name.ptr, name.len) : std::string_view();
-    const size_t n = ex_count(ex, list);
-    for (size_t i = 0; i < n; ++i) {
-        modrt_str k = ex_name_at(ex, list, i);
-        std::string_view key(k.ptr, k.len);
-        if (list == MODRT_HTTP_HEADERS ? iequals(key, want) : key == want) {
-            modrt_str v = ex_value_at(ex, list, i);
-            return v.ptr ? v : modrt_str{"", 0};
-        }
+    const Request& r = *self(ex).request;
+    // One pass over the list itself (a handler's req:query("name") per request): not through
+    // name_at/value_at, which bound-check by counting, and for the query by parsing, each time.
+    auto found = [](std::string_view v) { return v.data() ? str(v) : modrt_str{"", 0}; };
+    switch (list) {
+        case MODRT_HTTP_PARAMS:
+            for (size_t i = 0; i < r.params.size(); ++i)
+                if (r.name_of(r.params, i) == want) return found(r.value_of(r.params, i));
+            break;
+        case MODRT_HTTP_HEADERS:
+            for (size_t i = 0; i < r.headers.size(); ++i)
+                if (iequals(r.name_of(r.headers, i), want)) return found(r.value_of(r.headers, i));
+            break;
+        case MODRT_HTTP_QUERY:
+            try {
+                const size_t n = r.query().size();
+                for (size_t i = 0; i < n; ++i)
+                    if (r.query_name(i) == want) return found(r.query_value(i));
+            } catch (...) {  // out of memory parsing the query: it reads as empty
+            }
+            break;
     }
     return modrt_str{nullptr, 0};
 }

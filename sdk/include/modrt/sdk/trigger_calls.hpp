@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace modrt {
@@ -151,6 +152,24 @@ public:
     RootFrame& operator=(const RootFrame&) = delete;
     ~RootFrame() {
         if (f_) host_api().root_frame_release(f_);
+    }
+
+    /// Become a fresh root frame with `options`, `key` and `attachment`, as `*this = make(...)`
+    /// would, but reusing the frame's memory (host root_frame_renew, ABI minor 8; before it,
+    /// release then make). Every call made under the frame must have returned. Throws
+    /// Failure(INTERNAL) when out of memory, leaving no frame.
+    template <unsigned TargetMinor = MODRT_TARGET_ABI_MINOR>
+    void renew(const Host& host, const modrt_call_options& options, std::string_view key = {},
+               void* attachment = nullptr) {
+        static_assert(TargetMinor >= 6, "RootFrame needs ABI minor 6: raise MODRT_TARGET_ABI_MINOR");
+        if constexpr (TargetMinor >= 8) {
+            f_ = host.api().root_frame_renew(host.runtime(), std::exchange(f_, nullptr), &options, to_str(key),
+                                             attachment);
+            if (f_ == nullptr) throw Failure(MODRT_ERR_INTERNAL, "out of memory making a root frame");
+        } else {
+            *this = RootFrame();
+            *this = make<TargetMinor>(host, options, key, attachment);
+        }
     }
 
     modrt_frame* raw() const noexcept { return f_; }
