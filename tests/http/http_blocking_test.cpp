@@ -1,7 +1,6 @@
 // Functions that block the I/O thread their connection lives on (server.hpp, shard.hpp): with
 // one worker, a blocked call gets its shard a helper thread, so the shard's other connections,
-// and new ones, are served meanwhile; many blocked calls get as many helpers; and the sweep
-// that notices a client going away runs on the watcher, so it works with one worker too.
+// and new ones, are served meanwhile; and many blocked calls get as many helpers.
 #include "http_fixture.hpp"
 
 #include <future>
@@ -9,12 +8,6 @@
 namespace {
 
 using namespace http_test;
-
-/// One I/O thread: every connection shares it.
-std::string one_worker_service() {
-    return "  - name: gw\n    kind: http.service\n    addr: \"127.0.0.1:0\"\n    workers: 1\n"
-           "  - name: api\n    kind: http.router\n    meta: {server: gw}\n    prefix: /api\n";
-}
 
 TEST_F(HttpTest, ABlockedCallDoesNotStallTheOtherConnectionsOfItsThread) {
     unsigned short port = serve(one_worker_service() + endpoint("slow", "GET", "/slow", "slow") +
@@ -70,20 +63,6 @@ TEST_F(HttpTest, ManyBlockedCallsOnOneThreadRunSideBySide) {
     // One after another they would take 6 × 800 ms; side by side, about one.
     EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
     EXPECT_EQ(await_records("m", kCalls).size(), static_cast<size_t>(kCalls));
-}
-
-TEST_F(HttpTest, ClientDisconnectCancelsTheCallWithOneWorker) {
-    unsigned short port = serve(one_worker_service() + endpoint("wait", "GET", "/wait", "wait_cancel"));
-    ASSERT_NE(port, 0);
-    Client c(port);
-    ASSERT_TRUE(c.connected());
-    ASSERT_TRUE(c.send("GET /api/wait?name=gone1 HTTP/1.1\r\nHost: x\r\n\r\n"));
-    std::this_thread::sleep_for(200ms);
-    c.close();
-    auto got = await_records("gone1", 1);
-    ASSERT_EQ(got.size(), 1u);
-    EXPECT_EQ(got[0].find("kind")->scalar.i, MODRT_ERR_CANCELED);
-    EXPECT_LT(got[0].find("ms")->scalar.i, 5000);
 }
 
 }  // namespace

@@ -99,6 +99,12 @@ inline std::string service(const std::string& service_fields = "", const std::st
            "  - name: api\n    kind: http.router\n    meta: {server: gw}\n    prefix: /api\n" + router_fields;
 }
 
+/// service() with one I/O thread, which every connection shares.
+inline std::string one_worker_service() {
+    return "  - name: gw\n    kind: http.service\n    addr: \"127.0.0.1:0\"\n    workers: 1\n"
+           "  - name: api\n    kind: http.router\n    meta: {server: gw}\n    prefix: /api\n";
+}
+
 /// An endpoint `ep_<name>` of router `router` (default app:api).
 inline std::string endpoint(const std::string& name, const std::string& method, const std::string& path,
                             const std::string& func, const std::string& router = "api") {

@@ -1,5 +1,5 @@
-// A request's call and the connection under it: a client that goes away cancels its call,
-// a runaway call is canceled at its deadline while another I/O thread keeps serving, and
+// A request's call and the connection under it: a client that goes away cancels its call (with one
+// worker too), a runaway call is canceled at its deadline while another I/O thread keeps serving, and
 // stop drains calls in flight within stop_timeout and cancels the rest.
 #include "http_fixture.hpp"
 
@@ -11,8 +11,13 @@ namespace {
 
 using namespace http_test;
 
-TEST_F(HttpTest, ClientDisconnectCancelsTheRunningCall) {
-    unsigned short port = serve(service() + endpoint("wait", "GET", "/wait", "wait_cancel"));
+// The watcher notices the client going away, whatever the I/O threads are busy with: with one
+// worker too, whose only thread is the one running the call.
+class HttpDisconnect : public HttpTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(HttpDisconnect, ClientDisconnectCancelsTheRunningCall) {
+    unsigned short port =
+        serve((GetParam() ? one_worker_service() : service()) + endpoint("wait", "GET", "/wait", "wait_cancel"));
     ASSERT_NE(port, 0);
     Client c(port);
     ASSERT_TRUE(c.connected());
@@ -29,6 +34,8 @@ TEST_F(HttpTest, ClientDisconnectCancelsTheRunningCall) {
     ASSERT_TRUE(ok);
     EXPECT_EQ(ok->status, 404);
 }
+INSTANTIATE_TEST_SUITE_P(Workers, HttpDisconnect, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? std::string("one") : std::string("two"); });
 
 TEST_F(HttpTest, RunawayCallIsCanceledAtItsDeadlineWhileOthersAreServed) {
     unsigned short port = serve(service("    timeouts: {write: 300ms}\n") +

@@ -58,18 +58,31 @@ Value strings(std::initializer_list<const char*> items) {
     return v;
 }
 
-TEST_F(KernelRootFrame, OptionsReachTheCall) {
+/// What a request might carry: context {request_id = "r-1"}, actor user:ada, scope [rf:p], a
+/// 5 s timeout. The frame made with them holds its own reference to the actor.
+struct AdasRequest {
+    explicit AdasRequest(const modrt_host_api& host) : host_(host) {
+        context.insert("request_id") = Value::string("r-1");
+        options.struct_size = sizeof options;
+        options.context = &context;
+        options.actor = host.actor_new(str("user:ada"), nullptr);
+        options.scope = str("[rf:p]");
+        options.timeout_ns = std::chrono::nanoseconds(5s).count();
+    }
+    ~AdasRequest() { host_.actor_release(options.actor); }
+    AdasRequest(const AdasRequest&) = delete;
+    AdasRequest& operator=(const AdasRequest&) = delete;
+
     Value context = Value::map();
-    context.insert("request_id") = Value::string("r-1");
-    modrt_actor* actor = host().actor_new(str("user:ada"), nullptr);
-    modrt_call_options o{};
-    o.struct_size = sizeof o;
-    o.context = &context;
-    o.actor = actor;
-    o.scope = str("[rf:p]");
-    o.timeout_ns = std::chrono::nanoseconds(5s).count();
-    modrt_frame* root = host().root_frame_new(rt_->handle(), &o, str(""), nullptr);
-    host().actor_release(actor);  // the frame holds its own reference
+    modrt_call_options options{};
+
+private:
+    const modrt_host_api& host_;
+};
+
+TEST_F(KernelRootFrame, OptionsReachTheCall) {
+    AdasRequest ada(host());
+    modrt_frame* root = host().root_frame_new(rt_->handle(), &ada.options, str(""), nullptr);
     ASSERT_NE(root, nullptr);
     EXPECT_EQ(call_under(root, "rf:context", strings({"request_id"})).value.str, "r-1");
     EXPECT_EQ(call_under(root, "rf:actor", Value::array()).value.find("id")->str, "user:ada");
@@ -128,19 +141,12 @@ TEST_F(KernelRootFrame, CancelStopsACallRunningInlineOnAnotherThread) {
 
 TEST_F(KernelRootFrame, RenewedFrameCarriesOnlyTheNextRequestsOptions) {
     static const char kFirst[] = "first exchange", kSecond[] = "second exchange";
-    Value context = Value::map();
-    context.insert("request_id") = Value::string("r-1");
-    context.insert("only_first") = Value::string("x");
-    modrt_actor* actor = host().actor_new(str("user:ada"), nullptr);
-    modrt_call_options o{};
-    o.struct_size = sizeof o;
-    o.context = &context;
-    o.actor = actor;
-    o.scope = str("[rf:p]");
-    o.timeout_ns = std::chrono::nanoseconds(5s).count();
-    modrt_frame* root = host().root_frame_renew(rt_->handle(), nullptr, &o, str("test.key"), const_cast<char*>(kFirst));
-    host().actor_release(actor);
+    AdasRequest ada(host());
+    ada.context.insert("only_first") = Value::string("x");
+    modrt_frame* root =
+        host().root_frame_renew(rt_->handle(), nullptr, &ada.options, str("test.key"), const_cast<char*>(kFirst));
     ASSERT_NE(root, nullptr);
+    EXPECT_EQ(call_under(root, "rf:actor", Value::array()).value.find("id")->str, "user:ada");
     EXPECT_EQ(call_under(root, "rf:context", strings({"only_first"})).value.str, "x");
     EXPECT_EQ(call_under(root, "rf:attachment", strings({"test.key"})).value.str, kFirst);
 
