@@ -12,9 +12,10 @@ command -v clang++ >/dev/null && [ -d /usr/lib/llvm-14/lib/clang ] && ls /usr/li
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev
 }
 dir=build-fuzz
-# -O1 with line tables only, as libFuzzer's documentation recommends (and a shorter build than -O2 -g).
+# -O1 with line tables only, as libFuzzer's documentation recommends (and a shorter build than -O2 -g);
+# unity batches, as in the sanitizer suites (scripts/test.sh).
 cmake -S . -B "$dir" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DMODRT_FUZZ=ON -DMODRT_SANITIZE=address,undefined -DMODRT_BUILD_BENCH=OFF -DMODRT_WERROR=ON \
+  -DMODRT_FUZZ=ON -DMODRT_SANITIZE=address,undefined -DMODRT_BUILD_BENCH=OFF -DMODRT_WERROR=ON -DCMAKE_UNITY_BUILD=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
   "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
 targets=(registry json_lua lua_source http_request policy_expr typed_lua remote_request)
