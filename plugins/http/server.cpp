@@ -124,7 +124,9 @@ bool Server::start_thread(Body body) {
     return true;
 }
 
-void Server::report(const std::exception& e) const { host_.log(MODRT_LOG_ERROR, spec_.id + ": I/O thread: " + e.what()); }
+void Server::report(const std::exception& e) const {
+    host_.log(MODRT_LOG_ERROR, spec_.id + ": I/O thread: " + e.what());
+}
 
 void Server::run_owner(Shard& shard) {
     shard.run_owner([this](const std::exception& e) { report(e); });

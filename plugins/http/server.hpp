@@ -91,13 +91,13 @@ private:
     std::mutex mutex_;
     std::condition_variable changed_;
     std::unordered_set<Connection*> connections_;
-    unsigned running_workers_ = 0;  // owners and helpers
+    unsigned running_workers_ = 0;      // owners and helpers
     std::vector<std::thread> threads_;  // owners and helpers
     std::thread watcher_;
     // Helpers: started by the watcher up to a cap, parked between loans (their Lua states stay warm).
     std::vector<Shard*> loans_;  // shards waiting for a helper
     unsigned helpers_ = 0, idle_helpers_ = 0;
-    bool retiring_ = false;      // stop: helpers leave
+    bool retiring_ = false;  // stop: helpers leave
     std::condition_variable loan_ready_;
     std::condition_variable watch_wake_;
 

@@ -3,7 +3,8 @@
 
 namespace modrt::http {
 
-Shard::Shard(unsigned index, unsigned count) : index_(index), count_(count), work_(boost::asio::make_work_guard(ioc_)) {}
+Shard::Shard(unsigned index, unsigned count)
+    : index_(index), count_(count), work_(boost::asio::make_work_guard(ioc_)) {}
 
 bool Shard::starved_since_last_look() noexcept {
     uint64_t returned = returned_.load(std::memory_order_relaxed);

@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 
 namespace modrt::http {
@@ -41,7 +42,10 @@ public:
     template <class Report>
     void run_owner(Report&& report) {
         running_.fetch_add(1, std::memory_order_relaxed);
-        run_guarded(report, [&] { ioc_.run(); return true; });
+        run_guarded(report, [&] {
+            ioc_.run();
+            return true;
+        });
         running_.fetch_sub(1, std::memory_order_relaxed);
     }
     /// Run the io_context as a helper until one of the shard's other threads is free or it stops.
@@ -63,9 +67,6 @@ public:
     /// The watcher's look, once per period: true when every thread of the shard has been
     /// inside a call since the previous look and none returned meanwhile.
     bool starved_since_last_look() noexcept;
-
-    /// Let run_owner return once the io_context has no work left, rather than wait for stop.
-    void release_work() noexcept { work_.reset(); }
 
 private:
     // How long a helper waits for a handler before looking whether it is still needed.

@@ -51,7 +51,8 @@ TEST_F(HttpTest, ManyBlockedCallsOnOneThreadRunSideBySide) {
     auto start = std::chrono::steady_clock::now();
     std::vector<std::future<std::optional<Reply>>> calls;
     for (int i = 0; i < kCalls; ++i) {
-        calls.push_back(std::async(std::launch::async, [port] { return fetch(port, "GET", "/api/slow?ms=800&name=m"); }));
+        calls.push_back(
+            std::async(std::launch::async, [port] { return fetch(port, "GET", "/api/slow?ms=800&name=m"); }));
         std::this_thread::sleep_for(5ms);
     }
     for (auto& c : calls) {

@@ -16,8 +16,8 @@ using namespace http_test;
 class HttpDisconnect : public HttpTest, public ::testing::WithParamInterface<bool> {};
 
 TEST_P(HttpDisconnect, ClientDisconnectCancelsTheRunningCall) {
-    unsigned short port =
-        serve((GetParam() ? one_worker_service() : service()) + endpoint("wait", "GET", "/wait", "wait_cancel"));
+    unsigned short port = serve((GetParam() ? one_worker_service() : service()) +
+                                endpoint("wait", "GET", "/wait", "wait_cancel"));
     ASSERT_NE(port, 0);
     Client c(port);
     ASSERT_TRUE(c.connected());

@@ -143,8 +143,8 @@ TEST_F(KernelRootFrame, RenewedFrameCarriesOnlyTheNextRequestsOptions) {
     static const char kFirst[] = "first exchange", kSecond[] = "second exchange";
     AdasRequest ada(host());
     ada.context.insert("only_first") = Value::string("x");
-    modrt_frame* root =
-        host().root_frame_renew(rt_->handle(), nullptr, &ada.options, str("test.key"), const_cast<char*>(kFirst));
+    modrt_frame* root = host().root_frame_renew(rt_->handle(), nullptr, &ada.options, str("test.key"),
+                                                const_cast<char*>(kFirst));
     ASSERT_NE(root, nullptr);
     EXPECT_EQ(call_under(root, "rf:actor", Value::array()).value.find("id")->str, "user:ada");
     EXPECT_EQ(call_under(root, "rf:context", strings({"only_first"})).value.str, "x");
@@ -155,7 +155,8 @@ TEST_F(KernelRootFrame, RenewedFrameCarriesOnlyTheNextRequestsOptions) {
     modrt_call_options o2{};
     o2.struct_size = sizeof o2;
     o2.context = &next;
-    modrt_frame* renewed = host().root_frame_renew(rt_->handle(), root, &o2, str("test.key"), const_cast<char*>(kSecond));
+    modrt_frame* renewed = host().root_frame_renew(rt_->handle(), root, &o2, str("test.key"),
+                                                   const_cast<char*>(kSecond));
     ASSERT_EQ(renewed, root) << "renewing keeps the frame";
     EXPECT_EQ(call_under(root, "rf:context", strings({"request_id"})).value.str, "r-2");
     EXPECT_EQ(call_under(root, "rf:context", strings({"only_first"})).value.type, MODRT_NIL);
