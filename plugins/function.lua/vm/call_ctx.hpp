@@ -3,6 +3,7 @@
 // use outside vm/.
 #pragma once
 
+#include "vm/call_env.hpp"
 #include "vm/worker_state.hpp"
 
 #include <modrt/abi.h>
@@ -24,6 +25,7 @@ struct CallCtx {
     modrt_error_kind canceled;  ///< set by the hook when it raised a cancellation
     CallCtx* prev;              ///< the call this one is nested in, on the same state
     int scheduler = LUA_NOREF;  ///< registry ref of its coroutines' scheduler (lua_channel.hpp), once it has one
+    CallMemo memo{};            ///< what host modules looked up for this call (call_env.hpp)
 };
 
 /// The slow path's body, run by lua_pcall: call(ctx) (call_paths.cpp). Made a registry ref at state creation.

@@ -11,10 +11,18 @@ namespace modrt::lua {
 
 class CallSlots;  // call_slots.hpp
 
+/// What host modules look up once per call and keep for the rest of it (it cannot change
+/// while the call runs); each call starts with an empty one.
+struct CallMemo {
+    void* http_exchange = nullptr;     ///< what the root frame lends as the HTTP exchange (modules/http)
+    bool http_exchange_known = false;  ///< http_exchange was looked up (it may be null)
+};
+
 struct CallEnv {
     modrt_frame* frame = nullptr;      ///< the innermost call running on this state
     modrt_runtime* runtime = nullptr;  ///< the runtime that call belongs to
     CallSlots* slots = nullptr;        ///< values synchronous calls from this state reuse
+    CallMemo* memo = nullptr;          ///< the innermost call's
 };
 
 /// The running call of the state behind `L`; every field is null outside a

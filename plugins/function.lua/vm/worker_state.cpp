@@ -114,6 +114,8 @@ modrt_frame* WorkerState::current_frame() const noexcept { return call_ != nullp
 
 int* WorkerState::scheduler_ref() noexcept { return call_ != nullptr ? &call_->scheduler : nullptr; }
 
+CallMemo* WorkerState::current_memo() noexcept { return call_ != nullptr ? &call_->memo : nullptr; }
+
 const ModuleSpec* WorkerState::current_spec() const noexcept { return call_ != nullptr ? call_->spec->get() : nullptr; }
 
 }  // namespace modrt::lua

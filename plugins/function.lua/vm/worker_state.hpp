@@ -29,7 +29,8 @@
 
 namespace modrt::lua {
 
-struct CallCtx;  // one call in flight (call_ctx.hpp)
+struct CallCtx;   // one call in flight (call_ctx.hpp)
+struct CallMemo;  // call_env.hpp
 
 class WorkerState {
 public:
@@ -63,6 +64,8 @@ public:
     const ModuleSpec* current_spec() const noexcept;
     /// The innermost call's scheduler ref (CallCtx::scheduler), nullptr between calls.
     int* scheduler_ref() noexcept;
+    /// The innermost call's memo (CallCtx::memo), nullptr between calls.
+    CallMemo* current_memo() noexcept;
     /// The runtime whose calls this state runs (set by the kind before each call), for the funcs module.
     modrt_runtime* runtime() const noexcept { return runtime_; }
     void set_runtime(modrt_runtime* runtime) noexcept { runtime_ = runtime; }

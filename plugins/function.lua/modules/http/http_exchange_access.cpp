@@ -22,12 +22,17 @@ int push_error_body(lua_State* L) {
 }  // namespace
 
 modrt_http_exchange* running_exchange(lua_State* L) noexcept {
-    modrt_frame* frame = current_call(L).frame;
-    if (frame == nullptr) return nullptr;
-    void* lent = host_api().frame_attachment(frame, to_str(MODRT_HTTP_EXCHANGE_KEY));
+    CallEnv call = current_call(L);
+    if (call.frame == nullptr) return nullptr;
+    // Once per call: a handler reaches it in http.request(), http.response() and every method,
+    // and frame_attachment walks to the root frame and compares the key each time.
+    if (call.memo->http_exchange_known) return static_cast<modrt_http_exchange*>(call.memo->http_exchange);
+    void* lent = host_api().frame_attachment(call.frame, to_str(MODRT_HTTP_EXCHANGE_KEY));
     auto* ex = static_cast<modrt_http_exchange*>(lent);
     // Something lent under the key that is no exchange this header describes: none.
-    if (ex == nullptr || ex->struct_size < sizeof(modrt_http_exchange) || ex->api == nullptr) return nullptr;
+    if (ex != nullptr && (ex->struct_size < sizeof(modrt_http_exchange) || ex->api == nullptr)) ex = nullptr;
+    call.memo->http_exchange = ex;
+    call.memo->http_exchange_known = true;
     return ex;
 }
 
