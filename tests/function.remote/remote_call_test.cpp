@@ -510,7 +510,9 @@ TEST(RemoteCallReconnect, CallersAndServersReconnectOnTheirOwnAfterNatsRestarts)
     Params p;
     p.prefix = unique_prefix();
     p.conn = "{url: \"" + nats.url() + "\", reconnect: {wait: 100ms}}";
-    p.remote = ", meta: {options: {retry: {max_attempts: 200, initial_delay: 50ms, backoff_factor: 1}}}";
+    // A request published in the moment before cnats notices the kill is lost with the server;
+    // only the entry's timeout notices that, so keep it short for the retry to take over.
+    p.remote = ", timeout: 2s, meta: {options: {retry: {max_attempts: 200, initial_delay: 50ms, backoff_factor: 1}}}";
     auto nodes = start_two_nodes(p);
     ASSERT_TRUE(nodes.client);
     auto& client = nodes.client;
@@ -520,8 +522,8 @@ TEST(RemoteCallReconnect, CallersAndServersReconnectOnTheirOwnAfterNatsRestarts)
     CallResult before = echo("before");
     ASSERT_TRUE(before.ok()) << before.error->message;
 
-    // The server dies: calls fail retryably (not connected, then no responder) and the retry
-    // interceptor keeps them going until both nodes are back on the restarted server.
+    // The server dies: calls fail retryably (not connected, then no responder, or no reply
+    // within the timeout) and the retry interceptor keeps them going until both nodes are back on the restarted server.
     nats.kill9();
     auto during = std::async(std::launch::async, [&] { return echo("during"); });
     std::this_thread::sleep_for(300ms);
