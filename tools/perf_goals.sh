@@ -22,11 +22,12 @@ part() { [[ "$skip" != *" $1 "* ]]; }
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if part calls; then
   echo; echo "## Calls from C++: $bench (medians of 3)"
-  "$bench" --benchmark_filter='BM_Call/(native_inline|lua_inline)$|BM_Baseline/(direct_call|lua_pcall)$' \
+  "$bench" --benchmark_filter='BM_Call/(native|lua)_(inline|prepared)$|BM_Baseline/(direct_call|lua_pcall)$' \
     --benchmark_repetitions=3 --benchmark_format=json 2>/dev/null | python3 -c '
 import json, sys
 med = {b["run_name"]: b["real_time"] for b in json.load(sys.stdin)["benchmarks"] if b.get("aggregate_name") == "median"}
-for call, base in (("BM_Call/native_inline", "BM_Baseline/direct_call"), ("BM_Call/lua_inline", "BM_Baseline/lua_pcall")):
+for call, base in (("BM_Call/native_inline", "BM_Baseline/direct_call"), ("BM_Call/native_prepared", "BM_Baseline/direct_call"),
+                   ("BM_Call/lua_inline", "BM_Baseline/lua_pcall"), ("BM_Call/lua_prepared", "BM_Baseline/lua_pcall")):
     print(f"{call:24} {med[call]:8.1f} ns   {base:26} {med[base]:6.1f} ns   ratio {med[call] / med[base]:.2f}")'
 fi
 if part nested; then

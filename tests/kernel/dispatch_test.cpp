@@ -337,6 +337,55 @@ TEST_F(KernelDispatch, TargetIsTheCalledId) {
     EXPECT_EQ(r.value.str, "d:target");
 }
 
+TEST_F(KernelDispatch, AFoundFunctionCallsAsItsIdDoes) {
+    modrt::kernel::FunctionRef add = rt_->find("d:add");
+    ASSERT_TRUE(add);
+    EXPECT_EQ(add.id(), "d:add");
+    Value args = Value::array();
+    args.push() = Value::integer(20);
+    args.push() = Value::integer(22);
+    for (int n = 0; n < 3; ++n) {
+        auto r = rt_->call(add, args);
+        ASSERT_TRUE(r.ok()) << r.error->message;
+        EXPECT_EQ(r.value.scalar.i, 42);
+    }
+    auto bad = rt_->call(add, Value::map());  // the same checks as a call by id
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error->kind, MODRT_ERR_INVALID);
+    // Through a ref, the function still sees the call it is in.
+    auto target = rt_->call(rt_->find("d:target"), Value::array());
+    ASSERT_TRUE(target.ok()) << target.error->message;
+    EXPECT_EQ(target.value.str, "d:target");
+}
+
+TEST_F(KernelDispatch, WhatCannotBeCalledIsNotFoundAndSaysWhy) {
+    modrt::kernel::ErrorPtr why;
+    modrt::kernel::FunctionRef nope = rt_->find("d:nope", &why);
+    EXPECT_FALSE(nope);
+    ASSERT_TRUE(why);
+    EXPECT_EQ(why->kind, MODRT_ERR_NOT_FOUND);
+    auto r = rt_->call(nope, Value::array());  // fails as the id does
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_NOT_FOUND);
+    KT_EXPECT_CONTAINS(r.error->message, "d:nope");
+    EXPECT_FALSE(rt_->find("d:data", &why));
+    EXPECT_EQ(why->kind, MODRT_ERR_INVALID);
+    auto empty = rt_->call(modrt::kernel::FunctionRef{}, Value::array());
+    ASSERT_FALSE(empty.ok());
+    EXPECT_EQ(empty.error->kind, MODRT_ERR_INVALID);
+}
+
+TEST_F(KernelDispatch, ARefOfAnotherRuntimeIsRefused) {
+    fs::path dir = scratch_dir("other");
+    write_file(dir / "d.yaml", with_lib(kDispatchRegistry));
+    Runtime other(default_options());
+    ASSERT_TRUE(other.load(dir).empty());
+    auto r = other.call(rt_->find("d:add"), Value::array());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->kind, MODRT_ERR_INVALID);
+    KT_EXPECT_CONTAINS(r.error->message, "another runtime");
+}
+
 }  // namespace
 }  // namespace kt
 

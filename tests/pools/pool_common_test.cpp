@@ -3,7 +3,9 @@
 // failures, calls across pools, the inline pool's counters.
 #include "pool_test_util.hpp"
 
+#include <atomic>
 #include <set>
+#include <thread>
 
 namespace pool_test {
 namespace {
@@ -65,6 +67,27 @@ TEST_F(PoolCommon, InlinePoolCountsBusyWhileACallRuns) {
     st = stats(*rt, "pc:block");
     EXPECT_EQ(st.busy, 0u);
     EXPECT_EQ(st.completed, 1u);
+}
+
+// The kernel counts an inline pool's calls per calling thread (caller_run_counts.hpp): none
+// may be lost when threads call at once, or when a thread ends and a new one takes its slot.
+TEST_F(PoolCommon, InlinePoolCountsEveryCallOfManyThreads) {
+    auto rt = load(registry("pc", {native_entry("tid", "thread_id")}));
+    constexpr int kThreads = 6, kCalls = 400, kWaves = 2;
+    std::atomic<int> failed{0};
+    for (int wave = 0; wave < kWaves; ++wave) {
+        std::vector<std::thread> threads;
+        for (int t = 0; t < kThreads; ++t)
+            threads.emplace_back([&] {
+                for (int n = 0; n < kCalls; ++n)
+                    if (!rt->call("pc:tid", Value::array()).ok()) ++failed;
+            });
+        for (auto& t : threads) t.join();
+    }
+    EXPECT_EQ(failed.load(), 0);
+    auto st = stats(*rt, "pc:tid");
+    EXPECT_EQ(st.completed, uint64_t{kWaves * kThreads * kCalls});
+    EXPECT_EQ(st.busy, 0u);
 }
 
 TEST_F(PoolCommon, StaticWorkerCallsIntoALazyPoolAndBack) {

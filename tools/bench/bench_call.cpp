@@ -39,6 +39,10 @@ void BM_Baseline_direct_call(benchmark::State& state) {
 }
 
 void BM_Call_native_inline(benchmark::State& state) { call_loop(state, "bench:native_add"); }
+// Found once (Runtime::find), then called: what an embedder calling one function in a loop does.
+void BM_Call_native_prepared(benchmark::State& state) {
+    run_prepared_calls(state, BenchEnv::get().runtime(), "bench:native_add", two_ints(20, 22));
+}
 
 void BM_Baseline_lua_pcall(benchmark::State& state) {
     lua_State* L = luaL_newstate();
@@ -62,6 +66,9 @@ void BM_Baseline_lua_pcall(benchmark::State& state) {
 }
 
 void BM_Call_lua_inline(benchmark::State& state) { call_loop(state, "bench:lua_add"); }
+void BM_Call_lua_prepared(benchmark::State& state) {
+    run_prepared_calls(state, BenchEnv::get().runtime(), "bench:lua_add", two_ints(20, 22));
+}
 
 // The same call when something could stop it while it runs, which function.lua then
 // watches (plugins/function.lua/vm/call_watch.hpp): a deadline (the plugin's deadline
@@ -121,8 +128,10 @@ void BM_Call_lua_inline_secured(benchmark::State& state) {
 
 BENCHMARK(BM_Baseline_direct_call)->Name("BM_Baseline/direct_call");
 BENCHMARK(BM_Call_native_inline)->Name("BM_Call/native_inline");
+BENCHMARK(BM_Call_native_prepared)->Name("BM_Call/native_prepared");
 BENCHMARK(BM_Baseline_lua_pcall)->Name("BM_Baseline/lua_pcall");
 BENCHMARK(BM_Call_lua_inline)->Name("BM_Call/lua_inline");
+BENCHMARK(BM_Call_lua_prepared)->Name("BM_Call/lua_prepared");
 BENCHMARK(BM_Call_lua_inline_secured)->Name("BM_Call/lua_inline_secured");
 BENCHMARK(BM_Call_native_deadline)->Name("BM_Call/native_deadline");
 BENCHMARK(BM_Call_lua_inline_deadline)->Name("BM_Call/lua_inline_deadline");

@@ -60,6 +60,23 @@ void run_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id
     }
 }
 
+void run_prepared_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id, const kernel::Value& args) {
+    kernel::ErrorPtr why;
+    kernel::FunctionRef fn = rt.find(id, &why);
+    if (!fn) {
+        state.SkipWithError(why->message.c_str());
+        return;
+    }
+    for (auto _ : state) {
+        kernel::CallResult r = rt.call(fn, args);
+        if (!r.ok()) {
+            state.SkipWithError(r.error->message.c_str());
+            break;
+        }
+        benchmark::DoNotOptimize(r.value.scalar.i);
+    }
+}
+
 BenchEnv& BenchEnv::get() {
     static BenchEnv env;  // benchmarks are free functions; they share one loaded runtime
     return env;

@@ -63,6 +63,8 @@ inline constexpr int kSecuredPolicies = 20;
 /// Call `id` with `args` (and `options`, when given) once per iteration; a failed call stops the benchmark.
 void run_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id, const kernel::Value& args,
                const kernel::CallOptions* options = nullptr);
+/// The same through a FunctionRef found once (Runtime::find): no lookup by id per call.
+void run_prepared_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id, const kernel::Value& args);
 
 class BenchEnv {
 public:

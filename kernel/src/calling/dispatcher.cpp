@@ -34,7 +34,7 @@ namespace {
 // A hook on the call path: the plugin guard (a throw becomes an error naming the plugin),
 // then what the hook's return cannot say itself (host_oom.hpp, kBadErrorKind).
 template <class F>
-modrt_error* guarded(const LoadedPlugin* owner, std::string_view hook, F&& f) noexcept {
+[[gnu::always_inline]] inline modrt_error* guarded(const LoadedPlugin* owner, std::string_view hook, F&& f) noexcept {
     const uint64_t failures = host_alloc_failures();
     modrt_error* err = call_plugin(owner, hook, std::forward<F>(f));
     if (host_alloc_failures() != failures) [[unlikely]]
@@ -67,9 +67,10 @@ modrt_error* run_function(const Entry* e, modrt_frame* frame, const modrt_value*
         // The check a task makes when it starts (an interceptor may have waited since dispatch's).
         if (!checked)
             if (modrt_error_kind cause = frame_canceled(frame); cause != 0) return canceled_error(cause, e->raw.id);
-        pool.caller_started.fetch_add(1, std::memory_order_relaxed);
+        CallerRunCounts::Slot& counts = pool.caller_runs_counts.this_thread();
+        counts.started();
         modrt_error* err = invoke_kind(e, frame, args, result);
-        pool.caller_completed.fetch_add(1, std::memory_order_relaxed);
+        counts.completed();
         return err;
     }
     return pool.synchronous ? CallTask::run_in_place(e, frame, args, result)
@@ -290,14 +291,13 @@ modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args
     return err;
 }
 
-// flatten: resolve, execute, the pool step and the kind's invoke inline into one body, which
-// saves a quarter of the instructions of a call to pool.inline; cold paths stay out (noinline).
-[[gnu::flatten]] modrt_error* dispatch(modrt_runtime* rt, const modrt_frame* parent, std::string_view id,
-                                       const modrt_value* args, const modrt_call_options* options,
-                                       modrt_value* result) {
-    const Entry* e = nullptr;
-    uint32_t depth = parent ? parent->depth + 1 : 1;
-    if (modrt_error* err = resolve_callable(rt, depth, id, &e)) return err;
+namespace {
+
+// The call once its entry is resolved: frame, cancellation, security, execute. Inlined into
+// both ways in (by id, and a prepared entry).
+[[gnu::always_inline]] inline modrt_error* call_entry(modrt_runtime* rt, const modrt_frame* parent, uint32_t depth,
+                                                      const Entry* e, std::string_view id, const modrt_value* args,
+                                                      const modrt_call_options* options, modrt_value* result) {
     static const Value kNoArgs = Value::array();
     if (args == nullptr || args->type == MODRT_NIL) args = &kNoArgs;
     if (args->type != MODRT_ARRAY) [[unlikely]]
@@ -323,6 +323,29 @@ modrt_error* execute(const Entry* e, modrt_frame* frame, const modrt_value* args
     if (frame.extras.load(std::memory_order_acquire) != nullptr)
         end_children(frame);  // functions never outlive their caller
     return err;
+}
+
+}  // namespace
+
+// flatten: resolve, execute, the pool step and the kind's invoke inline into one body, which
+// saves a quarter of the instructions of a call to pool.inline; cold paths stay out (noinline).
+[[gnu::flatten]] modrt_error* dispatch(modrt_runtime* rt, const modrt_frame* parent, std::string_view id,
+                                       const modrt_value* args, const modrt_call_options* options,
+                                       modrt_value* result) {
+    const Entry* e = nullptr;
+    uint32_t depth = parent ? parent->depth + 1 : 1;
+    if (modrt_error* err = resolve_callable(rt, depth, id, &e)) return err;
+    return call_entry(rt, parent, depth, e, id, args, options, result);
+}
+
+[[gnu::flatten]] modrt_error* dispatch_entry(modrt_runtime* rt, const modrt_frame* parent, const Entry* e,
+                                             const modrt_value* args, modrt_value* result) {
+    std::string_view id = e->raw.id;
+    uint32_t depth = parent ? parent->depth + 1 : 1;
+    // find() checked the rest once; what can change since is the runtime closing, and the depth.
+    if (rt->closing.load(std::memory_order_relaxed) || depth > rt->limits.max_depth) [[unlikely]]
+        if (modrt_error* err = resolve_callable(rt, depth, id, &e)) return err;
+    return call_entry(rt, parent, depth, e, id, args, nullptr, result);
 }
 
 }  // namespace modrt::kernel

@@ -10,6 +10,31 @@ CallResult Runtime::call(std::string_view id, const Value& args) {
     return r;
 }
 
+FunctionRef Runtime::find(std::string_view id, ErrorPtr* why) const {
+    FunctionRef ref;
+    ref.id_ = std::string(id);
+    const Entry* e = nullptr;
+    // A root call's depth: what a call by id from outside would check.
+    if (ErrorPtr err(resolve_callable(impl_.get(), 1, id, &e)); err) {
+        if (why) *why = std::move(err);
+        return ref;
+    }
+    ref.runtime_ = impl_.get();
+    ref.entry_ = e;
+    return ref;
+}
+
+CallResult Runtime::call(const FunctionRef& fn, const Value& args) {
+    CallResult r;  // one result object on every path, so it is built in the caller's (no move)
+    if (fn.runtime_ == impl_.get()) [[likely]]
+        r.error.reset(dispatch_entry(impl_.get(), impl_->outside.get(), fn.entry_, &args, &r.value));
+    else if (!fn)  // fails as its id does
+        r.error.reset(dispatch(impl_.get(), impl_->outside.get(), fn.id(), &args, nullptr, &r.value));
+    else
+        r.error = make_error(MODRT_ERR_INVALID, "'" + fn.id() + "' was found in another runtime");
+    return r;
+}
+
 CallResult Runtime::call(std::string_view id, const Value& args, const CallOptions& options) {
     bool plain = options.context.keys.empty() && options.actor_id.empty() && options.scope.empty() &&
                  options.timeout.count() == 0 && !options.canceler;

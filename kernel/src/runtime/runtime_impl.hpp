@@ -8,6 +8,7 @@
 #include "loading/registry_reader.hpp"
 #include "providers/contract/contract_guard.hpp"
 #include "providers/security/security_settings.hpp"
+#include "runtime/caller_run_counts.hpp"
 #include "runtime/runtime_limits.hpp"
 #include "triggers/trigger_handle.hpp"
 
@@ -38,8 +39,7 @@ struct PoolHandle {
     bool synchronous = false;  // MODRT_POOL_SYNCHRONOUS: tasks finish inside submit
     bool caller_runs = false;  // MODRT_POOL_CALLER_RUNS too: the kernel runs tasks itself, no submit
     // The calls the kernel ran for a caller_runs pool (the pool never sees them).
-    mutable std::atomic<uint64_t> caller_started{0};
-    mutable std::atomic<uint64_t> caller_completed{0};
+    mutable CallerRunCounts caller_runs_counts;
     /// The pool's counters (zeros where it reports none) plus the calls run for it, keeping out->struct_size.
     void read_stats(modrt_pool_stats* out) const;
     /// Destroy the pool instance (it drops queued calls and joins its workers); the handle
@@ -156,5 +156,8 @@ modrt_host_api make_host_api(modrt_runtime* rt);
 /// The call path: resolve, frame, security, interceptors, pool, kind. Returns owned error or null.
 modrt_error* dispatch(modrt_runtime* rt, const modrt_frame* parent, std::string_view id, const modrt_value* args,
                       const modrt_call_options* options, modrt_value* result);
+/// The same call to an entry resolved before (Runtime::find): no lookup by id.
+modrt_error* dispatch_entry(modrt_runtime* rt, const modrt_frame* parent, const Entry* e, const modrt_value* args,
+                            modrt_value* result);
 
 }  // namespace modrt::kernel

@@ -36,10 +36,9 @@ void PoolHandle::read_stats(modrt_pool_stats* out) const {
             *out = modrt_pool_stats{};
             out->struct_size = size;
         }
-    uint64_t completed = caller_completed.load(std::memory_order_relaxed);
-    uint64_t started = caller_started.load(std::memory_order_relaxed);
-    out->busy += started > completed ? started - completed : 0;
-    out->completed += completed;
+    CallerRunCounts::Totals ran = caller_runs_counts.read();
+    out->busy += ran.started > ran.completed ? ran.started - ran.completed : 0;
+    out->completed += ran.completed;
 }
 
 void PoolHandle::shut_down() {

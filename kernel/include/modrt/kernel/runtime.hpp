@@ -140,6 +140,25 @@ struct CallResult {
     bool ok() const { return error == nullptr; }
 };
 
+struct Entry;
+
+/// A function looked up once (Runtime::find), for a caller that calls it many times:
+/// calling through it skips the lookup by id. Valid while the runtime that made it lives.
+class FunctionRef {
+public:
+    FunctionRef() = default;
+    /// False when the id could not be called at find (find's `why` says why).
+    explicit operator bool() const { return entry_ != nullptr; }
+    /// The id it was found by.
+    const std::string& id() const { return id_; }
+
+private:
+    friend class Runtime;
+    const modrt_runtime* runtime_ = nullptr;
+    const Entry* entry_ = nullptr;
+    std::string id_;
+};
+
 class Runtime {
 public:
     explicit Runtime(RuntimeOptions options);
@@ -155,6 +174,12 @@ public:
     CallResult call(std::string_view id, const Value& args);
     /// Call `id` with `args` (an array) as a root call with what `options` sets.
     CallResult call(std::string_view id, const Value& args, const CallOptions& options);
+    /// Look `id` up once for call(FunctionRef, ...); an empty ref when it cannot be called,
+    /// with the error a call by id would return in `why` (if given).
+    FunctionRef find(std::string_view id, ErrorPtr* why = nullptr) const;
+    /// Call a function found before, as call(id, args) would: the same checks, no lookup.
+    /// An empty ref fails as its id would; a ref of another runtime fails INVALID.
+    CallResult call(const FunctionRef& fn, const Value& args);
 
     std::vector<EntrySummary> entries() const;
     /// Workers, busy, queued, completed and rejected of every callable entry's pool.
