@@ -61,6 +61,16 @@ protected:
         EXPECT_TRUE(r.ok());
         return r.value;
     }
+    /// Waits until the serving node runs `n` calls of wait_cancel: a request is in flight for a
+    /// while, and one canceled or stopped before it runs never runs at all.
+    bool wait_started(int64_t n) {
+        for (int i = 0; i < 500 * kScale; ++i) {
+            CallResult r = server->call("app.api:observed", args_of({Value::boolean(false)}));
+            if (r.ok() && int_at(r.value, "started") >= n) return true;
+            std::this_thread::sleep_for(10ms);
+        }
+        return false;
+    }
     static int64_t int_at(const Value& v, const char* key) {
         const Value* f = v.find(key);
         return f ? f->scalar.i : -999;
@@ -211,7 +221,7 @@ TEST_F(RemoteCall, ACallersCancelReachesTheCallee) {
         return client->call("app.api:caller", args_of({Value::string("app.api:wait_cancel"), Value::integer(10000)}),
                             o);
     });
-    std::this_thread::sleep_for(300ms);
+    ASSERT_TRUE(wait_started(1));
     o.canceler->cancel();
     ASSERT_EQ(call.wait_for(2s), std::future_status::ready);
     CallResult r = call.get();
@@ -219,7 +229,7 @@ TEST_F(RemoteCall, ACallersCancelReachesTheCallee) {
     EXPECT_EQ(r.error->kind, MODRT_ERR_CANCELED);
     EXPECT_LT(std::chrono::steady_clock::now() - started, 2s * kScale);
     Value seen;
-    for (int i = 0; i < 200; ++i) {  // the callee stops on the cancel message, well before its 10 s
+    for (int i = 0; i < 200 * kScale; ++i) {  // the callee stops on the cancel message, well before its 10 s
         seen = observed();
         if (int_at(seen, "canceled") > 0) break;
         std::this_thread::sleep_for(10ms);
@@ -233,7 +243,7 @@ TEST_F(RemoteCall, ACallersDeadlineReachesTheCallee) {
     caller();
     observed();
     CallOptions o;
-    o.timeout = 300ms;
+    o.timeout = 300ms * kScale;  // long enough for the request to reach the callee before it passes
     auto started = std::chrono::steady_clock::now();
     CallResult r = client->call("app.api:wait_cancel", args_of({Value::integer(10000)}), o);
     auto took = std::chrono::steady_clock::now() - started;
@@ -242,7 +252,7 @@ TEST_F(RemoteCall, ACallersDeadlineReachesTheCallee) {
     EXPECT_GE(took, 250ms);
     EXPECT_LT(took, 1500ms * kScale);
     Value seen;
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < 200 * kScale; ++i) {
         seen = observed();
         if (int_at(seen, "canceled") > 0) break;
         std::this_thread::sleep_for(10ms);
@@ -284,7 +294,7 @@ TEST_F(RemoteCall, StopLetsCallsInFlightFinishAndThenRefuses) {
     observed();
     auto call = std::async(std::launch::async,
                            [&] { return client->call("app.api:wait_cancel", args_of({Value::integer(400)})); });
-    std::this_thread::sleep_for(150ms);
+    ASSERT_TRUE(wait_started(1));
     server->stop_triggers();  // waits for the call in flight
     ASSERT_EQ(call.wait_for(2s), std::future_status::ready);
     CallResult r = call.get();
@@ -303,7 +313,7 @@ TEST_F(RemoteCall, TheStopDeadlineCancelsCallsStillRunning) {
     observed();
     auto call = std::async(std::launch::async,
                            [&] { return client->call("app.api:wait_cancel", args_of({Value::integer(10000)})); });
-    std::this_thread::sleep_for(150ms);
+    ASSERT_TRUE(wait_started(1));
     auto started = std::chrono::steady_clock::now();
     server->stop_triggers();
     EXPECT_LT(std::chrono::steady_clock::now() - started, 2s * kScale);

@@ -10,6 +10,7 @@
 
 namespace {
 
+std::atomic<int> g_started{0};   // calls of wait_cancel that began running
 std::atomic<int> g_canceled{0};  // calls of wait_cancel that saw their frame canceled
 std::atomic<int> g_finished{0};  // calls of wait_cancel that ran to the end
 
@@ -38,6 +39,7 @@ MODRT_NATIVE_FUNCTION(whoami) {
 
 // wait_cancel(ms) -> "finished" after ms, or the frame's CANCELED/TIMEOUT as soon as it is stopped
 MODRT_NATIVE_FUNCTION(wait_cancel) {
+    ++g_started;
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(args[0].as_int());
     while (std::chrono::steady_clock::now() < until) {
         if (modrt_error_kind k = frame.canceled(); k != 0) {
@@ -51,13 +53,14 @@ MODRT_NATIVE_FUNCTION(wait_cancel) {
     return {};
 }
 
-// observed() -> {canceled, finished}; observed(true) also resets them
+// observed() -> {started, canceled, finished}; observed(true) also resets them
 MODRT_NATIVE_FUNCTION(observed) {
     (void)frame;
-    result.set_map(2);
+    result.set_map(3);
+    result.insert("started").set_int(g_started.load());
     result.insert("canceled").set_int(g_canceled.load());
     result.insert("finished").set_int(g_finished.load());
-    if (args.size() > 0 && args[0].as_bool()) g_canceled = g_finished = 0;
+    if (args.size() > 0 && args[0].as_bool()) g_started = g_canceled = g_finished = 0;
     return {};
 }
 

@@ -29,15 +29,23 @@ void push_object_bindings(lua_State* L) {
     lua_rawset(L, LUA_REGISTRYINDEX);
 }
 
-// Raise unless module `name`, bound to the module with spec `serial`, may act in
-// the running call. Outside a call (a module's top level checked at registry
-// load) there is nothing to act for: the functions report that themselves.
-void check_binding(lua_State* L, uint64_t serial, const char* name) {
+// Whether a module bound to the module with spec `serial` may act in the running call.
+// Outside a call (a module's top level checked at registry load) there is nothing to act
+// for: the functions report that themselves.
+bool binding_allowed(lua_State* L, uint64_t serial) {
     WorkerState* ws = WorkerState::of(L);
     const ModuleSpec* running = ws != nullptr ? ws->current_spec() : nullptr;
-    if (running == nullptr || running->serial == serial) return;  // the common case: an entry's own module
+    if (running == nullptr || running->serial == serial) return true;  // the common case: an entry's own module
     const ModuleSpec* bound = ws->loader().spec(serial);
-    if (bound != nullptr && running->reaches(bound->id)) return;
+    return bound != nullptr && running->reaches(bound->id);
+}
+
+// Raises PermissionDenied (never returns): module `name`, bound to `serial`, may not act in
+// the running call.
+[[gnu::cold]] void refuse_binding(lua_State* L, uint64_t serial, const char* name) {
+    WorkerState* ws = WorkerState::of(L);
+    const ModuleSpec* running = ws->current_spec();
+    const ModuleSpec* bound = ws->loader().spec(serial);
     luaL_where(L, 1);
     std::string message = lua_tostring(L, -1);
     message += "module '" + std::string(name) + "' was required by '" +
@@ -49,6 +57,12 @@ void check_binding(lua_State* L, uint64_t serial, const char* name) {
                       : "add " + std::string(name) + " to its modules:";
     message += ")";
     raise_error(L, MODRT_ERR_PERMISSION_DENIED, message.c_str());
+}
+
+// A gate's check: the module's name (upvalue 3) is read only to refuse.
+void check_gate_binding(lua_State* L, uint64_t serial) {
+    if (!binding_allowed(L, serial)) [[unlikely]]
+        refuse_binding(L, serial, lua_tostring(L, lua_upvalueindex(3)));
 }
 
 // Bind every userdata among the `n` values on top of the stack to `serial`.
@@ -81,7 +95,7 @@ int call_and_bind(lua_State* L, lua_Number serial) {
 // A module function. Upvalues: the function, the binding's spec serial, the module name.
 int module_gate(lua_State* L) {
     lua_Number serial = lua_tonumber(L, lua_upvalueindex(2));
-    check_binding(L, static_cast<uint64_t>(serial), lua_tostring(L, lua_upvalueindex(3)));
+    check_gate_binding(L, static_cast<uint64_t>(serial));
     return call_and_bind(L, serial);
 }
 
@@ -93,7 +107,7 @@ int module_gate(lua_State* L) {
 int module_gate_direct(lua_State* L) {
     auto f = reinterpret_cast<lua_CFunction>(lua_touserdata(L, lua_upvalueindex(1)));
     lua_Number serial = lua_tonumber(L, lua_upvalueindex(2));
-    check_binding(L, static_cast<uint64_t>(serial), lua_tostring(L, lua_upvalueindex(3)));
+    check_gate_binding(L, static_cast<uint64_t>(serial));
     int nres = f(L);
     if (nres > 0) bind_results(L, nres, serial);
     return nres;
@@ -103,7 +117,7 @@ int module_gate_direct(lua_State* L) {
 // upvalue 2 from within f): nothing to bind afterwards.
 int module_gate_recording(lua_State* L) {
     auto f = reinterpret_cast<lua_CFunction>(lua_touserdata(L, lua_upvalueindex(1)));
-    check_binding(L, static_cast<uint64_t>(lua_tonumber(L, lua_upvalueindex(2))), lua_tostring(L, lua_upvalueindex(3)));
+    check_gate_binding(L, static_cast<uint64_t>(lua_tonumber(L, lua_upvalueindex(2))));
     return f(L);
 }
 
@@ -122,7 +136,7 @@ lua_Number object_serial(lua_State* L, int idx, const char* module) {
         // Not a bound object: let the method report its own argument error.
         return 0;
     }
-    check_binding(L, static_cast<uint64_t>(serial), module);
+    if (!binding_allowed(L, static_cast<uint64_t>(serial))) refuse_binding(L, static_cast<uint64_t>(serial), module);
     return serial;
 }
 
@@ -198,7 +212,7 @@ uint64_t gate_binding(lua_State* L) noexcept {
 }
 
 void check_recorded_binding(lua_State* L, uint64_t serial, const char* module) {
-    if (serial != 0) check_binding(L, serial, module);
+    if (serial != 0 && !binding_allowed(L, serial)) refuse_binding(L, serial, module);
 }
 
 }  // namespace modrt::lua
