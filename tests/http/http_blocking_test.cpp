@@ -19,7 +19,7 @@ TEST_F(HttpTest, ABlockedCallDoesNotStallTheOtherConnectionsOfItsThread) {
     ASSERT_TRUE(warm);
 
     auto blocked = std::async(std::launch::async, [port] { return fetch(port, "GET", "/api/slow?ms=1500&name=b"); });
-    std::this_thread::sleep_for(100ms);  // the call runs and holds the I/O thread
+    ASSERT_TRUE(await_started("b"));  // the call runs and holds the I/O thread
     auto start = std::chrono::steady_clock::now();
     auto r = idle.request("GET", "/api/hello");
     ASSERT_TRUE(r);

@@ -90,6 +90,21 @@ protected:
         return got;
     }
 
+    /// Poll until a call of wait_cancel or slow named `name` runs (bounded): a request on its
+    /// way can still be refused or dropped, so a test about a running call waits for it.
+    bool await_started(const std::string& name, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+        Value args = Value::array();
+        args.items.push_back(Value::string(name));
+        args.items.push_back(Value::boolean(true));
+        auto until = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < until) {
+            auto r = rt->call("app:records", args);
+            if (r.ok() && r.value.scalar.i > 0) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return false;
+    }
+
     std::unique_ptr<Runtime> rt;
 };
 

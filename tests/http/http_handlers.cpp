@@ -28,6 +28,12 @@ struct Record {
 
 std::mutex g_mutex;
 std::vector<Record> g_records;
+std::vector<std::string> g_started;  // names of calls of wait_cancel and slow that began running
+
+void note_started(std::string name) {
+    std::lock_guard lock(g_mutex);
+    g_started.push_back(std::move(name));
+}
 
 void record(std::string name, int64_t kind, std::chrono::steady_clock::time_point start) {
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
@@ -118,8 +124,10 @@ MODRT_NATIVE_FUNCTION(wait_cancel) {
     auto ex = Exchange::of(frame);
     if (!ex) return Error(MODRT_ERR_INVALID, "wait_cancel serves HTTP requests");
     auto start = std::chrono::steady_clock::now();
+    std::string name(ex->query("name").value_or("wait"));
+    note_started(name);
     modrt_error_kind k = wait_canceled(frame, std::chrono::seconds(10));
-    record(std::string(ex->query("name").value_or("wait")), k, start);
+    record(name, k, start);
     return Error(k ? k : MODRT_ERR_INTERNAL, "stopped waiting");
 }
 
@@ -128,8 +136,10 @@ MODRT_NATIVE_FUNCTION(slow) {
     auto ex = Exchange::of(frame);
     if (!ex) return Error(MODRT_ERR_INVALID, "slow serves HTTP requests");
     auto start = std::chrono::steady_clock::now();
+    std::string name(ex->query("name").value_or("slow"));
+    note_started(name);
     modrt_error_kind k = wait_canceled(frame, std::chrono::milliseconds(query_int(*ex, "ms", 100)));
-    record(std::string(ex->query("name").value_or("slow")), k, start);
+    record(name, k, start);
     if (k) return Error(k, "slow was stopped");
     return ex->write("done");
 }
@@ -158,10 +168,17 @@ MODRT_NATIVE_FUNCTION(refusals) {
     return ex->write(out);
 }
 
-// records(name) -> [{kind, ms}] of the records under `name`, in the order they were made
+// records(name) -> [{kind, ms}] of the records under `name`, in the order they were made;
+// records(name, true) -> how many calls under `name` began running
 MODRT_NATIVE_FUNCTION(records) {
     (void)frame;
     std::lock_guard lock(g_mutex);
+    if (args.size() > 1 && args[1].as_bool()) {  // records(name, true): how many began running
+        int64_t n = 0;
+        for (const std::string& name : g_started) n += name == args[0].as_string() ? 1 : 0;
+        result.set_int(n);
+        return {};
+    }
     result.set_array();
     for (const Record& r : g_records) {
         if (r.name != args[0].as_string()) continue;

@@ -22,7 +22,7 @@ TEST_P(HttpDisconnect, ClientDisconnectCancelsTheRunningCall) {
     Client c(port);
     ASSERT_TRUE(c.connected());
     ASSERT_TRUE(c.send("GET /api/wait?name=gone HTTP/1.1\r\nHost: x\r\n\r\n"));
-    std::this_thread::sleep_for(200ms);  // the call is running
+    ASSERT_TRUE(await_started("gone"));
     EXPECT_TRUE(records("gone").empty());
     c.close();
     auto got = await_records("gone", 1);
@@ -44,7 +44,7 @@ TEST_F(HttpTest, RunawayCallIsCanceledAtItsDeadlineWhileOthersAreServed) {
     ASSERT_NE(port, 0);
     auto start = std::chrono::steady_clock::now();
     auto runaway = std::async(std::launch::async, [port] { return fetch(port, "GET", "/api/spin?name=spin"); });
-    std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(await_started("spin"));
     // The runaway holds one of the two I/O threads; the other answers meanwhile.
     Client c(port);
     ASSERT_TRUE(c.connected());
@@ -76,7 +76,7 @@ TEST_F(HttpTest, StopLetsCallsInFlightFinish) {
                                 endpoint("slow", "GET", "/slow", "slow"));
     ASSERT_NE(port, 0);
     auto inflight = std::async(std::launch::async, [port] { return fetch(port, "GET", "/slow?ms=400&name=drain"); });
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(await_started("drain"));
     Client idle(port);  // an idle keep-alive connection is closed at stop
     ASSERT_TRUE(idle.connected());
     ASSERT_TRUE(idle.request("GET", "/nothing"));
@@ -111,7 +111,7 @@ TEST_F(HttpTest, StopCancelsCallsPastStopTimeout) {
                                 endpoint("slow", "GET", "/slow", "slow"));
     ASSERT_NE(port, 0);
     auto stuck = std::async(std::launch::async, [port] { return fetch(port, "GET", "/slow?ms=20000&name=stuck"); });
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(await_started("stuck"));
     auto t0 = std::chrono::steady_clock::now();
     auto stopped = modrt::test::run_within(
         [&] {
