@@ -25,11 +25,16 @@ struct RunRecord {
 
 std::mutex g_mutex;
 std::map<std::string, std::vector<RunRecord>, std::less<>> g_runs;
+std::map<std::string, int64_t, std::less<>> g_started;  // runs that began, per name
 
 }  // namespace
 
 // tick(name, sleep_ms, arg) -> records one run; sleeps sleep_ms, stopping early when canceled
 MODRT_NATIVE_FUNCTION(tick) {
+    {
+        std::lock_guard lock(g_mutex);
+        ++g_started[std::string(args[0].as_string())];
+    }
     RunRecord r{host.api().now_ns(), 0, false, "", "", args.size() > 2 ? args[2].as_int() : 0};
     if (ValueView s = frame.context("schedule"); s.is_string()) r.schedule = std::string(s.as_string());
     if (const modrt_actor* a = frame.actor()) r.actor = std::string(modrt::to_view(host.api().actor_id(a)));
@@ -48,10 +53,16 @@ MODRT_NATIVE_FUNCTION(tick) {
     return r.canceled ? modrt::Error(MODRT_ERR_CANCELED, "tick canceled") : modrt::Error();
 }
 
-// runs(name) -> [{start_ns, end_ns, canceled, schedule, actor, arg}] in the order they finished
+// runs(name) -> [{start_ns, end_ns, canceled, schedule, actor, arg}] in the order they finished;
+// runs(name, true) -> how many runs under `name` began
 MODRT_NATIVE_FUNCTION(runs) {
     (void)frame;
     std::lock_guard lock(g_mutex);
+    if (args.size() > 1 && args[1].as_bool()) {
+        auto it = g_started.find(args[0].as_string());
+        result.set_int(it == g_started.end() ? 0 : it->second);
+        return {};
+    }
     result.set_array();
     auto it = g_runs.find(args[0].as_string());
     if (it == g_runs.end()) return {};

@@ -53,6 +53,19 @@ protected:
         return r.value.items;
     }
 
+    /// Poll until a run under `name` begins (bounded): stop_triggers before that leaves nothing to stop.
+    bool await_started(const std::string& name) {
+        Value args = Value::array();
+        args.items.push_back(Value::string(name));
+        args.items.push_back(Value::boolean(true));
+        for (int i = 0; i < 2000; ++i) {
+            auto r = rt->call("sch:runs", args);
+            if (r.ok() && r.value.scalar.i > 0) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return false;
+    }
+
     static int64_t field(const Value& run, const char* key) { return run.find(key)->scalar.i; }
     static std::string text(const Value& run, const char* key) { return run.find(key)->str; }
 
@@ -152,7 +165,7 @@ TEST_F(Schedule, StopLetsARunFinishWithinStopTimeout) {
                    " args: [drain, 300], lifecycle: {stop_timeout: 5s}}\n"),
               "");
     ASSERT_TRUE(rt->start_triggers().empty());
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(await_started("drain"));
     rt->stop_triggers();  // returns once the run has finished
     auto got = runs("drain");
     ASSERT_EQ(got.size(), 1u);
@@ -165,7 +178,7 @@ TEST_F(Schedule, StopCancelsARunPastStopTimeout) {
                    " args: [stuck, 20000], lifecycle: {stop_timeout: 100ms}}\n"),
               "");
     ASSERT_TRUE(rt->start_triggers().empty());
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(await_started("stuck"));
     auto t0 = std::chrono::steady_clock::now();
     rt->stop_triggers();
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
