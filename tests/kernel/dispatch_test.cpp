@@ -394,9 +394,10 @@ namespace {
 
 // An entry whose kind accepted it but whose binding then failed (entry_create error,
 // bad pool) stays in the runtime. Calling it must return an error, not crash.
-// KNOWN KERNEL BUG (see report): Binder::bind (kernel/src/runtime.cpp) leaves such an
-// entry with `kind` set and `pool` null; dispatch -> run_on_pool dereferences *e->pool.
-// Each call runs in a child process so a crash fails this test only.
+// Such an entry once kept `kind` set and `pool` null, and the call path dereferenced the
+// pool; now binding records why it failed (Entry::load_error, binding/binder.cpp) and
+// resolve_callable refuses the entry. Each call runs in a child process, so a regression
+// to a crash fails this test only.
 void expect_call_returns_error(const std::string& yaml, const std::string& id) {
     fs::path dir = scratch_dir("halfbound");
     write_file(dir / "r.yaml", with_lib(yaml));
