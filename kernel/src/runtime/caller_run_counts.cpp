@@ -27,7 +27,7 @@ CallerRunCounts::Slot& CallerRunCounts::first_use(uint32_t thread_slot) noexcept
 CallerRunCounts::Totals CallerRunCounts::read() const noexcept {
     Totals t;
     auto add_slot = [&](const Slot& s) {
-        t.completed += s.completed_.load(std::memory_order_relaxed);
+        t.completed += s.completed_.load(std::memory_order_acquire);
         t.started += s.started_.load(std::memory_order_relaxed);
     };
     add_slot(shared_);

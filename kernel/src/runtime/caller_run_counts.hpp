@@ -18,16 +18,17 @@ public:
     /// One thread's counts (or the shared ones, for a thread without a slot).
     class alignas(64) Slot {  // a cache line each: threads calling one entry at once share none
     public:
-        void started() noexcept { add(started_); }
-        void completed() noexcept { add(completed_); }
+        void started() noexcept { add(started_, std::memory_order_relaxed); }
+        // Release, read with acquire: a reader that sees a call completed sees it started.
+        void completed() noexcept { add(completed_, std::memory_order_release); }
 
     private:
         friend class CallerRunCounts;
-        void add(std::atomic<uint64_t>& c) noexcept {
+        void add(std::atomic<uint64_t>& c, std::memory_order order) noexcept {
             if (shared_) [[unlikely]]
-                c.fetch_add(1, std::memory_order_relaxed);
-            else  // only this thread writes it
-                c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+                c.fetch_add(1, order);
+            else  // only this thread writes it: no read-modify-write needed
+                c.store(c.load(std::memory_order_relaxed) + 1, order);
         }
         std::atomic<uint64_t> started_{0};
         std::atomic<uint64_t> completed_{0};
@@ -52,8 +53,8 @@ public:
         uint64_t started = 0;
         uint64_t completed = 0;
     };
-    /// Every thread's counts summed; completed read first, so it never runs ahead of started
-    /// for calls of one thread.
+    /// Every thread's counts summed; completed read first (acquire), so it never runs ahead of
+    /// started for the calls of one thread.
     Totals read() const noexcept;
 
 private:
