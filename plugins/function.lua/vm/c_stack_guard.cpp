@@ -14,6 +14,7 @@ namespace {
 struct StackBounds {
     uintptr_t low = 0;  // 0: unknown, nothing is checked
     size_t reserve = kCStackReserve;
+    bool read = false;
 };
 
 StackBounds read_bounds() noexcept {
@@ -35,8 +36,16 @@ StackBounds read_bounds() noexcept {
     return b;
 }
 
+// Constant-initialized and filled on first use: a thread_local with a dynamic initializer
+// is reached through a wrapper call and a guard on every access, which cost a C function
+// called from Lua a third of this check.
+thread_local StackBounds t_bounds;
+
 const StackBounds& bounds() noexcept {
-    thread_local const StackBounds t_bounds = read_bounds();
+    if (!t_bounds.read) [[unlikely]] {
+        t_bounds = read_bounds();
+        t_bounds.read = true;
+    }
     return t_bounds;
 }
 
@@ -51,7 +60,7 @@ void push_where(lua_State* L) {
     lua_pushliteral(L, "");
 }
 
-int raise_overflow(lua_State* L, size_t left, size_t reserve) {
+[[gnu::noinline, gnu::cold]] int raise_overflow(lua_State* L, size_t left, size_t reserve) {
     push_where(L);
     lua_pushfstring(L,
                     "C stack overflow: recursion through C functions (string.gsub, pcall, table.sort, "
@@ -60,6 +69,12 @@ int raise_overflow(lua_State* L, size_t left, size_t reserve) {
                     static_cast<int>(left / 1024), static_cast<int>(reserve / 1024));
     lua_concat(L, 2);
     return lua_error(L);
+}
+
+// Less than the reserve is left: raise, unless this is a message handler, which gets half.
+[[gnu::noinline, gnu::cold]] void check_near_the_end(lua_State* L, size_t left, size_t reserve) {
+    size_t need = lua_status(L) == LUA_ERRERR ? reserve / 2 : reserve;
+    if (left < need) raise_overflow(L, left, need);
 }
 
 // Raises unless at least the reserve is left. LuaJIT runs a message handler
@@ -71,8 +86,9 @@ void check(lua_State* L) {
     if (b.low == 0) return;
     auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
     size_t left = here > b.low ? here - b.low : 0;
-    size_t need = lua_status(L) == LUA_ERRERR ? b.reserve / 2 : b.reserve;
-    if (left < need) raise_overflow(L, left, need);
+    if (left >= b.reserve) [[likely]]
+        return;
+    check_near_the_end(L, left, b.reserve);
 }
 
 // LUAJIT_MODE_WRAPCFUNC's wrapper: every C function created through the API is called through it.
@@ -91,6 +107,12 @@ size_t c_stack_left() noexcept {
 }
 
 size_t c_stack_reserve() noexcept { return bounds().reserve; }
+
+bool c_stack_low() noexcept {
+    const StackBounds& b = bounds();
+    auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    return b.low != 0 && (here > b.low ? here - b.low : 0) < b.reserve;
+}
 
 void check_c_stack(lua_State* L) { check(L); }
 

@@ -36,6 +36,10 @@ size_t c_stack_left() noexcept;
 /// quarter of a smaller stack).
 size_t c_stack_reserve() noexcept;
 
+/// Whether less than the reserve is left (c_stack_left() < c_stack_reserve(), reading the
+/// thread's bounds once).
+bool c_stack_low() noexcept;
+
 /// Raises a Lua error ("C stack overflow: ...") when the calling thread has
 /// too little native stack left to enter Lua again safely (less than the
 /// reserve; inside a message handler, half of it). Call before any C function

@@ -76,7 +76,7 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
     if (!lua_checkstack(L, !nested ? kTopStack : nested_fast ? kNestedFastStack : kNestedStack))
         return h.error_new(MODRT_ERR_INTERNAL, to_str("function.lua: Lua stack overflow"));
     // Nested calls recurse on this thread's native stack (c_stack_guard.hpp).
-    if (nested && c_stack_left() < c_stack_reserve())
+    if (nested && c_stack_low()) [[unlikely]]
         return h.error_new(MODRT_ERR_INTERNAL,
                            to_str("function.lua: C stack overflow: calls nested on this thread left " +
                                   std::to_string(c_stack_left() / 1024) + " KiB of its native stack, below the " +
