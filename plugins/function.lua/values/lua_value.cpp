@@ -328,8 +328,9 @@ uint64_t value_size_limit(modrt_runtime* runtime) noexcept {
 }
 
 bool scalar_argument_to_modrt(lua_State* L, int idx, modrt_value* out, uint64_t limit) noexcept {
-    uint64_t bytes = kPerValue + (lua_type(L, idx) == LUA_TSTRING ? lua_objlen(L, idx) : 0);
-    return bytes <= limit && scalar_to_modrt(L, idx, out);
+    int type = lua_type(L, idx);
+    uint64_t bytes = kPerValue + (type == LUA_TSTRING ? lua_objlen(L, idx) : 0);
+    return bytes <= limit && scalar_to_modrt(L, idx, type, out);
 }
 
 void to_modrt_value(lua_State* L, int idx, modrt_value* out, const char* what) {

@@ -84,9 +84,9 @@ inline bool push_modrt_scalar(lua_State* L, const modrt_value* value) noexcept {
 /// allocation: nil, boolean, number, string. Returns false, leaving `out`
 /// alone, for anything else. Never raises.
 /// Always inlined: it is the fast call path's result conversion (out of line it cost ~20 instructions a call).
-[[gnu::always_inline]] inline bool scalar_to_modrt(lua_State* L, int idx, modrt_value* out) noexcept {
+/// `type` is lua_type(L, idx), for a caller that has it already.
+[[gnu::always_inline]] inline bool scalar_to_modrt(lua_State* L, int idx, int type, modrt_value* out) noexcept {
     const modrt_host_api& h = host_api();
-    int type = lua_type(L, idx);
     if (type == LUA_TNUMBER) [[likely]] {
         convert_number(lua_tonumber(L, idx), out);
     } else if (type == LUA_TSTRING) {  // lua_tolstring allocates only when it converts a number
@@ -101,6 +101,10 @@ inline bool push_modrt_scalar(lua_State* L, const modrt_value* value) noexcept {
         return false;
     }
     return true;
+}
+/// The same, reading the type itself.
+[[gnu::always_inline]] inline bool scalar_to_modrt(lua_State* L, int idx, modrt_value* out) noexcept {
+    return scalar_to_modrt(L, idx, lua_type(L, idx), out);
 }
 
 /// The runtime's max_value_size (the kernel's default outside a call).

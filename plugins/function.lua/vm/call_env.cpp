@@ -10,7 +10,7 @@ CallEnv current_call(lua_State* L) noexcept {
     if (ws == nullptr) return {};
     modrt_frame* frame = ws->current_frame();
     if (frame == nullptr) return {};
-    return {frame, ws->runtime(), &ws->call_slots(), ws->current_memo()};
+    return {frame, ws->runtime(), &ws->call_slots(), ws->current_memo(), ws};
 }
 
 int* current_scheduler_ref(lua_State* L) noexcept {

@@ -9,7 +9,8 @@
 
 namespace modrt::lua {
 
-class CallSlots;  // call_slots.hpp
+class CallSlots;    // call_slots.hpp
+class WorkerState;  // worker_state.hpp
 
 /// What host modules look up once per call and keep for the rest of it (it cannot change
 /// while the call runs); each call starts with an empty one.
@@ -23,6 +24,7 @@ struct CallEnv {
     modrt_runtime* runtime = nullptr;  ///< the runtime that call belongs to
     CallSlots* slots = nullptr;        ///< values synchronous calls from this state reuse
     CallMemo* memo = nullptr;          ///< the innermost call's
+    WorkerState* state = nullptr;      ///< the state running it
 };
 
 /// The running call of the state behind `L`; every field is null outside a

@@ -25,13 +25,12 @@ constexpr int kFastMaxArgs = WorkerState::kFastMaxArgs;
 // lua_checkstack(kTopStack) never grows the stack and cannot raise.
 constexpr int kTopStack = kFastMaxArgs + 8;
 // The same for a nested call. On the fast path, which also pushes the handler, the C
-// function that started it (start_call, on this state's main thread) left that much room
-// already, so checking cannot grow the stack or raise. Otherwise (a call from a coroutine,
-// whose room is on its own stack) the slow path needs little: a C function running in Lua
-// leaves LUA_MINSTACK (20) slots.
-constexpr int kNestedFastStack = WorkerState::kNestedCallRoom;
+// function that started it (start_call, on this state's main thread) checked that much room
+// already and pushed nothing since, so invoke does not check again. Otherwise (a call from a
+// coroutine, whose room is on its own stack) the slow path needs little: a C function
+// running in Lua leaves LUA_MINSTACK (20) slots.
 constexpr int kNestedStack = 8;
-static_assert(kNestedFastStack >= kTopStack + 1);
+static_assert(WorkerState::kNestedCallRoom >= kTopStack + 1);
 
 // Convert what the method left at `first` (its error when `failed`, else its
 // two results) into c->error / c->result. Protected mode only: may allocate.
@@ -73,7 +72,9 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
     bool nested = call_ != nullptr;
     bool nested_fast = nested && std::exchange(nested_room_, false);
     int base = lua_gettop(L);
-    if (!lua_checkstack(L, !nested ? kTopStack : nested_fast ? kNestedFastStack : kNestedStack))
+    // A nested fast call's room was checked by start_call on this same lua_State, which has
+    // pushed nothing since (lend_nested_room).
+    if (!nested_fast && !lua_checkstack(L, !nested ? kTopStack : kNestedStack))
         return h.error_new(MODRT_ERR_INTERNAL, to_str("function.lua: Lua stack overflow"));
     // Nested calls recurse on this thread's native stack (c_stack_guard.hpp).
     if (nested && c_stack_low()) [[unlikely]]

@@ -109,7 +109,7 @@ int start_call(lua_State* L, const CallSettings* s, modrt_str target, int first_
     if (env.runtime == nullptr) return return_error(L, MODRT_ERR_INTERNAL, kNoCallMessage);
     // Room for a callee nested on this state (its invoke cannot grow the stack), and for ours.
     if (!lua_checkstack(L, WorkerState::kNestedCallRoom + 8)) return luaL_error(L, "call: Lua stack overflow");
-    if (WorkerState* ws = WorkerState::of(L)) ws->lend_nested_room(L);
+    env.state->lend_nested_room(L);
     if (!async)
         if (CallSlot* slot = env.slots->acquire()) return call_in_slot(L, env, *slot, s, target, first_arg, nargs);
     return call_with_owned(L, env.runtime, env.frame, s, target, first_arg, nargs, async);
