@@ -4,6 +4,7 @@
 #include "remote_test_util.hpp"
 
 #include "support/sanitizer.hpp"
+#include "support/wait_until.hpp"
 
 #include <modrt/kernel/runtime.hpp>
 
@@ -64,12 +65,12 @@ protected:
     /// Waits until the serving node runs `n` calls of wait_cancel: a request is in flight for a
     /// while, and one canceled or stopped before it runs never runs at all.
     bool wait_started(int64_t n) {
-        for (int i = 0; i < 500 * kScale; ++i) {
-            CallResult r = server->call("app.api:observed", args_of({Value::boolean(false)}));
-            if (r.ok() && int_at(r.value, "started") >= n) return true;
-            std::this_thread::sleep_for(10ms);
-        }
-        return false;
+        return modrt::test::wait_until(
+            [&] {
+                CallResult r = server->call("app.api:observed", args_of({Value::boolean(false)}));
+                return r.ok() && int_at(r.value, "started") >= n;
+            },
+            5s * kScale, 10ms);
     }
     static int64_t int_at(const Value& v, const char* key) {
         const Value* f = v.find(key);

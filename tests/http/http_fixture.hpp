@@ -5,6 +5,7 @@
 
 #include "http_client.hpp"
 #include "support/scratch_registry.hpp"
+#include "support/wait_until.hpp"
 
 #include <modrt/kernel/runtime.hpp>
 
@@ -96,13 +97,12 @@ protected:
         Value args = Value::array();
         args.items.push_back(Value::string(name));
         args.items.push_back(Value::boolean(true));
-        auto until = std::chrono::steady_clock::now() + limit;
-        while (std::chrono::steady_clock::now() < until) {
-            auto r = rt->call("app:records", args);
-            if (r.ok() && r.value.scalar.i > 0) return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        return false;
+        return modrt::test::wait_until(
+            [&] {
+                auto r = rt->call("app:records", args);
+                return r.ok() && r.value.scalar.i > 0;
+            },
+            limit, std::chrono::milliseconds(5));
     }
 
     std::unique_ptr<Runtime> rt;

@@ -5,6 +5,7 @@
 #include "pool_test_shared.hpp"
 #include "support/bounded_run.hpp"
 #include "support/thread_count.hpp"
+#include "support/wait_until.hpp"
 
 #include <modrt/kernel/runtime.hpp>
 
@@ -146,12 +147,7 @@ inline bool contains(const std::string& haystack, const std::string& needle) {
 
 /// Poll `pred` every 2 ms until it holds or `timeout` passes; returns its last value.
 inline bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 3000ms) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!pred()) {
-        if (std::chrono::steady_clock::now() > deadline) return pred();
-        std::this_thread::sleep_for(2ms);
-    }
-    return true;
+    return modrt::test::wait_until(pred, timeout);
 }
 
 /// Stats of the pool of entry `id` (fails the test when absent).

@@ -2,6 +2,7 @@
 // on time, carry their identity and context, never overlap unless asked, keep their
 // deadline, drain or cancel at stop, and refuse bad entries with a clear registry error.
 #include "support/scratch_registry.hpp"
+#include "support/wait_until.hpp"
 
 #include <modrt/kernel/runtime.hpp>
 
@@ -58,12 +59,12 @@ protected:
         Value args = Value::array();
         args.items.push_back(Value::string(name));
         args.items.push_back(Value::boolean(true));
-        for (int i = 0; i < 2000; ++i) {
-            auto r = rt->call("sch:runs", args);
-            if (r.ok() && r.value.scalar.i > 0) return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        return false;
+        return modrt::test::wait_until(
+            [&] {
+                auto r = rt->call("sch:runs", args);
+                return r.ok() && r.value.scalar.i > 0;
+            },
+            std::chrono::seconds(10), std::chrono::milliseconds(5));
     }
 
     static int64_t field(const Value& run, const char* key) { return run.find(key)->scalar.i; }
