@@ -5,7 +5,7 @@
 
 #include "http_client.hpp"
 #include "support/scratch_registry.hpp"
-#include "support/wait_until.hpp"
+#include "support/await_started.hpp"
 
 #include <modrt/kernel/runtime.hpp>
 
@@ -91,19 +91,8 @@ protected:
         return got;
     }
 
-    /// Poll until a call of wait_cancel or slow named `name` runs (bounded): a request on its
-    /// way can still be refused or dropped, so a test about a running call waits for it.
-    bool await_started(const std::string& name, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-        Value args = Value::array();
-        args.items.push_back(Value::string(name));
-        args.items.push_back(Value::boolean(true));
-        return modrt::test::wait_until(
-            [&] {
-                auto r = rt->call("app:records", args);
-                return r.ok() && r.value.scalar.i > 0;
-            },
-            limit, std::chrono::milliseconds(5));
-    }
+    /// Wait until a call of wait_cancel or slow named `name` runs (support/await_started.hpp).
+    bool await_started(const std::string& name) { return modrt::test::await_started(*rt, "app:records", name); }
 
     std::unique_ptr<Runtime> rt;
 };

@@ -2,7 +2,7 @@
 // on time, carry their identity and context, never overlap unless asked, keep their
 // deadline, drain or cancel at stop, and refuse bad entries with a clear registry error.
 #include "support/scratch_registry.hpp"
-#include "support/wait_until.hpp"
+#include "support/await_started.hpp"
 
 #include <modrt/kernel/runtime.hpp>
 
@@ -54,18 +54,8 @@ protected:
         return r.value.items;
     }
 
-    /// Poll until a run under `name` begins (bounded): stop_triggers before that leaves nothing to stop.
-    bool await_started(const std::string& name) {
-        Value args = Value::array();
-        args.items.push_back(Value::string(name));
-        args.items.push_back(Value::boolean(true));
-        return modrt::test::wait_until(
-            [&] {
-                auto r = rt->call("sch:runs", args);
-                return r.ok() && r.value.scalar.i > 0;
-            },
-            std::chrono::seconds(10), std::chrono::milliseconds(5));
-    }
+    /// Wait until a run under `name` begins: stop_triggers before that leaves nothing to stop.
+    bool await_started(const std::string& name) { return modrt::test::await_started(*rt, "sch:runs", name); }
 
     static int64_t field(const Value& run, const char* key) { return run.find(key)->scalar.i; }
     static std::string text(const Value& run, const char* key) { return run.find(key)->str; }

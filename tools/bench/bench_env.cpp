@@ -46,18 +46,24 @@ constexpr const char* kSumContract = R"yaml(  - name: summer
         methods: {sum: bench:lua_sum_validated}
 )yaml";
 
-}  // namespace
-
-void run_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id, const kernel::Value& args,
-               const kernel::CallOptions* options) {
+// One call per iteration; a failed call stops the benchmark with its message.
+template <typename Call>
+void call_each_iteration(benchmark::State& state, Call call) {
     for (auto _ : state) {
-        kernel::CallResult r = options != nullptr ? rt.call(id, args, *options) : rt.call(id, args);
+        kernel::CallResult r = call();
         if (!r.ok()) {
             state.SkipWithError(r.error->message.c_str());
             break;
         }
         benchmark::DoNotOptimize(r.value.scalar.i);
     }
+}
+
+}  // namespace
+
+void run_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id, const kernel::Value& args,
+               const kernel::CallOptions* options) {
+    call_each_iteration(state, [&] { return options != nullptr ? rt.call(id, args, *options) : rt.call(id, args); });
 }
 
 void run_prepared_calls(benchmark::State& state, kernel::Runtime& rt, std::string_view id, const kernel::Value& args) {
@@ -67,14 +73,7 @@ void run_prepared_calls(benchmark::State& state, kernel::Runtime& rt, std::strin
         state.SkipWithError(why->message.c_str());
         return;
     }
-    for (auto _ : state) {
-        kernel::CallResult r = rt.call(fn, args);
-        if (!r.ok()) {
-            state.SkipWithError(r.error->message.c_str());
-            break;
-        }
-        benchmark::DoNotOptimize(r.value.scalar.i);
-    }
+    call_each_iteration(state, [&] { return rt.call(fn, args); });
 }
 
 BenchEnv& BenchEnv::get() {

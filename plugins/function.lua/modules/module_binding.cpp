@@ -59,6 +59,12 @@ bool binding_allowed(lua_State* L, uint64_t serial) {
     raise_error(L, MODRT_ERR_PERMISSION_DENIED, message.c_str());
 }
 
+// Raise unless module `name`, bound to `serial`, may act in the running call.
+void check_binding(lua_State* L, uint64_t serial, const char* name) {
+    if (!binding_allowed(L, serial)) [[unlikely]]
+        refuse_binding(L, serial, name);
+}
+
 // A gate's check: the module's name (upvalue 3) is read only to refuse.
 void check_gate_binding(lua_State* L, uint64_t serial) {
     if (!binding_allowed(L, serial)) [[unlikely]]
@@ -136,7 +142,7 @@ lua_Number object_serial(lua_State* L, int idx, const char* module) {
         // Not a bound object: let the method report its own argument error.
         return 0;
     }
-    if (!binding_allowed(L, static_cast<uint64_t>(serial))) refuse_binding(L, static_cast<uint64_t>(serial), module);
+    check_binding(L, static_cast<uint64_t>(serial), module);
     return serial;
 }
 
@@ -212,7 +218,7 @@ uint64_t gate_binding(lua_State* L) noexcept {
 }
 
 void check_recorded_binding(lua_State* L, uint64_t serial, const char* module) {
-    if (serial != 0 && !binding_allowed(L, serial)) refuse_binding(L, serial, module);
+    if (serial != 0) check_binding(L, serial, module);
 }
 
 }  // namespace modrt::lua
