@@ -10,6 +10,8 @@ leaves out one-off costs (first-call setup, warm-up).
     tools/ir_per_call.py 'BM_Call/lua_inline$' --bench build-perf/bin/modrt-bench
     tools/ir_per_call.py 'BM_Call/lua_inline$' --top 15      # where they go (self cost)
     tools/ir_per_call.py 'BM_Baseline/lua_pcall$' --collect '*BM_Baseline_lua_pcall*' --count lua_pcall
+    tools/ir_per_call.py 'BM_Nested/lua_funcs_call$' --collect '*BM_Nested_lua_funcs_call*' \
+        --count 'modrt::lua::(anonymous namespace)::funcs_call' --min-times 0.1,1
 """
 import argparse
 import os
@@ -70,11 +72,14 @@ def main():
                     help="callgrind --toggle-collect pattern: what is counted (default: Runtime::call)")
     ap.add_argument("--count", default="modrt::kernel::Runtime::call(",
                     help="name prefix of the function whose calls divide the total")
+    ap.add_argument("--min-times", default="0.02,0.1",
+                    help="the two --benchmark_min_time values (a benchmark whose iteration is long needs longer)")
     args = ap.parse_args()
+    short_time, long_time = (float(t) for t in args.min_times.split(","))
     with tempfile.TemporaryDirectory() as tmp:
         short, long = os.path.join(tmp, "short.out"), os.path.join(tmp, "long.out")
-        run(args.bench, args.filter, 0.02, short, args.collect)
-        run(args.bench, args.filter, 0.1, long, args.collect)
+        run(args.bench, args.filter, short_time, short, args.collect)
+        run(args.bench, args.filter, long_time, long, args.collect)
         t1, c1, s1 = parse(short, args.count)
         t2, c2, s2 = parse(long, args.count)
     if c2 <= c1:

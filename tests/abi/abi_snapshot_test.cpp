@@ -102,7 +102,7 @@ INSTANTIATE_TEST_SUITE_P(Released, AbiSnapshot,
                                            AbiSnapshotCase{"1_1", 1, 600}, AbiSnapshotCase{"1_2", 2, 608},
                                            AbiSnapshotCase{"1_3", 3, 616}, AbiSnapshotCase{"1_4", 4, 624},
                                            AbiSnapshotCase{"1_5", 5, 632}, AbiSnapshotCase{"1_6", 6, 664},
-                                           AbiSnapshotCase{"1_7", 7, 672},
+                                           AbiSnapshotCase{"1_7", 7, 672}, AbiSnapshotCase{"1_8", 8, 680},
                                            AbiSnapshotCase{"current", MODRT_ABI_MINOR, sizeof(modrt_host_api)}),
                          [](const auto& info) { return info.param.tag; });
 

@@ -329,6 +329,16 @@ TEST_F(LuaFuncs, InvalidAndUnknownTargetsAreErrorValues) {
     EXPECT_EQ(at(v, "bad_arg"), str("Invalid"));
 }
 
+TEST_F(LuaFuncs, NestedArgumentsArriveWholeWhateverTheLastCallLeftInTheSlot) {
+    for (int round = 0; round < 2; ++round) {  // the second round runs with every method loaded
+        auto r = call("test.funcs:shapes");
+        ASSERT_TRUE(r.ok()) << r.error->message;
+        EXPECT_EQ(r.value, str("2 number:1 number:2|2 string:x boolean:true|3 nil:nil boolean:false number:2.5|0|"
+                               "3 number:-0 number:9.007199254741e+15 number:9.007199254741e+15|2 boolean:true table|"
+                               "2 number:1 number:2|1 nil:nil"));
+    }
+}
+
 TEST_F(LuaFuncs, ErrorFieldsSurviveLuaLuaNativeAndBack) {
     // Seen in Lua, two calls above the native function (middle runs on its own pool).
     auto r = call("test.funcs:nested_errors", args({str("RATE_LIMITED"), Value::boolean(false), str("inspect")}));

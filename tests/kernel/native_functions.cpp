@@ -134,6 +134,39 @@ MODRT_NATIVE_FUNCTION(scalars) {
     return {};
 }
 
+// rewrite_scalars(...) / rewrite_scalars_itemwise(...): the result starts as ["old", {k: "v"}, 7]
+// (items that hold memory, so a rewrite in place must clear them), then becomes the first 6
+// arguments through ValueSlot::set_scalars: with value_set_scalars, and item by item as it
+// does for a plugin targeting a minor before ABI 1.9. When set_scalars refuses (an argument
+// is not a scalar), the result is what it started as.
+namespace {
+template <unsigned TargetMinor>
+modrt::Error rewrite_scalars(ValueView args, ValueSlot result, const modrt_host_api& host) {
+    result.set_array();
+    result.push().set_string("old");
+    ValueSlot map = result.push();
+    map.set_map();
+    map.insert("k").set_string("v");
+    result.push().set_int(7);
+    modrt_scalar in[6];
+    size_t n = host.value_scalars(args.raw(), in, 6);
+    result.set_scalars<TargetMinor>(in, n < 6 ? n : 6, host);
+    return {};
+}
+}  // namespace
+
+MODRT_NATIVE_FUNCTION(rewrite_scalars) {
+    (void)frame;
+    return rewrite_scalars<MODRT_TARGET_ABI_MINOR>(args, result, modrt::host_api());
+}
+
+MODRT_NATIVE_FUNCTION(rewrite_scalars_itemwise) {
+    (void)frame;
+    modrt_host_api old_kernel = modrt::host_api();
+    old_kernel.value_set_scalars = nullptr;
+    return rewrite_scalars<8>(args, result, old_kernel);
+}
+
 // context(key) -> the frame's context value under key (nil when absent)
 MODRT_NATIVE_FUNCTION(context) {
     result.copy_from(frame.context(args[0].as_string()));

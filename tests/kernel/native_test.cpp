@@ -52,6 +52,14 @@ entries:
     kind: function.native
     source: file://@LIB@
     method: scalar_args_itemwise
+  - name: rewrite_scalars
+    kind: function.native
+    source: file://@LIB@
+    method: rewrite_scalars
+  - name: rewrite_scalars_itemwise
+    kind: function.native
+    source: file://@LIB@
+    method: rewrite_scalars_itemwise
   - name: add_via
     kind: function.native
     source: file://@LIB@
@@ -232,6 +240,37 @@ TEST_F(KernelNative, ScalarArgsReadsAsValueViewDoesWithOrWithoutValueScalars) {
             auto r = call(id, c.args);
             ASSERT_TRUE(r.ok()) << id << ": " << r.error->message;
             EXPECT_EQ(r.value, c.want) << id;
+        }
+    }
+}
+
+TEST_F(KernelNative, SetScalarsRewritesAnArrayWithOrWithoutValueSetScalars) {
+    Value old = array_of({Value::string("old"), Value::map(), Value::integer(7)});
+    old.items[1].insert("k") = Value::string("v");
+    struct Case {
+        Value args;
+        Value want;
+    };
+    const Case cases[] = {
+        // Fewer items than the array held: the string and the map are cleared, the rest dropped.
+        {array_of({Value::integer(-7), Value::number(2.5)}), array_of({Value::integer(-7), Value::number(2.5)})},
+        // More: every type a scalar can have; -0.0 keeps its sign.
+        {array_of({Value(), Value::boolean(true), Value::boolean(false), Value::integer(int64_t(1) << 60),
+                   Value::number(-0.0)}),
+         array_of({Value(), Value::boolean(true), Value::boolean(false), Value::integer(int64_t(1) << 60),
+                   Value::number(-0.0)})},
+        {Value::array(), Value::array()},
+        // A string among them: refused, the array is left as it was.
+        {array_of({Value::integer(1), Value::string("s")}), old},
+    };
+    for (const char* id : {"nat:rewrite_scalars", "nat:rewrite_scalars_itemwise"}) {
+        for (const Case& c : cases) {
+            auto r = call(id, c.args);
+            ASSERT_TRUE(r.ok()) << id << ": " << r.error->message;
+            EXPECT_EQ(r.value, c.want) << id;
+            if (r.value.type == MODRT_ARRAY && r.value.items.size() == 5) {
+                EXPECT_TRUE(std::signbit(r.value.items[4].scalar.n)) << id;
+            }
         }
     }
 }

@@ -3,20 +3,25 @@
 # doing the same), in the same run: each serves GET /hello?name=Ada with a Lua handler that
 # reads the query parameter and writes a JSON string, on 2 workers, loaded by
 # `wrk -t1 -c50 --latency`. Prints requests/s and p99 latency for both. Not a test.
+# Both servers stay up for the whole run and are measured in alternation, one round after
+# another: on this 2-core VM one side's figure moves by up to a fifth from one minute to the
+# next (nginx+lua alone gave 48-73 k req/s in one day), so a single pair decides nothing.
+# Each round's ratio is printed, then their median.
 #
-#   tools/http/bench_http.sh [--build DIR] [--duration 10s] [--connections 50] [--install]
+#   tools/http/bench_http.sh [--build DIR] [--duration 10s] [--connections 50] [--rounds 3] [--install]
 #
 # Needs wrk, nginx and libnginx-mod-http-lua. --install installs them with apt-get. Debian's
 # nginx Lua module pulls in OpenResty's LuaJIT (libluajit2-5.1-2), which replaces
 # libluajit-5.1-2/-dev; modrt links its own LuaJIT (cmake/LuaJIT.cmake), so neither matters to it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-build=build duration=10s connections=50 install=0
+build=build duration=10s connections=50 rounds=3 install=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
     --install) install=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -114,14 +119,27 @@ wait_for "$nginx_port" nginx
 echo "modrt answers: $(curl -s "http://127.0.0.1:$modrt_port/hello?name=Ada")"
 echo "nginx answers: $(curl -s "http://127.0.0.1:$nginx_port/hello?name=Ada")"
 
-run() {  # run NAME PORT: warm up, then measure; prints "NAME req/s p99"
+run() {  # run NAME PORT ROUND: warm up, then measure; prints "NAME req/s p99", keeps req/s
   wrk -t1 -c"$connections" -d2s "http://127.0.0.1:$2/hello?name=Ada" >/dev/null
-  wrk -t1 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$2/hello?name=Ada" > "$work/$1.wrk"
+  wrk -t1 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$2/hello?name=Ada" > "$work/$1.$3.wrk"
   local rps p99
-  rps=$(awk '/Requests\/sec/ {print $2}' "$work/$1.wrk")
-  p99=$(awk '$1 == "99%" {print $2}' "$work/$1.wrk")
-  printf '%-10s %12s req/s   p99 %s\n' "$1" "$rps" "$p99"
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/$1.$3.wrk")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/$1.$3.wrk")
+  printf '  %-10s %12s req/s   p99 %s\n' "$1" "$rps" "$p99"
+  echo "$rps" > "$work/$1.$3.rps"
 }
-echo "wrk -t1 -c$connections -d$duration, 2 workers each, $(nproc) cores:"
-run modrt "$modrt_port"
-run nginx+lua "$nginx_port"
+echo "wrk -t1 -c$connections -d$duration, 2 workers each, $(nproc) cores, $rounds alternating rounds:"
+for r in $(seq "$rounds"); do
+  echo "round $r:"
+  run modrt "$modrt_port" "$r"
+  run nginx+lua "$nginx_port" "$r"
+done
+python3 - "$work" "$rounds" <<'PY'
+import statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+read = lambda name, r: float(open(f"{work}/{name}.{r}.rps").read())
+ratios = [read("modrt", r) / read("nginx+lua", r) for r in range(1, rounds + 1)]
+print("ratio modrt / nginx+lua (req/s) per round: " + ", ".join(f"{x:.2f}" for x in ratios))
+print(f"ratio modrt / nginx+lua: median {statistics.median(ratios):.2f} over {rounds} rounds "
+      f"(range {min(ratios):.2f}-{max(ratios):.2f})")
+PY

@@ -160,6 +160,28 @@ void h_set_array(modrt_value* v, size_t reserve) noexcept {
         v->items.reserve(reserve);
     });
 }
+int h_set_scalars(modrt_value* v, const modrt_scalar* in, size_t n) noexcept {
+    if (!v || (n > 0 && !in)) return 0;
+    for (size_t i = 0; i < n; ++i)
+        if (in[i].type > MODRT_NUMBER) return 0;  // NIL, BOOL, INT, NUMBER are the first four
+    write_or_nil(v, [&] {
+        // Items are rewritten in place: a call slot reused for calls of the same shape
+        // neither frees nor allocates (an item that held a string or a container is cleared).
+        if (v->type != MODRT_ARRAY) v->reset(MODRT_ARRAY);
+        if (v->items.size() != n) v->items.resize(n);
+        modrt_value* items = v->items.data();
+        for (size_t i = 0; i < n; ++i) {
+            modrt_value& item = items[i];
+            if (item.type >= MODRT_STRING) item.reset(in[i].type);
+            item.type = in[i].type;
+            item.scalar = {};
+            if (in[i].type == MODRT_NUMBER) item.scalar.n = in[i].as.n;
+            else if (in[i].type == MODRT_BOOL) item.scalar.b = in[i].as.i != 0;
+            else if (in[i].type == MODRT_INT) item.scalar.i = in[i].as.i;
+        }
+    });
+    return v->type == MODRT_ARRAY ? 1 : 0;  // nil: out of memory (counted)
+}
 void h_set_map(modrt_value* v, size_t reserve) noexcept {
     write_or_nil(v, [&] {
         v->reset(MODRT_MAP);
@@ -501,6 +523,7 @@ modrt_host_api make_host_api(modrt_runtime* rt) {
     h.root_frame_cancel = root_frame_cancel;
     h.root_frame_release = root_frame_release;
     h.root_frame_renew = root_frame_renew;
+    h.value_set_scalars = h_set_scalars;
     h.frame_attachment = frame_attachment;
     h.next_invoke_with = h_next_invoke_with;
     h.value_size_limit = h_value_size_limit;

@@ -333,6 +333,21 @@ bool scalar_argument_to_modrt(lua_State* L, int idx, modrt_value* out, uint64_t 
     return bytes <= limit && scalar_to_modrt(L, idx, type, out);
 }
 
+bool scalar_arguments_to_modrt(lua_State* L, int first, int count, modrt_value* args, uint64_t limit) noexcept {
+    if (count > kBulkScalars || kPerValue > limit) return false;
+    modrt_scalar items[kBulkScalars];
+    for (int i = 0; i < count; ++i) {
+        int idx = first + i;
+        switch (lua_type(L, idx)) {
+            case LUA_TNUMBER: items[i] = number_scalar(lua_tonumber(L, idx)); break;
+            case LUA_TBOOLEAN: items[i] = modrt_scalar{MODRT_BOOL, {lua_toboolean(L, idx)}}; break;
+            case LUA_TNIL: items[i] = modrt_scalar{MODRT_NIL, {0}}; break;
+            default: return false;
+        }
+    }
+    return ValueSlot(args).set_scalars(items, static_cast<size_t>(count));
+}
+
 void to_modrt_value(lua_State* L, int idx, modrt_value* out, const char* what) {
     Budget b;
     b.limit = value_size_limit(current_call(L).runtime);

@@ -47,15 +47,27 @@ inline constexpr int64_t kMaxExactInt = int64_t(1) << 53;
 // The scalar conversions below are inline: the call fast path runs them on
 // every call, and a call into another file costs about as much as the work.
 
-/// Store a Lua number: integral and within +-2^53 -> int, else number.
-inline void convert_number(lua_Number d, modrt_value* out) noexcept {
-    const modrt_host_api& h = host_api();
+/// A Lua number as modrt stores it: integral and within +-2^53 -> int, else number.
+inline modrt_scalar number_scalar(lua_Number d) noexcept {
     // In range first (NaN fails it), then integral: the truncation round-trips.
     constexpr auto kMax = static_cast<double>(kMaxExactInt);
+    modrt_scalar s{MODRT_NUMBER, {0}};
     // -0.0 stays a number: as an int it would lose its sign, and JSON can write it.
-    if (d >= -kMax && d <= kMax && static_cast<double>(static_cast<int64_t>(d)) == d && (d != 0 || !std::signbit(d)))
-        h.value_set_int(out, static_cast<int64_t>(d));
-    else h.value_set_number(out, d);
+    if (d >= -kMax && d <= kMax && static_cast<double>(static_cast<int64_t>(d)) == d && (d != 0 || !std::signbit(d))) {
+        s.type = MODRT_INT;
+        s.as.i = static_cast<int64_t>(d);
+    } else {
+        s.as.n = d;
+    }
+    return s;
+}
+
+/// Store a Lua number (number_scalar's rule).
+inline void convert_number(lua_Number d, modrt_value* out) noexcept {
+    const modrt_host_api& h = host_api();
+    modrt_scalar s = number_scalar(d);
+    if (s.type == MODRT_INT) h.value_set_int(out, s.as.i);
+    else h.value_set_number(out, s.as.n);
 }
 
 /// Whether push_scalar can push `s` without Lua allocation (nil, bool, number, int within +-2^53).
@@ -114,6 +126,12 @@ uint64_t value_size_limit(modrt_runtime* runtime) noexcept;
 /// value_size_limit; false, writing nothing, otherwise (a table, a string past the limit).
 /// Never raises, so it needs no protected call.
 bool scalar_argument_to_modrt(lua_State* L, int idx, modrt_value* out, uint64_t limit) noexcept;
+
+/// The `count` Lua values from `first` written into `args` as an array with one host call
+/// (value_set_scalars), when each is a nil, boolean or number and count <= kBulkScalars;
+/// false, writing nothing, otherwise. Never raises.
+inline constexpr int kBulkScalars = 16;
+bool scalar_arguments_to_modrt(lua_State* L, int first, int count, modrt_value* args, uint64_t limit) noexcept;
 
 /// Write the Lua value at `idx` into `out` (a slot owned by the caller).
 /// Raises an INVALID error userdata whose message starts with `what` when

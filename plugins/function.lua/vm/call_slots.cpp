@@ -18,8 +18,7 @@ CallSlot* CallSlots::acquire() noexcept {
         slots_[made_++] = fresh;
     }
     CallSlot& s = slots_[used_++];
-    h.value_set_array(s.args, 0);  // keeps the array's capacity for the next call
-    h.value_set_nil(s.result);
+    h.value_set_nil(s.result);  // the arguments are written whole by the call (read_arguments)
     if (s.error != nullptr) {  // a Lua error stopped its last user before it was pushed
         h.error_free(s.error);
         s.error = nullptr;

@@ -137,6 +137,9 @@
  *    worker and renews it for each request instead of releasing it and making
  *    another (making and releasing one cost an HTTP request ~2,000 instructions,
  *    renewing ~1,000). Host table 680 bytes.
+ *  1.9: host value_set_scalars, the writing side of value_scalars: a kind
+ *    or module makes a call's arguments of scalars with one call instead of
+ *    one push and one set per item. Host table 688 bytes.
  */
 #ifndef MODRT_ABI_H
 #define MODRT_ABI_H
@@ -151,7 +154,7 @@ extern "C" {
 /** ABI major: a plugin with another major is refused. */
 #define MODRT_ABI_MAJOR 1
 /** ABI minor of this header (the kernel built with it speaks this minor); see the rule above. */
-#define MODRT_ABI_MINOR 8
+#define MODRT_ABI_MINOR 9
 
 /** The oldest minor this plugin needs (rule 1): what its descriptor's abi_minor says. Define it before including this header to target an older kernel. */
 #ifndef MODRT_TARGET_ABI_MINOR
@@ -579,6 +582,10 @@ typedef struct modrt_host_api {
     /** Make `frame` (from root_frame_new or root_frame_renew, every call made under it returned) a fresh root frame with `options`, `attachment_key` and `attachment`, exactly as root_frame_release then root_frame_new would (its children are canceled, its cancellation, deadline, context, actor and scope are forgotten), but keeping its memory. Returns `frame`; NULL when out of memory, and then `frame` is released. NULL `frame` makes a new one in `runtime`; otherwise `runtime` must be the frame's. */
     modrt_frame* (*root_frame_renew)(modrt_runtime* runtime, modrt_frame* frame, const modrt_call_options* options,
                                      modrt_str attachment_key, void* attachment);
+
+    /* -- minor 9: writing scalars in bulk -- */
+    /** Make `value` an array of exactly the `count` scalars in items[0..count) (types NIL, BOOL, INT and NUMBER, read as value_scalars writes them), keeping its memory for the next time. Returns 1; 0 when an item has another type (`value` is then unchanged) or when out of memory (`value` is then nil). */
+    int (*value_set_scalars)(modrt_value* value, const modrt_scalar* items, size_t count);
 } modrt_host_api;
 
 /* ------------------------------------------------------------------------ */

@@ -28,11 +28,14 @@ modrt_call_options call_options(const CallSettings& s) {
     return options;
 }
 
-// Convert the `nargs` Lua values from `first_arg` into `args` (an empty array). On failure
-// pushes the error value and returns false. Scalars need no protected call.
+// Convert the `nargs` Lua values from `first_arg` into `args` (an array then). On failure
+// pushes the error value and returns false. Scalars need no protected call, and when all
+// are scalars they go in one host call.
 bool read_arguments(lua_State* L, modrt_runtime* runtime, int first_arg, int nargs, modrt_value* args) {
     const modrt_host_api& h = host_api();
     uint64_t limit = value_size_limit(runtime);  // once per call, not per argument
+    if (scalar_arguments_to_modrt(L, first_arg, nargs, args, limit)) return true;
+    h.value_set_array(args, static_cast<size_t>(nargs));
     for (int i = 0; i < nargs; ++i) {
         modrt_value* arg = h.value_push(args);
         if (!scalar_argument_to_modrt(L, first_arg + i, arg, limit) &&
@@ -75,7 +78,6 @@ int call_with_owned(lua_State* L, modrt_runtime* runtime, modrt_frame* frame, co
                     modrt_str target, int first_arg, int nargs, bool async) {
     const modrt_host_api& h = host_api();
     OwnedKernel* args = push_owned(L);
-    h.value_set_array(args->value, static_cast<size_t>(nargs));
     if (!read_arguments(L, runtime, first_arg, nargs, args->value)) return return_error_on_top(L);
     modrt_call_options options = s != nullptr ? call_options(*s) : modrt_call_options{};
     const modrt_call_options* opts = s != nullptr ? &options : nullptr;

@@ -112,6 +112,28 @@ public:
     void set_bytes(std::string_view b) const noexcept { host_api().value_set_bytes(v_, to_str(b)); }
     void set_array(size_t reserve = 0) const noexcept { host_api().value_set_array(v_, reserve); }
     void set_map(size_t reserve = 0) const noexcept { host_api().value_set_map(v_, reserve); }
+    /// Become an array of exactly these scalars (NIL, BOOL, INT, NUMBER, as ScalarArgs reads
+    /// them) with one host call from minor 9 on (value_set_scalars), item by item for an
+    /// older target. False when an item has another type (the slot is then unchanged) or
+    /// when out of memory. `h`: the host table to write through (the default; a test passes another).
+    template <unsigned TargetMinor = MODRT_TARGET_ABI_MINOR>
+    bool set_scalars(const modrt_scalar* items, size_t count, const modrt_host_api& h = host_api()) const noexcept {
+        if constexpr (TargetMinor >= 9) {
+            return h.value_set_scalars(v_, items, count) != 0;
+        } else {
+            for (size_t i = 0; i < count; ++i)
+                if (items[i].type > MODRT_NUMBER) return false;
+            h.value_set_array(v_, count);
+            for (size_t i = 0; i < count; ++i) {
+                modrt_value* item = h.value_push(v_);
+                if (item == nullptr) return false;
+                if (items[i].type == MODRT_BOOL) h.value_set_bool(item, items[i].as.i != 0 ? 1 : 0);
+                else if (items[i].type == MODRT_INT) h.value_set_int(item, items[i].as.i);
+                else if (items[i].type == MODRT_NUMBER) h.value_set_number(item, items[i].as.n);
+            }
+            return h.value_type(v_) == MODRT_ARRAY;
+        }
+    }
     /// Append an item; the slot is valid until this value's next push/insert/set.
     ValueSlot push() const noexcept { return ValueSlot(host_api().value_push(v_)); }
     /// Insert or replace `key`; the slot is valid until this value's next push/insert/set.
