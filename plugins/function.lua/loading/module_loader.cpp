@@ -52,19 +52,17 @@ void ModuleLoader::load_module(lua_State* L, const std::shared_ptr<const ModuleS
     lua_settop(L, top + 1);
 }
 
-int ModuleLoader::find_function(uint64_t serial) noexcept {
-    auto it = functions_.find(serial);
-    if (it == functions_.end()) return 0;
+const ModuleLoader::LoadedMethod* ModuleLoader::find_method(uint64_t serial) noexcept {
+    auto it = methods_.find(serial);
+    if (it == methods_.end()) return nullptr;
     last_serial_ = serial;
-    last_index_ = it->second;
-    return last_index_;
+    last_ = &it->second;
+    return last_;
 }
 
 void ModuleLoader::push_entry_function(lua_State* L, const std::shared_ptr<const ModuleSpec>& spec) {
-    if (int index = function_index(spec->serial); index != 0) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, functions_ref_);
-        lua_rawgeti(L, -1, index);
-        lua_remove(L, -2);
+    if (const LoadedMethod* m = method(spec->serial)) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, m->ref);
         return;
     }
     load_module(L, spec);
@@ -81,12 +79,15 @@ void ModuleLoader::push_entry_function(lua_State* L, const std::shared_ptr<const
     }
     lua_remove(L, -2);
     // Indexes are 1, 2, ... so the functions table keeps them in its array part.
-    int index = static_cast<int>(functions_.size()) + 1;
+    LoadedMethod m;
+    m.index = static_cast<int>(methods_.size()) + 1;
     lua_rawgeti(L, LUA_REGISTRYINDEX, functions_ref_);
     lua_pushvalue(L, -2);
-    lua_rawseti(L, -2, index);
+    lua_rawseti(L, -2, m.index);
     lua_pop(L, 1);
-    functions_.emplace(spec->serial, index);
+    lua_pushvalue(L, -1);
+    m.ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    methods_.emplace(spec->serial, m);
 }
 
 void ModuleLoader::push_library(lua_State* L, const std::shared_ptr<const ModuleSpec>& lib) {

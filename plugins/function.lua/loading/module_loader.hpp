@@ -32,22 +32,29 @@ public:
     /// Run the chunk of `spec` in a new module environment; pushes what it returned. Raises on failure.
     void load_module(lua_State* L, const std::shared_ptr<const ModuleSpec>& spec);
 
-    /// Index of the entry's method in the table of loaded methods, 0 when not loaded yet.
-    /// Inline: the fast call path asks on every call, and a worker mostly calls the same
-    /// entry again (then no hash, whose division costs more than the rest).
-    int function_index(uint64_t serial) noexcept {
-        return serial == last_serial_ ? last_index_ : find_function(serial);
+    /// Where a loaded method is kept: at `index` in the table of loaded methods, which the top
+    /// level reaches on the state's stack, and under a registry ref of its own, `ref`, for a
+    /// nested call, which cannot reach that stack slot (one registry lookup instead of two).
+    struct LoadedMethod {
+        int index = 0;
+        int ref = LUA_NOREF;
+    };
+    /// The entry's method, or null when it is not loaded yet. Inline: the fast call path asks
+    /// on every call, and a worker mostly calls the same entry again (then no hash, whose
+    /// division costs more than the rest).
+    const LoadedMethod* method(uint64_t serial) noexcept {
+        return serial == last_serial_ ? last_ : find_method(serial);
     }
 
 private:
-    int find_function(uint64_t serial) noexcept;
+    const LoadedMethod* find_method(uint64_t serial) noexcept;
 
     int handler_ref_ = LUA_NOREF;
     int functions_ref_ = LUA_NOREF;
     std::unordered_map<uint64_t, std::shared_ptr<const ModuleSpec>> specs_;
-    std::unordered_map<uint64_t, int> functions_;  // entry serial -> index in the functions table
-    uint64_t last_serial_ = 0;                     // the last hit in functions_ (serials start at 1)
-    int last_index_ = 0;
+    std::unordered_map<uint64_t, LoadedMethod> methods_;  // entry serial -> where its method is
+    uint64_t last_serial_ = 0;                            // the last hit in methods_ (serials start at 1)
+    const LoadedMethod* last_ = nullptr;                  // nodes of an unordered_map never move
     std::unordered_map<std::string, int> libraries_;  // library id -> registry ref (kLoading while running)
 };
 

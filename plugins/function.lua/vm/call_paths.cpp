@@ -127,8 +127,8 @@ modrt_error* WorkerState::invoke(const std::shared_ptr<const ModuleSpec>& spec, 
 // allocation. Returns false, stack untouched, when the slow path must run.
 bool WorkerState::call_fast(CallCtx& c, int base, bool nested) noexcept {
     lua_State* L = L_;
-    int fn = loader_.function_index((*c.spec)->serial);
-    if (fn == 0) return false;
+    const ModuleLoader::LoadedMethod* method = loader_.method((*c.spec)->serial);
+    if (method == nullptr) return false;
     ScalarArgs<kFastMaxArgs> args{ValueView(c.args)};
     size_t nargs = args.size();
     if (nargs > kFastMaxArgs) return false;
@@ -141,11 +141,9 @@ bool WorkerState::call_fast(CallCtx& c, int base, bool nested) noexcept {
         // path's second protected call cost ~1,100 instructions).
         lua_rawgeti(L, LUA_REGISTRYINDEX, refs_.handler);
         handler = ++base;
-        lua_rawgeti(L, LUA_REGISTRYINDEX, refs_.functions);
-        lua_rawgeti(L, -1, fn);
-        lua_replace(L, -2);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, method->ref);
     } else {
-        lua_rawgeti(L, kFunctionsSlot, fn);
+        lua_rawgeti(L, kFunctionsSlot, method->index);
     }
     for (size_t i = 0; i < nargs; ++i) push_scalar(L, args.item(i));
     if (lua_pcall(L, static_cast<int>(nargs), 2, handler) != 0) {

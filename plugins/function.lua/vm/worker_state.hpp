@@ -95,7 +95,7 @@ public:
     /// without a registry lookup (luaL_ref keys sit in the registry's hash part:
     /// a lua_rawgeti there cost ~70 instructions, a stack slot costs nothing).
     static constexpr int kHandlerSlot = 1;    ///< traceback_handler
-    static constexpr int kFunctionsSlot = 2;  ///< the table of loaded methods (ModuleLoader::function_index)
+    static constexpr int kFunctionsSlot = 2;  ///< the table of loaded methods (ModuleLoader::LoadedMethod::index)
     static constexpr int kResidentSlots = 2;
     /// The fast path takes at most this many arguments.
     static constexpr int kFastMaxArgs = 16;
@@ -113,7 +113,7 @@ public:
         int handler = LUA_NOREF;    ///< traceback_handler
         int call = LUA_NOREF;       ///< the slow path's protected body
         int finish = LUA_NOREF;     ///< converts results and errors the fast path cannot
-        int functions = LUA_NOREF;  ///< the table of loaded methods, by function_index
+        int functions = LUA_NOREF;  ///< the table of loaded methods, by LoadedMethod::index
     };
     const Refs& refs() const noexcept { return refs_; }
 
