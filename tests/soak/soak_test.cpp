@@ -165,7 +165,8 @@ TEST(Soak, EveryCallCompletesExactlyOnceMemorySettlesNoThreadLeft) {
     const uint64_t invocations = state.invocations.load();
 
     rt.reset();  // drops whatever is still queued (finishing those futures) and joins every worker
-    const bool threads_back = eventually([&] { return thread_count() <= threads_before; });
+    const bool threads_back =
+        eventually([&] { return thread_count() <= threads_before; }, std::chrono::seconds(30));
     const size_t threads_after = thread_count();
 
     // Per-call bookkeeping, now that nothing can run any more.
