@@ -109,7 +109,7 @@ TEST_F(LuaIsolation, ALibraryTableConvertsAsTheTableBehindItsView) {
 class LuaIsolationBinding : public LuaIsolation {};
 
 TEST_F(LuaIsolationBinding, AClosureHoldingAnotherEntrysModulesFailsInAVictimsCall) {
-    for (const char* what : {"funcs", "ctx", "ctx_all", "security", "contract", "executor"}) {
+    for (const char* what : {"funcs", "ctx", "ctx_all", "security", "contract", "executor", "derived"}) {
         auto planted = call("iso:attacker", args({str("plant"), str(what)}), iso_as("user:attacker", Value::map()));
         ASSERT_TRUE(planted.ok()) << what << ": " << planted.error->message;
 
@@ -118,9 +118,9 @@ TEST_F(LuaIsolationBinding, AClosureHoldingAnotherEntrysModulesFailsInAVictimsCa
             auto r = call(victim, args({str(what)}), iso_as("user:victim", secret));
             ASSERT_FALSE(r.ok()) << what << " via " << victim << " ran: " << json(r.value);
             EXPECT_EQ(r.error->kind, MODRT_ERR_PERMISSION_DENIED) << r.error->message;
-            std::string module = std::string(what) == "executor"  ? "funcs"
-                                 : std::string(what) == "ctx_all" ? "ctx"
-                                                                  : what;
+            std::string module = std::string(what) == "executor" || std::string(what) == "derived" ? "funcs"
+                                 : std::string(what) == "ctx_all"                                ? "ctx"
+                                                                                                 : what;
             EXPECT_TRUE(iso_contains(r.error->message, "module '" + module +
                                                            "' was required by 'iso:attacker' and "
                                                            "cannot be used by a call of '" +
@@ -145,6 +145,10 @@ TEST_F(LuaIsolationBinding, ThePlantedClosureStillWorksInItsOwnEntrysCalls) {
     EXPECT_EQ(r.value, str("sink:stolen"));
     ASSERT_TRUE(call("iso:attacker", args({str("plant"), str("executor")})).ok());
     r = call("iso:attacker", args({str("own"), str("executor")}));
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.value, str("sink:stolen"));
+    ASSERT_TRUE(call("iso:attacker", args({str("plant"), str("derived")})).ok());
+    r = call("iso:attacker", args({str("own"), str("derived")}));
     ASSERT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(r.value, str("sink:stolen"));
 }

@@ -118,6 +118,11 @@ void nested_loop(benchmark::State& state, std::string_view id) {
 }
 void BM_Baseline_lua_plain_call(benchmark::State& state) { nested_loop(state, "bench:lua_plain"); }
 void BM_Nested_lua_funcs_call(benchmark::State& state) { nested_loop(state, "bench:lua_nested"); }
+// The same caller interpreted (jit: false): LuaJIT cannot compile a call to a C function into a
+// trace, so the compiled loop leaves its trace and comes back around every funcs.call.
+void BM_Nested_lua_funcs_call_interpreted(benchmark::State& state) {
+    nested_loop(state, "bench:lua_nested_interpreted");
+}
 
 // The same call checked by security.policy: a strict runtime, a scope of 20 policies.
 void BM_Call_lua_inline_secured(benchmark::State& state) {
@@ -140,5 +145,6 @@ BENCHMARK(BM_Call_lua_sum)->Name("BM_Call/lua_sum");
 BENCHMARK(BM_Call_contract_validated)->Name("BM_Call/contract_validated");
 BENCHMARK(BM_Baseline_lua_plain_call)->Name("BM_Baseline/lua_plain_call");
 BENCHMARK(BM_Nested_lua_funcs_call)->Name("BM_Nested/lua_funcs_call");
+BENCHMARK(BM_Nested_lua_funcs_call_interpreted)->Name("BM_Nested/lua_funcs_call_interpreted");
 
 }  // namespace modrt::bench

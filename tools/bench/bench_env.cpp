@@ -94,6 +94,8 @@ BenchEnv::BenchEnv() {
         << entry("lua_add_static1", "function.lua", "bench.lua", "add", "{type: static, workers: 1}")
         << entry("lua_sum", "function.lua", "bench.lua", "sum", "")
         << entry("lua_nested", "function.lua", "nested.lua", "nested", "") << "    modules: [funcs]\n"
+        << entry("lua_nested_interpreted", "function.lua", "nested.lua", "nested", "")
+        << "    modules: [funcs]\n    jit: false\n"
         << entry("lua_plain", "function.lua", "nested.lua", "plain", "") << "    modules: [funcs]\n"
         << entry("lua_sum_validated", "function.lua", "bench.lua", "sum", "") << kSumContract
         << entry("lua_cpu", "function.lua", "bench.lua", "mandel", "")

@@ -161,6 +161,7 @@ void h_set_array(modrt_value* v, size_t reserve) noexcept {
     });
 }
 int h_set_scalars(modrt_value* v, const modrt_scalar* in, size_t n) noexcept {
+    static_assert(sizeof(modrt_value{}.scalar) == sizeof(modrt_scalar{}.as));
     if (!v || (n > 0 && !in)) return 0;
     for (size_t i = 0; i < n; ++i)
         if (in[i].type > MODRT_NUMBER) return 0;  // NIL, BOOL, INT, NUMBER are the first four
@@ -172,12 +173,16 @@ int h_set_scalars(modrt_value* v, const modrt_scalar* in, size_t n) noexcept {
         modrt_value* items = v->items.data();
         for (size_t i = 0; i < n; ++i) {
             modrt_value& item = items[i];
-            if (item.type >= MODRT_STRING) item.reset(in[i].type);
-            item.type = in[i].type;
-            item.scalar = {};
-            if (in[i].type == MODRT_NUMBER) item.scalar.n = in[i].as.n;
-            else if (in[i].type == MODRT_BOOL) item.scalar.b = in[i].as.i != 0;
-            else if (in[i].type == MODRT_INT) item.scalar.i = in[i].as.i;
+            const modrt_value_type t = in[i].type;
+            if (item.type >= MODRT_STRING) item.reset(t);
+            item.type = t;
+            if (t == MODRT_BOOL) {
+                item.scalar.i = 0;
+                item.scalar.b = in[i].as.i != 0;
+            } else {  // the 8 bytes as they come: an int64_t, a double, or zero (nil)
+                std::memcpy(&item.scalar, &in[i].as, sizeof item.scalar);
+                if (t == MODRT_NIL) item.scalar.i = 0;
+            }
         }
     });
     return v->type == MODRT_ARRAY ? 1 : 0;  // nil: out of memory (counted)

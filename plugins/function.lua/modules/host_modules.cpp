@@ -19,7 +19,8 @@ namespace modrt::lua {
 namespace {
 
 constexpr HostModule kModules[] = {
-    {"funcs", open_funcs_module},
+    // Executors record their binding: funcs.call, on every nested call, binds nothing after.
+    {"funcs", open_funcs_module, true},
     {"ctx", open_ctx_module},
     {"security", open_security_module},
     {"contract", open_contract_module},

@@ -17,8 +17,9 @@ CallSlot* CallSlots::acquire() noexcept {
         }
         slots_[made_++] = fresh;
     }
+    // Neither value is cleared: the call writes its arguments whole (read_arguments) and the
+    // kernel its result (host call), each keeping the memory the last call at this level left.
     CallSlot& s = slots_[used_++];
-    h.value_set_nil(s.result);  // the arguments are written whole by the call (read_arguments)
     if (s.error != nullptr) {  // a Lua error stopped its last user before it was pushed
         h.error_free(s.error);
         s.error = nullptr;

@@ -32,8 +32,8 @@ public:
     CallSlots& operator=(const CallSlots&) = delete;
     ~CallSlots() { free_all(); }
 
-    /// The next level's slot with result nil and args as the last call left them (the
-    /// caller writes them whole, keeping their memory), or null when
+    /// The next level's slot, args and result as the last call at this level left them (the
+    /// call writes both whole, keeping their memory), or null when
     /// none can be had (too deep, out of memory): the caller then owns its values itself.
     CallSlot* acquire() noexcept;
     /// Give back the slot acquire returned last.

@@ -21,8 +21,12 @@ namespace {
 
 char kExecMetaKey;  // registry key (its address) of the executor metatable
 
-// An executor is the settings its calls get (call_settings.hpp). Trivially destructible: __gc frees it.
-using ExecBox = CallSettings;
+// An executor: the settings its calls get (call_settings.hpp) and the module instance that
+// made it. Trivially destructible: __gc frees the settings.
+struct ExecBox {
+    CallSettings settings;
+    uint64_t binding;  ///< gate_binding when made (module_binding.hpp), or its maker's
+};
 
 ExecBox* test_exec(lua_State* L, int idx) {
     if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx)) return nullptr;
@@ -33,14 +37,17 @@ ExecBox* test_exec(lua_State* L, int idx) {
     return same ? static_cast<ExecBox*>(lua_touserdata(L, idx)) : nullptr;
 }
 
-ExecBox& check_exec(lua_State* L, int idx) {
+// An executor acts only where the module that made it may (module_binding.hpp): checked
+// here, as the funcs module records its objects' binding (host_modules.cpp).
+const ExecBox& check_exec(lua_State* L, int idx) {
     ExecBox* e = test_exec(L, idx);
     if (e == nullptr) luaL_typerror(L, idx, "executor");
+    check_recorded_binding(L, e->binding, "funcs");
     return *e;
 }
 
 int exec_gc(lua_State* L) {
-    free_call_settings(static_cast<ExecBox*>(lua_touserdata(L, 1)));
+    free_call_settings(&static_cast<ExecBox*>(lua_touserdata(L, 1))->settings);
     return 0;
 }
 
@@ -66,7 +73,6 @@ void push_exec_metatable(lua_State* L) {
     lua_createtable(L, 0, 4);
     lua_createtable(L, 0, 6);
     luaL_register(L, nullptr, methods);
-    bind_methods(L, -1, "funcs");  // an executor acts only where the module that made it may
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, exec_gc);
     lua_setfield(L, -2, "__gc");
@@ -79,13 +85,14 @@ void push_exec_metatable(lua_State* L) {
     lua_rawset(L, LUA_REGISTRYINDEX);
 }
 
-// Push a new executor with the settings of `from` (null: none).
+// Push a new executor with the settings and binding of `from`; null: none, bound to the
+// module instance whose funcs.new runs.
 ExecBox* push_exec(lua_State* L, const ExecBox* from) {
     auto* e = static_cast<ExecBox*>(lua_newuserdata(L, sizeof(ExecBox)));
-    *e = ExecBox{};
+    *e = ExecBox{CallSettings{}, from != nullptr ? from->binding : gate_binding(L)};
     push_exec_metatable(L);
     lua_setmetatable(L, -2);
-    if (from != nullptr) copy_call_settings(e, *from);  // no Lua: nothing raises while the copies are made
+    if (from != nullptr) copy_call_settings(&e->settings, from->settings);  // no Lua: nothing raises while the copies are made
     return e;
 }
 
@@ -98,7 +105,7 @@ int exec_with_context(lua_State* L) {
     OwnedKernel* values = table_to_map(L, 2, "with_context");
     if (values == nullptr) return 2;
     ExecBox* e = push_exec(L, &self);
-    merge_map(&e->context, values->value);
+    merge_map(&e->settings.context, values->value);
     release_owned(values);
     return 1;
 }
@@ -109,7 +116,7 @@ int exec_with_actor(lua_State* L) {
     ActorArg actor;
     if (int failed = read_actor_arg(L, 2, "with_actor", &actor)) return failed;
     ExecBox* e = push_exec(L, &self);
-    set_actor(e, actor);
+    set_actor(&e->settings, actor);
     return 1;
 }
 
@@ -119,24 +126,24 @@ int exec_with_scope(lua_State* L) {
     modrt_str scope{};
     if (int failed = read_scope_arg(L, 2, "with_scope", &scope)) return failed;
     ExecBox* e = push_exec(L, &self);
-    set_scope(e, scope);
+    set_scope(&e->settings, scope);
     return 1;
 }
 
 int exec_with_options(lua_State* L) {
     const ExecBox& self = check_exec(L, 1);
-    int64_t timeout_ns = self.timeout_ns;
+    int64_t timeout_ns = self.settings.timeout_ns;
     OwnedKernel* opts = read_call_options(L, 2, "with_options", &timeout_ns);
     if (opts == nullptr) return 2;
     ExecBox* e = push_exec(L, &self);
-    apply_call_options(e, timeout_ns, opts->value);
+    apply_call_options(&e->settings, timeout_ns, opts->value);
     release_owned(opts);
     return 1;
 }
 
 // funcs.call / funcs.async / executor:call / executor:async. The target id is
 // at `id_idx`, the arguments follow it; `e` may be null (no settings).
-int call_target(lua_State* L, const ExecBox* e, int id_idx, bool async) {
+int call_target(lua_State* L, const CallSettings* e, int id_idx, bool async) {
     int top = lua_gettop(L);
     size_t id_len = 0;
     const char* id = lua_type(L, id_idx) == LUA_TSTRING ? lua_tolstring(L, id_idx, &id_len) : nullptr;
@@ -146,8 +153,8 @@ int call_target(lua_State* L, const ExecBox* e, int id_idx, bool async) {
     return start_call(L, e, modrt_str{id, id_len}, id_idx + 1, top - id_idx, async);
 }
 
-int exec_call(lua_State* L) { return call_target(L, &check_exec(L, 1), 2, false); }
-int exec_async(lua_State* L) { return call_target(L, &check_exec(L, 1), 2, true); }
+int exec_call(lua_State* L) { return call_target(L, &check_exec(L, 1).settings, 2, false); }
+int exec_async(lua_State* L) { return call_target(L, &check_exec(L, 1).settings, 2, true); }
 int funcs_call(lua_State* L) { return call_target(L, nullptr, 1, false); }
 int funcs_async(lua_State* L) { return call_target(L, nullptr, 1, true); }
 
