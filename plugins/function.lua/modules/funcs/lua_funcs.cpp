@@ -142,15 +142,15 @@ int exec_with_options(lua_State* L) {
 }
 
 // funcs.call / funcs.async / executor:call / executor:async. The target id is
-// at `id_idx`, the arguments follow it; `e` may be null (no settings).
-int call_target(lua_State* L, const CallSettings* e, int id_idx, bool async) {
+// at `id_idx`, the arguments follow it; `settings` may be null (none).
+int call_target(lua_State* L, const CallSettings* settings, int id_idx, bool async) {
     int top = lua_gettop(L);
     size_t id_len = 0;
     const char* id = lua_type(L, id_idx) == LUA_TSTRING ? lua_tolstring(L, id_idx, &id_len) : nullptr;
     if (id == nullptr)
         return return_error(L, MODRT_ERR_INVALID, "the target must be a function id string (\"namespace:name\")");
     // The id string stays on the stack, below anything the call pushes.
-    return start_call(L, e, modrt_str{id, id_len}, id_idx + 1, top - id_idx, async);
+    return start_call(L, settings, modrt_str{id, id_len}, id_idx + 1, top - id_idx, async);
 }
 
 int exec_call(lua_State* L) { return call_target(L, &check_exec(L, 1).settings, 2, false); }
