@@ -26,7 +26,7 @@ namespace modrt::lua {
 /// May raise (allocation).
 /// `objects_record_binding`: the module's objects record the binding themselves
 /// (gate_binding, check_recorded_binding) instead of the shared table, whose lookups by
-/// userdata cost a few hundred instructions per method call (the http module's).
+/// userdata cost a few hundred instructions per method call (the http and funcs modules').
 void push_bound_module(lua_State* L, const char* name, uint64_t serial, bool objects_record_binding = false);
 
 /// In a host module function without upvalues, called through its gate: the serial its
