@@ -5,13 +5,13 @@
 
 namespace modrt::lua {
 
-LibraryKind::LibraryKind(const Host& host) : host_(host) {}
+LibraryKind::LibraryKind(const Host& host) : host_(host), checker_(host.shared<LoadChecker>()) {}
 
 std::unique_ptr<DataEntry> LibraryKind::create_entry(const EntryInfo& info) {
     std::shared_ptr<const ModuleSpec> spec = read_module_spec(host_, info, /*needs_method=*/false);
     // Syntax and top-level errors are reported at load; importers load the
     // library again, once per worker state, when they first require it.
-    checker_.check(spec);
+    checker_->check(spec);
     log_type_diagnostics(host_, *spec);
     return std::make_unique<LibraryEntry>(std::move(spec));
 }

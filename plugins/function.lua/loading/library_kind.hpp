@@ -19,7 +19,7 @@ public:
 
 private:
     Host host_;
-    LoadChecker checker_;
+    std::shared_ptr<LoadChecker> checker_;  // the plugin's one, shared by both kinds (Host::shared)
 };
 
 /// A library entry keeps its module spec alive while the registry holds it.

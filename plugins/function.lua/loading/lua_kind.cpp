@@ -34,13 +34,13 @@ StateSettings read_settings(ValueView config) {
 }  // namespace
 
 LuaKind::LuaKind(const Host& host)
-    : host_(host), token_(std::make_shared<const StateSettings>(read_settings(host.config()))) {}
+    : host_(host), checker_(host.shared<LoadChecker>()), token_(std::make_shared<const StateSettings>(read_settings(host.config()))) {}
 
 std::unique_ptr<FunctionEntry> LuaKind::create_entry(const EntryInfo& info) {
     std::shared_ptr<const ModuleSpec> spec = read_module_spec(host_, info, /*needs_method=*/true);
     // Load once in a scratch state: syntax errors, top-level errors and a
     // missing method are registry errors, not first-call surprises.
-    checker_.check(spec);
+    checker_->check(spec);
     log_type_diagnostics(host_, *spec);
     if (host_.api().log_enabled(MODRT_LOG_DEBUG))
         host_.log(MODRT_LOG_DEBUG,

@@ -19,7 +19,7 @@ public:
 
 private:
     Host host_;
-    LoadChecker checker_;
+    std::shared_ptr<LoadChecker> checker_;  // the plugin's one, shared by both kinds (Host::shared)
     // Identifies this kind instance to the per-thread states (thread_states.hpp);
     // entries hold a copy, so states live while anything can still call them.
     std::shared_ptr<const StateSettings> token_;

@@ -46,7 +46,7 @@ template <class... Singletons>
 class Instance {
 public:
     Instance(const modrt_host_api* api, const modrt_value* config, std::string_view name)
-        : host_(api, config, name), objects_(std::make_unique<Singletons>(host_)...) {}
+        : host_(api, config, name, &shared_), objects_(std::make_unique<Singletons>(host_)...) {}
     const Host& host() const noexcept { return host_; }
     template <class T>
     T& get() noexcept {
@@ -54,6 +54,7 @@ public:
     }
 
 private:
+    SharedObjects shared_;  // declared first: destroyed after the provides that hold its objects
     Host host_;
     std::tuple<std::unique_ptr<Singletons>...> objects_;
 };

@@ -4,7 +4,9 @@
 #define MODRT_SDK_CALLS_HPP
 
 #include <modrt/sdk/errors.hpp>
+#include <modrt/sdk/shared_objects.hpp>
 
+#include <memory>
 #include <string_view>
 #include <utility>
 
@@ -77,8 +79,9 @@ private:
 /// The host as a plugin instance sees it: the API table plus its runtime and config.
 class Host {
 public:
-    Host(const modrt_host_api* api, const modrt_value* config, std::string_view plugin_name) noexcept
-        : api_(api), config_(config), name_(plugin_name) {}
+    Host(const modrt_host_api* api, const modrt_value* config, std::string_view plugin_name,
+         SharedObjects* shared = nullptr) noexcept
+        : api_(api), config_(config), name_(plugin_name), shared_(shared) {}
     const modrt_host_api& api() const noexcept { return *api_; }
     modrt_runtime* runtime() const noexcept { return api_->runtime; }
     ValueView config() const noexcept { return config_; }
@@ -110,6 +113,12 @@ public:
         static_assert(TargetMinor >= 7, "Host::entry_interface needs ABI minor 7: raise MODRT_TARGET_ABI_MINOR");
         return api_->entry_interface(api_->runtime, to_str(id), to_str(name), self);
     }
+    /// The T this plugin instance's provides share (SharedObjects), made on first ask; a Host
+    /// made outside an instance (a native function's) has none to share and makes a fresh T.
+    template <class T>
+    std::shared_ptr<T> shared() const {
+        return shared_ != nullptr ? shared_->get<T>() : std::make_shared<T>();
+    }
     /// The runtime's max_value_size (host value_size_limit, ABI minor 4).
     template <unsigned TargetMinor = MODRT_TARGET_ABI_MINOR>
     uint64_t value_size_limit() const noexcept {
@@ -122,6 +131,7 @@ private:
     const modrt_host_api* api_;
     ValueView config_;
     std::string_view name_;
+    SharedObjects* shared_;  // the instance's; outlives every provide that holds this Host
 };
 
 /// A registry entry as handed to entry_create.
