@@ -1,23 +1,7 @@
 // Validating a covered call with valid input allocates nothing (the provider's fast path).
-// Counts operator new on this thread while the flag is up; the plugin's allocations reach
-// this replacement because the executable exports it (ENABLE_EXPORTS).
+// Counts this thread's allocations (tests/support/allocation_counter.hpp), the plugin's too.
 #include "contract_test_util.hpp"
-
-#include <cstdlib>
-#include <new>
-
-namespace {
-thread_local bool g_counting = false;
-thread_local size_t g_allocations = 0;
-}  // namespace
-
-void* operator new(size_t size) {
-    if (g_counting) ++g_allocations;
-    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
+#include "support/allocation_counter.hpp"
 
 namespace ct {
 namespace {
@@ -41,23 +25,28 @@ TEST(ContractCost, ValidInputAndOutputAllocateNothing) {
     Value bad = args(R"([{"id": 0, "tags": []}])");
     // Warm up (lazy statics), then count.
     ASSERT_FALSE(p.validate_input("app:f", in));
-    g_allocations = 0;
-    g_counting = true;
     bool ok = true;
-    for (int i = 0; i < 100; ++i) {
-        ok &= p.validate_input("app:f", in) == nullptr;
-        ok &= p.validate_output("app:f", out) == nullptr;
-        ok &= p.validate_input("app:g", bad) == nullptr;  // not covered
-        ok &= p.covers("app:f");
+    size_t allocations = 0;
+    {
+        modrt::test::AllocationCount counted;
+        for (int i = 0; i < 100; ++i) {
+            ok &= p.validate_input("app:f", in) == nullptr;
+            ok &= p.validate_output("app:f", out) == nullptr;
+            ok &= p.validate_input("app:g", bad) == nullptr;  // not covered
+            ok &= p.covers("app:f");
+        }
+        allocations = counted.count();
     }
-    g_counting = false;
     EXPECT_TRUE(ok);
-    EXPECT_EQ(g_allocations, 0u);
+    EXPECT_EQ(allocations, 0u);
     // The counter does see the plugin's allocations: an invalid input builds its error.
-    g_counting = true;
-    EXPECT_TRUE(p.validate_input("app:f", bad));
-    g_counting = false;
-    EXPECT_GT(g_allocations, 0u);
+    {
+        modrt::test::AllocationCount counted;
+        ok = p.validate_input("app:f", bad) != nullptr;
+        allocations = counted.count();
+    }
+    EXPECT_TRUE(ok);
+    EXPECT_GT(allocations, 0u);
 }
 
 }  // namespace

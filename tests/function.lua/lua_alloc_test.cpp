@@ -1,38 +1,9 @@
 // A synchronous funcs.call from Lua to Lua, both inline, with scalar arguments allocates
 // nothing: not in the kernel, not in the plugin, not in Lua's allocator. Its own executable:
-// it replaces malloc and friends to count every allocation of this thread (the executable
-// exports them, so the kernel, the plugins and LuaJIT's allocator reach them).
+// it replaces malloc and friends to count every allocation of this thread
+// (tests/support/allocation_counter.hpp).
 #include "lua_test_util.hpp"
-
-#include <cstddef>
-
-extern "C" {
-void* __libc_malloc(size_t);
-void* __libc_calloc(size_t, size_t);
-void* __libc_realloc(void*, size_t);
-void __libc_free(void*);
-}
-
-namespace {
-thread_local bool g_counting = false;
-thread_local size_t g_allocations = 0;
-}  // namespace
-
-extern "C" {
-void* malloc(size_t size) {
-    if (g_counting) ++g_allocations;
-    return __libc_malloc(size);
-}
-void* calloc(size_t n, size_t size) {
-    if (g_counting) ++g_allocations;
-    return __libc_calloc(n, size);
-}
-void* realloc(void* p, size_t size) {
-    if (g_counting) ++g_allocations;
-    return __libc_realloc(p, size);
-}
-void free(void* p) { __libc_free(p); }
-}
+#include "support/allocation_counter.hpp"
 
 using namespace lua_test;
 
@@ -46,13 +17,16 @@ using LuaNestedCost = SharedRuntime<NestedFixture>;
 // Allocations of one top-level call of `id` with `n`, its result checked.
 size_t allocations_of(Runtime& rt, std::string_view id, int64_t n, int64_t expect) {
     Value a = args({Value::integer(n)});
-    g_allocations = 0;
-    g_counting = true;
-    CallResult r = rt.call(id, a);
-    g_counting = false;
+    size_t allocations = 0;
+    CallResult r;
+    {
+        modrt::test::AllocationCount counted;
+        r = rt.call(id, a);
+        allocations = counted.count();
+    }
     EXPECT_TRUE(r.ok()) << r.error->message;
     EXPECT_EQ(r.value, Value::integer(expect));
-    return g_allocations;
+    return allocations;
 }
 
 // The top-level call allocates (its result, the slots of the nested level); each of the
