@@ -3,13 +3,21 @@
 #
 # Why: every shared library a process loads costs it, on each start, the library's own
 # relocations against libstdc++'s symbol table. yaml-cpp, Boost.Program_options, spdlog and fmt
-# as shared libraries took 2.3 of the 12.8 million instructions `modrt call` spent saying hello
+# as shared libraries took 2.5 of the 12.8 million instructions `modrt call` spent saying hello
 # (callgrind, README "Cold start"). Linked in, only the code the binary uses comes along.
-# Debian ships libyaml-cpp.a and libboost_program_options.a in the -dev packages; spdlog and
-# fmt are header-only libraries as well. MODRT_LINK_DEPS_STATIC=OFF links the shared ones.
+# Debian ships libyaml-cpp.a and libboost_program_options.a in the -dev packages, and spdlog's
+# and fmt's implementations as headers. MODRT_LINK_DEPS_STATIC=OFF links the shared ones, and
+# is the default in sanitizer builds: nothing there is about start-up, and compiling spdlog once
+# more cost each of them 20-28 s in the CI suite (scripts/test.sh).
 #
 #   modrt::yaml_cpp, modrt::program_options, modrt::spdlog (with fmt), modrt::static_libstdcxx
-option(MODRT_LINK_DEPS_STATIC "Link yaml-cpp and Boost.Program_options archives and header-only spdlog and fmt" ON)
+if(MODRT_SANITIZE)
+  set(_modrt_link_deps_static_default OFF)
+else()
+  set(_modrt_link_deps_static_default ON)
+endif()
+option(MODRT_LINK_DEPS_STATIC "Link the yaml-cpp and Boost.Program_options archives, spdlog and fmt into the binary"
+  ${_modrt_link_deps_static_default})
 
 add_library(modrt_dep_yaml_cpp INTERFACE)
 add_library(modrt::yaml_cpp ALIAS modrt_dep_yaml_cpp)

@@ -34,7 +34,9 @@ StateSettings read_settings(ValueView config) {
 }  // namespace
 
 LuaKind::LuaKind(const Host& host)
-    : host_(host), checker_(host.shared<LoadChecker>()), token_(std::make_shared<const StateSettings>(read_settings(host.config()))) {}
+    : host_(host),
+      checker_(host.shared<LoadChecker>()),
+      token_(std::make_shared<const StateSettings>(read_settings(host.config()))) {}
 
 std::unique_ptr<FunctionEntry> LuaKind::create_entry(const EntryInfo& info) {
     std::shared_ptr<const ModuleSpec> spec = read_module_spec(host_, info, /*needs_method=*/true);
