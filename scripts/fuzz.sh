@@ -4,6 +4,7 @@
 # the input in build-fuzz/artifacts/: copy it into tests/fuzz/regressions/<target>/
 # so every later test run replays it.
 #   scripts/fuzz.sh [seconds per target, default 60]
+# MODRT_LUAJIT_PREBUILT_DIR (as scripts/test.sh sets it): link the LuaJIT built there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -17,7 +18,8 @@ dir=build-fuzz
 cmake -S . -B "$dir" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DMODRT_FUZZ=ON -DMODRT_SANITIZE=address,undefined -DMODRT_BUILD_BENCH=OFF -DMODRT_WERROR=ON -DCMAKE_UNITY_BUILD=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
-  "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
+  "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
+  ${MODRT_LUAJIT_PREBUILT_DIR:+"-DMODRT_LUAJIT_PREBUILT_DIR=$MODRT_LUAJIT_PREBUILT_DIR"}
 targets=(registry json_lua lua_source http_request policy_expr typed_lua remote_request)
 cmake --build "$dir" -j"$(nproc)" --target "${targets[@]/%/_fuzz}"
 mkdir -p "$dir/artifacts"
