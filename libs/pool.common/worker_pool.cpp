@@ -18,8 +18,6 @@ namespace {
 // into its own pool runs in place instead of queueing behind itself.
 thread_local const WorkerPool* t_current_pool = nullptr;
 
-void cpu_relax() { __builtin_ia32_pause(); }
-
 int64_t thread_cpu_ns(clockid_t clock) {
     timespec ts{};
     if (clock_gettime(clock, &ts) != 0) return 0;
@@ -122,6 +120,7 @@ Error WorkerPool::submit(modrt_task* task) {
         run(task);  // nested synchronous call: queued, it would wait behind the worker waiting for it
         return {};
     }
+    bool wake_one = false;
     {
         std::lock_guard lock(mutex_);
         if (stopping_) return Error(MODRT_ERR_UNAVAILABLE, config_.name + " is shutting down").set_retryable(false);
@@ -136,8 +135,11 @@ Error WorkerPool::submit(modrt_task* task) {
         queued_.fetch_add(1, std::memory_order_release);
         if (queue_.size() > idle_ && workers_.load(std::memory_order_relaxed) < limit_.load(std::memory_order_relaxed))
             start_worker_locked();
-        else if (parked_ > 0) wake_.notify_one();  // spinning workers see queued_ without a wake-up
+        else wake_one = parked_ > 0;  // spinning workers see queued_ without a wake-up
     }
+    // Woken while this thread still held the lock, the worker would block on it at once: on a
+    // busy core that is two more context switches per hand-off.
+    if (wake_one) wake_.notify_one();
     reap();
     return {};
 }
@@ -180,10 +182,7 @@ void WorkerPool::worker_main() {
         ++idle_;
         if (spin.should_spin()) {
             lock.unlock();
-            auto spin_until = std::chrono::steady_clock::now() + config_.spin;
-            while (queued_.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < spin_until)
-                for (int i = 0; i < 64; ++i) cpu_relax();
-            spin.record(queued_.load(std::memory_order_acquire) != 0);
+            spin.record(spin_until([&] { return queued_.load(std::memory_order_acquire) != 0; }, config_.spin));
             lock.lock();
         }
         bool timed_out = false;

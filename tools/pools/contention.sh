@@ -30,32 +30,37 @@ stop_load() {
 }
 trap stop_load EXIT
 
-# mean NAME FILE: the mean real time of NAME in a --benchmark_format=json FILE, in µs
-mean() {
+# median NAME FILE: the median real time of NAME in a --benchmark_format=json FILE, in µs
+median() {
   python3 - "$1" "$2" <<'PY'
 import json, sys
 name, path = sys.argv[1], sys.argv[2]
 for b in json.load(open(path))["benchmarks"]:
     run = b.get("run_name", "")  # "<name>/real_time" for benchmarks timed in real time
-    if (run == name or run.startswith(name + "/")) and b.get("aggregate_name") == "mean":
+    if (run == name or run.startswith(name + "/")) and b.get("aggregate_name") == "median":
         print(f'{b["real_time"] / 1000:.1f}')
 PY
 }
 
-roundtrip() {  # roundtrip LABEL: both round trips, 3 repetitions, and their ratio
+# roundtrip LABEL: both round trips and their ratio. Their repetitions interleave in random
+# order: beside CPU hogs one placement of threads on the two cores gives either ~5 µs and
+# another ~50, and a placement lasts seconds, so asio's three runs followed by ours compared
+# two placements more often than two hand-offs (ratios 0.2-2.2 between runs of one build).
+roundtrip() {
   local out
   out=$(mktemp)
   "$bench" --benchmark_filter='BM_Baseline/asio_roundtrip|BM_Call/lua_static_roundtrip' \
-    --benchmark_repetitions=3 --benchmark_format=json >"$out" 2>/dev/null
+    --benchmark_repetitions=6 --benchmark_enable_random_interleaving=true \
+    --benchmark_format=json >"$out" 2>/dev/null
   local a s
-  a=$(mean BM_Baseline/asio_roundtrip "$out")
-  s=$(mean BM_Call/lua_static_roundtrip "$out")
+  a=$(median BM_Baseline/asio_roundtrip "$out")
+  s=$(median BM_Call/lua_static_roundtrip "$out")
   printf '%-22s static %7s µs   asio %7s µs   static/asio %s\n' "$1" "$s" "$a" \
     "$(python3 -c "print(f'{$s / $a:.2f}')")"
   rm -f "$out"
 }
 
-echo "Round trip through a 1-worker static pool beside asio's thread_pool (mean of 3, $(nproc) cores):"
+echo "Round trip through a 1-worker static pool beside asio's thread_pool (median of 6, interleaved, $(nproc) cores):"
 roundtrip "idle"
 for _ in 1 2; do (while :; do :; done) & load+=($!); done
 roundtrip "two CPU hogs"

@@ -96,15 +96,9 @@ void CallTask::wake(void* self, modrt_error_kind) {
 
 bool CallTask::wait() {
     if (t_spin.should_spin()) {
-        const auto until = std::chrono::steady_clock::now() + kSpin;
-        do {
-            for (int i = 0; i < 64; ++i)
-                if (state_.load(std::memory_order_acquire) == kDone) {
-                    t_spin.record(true);
-                    return true;
-                }
-        } while (std::chrono::steady_clock::now() < until);
-        t_spin.record(false);
+        bool done = spin_until([&] { return state_.load(std::memory_order_acquire) == kDone; }, kSpin);
+        t_spin.record(done);
+        if (done) return true;
     }
     // Park until finished, or until the caller is canceled or its deadline passes while
     // the call is still queued. Cancellation pushed from an ancestor, and shutdown, wake us.

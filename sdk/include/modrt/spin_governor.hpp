@@ -11,7 +11,34 @@
 #ifndef MODRT_SPIN_GOVERNOR_HPP
 #define MODRT_SPIN_GOVERNOR_HPP
 
+#include <chrono>
+
 namespace modrt {
+
+/// Tells the CPU this is a spin-wait loop (less power, and a sibling hyper-thread runs faster).
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/// Spins until `done()` or until `limit` has passed; returns whether `done()` came true.
+/// It never yields the CPU: beside a many-threaded process, `sched_yield` between polls made
+/// a pool round trip 1.4-2.2 ms instead of 20-30 µs (the scheduler ran every other thread
+/// first); the governor below is what stops a spin that does not pay.
+template <class Done>
+bool spin_until(Done&& done, std::chrono::nanoseconds limit) noexcept {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    do {
+        for (int i = 0; i < 64; ++i) {
+            if (done()) return true;
+            cpu_relax();
+        }
+    } while (std::chrono::steady_clock::now() < until);
+    return done();
+}
 
 /// One waiting thread's memory of its spins; not shared between threads.
 class SpinGovernor {
