@@ -45,7 +45,7 @@ PY
 # roundtrip LABEL: both round trips and their ratio. Their repetitions interleave in random
 # order: beside CPU hogs one placement of threads on the two cores gives either ~5 µs and
 # another ~50, and a placement lasts seconds, so asio's three runs followed by ours compared
-# two placements more often than two hand-offs (ratios 0.2-2.2 between runs of one build).
+# two placements more often than two hand-offs (ratios 0.1-2.4 between runs of one build).
 roundtrip() {
   local out
   out=$(mktemp)

@@ -26,7 +26,7 @@ inline void cpu_relax() noexcept {
 
 /// Spins until `done()` or until `limit` has passed; returns whether `done()` came true.
 /// It never yields the CPU: beside a many-threaded process, `sched_yield` between polls made
-/// a pool round trip 1.4-2.2 ms instead of 20-30 µs (the scheduler ran every other thread
+/// a pool round trip 1.4-2.2 ms instead of 12-50 µs (the scheduler ran every other thread
 /// first); the governor below is what stops a spin that does not pay.
 template <class Done>
 bool spin_until(Done&& done, std::chrono::nanoseconds limit) noexcept {
