@@ -1,6 +1,7 @@
 #include "calling/call_task.hpp"
 
 #include "calling/call_path.hpp"
+#include "calling/futex_word.hpp"
 
 #include <modrt/spin_governor.hpp>
 
@@ -22,8 +23,8 @@ const void* thread_marker() {
 // allocation from the steady state.
 thread_local std::unique_ptr<CallTask> t_spare;
 
-// Spin before parking: most calls finish quickly, and parking costs ~40 µs (a condition-variable
-// round trip measured on the 2-core machine) on an idle machine; on a busy one spinning costs
+// Spin before parking: most calls finish quickly, and parking costs tens of µs (a sleep and a
+// wake-up, measured on the 2-core machine) on an idle machine; on a busy one spinning costs
 // more than it saves, which this thread's governor notices (modrt/spin_governor.hpp). The spin
 // is as long as a pool worker's (WorkerPoolConfig::spin): a short Lua call's round trip is
 // 3-5 µs, which a spin of 2000 loads (~2 µs) missed every time.
@@ -43,9 +44,17 @@ void CallTask::recycle(std::unique_ptr<CallTask> task) {
     if (!t_spare) t_spare = std::move(task);
 }
 
+bool CallTask::leave_pending(State to) {
+    // Acquire even when it fails: a worker that finds the task abandoned frees it, after the
+    // caller's last writes to it.
+    uint32_t word = state_.load(std::memory_order_acquire);
+    while (stage(word) == kPending)
+        if (state_.compare_exchange_weak(word, (word & ~kStageMask) | to, std::memory_order_acq_rel)) return true;
+    return false;
+}
+
 bool CallTask::claim() {
-    uint32_t pending = kPending;
-    if (state_.compare_exchange_strong(pending, kRunning, std::memory_order_acq_rel)) return true;
+    if (leave_pending(kRunning)) return true;
     std::unique_ptr<CallTask> abandoned(this);  // the caller left; nobody else refers to it
     return false;
 }
@@ -79,26 +88,38 @@ void CallTask::finish() {
         state_.store(kDone, std::memory_order_relaxed);
         return;
     }
-    {
-        std::lock_guard lock(mutex_);
-        state_.store(kFinishing, std::memory_order_release);
-    }
-    parked_.notify_one();
-    // The waiter leaves only at kDone, so this is the last touch of the task.
-    state_.store(kDone, std::memory_order_release);
+    // One exchange publishes the result and says whether the caller sleeps. It is the last
+    // touch of the task: the caller may leave and reuse it at once, so the wake goes by address.
+    // (Storing kDone after the wake, as the condition variable before it needed, left a woken
+    // caller polling for as long as this worker stayed preempted between the two.)
+    if (state_.exchange(kDone, std::memory_order_acq_rel) & kParked) futex_wake_all(state_);
 }
 
 void CallTask::wake(void* self, modrt_error_kind) {
     auto* t = static_cast<CallTask*>(self);
-    std::lock_guard lock(t->mutex_);  // pairs with the waiter's check under the same lock
-    t->parked_.notify_one();
+    // Change the word first, so a caller about to sleep on the old value does not.
+    // The caller is still registered (off_cancel, wake_parked), so the task is alive.
+    if (t->state_.fetch_or(kWoken, std::memory_order_acq_rel) & kParked) futex_wake_all(t->state_);
+}
+
+void CallTask::park(bool may_give_up) {
+    modrt_runtime* rt = frame_->runtime;
+    for (;;) {
+        uint32_t word = state_.load(std::memory_order_acquire);
+        if (stage(word) == kDone) return;
+        if (may_give_up && (frame_canceled(frame_) != 0 || rt->closing.load(std::memory_order_acquire))) return;
+        // Sleep with kWoken clear, so that the next poke changes the word again.
+        const uint32_t sleeping = (word & ~kWoken) | kParked;
+        if (word != sleeping && !state_.compare_exchange_strong(word, sleeping, std::memory_order_acq_rel)) continue;
+        futex_wait(state_, sleeping, may_give_up ? frame_->deadline_ns : 0);
+    }
 }
 
 bool CallTask::wait() {
     if (t_spin.should_spin()) {
-        bool done = spin_until([&] { return state_.load(std::memory_order_acquire) == kDone; }, kSpin);
-        t_spin.record(done);
-        if (done) return true;
+        SpinResult spun = spin_until([&] { return stage(state_.load(std::memory_order_acquire)) == kDone; }, kSpin);
+        t_spin.record(spun);
+        if (spun.done) return true;
     }
     // Park until finished, or until the caller is canceled or its deadline passes while
     // the call is still queued. Cancellation pushed from an ancestor, and shutdown, wake us.
@@ -108,17 +129,7 @@ bool CallTask::wait() {
         std::lock_guard lock(rt->parked_mutex);
         rt->parked.push_back(this);
     }
-    auto finished = [&] { return state_.load(std::memory_order_acquire) >= kFinishing; };
-    auto give_up = [&] { return frame_canceled(frame_) != 0 || rt->closing.load(std::memory_order_acquire); };
-    {
-        std::unique_lock lock(mutex_);
-        while (!finished() && !give_up()) {
-            if (frame_->deadline_ns != 0)
-                parked_.wait_until(lock, std::chrono::steady_clock::time_point(
-                                             std::chrono::nanoseconds(frame_->deadline_ns)));
-            else parked_.wait(lock);
-        }
-    }
+    park(true);
     // Nothing may reach this task through us any more before it can be abandoned:
     // once abandoned, the pool frees it whenever it runs or drops it.
     {
@@ -126,16 +137,12 @@ bool CallTask::wait() {
         std::erase(rt->parked, this);
     }
     off_cancel(reg);
-    if (!finished()) {
+    if (stage(state_.load(std::memory_order_acquire)) != kDone) {
         modrt_error_kind cause = frame_canceled(frame_);
         gate_.cancel_cause.store(cause != 0 ? cause : MODRT_ERR_CANCELED, std::memory_order_release);
-        uint32_t pending = kPending;
-        if (state_.compare_exchange_strong(pending, kAbandoned, std::memory_order_acq_rel)) return false;
-        // Already running: it sees the cancellation itself and returns soon; wait for that.
-        std::unique_lock lock(mutex_);
-        parked_.wait(lock, finished);
+        if (leave_pending(kAbandoned)) return false;
+        park(false);  // already running: it sees the cancellation itself and returns soon
     }
-    while (state_.load(std::memory_order_acquire) != kDone) std::this_thread::yield();
     return true;
 }
 

@@ -10,9 +10,7 @@
 #include "runtime/runtime_impl.hpp"
 
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 
 namespace modrt::kernel {
 
@@ -26,7 +24,12 @@ public:
     static void wake_parked(modrt_runtime* rt);
 
 private:
-    enum State : uint32_t { kPending, kRunning, kFinishing, kDone, kAbandoned };
+    // state_ is a futex word (futex_word.hpp): a stage in the low byte, and flags above it.
+    enum State : uint32_t { kPending, kRunning, kDone, kAbandoned };
+    static constexpr uint32_t kStageMask = 0xff;
+    static constexpr uint32_t kParked = 0x100;  // the caller sleeps on state_: finish must wake it
+    static constexpr uint32_t kWoken = 0x200;   // cancellation or shutdown poked a parked caller
+    static uint32_t stage(uint32_t word) { return word & kStageMask; }
 
     static void run(void* self);
     static void drop(void* self, modrt_error* reason);
@@ -38,6 +41,10 @@ private:
     void finish();
     /// Wait for kDone; returns false when the caller abandoned the task (it must not touch it again).
     bool wait();
+    /// Sleep until the stage is kDone, or (`may_give_up`) the caller is canceled or the runtime closes.
+    void park(bool may_give_up);
+    /// Move the stage from kPending to `to`, keeping the flags; false if it was no longer pending.
+    bool leave_pending(State to);
 
     modrt_task task_{};
     // What the pool sees as task_.frame: the caller's frame (and its ancestors) may be gone
@@ -51,8 +58,6 @@ private:
     modrt_error* error_ = nullptr;
     std::atomic<uint32_t> state_{kPending};
     const void* waiter_thread_ = nullptr;  // marker of the submitting thread
-    std::mutex mutex_;                     // parking only (slow path)
-    std::condition_variable parked_;
 };
 
 }  // namespace modrt::kernel
