@@ -53,6 +53,7 @@ bool Controller::judge(const Sample& s) {
     p.completed += s.completed;
     p.seconds += s.seconds;
     p.cpu_seconds += s.cpu_seconds;
+    p.waiting += s.waiting;
     if (p.completed < kMinCompletions && p.ticks < kMaxProbeTicks) {
         reason_ = "measuring " + std::to_string(limit_);
         return true;
@@ -69,6 +70,15 @@ bool Controller::judge(const Sample& s) {
         if (p.grow) {
             double ideal = static_cast<double>(limit_) / static_cast<double>(p.from) - 1;
             kept = gain > std::max(threshold, kEfficiency * ideal);
+            // Blocked calls that no longer queue: the new workers mostly wait, so they cost
+            // little, and no call waits for a worker any more. When something else limits the
+            // rate (the callers themselves, or the CPUs they share with the pool), throughput
+            // stays flat, and reverting would only bring the queue back: 64 callers of a 1 ms
+            // sleep on 2 cores swung 32 -> 64 -> 32 on flat throughput, at 0.85-0.93x a static pool.
+            bool blocked = p.cpu_seconds / p.seconds / static_cast<double>(limit_) < kBlocked;
+            bool queue_gone = p.waiting / p.ticks < kPressure;
+            // "Flat" is judged without the noise allowance, which starts wide (the first climb).
+            if (!kept && blocked && queue_gone && gain > -kMinGain) kept = true;
         } else {
             kept = gain > -threshold;  // fewer workers and no real loss: they only added contention
         }

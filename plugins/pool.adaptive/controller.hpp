@@ -67,6 +67,7 @@ private:
         uint64_t completed = 0;
         double seconds = 0;
         double cpu_seconds = 0;
+        double waiting = 0;  // sum of the ticks' Sample::waiting
     };
 
     /// Finish the probe if it has seen enough; returns true when the tick is used up.

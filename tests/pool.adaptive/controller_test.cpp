@@ -24,6 +24,7 @@ struct Load {
     double contention = 0;   // throughput lost per running worker beyond cpu_avail (0.03 = 3%)
     double noise = 0;        // +- relative noise on each tick's throughput
     bool idle_known = true;  // the machine's idle CPU is reported (Linux /proc/stat)
+    double rate_cap = 0;     // calls/s the callers can make at most, however many workers (0: no cap)
 };
 
 constexpr double kCores = 2;  // the simulated machine; other processes use kCores - cpu_avail
@@ -38,6 +39,7 @@ public:
         double rate = per_call > 0 ? running / per_call : 0;
         if (l.cpu_ms > 0) rate = std::min(rate, l.cpu_avail / (l.cpu_ms / 1000));
         if (running > l.cpu_avail) rate *= std::max(0.3, 1 - l.contention * (running - l.cpu_avail));
+        if (l.rate_cap > 0) rate = std::min(rate, l.rate_cap);
         rate *= 1 + l.noise * std::uniform_real_distribution<double>(-1, 1)(rng_);
         Sample s;
         s.seconds = tick_;
@@ -105,6 +107,28 @@ TEST(AdaptiveController, BlockedCallsGrowQuicklyToTheCallers) {
     ASSERT_GE(reached, 0);
     EXPECT_LE(reached, 14) << "1 -> 64 should take a doubling per verified step";
     EXPECT_EQ(sim.share_at(64, 20), 1.0) << "no waiting calls: no reason to move";
+}
+
+TEST(AdaptiveController, BlockedGrowthThatEndsTheQueueStaysWhenThroughputIsFlat) {
+    // The callers cannot make more than 24k calls/s (their own CPU on 2 cores): 32 workers
+    // already carry that, with calls queued; 64 carry the same with none queued.
+    Load capped = kBlocking64;
+    capped.rate_cap = 24000;
+    capped.noise = 0.05;
+    Sim sim({.min_size = 1, .max_size = 128, .cores = kCores});
+    sim.run(capped, 60);
+    EXPECT_EQ(sim.ctl.limit(), 64u);
+    EXPECT_EQ(sim.share_at(64, 30), 1.0) << "reverting to 32 brings the queue back";
+}
+
+TEST(AdaptiveController, BlockedGrowthThatLosesThroughputIsReverted) {
+    // Each running worker beyond the cores costs 5% of throughput (contention): 8 -> 16
+    // loses 14%, so the grow goes back even though it ended the queue.
+    Load crowded{.clients = 16, .cpu_ms = 0.02, .block_ms = 1, .contention = 0.05};
+    Sim sim({.min_size = 8, .max_size = 16, .cores = kCores});
+    sim.run(crowded, 60);
+    EXPECT_EQ(sim.ctl.limit(), 8u);
+    EXPECT_GE(sim.share_at(8, 5), 0.8);
 }
 
 TEST(AdaptiveController, BlockedGrowthStopsAtMaxSize) {
