@@ -29,6 +29,8 @@ TEST(SpinUntil, ReportsWhetherItHadToSpin) {
     EXPECT_TRUE(later.done);
     EXPECT_FALSE(later.at_once);
 
+    EXPECT_TRUE(static_cast<bool>(later)) << "reads as done, as the bool it used to be";
+
     auto start = std::chrono::steady_clock::now();
     modrt::SpinResult never = modrt::spin_until([] { return false; }, 2ms);
     EXPECT_FALSE(never.done);
@@ -71,6 +73,13 @@ TEST(SpinGovernor, AnAnswerAtTheFirstPollNeitherHitsNorMisses) {
     for (int n = 0; n < 10; ++n) fresh.record(kAtOnce);
     fresh.record(kMiss);
     EXPECT_FALSE(fresh.should_spin()) << "answers at the first poll reset the misses";
+
+    modrt::SpinGovernor by_bool;  // the older form: a plain hit or miss
+    for (int n = 0; n < 3; ++n) by_bool.record(false);
+    while (!by_bool.should_spin()) {
+    }
+    by_bool.record(true);
+    EXPECT_TRUE(by_bool.should_spin());
 }
 
 // Caller and worker confined to one CPU: each hand-off parks one of them (a spin cannot see

@@ -28,6 +28,8 @@ inline void cpu_relax() noexcept {
 struct SpinResult {
     bool done = false;     ///< done() came true
     bool at_once = false;  ///< done() was true at the first poll: there was nothing to spin for
+    /// Whether done() came true (what spin_until returned before it said more).
+    explicit operator bool() const noexcept { return done; }
 };
 
 /// Spins until `done()` or until `limit` has passed.
@@ -65,6 +67,8 @@ public:
         if (spin.at_once) return;
         misses_ = spin.done ? 0 : (misses_ < kMaxMisses ? misses_ + 1 : kMaxMisses);
     }
+    /// A spin known only as a hit or a miss.
+    void record(bool hit) noexcept { record(SpinResult{hit, false}); }
 
 private:
     static constexpr int kMaxMisses = 3;    // spins in a row that found nothing before it parks at once
