@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A pool's hand-off under contention (issue: fast where users feel it, goal 5), in one run:
 # BM_Call/lua_static_roundtrip beside BM_Baseline/asio_roundtrip on an idle machine, beside two
-# CPU-bound processes, and beside a multi-threaded allocation-heavy process
+# CPU-bound processes (placed by the scheduler, then both on one core with the round trip's two
+# threads pinned to the other), and beside a multi-threaded allocation-heavy process
 # (modrt-alloc-load); then the adaptive pool against the best static pool on blocking work,
 # --benchmark_repetitions=5. Each variant starts its own load and stops it. Not a test.
 #
@@ -42,20 +43,20 @@ for b in json.load(open(path))["benchmarks"]:
 PY
 }
 
-# roundtrip LABEL: both round trips and their ratio. Their repetitions interleave in random
+# roundtrip LABEL [PIN]: both round trips and their ratio (PIN: the benchmark's CPU list). Their repetitions interleave in random
 # order: beside CPU hogs one placement of threads on the two cores gives either ~5 µs and
 # another ~50, and a placement lasts seconds, so asio's three runs followed by ours compared
 # two placements more often than two hand-offs (ratios 0.1-2.4 between runs of one build).
 roundtrip() {
   local out
   out=$(mktemp)
-  "$bench" --benchmark_filter='BM_Baseline/asio_roundtrip|BM_Call/lua_static_roundtrip' \
+  ${2:+taskset -c "$2"} "$bench" --benchmark_filter='BM_Baseline/asio_roundtrip|BM_Call/lua_static_roundtrip' \
     --benchmark_repetitions=6 --benchmark_enable_random_interleaving=true \
     --benchmark_format=json >"$out" 2>/dev/null
   local a s
   a=$(median BM_Baseline/asio_roundtrip "$out")
   s=$(median BM_Call/lua_static_roundtrip "$out")
-  printf '%-22s static %7s µs   asio %7s µs   static/asio %s\n' "$1" "$s" "$a" \
+  printf '%-26s static %7s µs   asio %7s µs   static/asio %s\n' "$1" "$s" "$a" \
     "$(python3 -c "print(f'{$s / $a:.2f}')")"
   rm -f "$out"
 }
@@ -66,6 +67,13 @@ roundtrip "idle"
 for _ in 1 2; do sh -c 'while :; do :; done' & load+=($!); done
 roundtrip "two CPU hogs"
 stop_load
+# The placement that decides the row above: both hogs on one core, caller and worker sharing
+# the other, so every hand-off is a sleep and a wake-up (and a spin only delays it).
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  for _ in 1 2; do taskset -c 0 sh -c 'while :; do :; done' & load+=($!); done
+  roundtrip "hogs on cpu 0, both on 1" 1
+  stop_load
+fi
 "$alloc" 4 & load+=($!)
 roundtrip "allocation-heavy load"
 stop_load
