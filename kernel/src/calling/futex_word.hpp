@@ -6,7 +6,6 @@
 #pragma once
 
 #include <atomic>
-#include <cerrno>
 #include <climits>
 #include <cstdint>
 #include <ctime>
