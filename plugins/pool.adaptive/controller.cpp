@@ -60,11 +60,12 @@ bool Controller::judge(const Sample& s) {
     }
     double rate = static_cast<double>(p.completed) / p.seconds;
     double gain = p.baseline > 0 ? rate / p.baseline - 1 : (rate > 0 ? 1e9 : 0);
+    bool blocked = p.cpu_seconds / p.seconds / static_cast<double>(limit_) < kBlocked;  // workers mostly wait
     bool kept;
     if (p.completed < kMinCompletions) {
         // Too few calls to tell (slow calls). More workers that mostly wait cost
         // little and may be what such calls need; anything else goes back.
-        kept = p.grow && p.cpu_seconds / p.seconds / static_cast<double>(limit_) < kBlocked;
+        kept = p.grow && blocked;
     } else {
         double threshold = std::max({kMinGain, kNoiseFactor * noise_, 1.0 / std::sqrt(double(p.completed))});
         if (p.grow) {
@@ -75,7 +76,6 @@ bool Controller::judge(const Sample& s) {
             // rate (the callers themselves, or the CPUs they share with the pool), throughput
             // stays flat, and reverting would only bring the queue back: 64 callers of a 1 ms
             // sleep on 2 cores swung 32 -> 64 -> 32 on flat throughput, at 0.85-0.93x a static pool.
-            bool blocked = p.cpu_seconds / p.seconds / static_cast<double>(limit_) < kBlocked;
             bool queue_gone = p.waiting / p.ticks < kPressure;
             // "Flat" is judged without the noise allowance, which starts wide (the first climb).
             if (!kept && blocked && queue_gone && gain > -kMinGain) kept = true;

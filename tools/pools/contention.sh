@@ -31,6 +31,12 @@ stop_load() {
 }
 trap stop_load EXIT
 
+# hogs [CPU]: two CPU-bound processes, on CPU if given. sh, not a bash subshell: a subshell's
+# loop sometimes outlived its kill here.
+hogs() {
+  for _ in 1 2; do ${1:+taskset -c "$1"} sh -c 'while :; do :; done' & load+=($!); done
+}
+
 # median NAME FILE: the median real time of NAME in a --benchmark_format=json FILE, in µs
 median() {
   python3 - "$1" "$2" <<'PY'
@@ -63,14 +69,13 @@ roundtrip() {
 
 echo "Round trip through a 1-worker static pool beside asio's thread_pool (median of 6, interleaved, $(nproc) cores):"
 roundtrip "idle"
-# sh, not a bash subshell: a subshell's loop sometimes outlived its kill here.
-for _ in 1 2; do sh -c 'while :; do :; done' & load+=($!); done
+hogs
 roundtrip "two CPU hogs"
 stop_load
 # The placement that decides the row above: both hogs on one core, caller and worker sharing
 # the other, so every hand-off is a sleep and a wake-up (and a spin only delays it).
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
-  for _ in 1 2; do taskset -c 0 sh -c 'while :; do :; done' & load+=($!); done
+  hogs 0
   roundtrip "hogs on cpu 0, both on 1" 1
   stop_load
 fi
